@@ -1,0 +1,162 @@
+//! The command line: clap parses raw arguments here; `run.rs` turns them into a
+//! validated plan before any work starts. Doc comments are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// German progress reports for the SGB II target agreements of Jobcenters
+/// (Zielsteuerung nach § 48b SGB II).
+#[derive(Debug, Parser)]
+#[command(name = "zielbericht", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compute every figure of one Berichtsmonat and render the reports into OUT/<YYYY-MM>/.
+    Run(RunArgs),
+    /// Validate a data folder only: print errors and warnings (exit 2 on errors, else 0).
+    Check(DataArgs),
+    /// Write the annual outcome of a year as a write-once archive edition.
+    Archive(ArchiveArgs),
+    /// Check a run folder or archive edition(s) against manifest.json (exit 0 only if all match).
+    Verify(VerifyArgs),
+    /// Write invitations to the Steuerungsdialoge as mail drafts (.eml), optionally send them.
+    Invite(InviteArgs),
+    /// Write a synthetic data folder (for benchmarks and tests).
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    /// The data folder with jobcenter.csv, monatswerte.csv and ziele.csv.
+    #[arg(long, value_name = "DIR", default_value = "data", env = "ZIELBERICHT_DATA")]
+    pub data: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Tolerance in percentage points for "knapp verfehlt" (a miss of at most this much).
+    #[arg(long, value_name = "PP", default_value = "1.0")]
+    pub tolerance: String,
+    /// A folder with customised templates (report.typ, uebersicht.typ, texte/*.j2);
+    /// files missing there fall back to the built-in copies.
+    #[arg(long, value_name = "DIR", env = "ZIELBERICHT_TEMPLATES")]
+    pub templates: Option<PathBuf>,
+    /// Extra font files (.ttf, .otf) to load besides the embedded fonts.
+    #[arg(long = "font-path", value_name = "DIR", env = "TYPST_FONT_PATHS", value_delimiter = ':')]
+    pub font_path: Vec<PathBuf>,
+    /// Reports rendered in parallel (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The parent folder of the run folders.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// The Berichtsmonat (default: the latest month complete for every Jobcenter).
+    #[arg(long, value_name = "YYYY-MM", conflicts_with = "quarter")]
+    pub month: Option<String>,
+    /// A quarterly run: 2018-Q3 means Berichtsmonat 2018-09; incomplete data are refused.
+    #[arg(long, value_name = "YYYY-Qn")]
+    pub quarter: Option<String>,
+    /// Render only the report of this Jobcenter (repeatable); figures cover all.
+    #[arg(long = "jobcenter", value_name = "ID")]
+    pub jobcenters: Vec<String>,
+    /// Render a quarter even when its figures are incomplete; reports are marked "vorläufig".
+    #[arg(long)]
+    pub allow_incomplete: bool,
+    /// Write kennzahlen.csv and manifest.json only, no PDF.
+    #[arg(long)]
+    pub figures_only: bool,
+    #[command(flatten)]
+    pub render: RenderArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ArchiveArgs {
+    /// The year whose December outcome is archived.
+    #[arg(long, value_name = "YYYY")]
+    pub year: i32,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The archive root; editions go to DIR/<year>/ausgabe-<n>/.
+    #[arg(long, value_name = "DIR", default_value = "out/archiv")]
+    pub archive: PathBuf,
+    /// Write the next edition of a year already archived, with this reason.
+    #[arg(long, value_name = "REASON")]
+    pub supersede: Option<String>,
+    #[command(flatten)]
+    pub render: RenderArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A run folder, an archive edition, a year of the archive, or the archive root.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The folder to write.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The 18 NRW zkT sample (2016–2018) instead of a synthetic set.
+    #[arg(long)]
+    pub sample: bool,
+    /// Number of synthetic Jobcenters.
+    #[arg(long, default_value_t = 405)]
+    pub jobcenters: usize,
+    /// First year of the synthetic set.
+    #[arg(long, default_value_t = 2009)]
+    pub first_year: i32,
+    /// Number of years.
+    #[arg(long, default_value_t = 10)]
+    pub years: u32,
+    /// Seed of the random generator (same seed, same files).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct InviteArgs {
+    /// The Berichtsmonat whose reports are attached (rendered into OUT/<YYYY-MM>/ if missing).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: String,
+    /// CSV with one row per Jobcenter: jobcenter, datum, beginn, [ende], ort, [kontakt].
+    #[arg(long, value_name = "FILE")]
+    pub termine: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The parent folder of the run folders.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// The sender address.
+    #[arg(long, value_name = "ADDR", default_value = "zielsteuerung@ministerium.example")]
+    pub from: String,
+    /// Send the messages through SMTP (else only the drafts are written).
+    #[arg(long, requires = "smtp")]
+    pub send: bool,
+    /// SMTP server as HOST:PORT.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub smtp: Option<String>,
+    /// Use STARTTLS.
+    #[arg(long)]
+    pub starttls: bool,
+    /// SMTP user; the password is read from the environment variable ZIELBERICHT_SMTP_PASSWORD.
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+    /// Send again messages the send log records as sent.
+    #[arg(long)]
+    pub resend: bool,
+    #[command(flatten)]
+    pub render: RenderArgs,
+}

@@ -1,0 +1,98 @@
+//! Typed errors. An [`InputError`] always names the file, and where it can, the line
+//! (the header is line 1) and the column, and says what was expected — it is what the
+//! user reads to fix a delivery.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One problem with one input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self { file: file.into(), line: None, column: None, message: message.into() }
+    }
+
+    pub fn at(file: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
+        Self { file: file.into(), line: Some(line), column: None, message: message.into() }
+    }
+
+    pub fn cell(
+        file: impl Into<PathBuf>,
+        line: usize,
+        column: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            file: file.into(),
+            line: Some(line),
+            column: Some(column.to_string()),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, ": ")?;
+        if let Some(column) = &self.column {
+            write!(f, "column \"{column}\": ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+/// A well-formed but implausible input, reported while the run goes on.
+pub type Warning = InputError;
+
+/// Everything that ends a command early.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The data folder cannot be used; exit status 2, nothing written.
+    #[error("{} input error(s):\n{}", .0.len(), join_lines(.0))]
+    Input(Vec<InputError>),
+    /// The command line is unusable; exit status 2, nothing written.
+    #[error("{0}")]
+    Usage(String),
+    /// Writing the output failed.
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+    /// Rendering could not even start (templates or fonts unusable).
+    #[error("{0}")]
+    Render(String),
+    /// A refusal that leaves everything as it was (exit status 2), e.g. an archive edition
+    /// that already exists.
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl Error {
+    pub fn write(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Self::Write { path: path.into(), source }
+    }
+}
+
+fn join_lines(errors: &[InputError]) -> String {
+    const SHOWN: usize = 50;
+    let mut out = String::new();
+    for error in errors.iter().take(SHOWN) {
+        out.push_str("  ");
+        out.push_str(&error.to_string());
+        out.push('\n');
+    }
+    if errors.len() > SHOWN {
+        out.push_str(&format!("  … and {} more\n", errors.len() - SHOWN));
+    }
+    out.pop();
+    out
+}

@@ -1,0 +1,207 @@
+//! The tabular work, done with polars: the monthly values of every Jobcenter and every
+//! aggregate (`LAND:`, `VT:`) on a complete month grid, and their sums over the windows
+//! the formulas need (Jahresfortschritt, the months before each integration month, single
+//! stocks). An aggregate sums its members per month; a month with any member's value
+//! missing (or its row absent) is missing. Windows likewise: any missing month makes the
+//! window's sum missing.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use crate::load::{Col, Kind, Monatswerte};
+
+/// Month index: `year · 12 + month − 1`.
+pub fn period(year: i32, month: u32) -> i32 {
+    year * 12 + month as i32 - 1
+}
+
+/// A row of the member table: the entity (Jobcenter id or aggregate id) and one of its
+/// member Jobcenters (a Jobcenter is its own only member).
+pub struct Membership {
+    pub entity: Vec<String>,
+    pub jobcenter: Vec<String>,
+}
+
+/// A named window: inclusive range of month indices.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub from: i32,
+    pub to: i32,
+}
+
+impl Window {
+    pub fn len(self) -> i128 {
+        i128::from(self.to - self.from + 1)
+    }
+}
+
+/// Sums of one entity over one window, per column (`None`: some month missing).
+#[derive(Debug, Clone, Default)]
+pub struct Sums {
+    pub counts: [Option<i128>; 14],
+    pub money: [Option<f64>; 14],
+}
+
+impl Sums {
+    pub fn count(&self, col: Col) -> Option<i128> {
+        self.counts[col.index()]
+    }
+
+    pub fn money(&self, col: Col) -> Option<f64> {
+        self.money[col.index()]
+    }
+}
+
+/// Monthly values of each entity over the grid, for charts: entity → column → value per
+/// month index offset from the grid's first month.
+pub type MonthlyValues = HashMap<String, Vec<Vec<Option<f64>>>>;
+
+fn nulls(c: &str) -> String {
+    format!("{c}__nulls")
+}
+
+/// The raw monthly rows as a polars frame: `jobcenter`, `p`, one column per value column.
+fn raw_frame(mw: &Monatswerte) -> PolarsResult<DataFrame> {
+    let mut columns = vec![
+        Column::new("jobcenter".into(), &mw.jobcenter),
+        Column::new(
+            "p".into(),
+            mw.year.iter().zip(&mw.month).map(|(&y, &m)| period(y, m)).collect::<Vec<i32>>(),
+        ),
+    ];
+    for col in Col::ALL {
+        columns.push(match col.kind() {
+            Kind::Count => Column::new(col.name().into(), mw.count(col)),
+            Kind::Money => Column::new(col.name().into(), mw.money(col)),
+        });
+    }
+    DataFrame::new(mw.len(), columns)
+}
+
+/// Monthly values of every entity on the grid `first..=last` (a lazy frame with columns
+/// `entity`, `p` and the value columns).
+pub fn monthly_by_entity(
+    mw: &Monatswerte,
+    members: &Membership,
+    first: i32,
+    last: i32,
+) -> PolarsResult<LazyFrame> {
+    // The grid: each (entity, member) pair for every month, so absent rows become nulls.
+    let months = (last - first + 1) as usize;
+    let mut g_entity = Vec::with_capacity(members.entity.len() * months);
+    let mut g_member = Vec::with_capacity(g_entity.capacity());
+    let mut g_p = Vec::with_capacity(g_entity.capacity());
+    for (entity, member) in members.entity.iter().zip(&members.jobcenter) {
+        for p in first..=last {
+            g_entity.push(entity.as_str());
+            g_member.push(member.as_str());
+            g_p.push(p);
+        }
+    }
+    let grid = DataFrame::new(
+        g_p.len(),
+        vec![
+            Column::new("entity".into(), g_entity),
+            Column::new("jobcenter".into(), g_member),
+            Column::new("p".into(), g_p),
+        ],
+    )?;
+    let raw = raw_frame(mw)?.lazy().filter(col("p").gt_eq(lit(first)).and(col("p").lt_eq(lit(last))));
+    let joined = grid.lazy().join(
+        raw,
+        [col("jobcenter"), col("p")],
+        [col("jobcenter"), col("p")],
+        JoinArgs::new(JoinType::Left),
+    );
+    Ok(sum_or_null(joined.group_by([col("entity"), col("p")])))
+}
+
+/// Sums every value column per group; a group with any null gives null.
+fn sum_or_null(grouped: LazyGroupBy) -> LazyFrame {
+    let mut aggs = Vec::new();
+    for c in Col::ALL {
+        aggs.push(col(c.name()).sum());
+        aggs.push(col(c.name()).null_count().alias(nulls(c.name())));
+    }
+    let finish: Vec<Expr> = Col::ALL
+        .iter()
+        .map(|c| {
+            when(col(nulls(c.name())).gt(lit(0)))
+                .then(lit(NULL))
+                .otherwise(col(c.name()))
+                .alias(c.name())
+        })
+        .collect();
+    grouped.agg(aggs).with_columns(finish)
+}
+
+/// Sums of every entity over every window.
+pub fn window_sums(
+    monthly: LazyFrame,
+    windows: &[Window],
+) -> PolarsResult<HashMap<(String, usize), Sums>> {
+    let mut w_id = Vec::new();
+    let mut w_p = Vec::new();
+    for (i, w) in windows.iter().enumerate() {
+        for p in w.from..=w.to {
+            w_id.push(i as u32);
+            w_p.push(p);
+        }
+    }
+    let wf = DataFrame::new(
+        w_p.len(),
+        vec![Column::new("window".into(), w_id), Column::new("p".into(), w_p)],
+    )?;
+    let joined = monthly.join(wf.lazy(), [col("p")], [col("p")], JoinArgs::new(JoinType::Inner));
+    let df = sum_or_null(joined.group_by([col("entity"), col("window")])).collect()?;
+
+    let mut out: HashMap<(String, usize), Sums> = HashMap::with_capacity(df.height());
+    for c in Col::ALL {
+        let column = df.column(c.name())?;
+        let entity = df.column("entity")?.str()?;
+        let window = df.column("window")?.u32()?;
+        match c.kind() {
+            Kind::Count => {
+                let values = column.cast(&DataType::Int64)?;
+                for ((e, w), v) in entity.iter().zip(window.iter()).zip(values.i64()?.iter()) {
+                    let key = (e.unwrap_or_default().to_string(), w.unwrap_or_default() as usize);
+                    out.entry(key).or_default().counts[c.index()] = v.map(i128::from);
+                }
+            }
+            Kind::Money => {
+                let values = column.cast(&DataType::Float64)?;
+                for ((e, w), v) in entity.iter().zip(window.iter()).zip(values.f64()?.iter()) {
+                    let key = (e.unwrap_or_default().to_string(), w.unwrap_or_default() as usize);
+                    out.entry(key).or_default().money[c.index()] = v;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The monthly values per entity as plain vectors (for charts), months `first..=last`.
+pub fn collect_monthly(monthly: LazyFrame, first: i32, last: i32) -> PolarsResult<MonthlyValues> {
+    let df = monthly.collect()?;
+    let months = (last - first + 1) as usize;
+    let entity = df.column("entity")?.str()?;
+    let p = df.column("p")?.i32()?;
+    let mut out: MonthlyValues = HashMap::new();
+    let mut columns = Vec::new();
+    for c in Col::ALL {
+        columns.push(df.column(c.name())?.cast(&DataType::Float64)?);
+    }
+    let columns: Vec<&Float64Chunked> = columns.iter().map(|c| c.f64()).collect::<PolarsResult<_>>()?;
+    for (row, (e, p)) in entity.iter().zip(p.iter()).enumerate() {
+        let (Some(e), Some(p)) = (e, p) else { continue };
+        let slot = out
+            .entry(e.to_string())
+            .or_insert_with(|| vec![vec![None; months]; Col::ALL.len()]);
+        let offset = (p - first) as usize;
+        for (ci, values) in columns.iter().enumerate() {
+            slot[ci][offset] = values.get(row);
+        }
+    }
+    Ok(out)
+}

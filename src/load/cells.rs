@@ -1,0 +1,273 @@
+//! Reading single cells by the contract's rules: numbers in the file's dialect, the
+//! statistical symbols for missing values and exact zero, Kreisschlüssel, months and
+//! dates as Excel writes them. Each function returns what was expected on failure, so
+//! the caller can build a message with file, line and column.
+
+use chrono::NaiveDate;
+
+use super::csv::Delimiter;
+
+/// A cell of a value column: a number, or missing.
+pub type Cell<T> = Option<T>;
+
+/// Symbols that mean "no value": anonymised, unknown or secret, not meaningful, not
+/// reliable, not yet available.
+const MISSING: [&str; 7] = ["", "*", ".", "x", "/", "…", "..."];
+/// Symbols that mean exactly zero.
+const ZERO: [&str; 2] = ["-", "–"];
+
+/// The reason a cell was rejected: what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected(pub String);
+
+impl Expected {
+    fn new(what: &str, found: &str) -> Self {
+        if found.is_empty() {
+            Self(format!("expected {what}, found an empty cell"))
+        } else {
+            Self(format!("expected {what}, found \"{found}\""))
+        }
+    }
+}
+
+pub fn is_missing(cell: &str) -> bool {
+    MISSING.contains(&cell) || cell == "X"
+}
+
+/// A decimal number written in the file's dialect, as sign, digits and decimals:
+/// `(negative, integer digits, fraction digits)`.
+fn split_number(cell: &str, delimiter: Delimiter) -> Option<(bool, String, String)> {
+    let (negative, body) = if let Some(rest) = cell.strip_prefix(['-', '−']) {
+        (true, rest.trim_start())
+    } else if let Some(rest) = cell.strip_prefix('+') {
+        (false, rest.trim_start())
+    } else {
+        (false, cell)
+    };
+    let (decimal_mark, group) = match delimiter {
+        Delimiter::Semicolon => (',', Some('.')),
+        Delimiter::Comma => ('.', None),
+    };
+    let (int_part, frac_part) = match body.split_once(decimal_mark) {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    if int_part.is_empty() && frac_part.is_none_or(str::is_empty) {
+        return None;
+    }
+    let int_digits = match group {
+        Some(g) if int_part.contains(g) => {
+            let groups: Vec<&str> = int_part.split(g).collect();
+            let first_ok = (1..=3).contains(&groups[0].len());
+            if !first_ok || groups[1..].iter().any(|grp| grp.len() != 3) {
+                return None;
+            }
+            groups.concat()
+        }
+        _ => int_part.to_string(),
+    };
+    let frac = frac_part.unwrap_or("").to_string();
+    if int_digits.is_empty() && frac.is_empty() {
+        return None;
+    }
+    if !int_digits.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    if frac_part.is_some() && frac.is_empty() {
+        return None;
+    }
+    Some((negative, int_digits, frac))
+}
+
+/// A whole, non-negative count. `-`/`–` are zero; missing symbols give `None`.
+/// A decimal part of zeros only (`12,0`) is accepted as the whole number it is.
+pub fn count(cell: &str, delimiter: Delimiter) -> Result<Cell<i64>, Expected> {
+    if is_missing(cell) {
+        return Ok(None);
+    }
+    if ZERO.contains(&cell) {
+        return Ok(Some(0));
+    }
+    let Some((negative, int_digits, frac)) = split_number(cell, delimiter) else {
+        return Err(Expected::new("a whole number", cell));
+    };
+    if frac.bytes().any(|b| b != b'0') {
+        return Err(Expected::new("a whole number", cell));
+    }
+    let digits = if int_digits.is_empty() { "0" } else { int_digits.as_str() };
+    let value: i64 = digits.parse().map_err(|_| Expected::new("a whole number", cell))?;
+    if negative && value != 0 {
+        return Err(Expected::new("a count of at least 0", cell));
+    }
+    Ok(Some(value))
+}
+
+/// An amount of euros, may carry decimals and be negative.
+pub fn money(cell: &str, delimiter: Delimiter) -> Result<Cell<f64>, Expected> {
+    if is_missing(cell) {
+        return Ok(None);
+    }
+    if ZERO.contains(&cell) {
+        return Ok(Some(0.0));
+    }
+    let Some((negative, int_digits, frac)) = split_number(cell, delimiter) else {
+        return Err(Expected::new("an amount in euros", cell));
+    };
+    let text = format!("{}{}.{}", if negative { "-" } else { "" }, int_digits, frac);
+    let text = text.trim_end_matches('.');
+    let value: f64 = text.parse().map_err(|_| Expected::new("an amount in euros", cell))?;
+    Ok(Some(if value == 0.0 { 0.0 } else { value }))
+}
+
+/// An exact decimal with at most `max_decimals` places: `(units, decimals)` where the
+/// value is `units / 10^decimals`.
+pub fn decimal(
+    cell: &str,
+    delimiter: Delimiter,
+    max_decimals: u32,
+) -> Result<(i64, u32), Expected> {
+    let what = format!("a percentage with at most {max_decimals} decimals");
+    let Some((negative, int_digits, frac)) = split_number(cell, delimiter) else {
+        return Err(Expected::new(&what, cell));
+    };
+    let decimals = frac.len() as u32;
+    if decimals > max_decimals {
+        return Err(Expected::new(&what, cell));
+    }
+    let digits = format!("{int_digits}{frac}");
+    let units: i64 = digits.parse().map_err(|_| Expected::new(&what, cell))?;
+    Ok((if negative { -units } else { units }, decimals))
+}
+
+/// A Kreisschlüssel: digits only, at most 5; shorter ids are padded (Excel drops leading
+/// zeros). Returns the id and whether it was padded.
+pub fn jobcenter_id(cell: &str) -> Result<(String, bool), Expected> {
+    let what = "a Kreisschlüssel of up to 5 digits";
+    if cell.is_empty() || cell.len() > 5 || !cell.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Expected::new(what, cell));
+    }
+    Ok((format!("{cell:0>5}"), cell.len() < 5))
+}
+
+/// A month as `YYYY-MM`, `YYYY-MM-DD`, `MM.YYYY` or `DD.MM.YYYY` (the day is ignored but
+/// must be a real date). Returns (year, month).
+pub fn month(cell: &str) -> Result<(i32, u32), Expected> {
+    let what = "a month as YYYY-MM (or YYYY-MM-DD, MM.YYYY, DD.MM.YYYY)";
+    let err = || Expected::new(what, cell);
+    let num = |s: &str, min: usize, max: usize| -> Option<u32> {
+        (s.len() >= min && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let parts: Vec<&str>;
+    let (year, month, day) = if cell.contains('-') {
+        parts = cell.split('-').collect();
+        match parts.as_slice() {
+            [y, m] => (num(y, 4, 4), num(m, 2, 2), Some(1)),
+            [y, m, d] => (num(y, 4, 4), num(m, 2, 2), num(d, 2, 2)),
+            _ => return Err(err()),
+        }
+    } else {
+        parts = cell.split('.').collect();
+        match parts.as_slice() {
+            [m, y] => (num(y, 4, 4), num(m, 1, 2), Some(1)),
+            [d, m, y] => (num(y, 4, 4), num(m, 1, 2), num(d, 1, 2)),
+            _ => return Err(err()),
+        }
+    };
+    let (Some(year), Some(month), Some(day)) = (year, month, day) else {
+        return Err(err());
+    };
+    NaiveDate::from_ymd_opt(year as i32, month, day).ok_or_else(err)?;
+    Ok((year as i32, month))
+}
+
+/// A calendar date as `YYYY-MM-DD` (or `DD.MM.YYYY`).
+pub fn date(cell: &str) -> Result<Cell<NaiveDate>, Expected> {
+    if is_missing(cell) {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(cell, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(cell, "%d.%m.%Y"))
+        .map(Some)
+        .map_err(|_| Expected::new("a date as YYYY-MM-DD", cell))
+}
+
+/// A four-digit year.
+pub fn year(cell: &str) -> Result<i32, Expected> {
+    if cell.len() == 4 && cell.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(cell.parse().expect("four digits"))
+    } else {
+        Err(Expected::new("a four-digit year", cell))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Delimiter::{Comma, Semicolon};
+
+    #[test]
+    fn counts_in_both_dialects() {
+        assert_eq!(count("1.234.567", Semicolon), Ok(Some(1_234_567)));
+        assert_eq!(count("1.234", Semicolon), Ok(Some(1234)));
+        assert_eq!(count("12,0", Semicolon), Ok(Some(12)));
+        assert_eq!(count("1234", Comma), Ok(Some(1234)));
+        assert_eq!(count("-", Comma), Ok(Some(0)));
+        assert_eq!(count("–", Semicolon), Ok(Some(0)));
+        for symbol in ["", "*", ".", "x", "/", "…", "..."] {
+            assert_eq!(count(symbol, Semicolon), Ok(None), "{symbol}");
+        }
+        assert!(count("12a", Semicolon).is_err());
+        assert!(count("12,5", Semicolon).is_err());
+        assert!(count("1.23", Semicolon).is_err());
+        assert!(count("1,234", Comma).is_err());
+        assert!(count("1.234", Comma).is_err());
+        assert!(count("1e3", Comma).is_err());
+        assert_eq!(
+            count("-5", Comma).unwrap_err().0,
+            "expected a count of at least 0, found \"-5\""
+        );
+    }
+
+    #[test]
+    fn money_keeps_decimals_and_sign() {
+        assert_eq!(money("1.234.567,89", Semicolon), Ok(Some(1_234_567.89)));
+        assert_eq!(money("-12,5", Semicolon), Ok(Some(-12.5)));
+        assert_eq!(money("1234567.89", Comma), Ok(Some(1_234_567.89)));
+        assert_eq!(money("...", Comma), Ok(None));
+        assert!(money("1.234,5", Comma).is_err());
+        assert!(money("12,", Semicolon).is_err());
+    }
+
+    #[test]
+    fn percentages_are_exact() {
+        assert_eq!(decimal("2,1", Semicolon, 2), Ok((21, 1)));
+        assert_eq!(decimal("-0.25", Comma, 2), Ok((-25, 2)));
+        assert_eq!(decimal("0", Comma, 2), Ok((0, 0)));
+        assert!(decimal("0,125", Semicolon, 2).is_err());
+        assert!(decimal("", Semicolon, 2).is_err());
+    }
+
+    #[test]
+    fn ids_are_padded() {
+        assert_eq!(jobcenter_id("5554"), Ok(("05554".into(), true)));
+        assert_eq!(jobcenter_id("05554"), Ok(("05554".into(), false)));
+        assert!(jobcenter_id("055541").is_err());
+        assert!(jobcenter_id("5554.0").is_err());
+    }
+
+    #[test]
+    fn months_in_excel_shapes() {
+        assert_eq!(month("2018-09"), Ok((2018, 9)));
+        assert_eq!(month("2018-09-30"), Ok((2018, 9)));
+        assert_eq!(month("09.2018"), Ok((2018, 9)));
+        assert_eq!(month("30.09.2018"), Ok((2018, 9)));
+        assert_eq!(month("1.9.2018"), Ok((2018, 9)));
+        assert!(month("2018-13").is_err());
+        assert!(month("31.09.2018").is_err());
+        assert!(month("2018-02-30").is_err());
+        assert!(month("2018/09").is_err());
+    }
+}

@@ -1,0 +1,639 @@
+//! Stage 1 — load: a data folder in, a validated [`Dataset`] out.
+//!
+//! Reads `jobcenter.csv`, `monatswerte.csv` and `ziele.csv` by the rules of the data
+//! contract (section 1), checks every file whole, and collects *all* input errors with
+//! file, line and column before giving up, so one delivery round fixes them all.
+//! Implausible but well-formed rows become warnings.
+
+pub mod cells;
+pub mod csv;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::error::{InputError, Warning};
+use crate::figures::Kennzahl;
+use csv::Table;
+
+/// One Jobcenter of `jobcenter.csv`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Jobcenter {
+    pub id: String,
+    pub name: String,
+    pub land: String,
+    pub traeger: Option<String>,
+    pub vergleichstyp: Option<String>,
+    pub email: Option<String>,
+}
+
+/// Whether a value column holds counts or euros.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Count,
+    Money,
+}
+
+/// A value column of `monatswerte.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Col {
+    Elb,
+    Bg,
+    Int,
+    Lzb,
+    IntLzb,
+    LluEur,
+    KduEur,
+    IntSvb,
+    IntNachhaltig,
+    IntBedarfsdeckend,
+    Lzb4j,
+    ElbAsyl8,
+    IntAsyl8,
+    LzbAsyl8,
+}
+
+impl Col {
+    pub const ALL: [Col; 14] = [
+        Col::Elb,
+        Col::Bg,
+        Col::Int,
+        Col::Lzb,
+        Col::IntLzb,
+        Col::LluEur,
+        Col::KduEur,
+        Col::IntSvb,
+        Col::IntNachhaltig,
+        Col::IntBedarfsdeckend,
+        Col::Lzb4j,
+        Col::ElbAsyl8,
+        Col::IntAsyl8,
+        Col::LzbAsyl8,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Col::Elb => "elb",
+            Col::Bg => "bg",
+            Col::Int => "int",
+            Col::Lzb => "lzb",
+            Col::IntLzb => "int_lzb",
+            Col::LluEur => "llu_eur",
+            Col::KduEur => "kdu_eur",
+            Col::IntSvb => "int_svb",
+            Col::IntNachhaltig => "int_nachhaltig",
+            Col::IntBedarfsdeckend => "int_bedarfsdeckend",
+            Col::Lzb4j => "lzb_4j",
+            Col::ElbAsyl8 => "elb_asyl8",
+            Col::IntAsyl8 => "int_asyl8",
+            Col::LzbAsyl8 => "lzb_asyl8",
+        }
+    }
+
+    pub fn kind(self) -> Kind {
+        match self {
+            Col::LluEur | Col::KduEur => Kind::Money,
+            _ => Kind::Count,
+        }
+    }
+
+    /// The seven columns every delivery must have.
+    pub fn required(self) -> bool {
+        (self as usize) < 7
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Monthly values as columns, one entry per row of `monatswerte.csv`. Money is kept in
+/// `f64`; counts stay exact integers (attainment is decided on exact values).
+#[derive(Debug, Default)]
+pub struct Monatswerte {
+    pub jobcenter: Vec<String>,
+    pub year: Vec<i32>,
+    pub month: Vec<u32>,
+    /// One vector per [`Col`], in [`Col::ALL`] order; counts as `f64`-free `i64`.
+    pub counts: Vec<Vec<Option<i64>>>,
+    pub money: Vec<Vec<Option<f64>>>,
+    pub datenstand: Vec<Option<NaiveDate>>,
+    /// Optional columns present in the header (a figure needing an absent one is left out).
+    pub present: HashSet<Col>,
+    pub has_datenstand: bool,
+}
+
+impl Monatswerte {
+    pub fn len(&self) -> usize {
+        self.jobcenter.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.jobcenter.is_empty()
+    }
+
+    /// The count column `col` (panics for money columns).
+    pub fn count(&self, col: Col) -> &[Option<i64>] {
+        &self.counts[col.index()]
+    }
+
+    pub fn money(&self, col: Col) -> &[Option<f64>] {
+        match col {
+            Col::LluEur => &self.money[0],
+            Col::KduEur => &self.money[1],
+            _ => panic!("{} is not a money column", col.name()),
+        }
+    }
+}
+
+/// An agreed change in percent, exact: `units / 10^decimals`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Soll {
+    pub units: i64,
+    pub decimals: u32,
+}
+
+impl Soll {
+    pub fn as_f64(self) -> f64 {
+        self.units as f64 / 10f64.powi(self.decimals as i32)
+    }
+}
+
+/// Targets: (year, Jobcenter or `None` for `*`, indicator) → Soll.
+#[derive(Debug, Default)]
+pub struct Ziele {
+    pub soll: HashMap<(i32, Option<String>, Kennzahl), Soll>,
+}
+
+impl Ziele {
+    /// The target of year `jahr` for one Jobcenter: its own row, else the `*` row.
+    pub fn lookup(&self, jahr: i32, jobcenter: &str, ziel: Kennzahl) -> Option<Soll> {
+        self.soll
+            .get(&(jahr, Some(jobcenter.to_string()), ziel))
+            .or_else(|| self.soll.get(&(jahr, None, ziel)))
+            .copied()
+    }
+}
+
+/// An input file as read: path and bytes (for the manifest and the archive).
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// A validated data folder.
+#[derive(Debug)]
+pub struct Dataset {
+    pub dir: PathBuf,
+    pub files: Vec<InputFile>,
+    pub jobcenters: Vec<Jobcenter>,
+    pub monatswerte: Monatswerte,
+    pub ziele: Ziele,
+    pub warnings: Vec<Warning>,
+}
+
+pub const JOBCENTER_FILE: &str = "jobcenter.csv";
+pub const MONATSWERTE_FILE: &str = "monatswerte.csv";
+pub const ZIELE_FILE: &str = "ziele.csv";
+
+/// Reads and validates a data folder. On failure every input error found is returned.
+pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut files = Vec::new();
+
+    let mut read = |name: &str, errors: &mut Vec<InputError>| -> Option<(PathBuf, Table)> {
+        let path = dir.join(name);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                errors.push(InputError::file(&path, "file not found"));
+                return None;
+            }
+            Err(e) => {
+                errors.push(InputError::file(&path, format!("cannot read the file: {e}")));
+                return None;
+            }
+        };
+        let parsed = csv::parse(&path, &bytes);
+        files.push(InputFile { path: path.clone(), bytes });
+        match parsed {
+            Ok(table) => Some((path, table)),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        }
+    };
+    let jc_table = read(JOBCENTER_FILE, &mut errors);
+    let mw_table = read(MONATSWERTE_FILE, &mut errors);
+    let zi_table = read(ZIELE_FILE, &mut errors);
+
+    let jobcenters = jc_table
+        .as_ref()
+        .map(|(path, table)| read_jobcenters(path, table, &mut errors, &mut warnings));
+    let known: Option<HashSet<String>> =
+        jobcenters.as_ref().map(|jcs| jcs.iter().map(|j| j.id.clone()).collect());
+    let monatswerte = mw_table.as_ref().map(|(path, table)| {
+        read_monatswerte(path, table, known.as_ref(), &mut errors, &mut warnings)
+    });
+    let ziele = zi_table
+        .as_ref()
+        .map(|(path, table)| read_ziele(path, table, known.as_ref(), &mut errors, &mut warnings));
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let (Some(jobcenters), Some(monatswerte), Some(ziele)) = (jobcenters, monatswerte, ziele)
+    else {
+        unreachable!("every file was read without error");
+    };
+    Ok(Dataset { dir: dir.to_path_buf(), files, jobcenters, monatswerte, ziele, warnings })
+}
+
+/// Column lookup for one file: header name → cell index.
+struct Columns<'a> {
+    path: &'a Path,
+    index: HashMap<&'a str, usize>,
+    width: usize,
+}
+
+impl<'a> Columns<'a> {
+    /// Maps the known columns; a missing required or doubled known column is an error.
+    fn new(
+        path: &'a Path,
+        table: &'a Table,
+        required: &[&'a str],
+        optional: &[&'a str],
+        errors: &mut Vec<InputError>,
+    ) -> Option<Self> {
+        let mut index = HashMap::new();
+        let mut ok = true;
+        for (i, name) in table.header.iter().enumerate() {
+            if !required.contains(&name.as_str()) && !optional.contains(&name.as_str()) {
+                continue;
+            }
+            if index.insert(name.as_str(), i).is_some() {
+                errors.push(InputError::cell(
+                    path,
+                    1,
+                    name,
+                    "expected each known column once, found it twice in the header",
+                ));
+                ok = false;
+            }
+        }
+        for name in required {
+            if !index.contains_key(name) {
+                errors.push(InputError::at(
+                    path,
+                    1,
+                    format!("missing required column \"{name}\" in the header"),
+                ));
+                ok = false;
+            }
+        }
+        ok.then_some(Self { path, index, width: table.header.len() })
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.index.contains_key(name)
+    }
+
+    /// The cell of `name` in `record`, if the column exists.
+    fn get<'r>(&self, record: &'r csv::Record, name: &str) -> Option<&'r str> {
+        self.index.get(name).map(|&i| record.cells[i].as_str())
+    }
+
+    /// A short record is an error; returns false then.
+    fn check_width(&self, record: &csv::Record, errors: &mut Vec<InputError>) -> bool {
+        if record.cells.len() < self.width {
+            errors.push(InputError::at(
+                self.path,
+                record.line,
+                format!(
+                    "expected {} cells as in the header, found {}",
+                    self.width,
+                    record.cells.len()
+                ),
+            ));
+            return false;
+        }
+        true
+    }
+}
+
+fn no_rows(path: &Path, errors: &mut Vec<InputError>) {
+    errors.push(InputError::file(path, "expected at least one data row below the header, found none"));
+}
+
+/// Reads a key id cell, padding short ids with a warning.
+fn read_id(
+    path: &Path,
+    line: usize,
+    column: &str,
+    cell: &str,
+    errors: &mut Vec<InputError>,
+    warnings: &mut Vec<Warning>,
+) -> Option<String> {
+    match cells::jobcenter_id(cell) {
+        Ok((id, padded)) => {
+            if padded {
+                warnings.push(InputError::cell(
+                    path,
+                    line,
+                    column,
+                    format!("Kreisschlüssel \"{cell}\" padded with leading zeros to \"{id}\""),
+                ));
+            }
+            Some(id)
+        }
+        Err(e) => {
+            errors.push(InputError::cell(path, line, column, e.0));
+            None
+        }
+    }
+}
+
+fn read_jobcenters(
+    path: &Path,
+    table: &Table,
+    errors: &mut Vec<InputError>,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Jobcenter> {
+    let Some(cols) = Columns::new(
+        path,
+        table,
+        &["jobcenter", "name", "land"],
+        &["traeger", "vergleichstyp", "email"],
+        errors,
+    ) else {
+        return Vec::new();
+    };
+    if table.records.is_empty() {
+        no_rows(path, errors);
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for record in &table.records {
+        if !cols.check_width(record, errors) {
+            continue;
+        }
+        let id = read_id(path, record.line, "jobcenter", cols.get(record, "jobcenter").unwrap(), errors, warnings);
+        let mut text = |name: &str| -> Option<String> {
+            let cell = cols.get(record, name).unwrap();
+            if cell.is_empty() {
+                errors.push(InputError::cell(path, record.line, name, "expected a value, found an empty cell"));
+                None
+            } else {
+                Some(cell.to_string())
+            }
+        };
+        let name = text("name");
+        let land = text("land");
+        let optional = |name: &str| cols.get(record, name).filter(|c| !c.is_empty()).map(str::to_string);
+        let (Some(id), Some(name), Some(land)) = (id, name, land) else {
+            continue;
+        };
+        if let Some(first) = seen.insert(id.clone(), record.line) {
+            errors.push(InputError::cell(
+                path,
+                record.line,
+                "jobcenter",
+                format!("expected each Jobcenter once, found \"{id}\" again (first in line {first})"),
+            ));
+            continue;
+        }
+        out.push(Jobcenter {
+            id,
+            name,
+            land,
+            traeger: optional("traeger"),
+            vergleichstyp: optional("vergleichstyp"),
+            email: optional("email"),
+        });
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+/// The plausibility rules: (part, whole) — a part above its whole is a warning.
+const PLAUSIBLE: [(Col, Col); 10] = [
+    (Col::IntLzb, Col::Int),
+    (Col::Lzb, Col::Elb),
+    (Col::Lzb4j, Col::Lzb),
+    (Col::Bg, Col::Elb),
+    (Col::IntSvb, Col::Int),
+    (Col::IntNachhaltig, Col::IntSvb),
+    (Col::IntBedarfsdeckend, Col::Int),
+    (Col::ElbAsyl8, Col::Elb),
+    (Col::IntAsyl8, Col::Int),
+    (Col::LzbAsyl8, Col::Lzb),
+];
+
+fn read_monatswerte(
+    path: &Path,
+    table: &Table,
+    known: Option<&HashSet<String>>,
+    errors: &mut Vec<InputError>,
+    warnings: &mut Vec<Warning>,
+) -> Monatswerte {
+    let required: Vec<&str> =
+        ["jobcenter", "monat"].into_iter().chain(Col::ALL.iter().filter(|c| c.required()).map(|c| c.name())).collect();
+    let optional: Vec<&str> =
+        Col::ALL.iter().filter(|c| !c.required()).map(|c| c.name()).chain(["datenstand"]).collect();
+    let mut out = Monatswerte {
+        counts: vec![Vec::new(); Col::ALL.len()],
+        money: vec![Vec::new(); 2],
+        ..Monatswerte::default()
+    };
+    let Some(cols) = Columns::new(path, table, &required, &optional, errors) else {
+        return out;
+    };
+    out.present = Col::ALL.iter().copied().filter(|c| cols.has(c.name())).collect();
+    out.has_datenstand = cols.has("datenstand");
+    if table.records.is_empty() {
+        no_rows(path, errors);
+    }
+    let delimiter = table.delimiter;
+    let mut seen: HashMap<(String, i32, u32), usize> = HashMap::with_capacity(table.records.len());
+    let mut row_counts = [None; 14];
+    let mut row_money = [None; 2];
+    for record in &table.records {
+        if !cols.check_width(record, errors) {
+            continue;
+        }
+        let line = record.line;
+        let mut ok = true;
+        let id = read_id(path, line, "jobcenter", cols.get(record, "jobcenter").unwrap(), errors, warnings);
+        if let (Some(id), Some(known)) = (&id, known) {
+            if !known.contains(id) {
+                errors.push(InputError::cell(
+                    path,
+                    line,
+                    "jobcenter",
+                    format!("expected a Jobcenter of jobcenter.csv, found unknown \"{id}\""),
+                ));
+                ok = false;
+            }
+        }
+        let monat = match cells::month(cols.get(record, "monat").unwrap()) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                errors.push(InputError::cell(path, line, "monat", e.0));
+                None
+            }
+        };
+        for col in Col::ALL {
+            let Some(cell) = cols.get(record, col.name()) else {
+                row_counts[col.index()] = None;
+                continue;
+            };
+            match col.kind() {
+                Kind::Count => match cells::count(cell, delimiter) {
+                    Ok(v) => row_counts[col.index()] = v,
+                    Err(e) => {
+                        errors.push(InputError::cell(path, line, col.name(), e.0));
+                        ok = false;
+                    }
+                },
+                Kind::Money => match cells::money(cell, delimiter) {
+                    Ok(v) => row_money[usize::from(col == Col::KduEur)] = v,
+                    Err(e) => {
+                        errors.push(InputError::cell(path, line, col.name(), e.0));
+                        ok = false;
+                    }
+                },
+            }
+        }
+        let datenstand = match cols.get(record, "datenstand").map(cells::date) {
+            None | Some(Ok(None)) => None,
+            Some(Ok(Some(d))) => Some(d),
+            Some(Err(e)) => {
+                errors.push(InputError::cell(path, line, "datenstand", e.0));
+                ok = false;
+                None
+            }
+        };
+        let (Some(id), Some((year, month))) = (id, monat) else {
+            continue;
+        };
+        if let Some(first) = seen.insert((id.clone(), year, month), line) {
+            errors.push(InputError::at(
+                path,
+                line,
+                format!(
+                    "expected one row per Jobcenter and month, found \"{id}\" {year}-{month:02} again (first in line {first})"
+                ),
+            ));
+            continue;
+        }
+        if !ok || !errors.is_empty() {
+            // Keep checking the file, but build no data from a broken delivery.
+            continue;
+        }
+        for (part, whole) in PLAUSIBLE {
+            if let (Some(p), Some(w)) = (row_counts[part.index()], row_counts[whole.index()]) {
+                if p > w {
+                    warnings.push(InputError::at(
+                        path,
+                        line,
+                        format!(
+                            "implausible: {} ({p}) is greater than {} ({w}) for {id} {year}-{month:02}",
+                            part.name(),
+                            whole.name()
+                        ),
+                    ));
+                }
+            }
+        }
+        out.jobcenter.push(id);
+        out.year.push(year);
+        out.month.push(month);
+        for col in Col::ALL {
+            out.counts[col.index()].push(row_counts[col.index()]);
+        }
+        out.money[0].push(row_money[0]);
+        out.money[1].push(row_money[1]);
+        out.datenstand.push(datenstand);
+    }
+    out
+}
+
+fn read_ziele(
+    path: &Path,
+    table: &Table,
+    known: Option<&HashSet<String>>,
+    errors: &mut Vec<InputError>,
+    warnings: &mut Vec<Warning>,
+) -> Ziele {
+    let mut out = Ziele::default();
+    let Some(cols) = Columns::new(path, table, &["jahr", "jobcenter", "ziel", "soll_pct"], &[], errors)
+    else {
+        return out;
+    };
+    let mut seen: BTreeMap<(i32, Option<String>, Kennzahl), usize> = BTreeMap::new();
+    for record in &table.records {
+        if !cols.check_width(record, errors) {
+            continue;
+        }
+        let line = record.line;
+        let jahr = cells::year(cols.get(record, "jahr").unwrap())
+            .map_err(|e| errors.push(InputError::cell(path, line, "jahr", e.0)))
+            .ok();
+        let id_cell = cols.get(record, "jobcenter").unwrap();
+        let id = if id_cell == "*" {
+            Some(None)
+        } else {
+            read_id(path, line, "jobcenter", id_cell, errors, warnings).and_then(|id| {
+                if known.is_some_and(|k| !k.contains(&id)) {
+                    errors.push(InputError::cell(
+                        path,
+                        line,
+                        "jobcenter",
+                        format!("expected a Jobcenter of jobcenter.csv or \"*\", found unknown \"{id}\""),
+                    ));
+                    None
+                } else {
+                    Some(Some(id))
+                }
+            })
+        };
+        let ziel_cell = cols.get(record, "ziel").unwrap();
+        let ziel = Kennzahl::parse_target(ziel_cell)
+            .ok_or_else(|| {
+                let found = if ziel_cell.is_empty() { "an empty cell".to_string() } else { format!("\"{ziel_cell}\"") };
+                errors.push(InputError::cell(
+                    path,
+                    line,
+                    "ziel",
+                    format!("expected one of int, k2, k3, k3e1, lzb_je, found {found}"),
+                ));
+            })
+            .ok();
+        let soll = cells::decimal(cols.get(record, "soll_pct").unwrap(), table.delimiter, 2)
+            .map_err(|e| errors.push(InputError::cell(path, line, "soll_pct", e.0)))
+            .ok();
+        let (Some(jahr), Some(id), Some(ziel), Some((units, decimals))) = (jahr, id, ziel, soll) else {
+            continue;
+        };
+        let key = (jahr, id, ziel);
+        if let Some(first) = seen.get(&key) {
+            let who = key.1.as_deref().unwrap_or("*");
+            errors.push(InputError::at(
+                path,
+                line,
+                format!(
+                    "expected one row per year, Jobcenter and target, found {jahr} \"{who}\" {} again (first in line {first})",
+                    ziel.code()
+                ),
+            ));
+            continue;
+        }
+        seen.insert(key.clone(), line);
+        out.soll.insert(key, Soll { units, decimals });
+    }
+    out
+}

@@ -1,0 +1,236 @@
+//! Stage 3 — report: figures in, PDF bytes out — one report per Jobcenter and the
+//! overview, rendered in process with Typst from the templates in `templates/`.
+//!
+//! [`model`] turns the figures into the German data each template reads as `/data.json`
+//! (with the Textbausteine of [`text`]); [`render`] holds the one long-lived Typst world.
+//! Reports are rendered by plain `std::thread` workers with large stacks (Typst uses
+//! rayon inside; nesting it in an outer rayon pool overflows the stack). A failing report
+//! does not stop the others.
+
+pub mod model;
+pub mod render;
+pub mod text;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::{Datelike, Timelike};
+
+use crate::error::Error;
+use crate::figures::Results;
+use crate::load::Dataset;
+use crate::output::OutFile;
+use render::{Renderer, Template};
+
+/// How reports are rendered.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub templates: Option<PathBuf>,
+    pub font_paths: Vec<PathBuf>,
+    pub jobs: usize,
+    pub timestamp: chrono::DateTime<chrono::Utc>,
+    /// Mark every report "vorläufig – Daten unvollständig".
+    pub vorlaeufig: bool,
+}
+
+/// Rendered files and the reports that failed (file name, diagnostic).
+pub struct Rendered {
+    pub files: Vec<OutFile>,
+    pub failures: Vec<(String, String)>,
+}
+
+pub const OVERVIEW_FILE: &str = "uebersicht.pdf";
+
+/// The file name of a report: `05554_kreis-borken.pdf`.
+pub fn file_name(id: &str, name: &str) -> String {
+    format!("{id}_{}.pdf", slug(name))
+}
+
+/// The name in lower case, ASCII with `ae oe ue ss`, words joined by `-`, at most 60
+/// characters.
+pub fn slug(name: &str) -> String {
+    let mut ascii = String::new();
+    for c in name.to_lowercase().chars() {
+        match c {
+            'ä' => ascii.push_str("ae"),
+            'ö' => ascii.push_str("oe"),
+            'ü' => ascii.push_str("ue"),
+            'ß' => ascii.push_str("ss"),
+            'à' | 'á' | 'â' | 'ã' | 'å' => ascii.push('a'),
+            'ç' => ascii.push('c'),
+            'è' | 'é' | 'ê' | 'ë' => ascii.push('e'),
+            'ì' | 'í' | 'î' | 'ï' => ascii.push('i'),
+            'ñ' => ascii.push('n'),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ø' => ascii.push('o'),
+            'ù' | 'ú' | 'û' => ascii.push('u'),
+            'ý' | 'ÿ' => ascii.push('y'),
+            c if c.is_ascii_alphanumeric() => ascii.push(c),
+            _ => ascii.push(' '),
+        }
+    }
+    let mut out = String::new();
+    for word in ascii.split_whitespace() {
+        if out.len() + word.len() + usize::from(!out.is_empty()) > 60 {
+            if out.is_empty() {
+                out.push_str(&word[..60]);
+            }
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(word);
+    }
+    if out.is_empty() { "jobcenter".to_string() } else { out }
+}
+
+/// A unit of rendering work.
+struct Job {
+    file: String,
+    ident: String,
+    template: Template,
+    data: Vec<u8>,
+}
+
+/// Renders the reports of `ids` and the overview.
+pub fn render_all(
+    ds: &Dataset,
+    results: &Results,
+    ids: &[String],
+    options: &ReportOptions,
+) -> Result<Rendered, Error> {
+    let texte = text::Texte::load(options.templates.as_deref())?;
+    let renderer = Renderer::new(options.templates.as_deref(), &options.font_paths)
+        .map_err(|e| Error::Render(e.to_string()))?;
+    let ts = options.timestamp;
+    let erstellt = crate::format::date_long(ts.date_naive());
+    let ctx = model::Context { results, texte: &texte, erstellt, vorlaeufig: options.vorlaeufig };
+    let bm = results.berichtsmonat;
+
+    let mut jobs = Vec::new();
+    let mut failures = Vec::new();
+    for id in ids {
+        let Some(e) = results.entity(id) else { continue };
+        let jc = e.jobcenter.as_ref().expect("Jobcenter entity");
+        let file = file_name(&jc.id, &jc.name);
+        match model::report(&ctx, e).and_then(|d| serde_json::to_vec(&d).map_err(|e| e.to_string())) {
+            Ok(data) => jobs.push(Job { file, ident: format!("{}-{bm}", jc.id), template: Template::Report, data }),
+            Err(why) => failures.push((file, why)),
+        }
+    }
+    let incomplete: Vec<String> = if options.vorlaeufig { ids.to_vec() } else { Vec::new() };
+    let overview = model::overview(&ctx, ids, &incomplete);
+    jobs.push(Job {
+        file: OVERVIEW_FILE.into(),
+        ident: format!("uebersicht-{bm}"),
+        template: Template::Overview,
+        data: serde_json::to_vec(&overview).map_err(|e| Error::Render(e.to_string()))?,
+    });
+    let _ = ds;
+
+    let timestamp = render::DocumentDate {
+        year: ts.year(),
+        month: ts.month() as u8,
+        day: ts.day() as u8,
+        hour: ts.hour() as u8,
+        minute: ts.minute() as u8,
+        second: ts.second() as u8,
+    };
+    let total = jobs.len();
+    let progress = Progress::new(total);
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(usize, Result<Vec<u8>, String>)>> = Mutex::new(Vec::with_capacity(total));
+    let workers = options.jobs.clamp(1, total.max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            std::thread::Builder::new()
+                .stack_size(16 * 1024 * 1024)
+                .spawn_scoped(scope, || {
+                    let mut rendered = 0usize;
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else { break };
+                        let result = renderer
+                            .render(job.template, &job.data, &job.ident, timestamp)
+                            .map_err(|e| e.to_string());
+                        progress.tick(&job.file, result.is_ok());
+                        done.lock().expect("no poisoned lock").push((i, result));
+                        rendered += 1;
+                        if rendered % 10 == 0 {
+                            render::evict_cache(0);
+                        }
+                    }
+                })
+                .expect("spawn a render worker");
+        }
+    });
+    progress.finish();
+    render::evict_cache(0);
+
+    let mut done = done.into_inner().expect("no poisoned lock");
+    done.sort_by_key(|(i, _)| *i);
+    let mut files = Vec::with_capacity(total);
+    for (i, result) in done {
+        let file = jobs[i].file.clone();
+        match result {
+            Ok(bytes) => files.push(OutFile { path: file, bytes }),
+            Err(why) => failures.push((file, why)),
+        }
+    }
+    Ok(Rendered { files, failures })
+}
+
+/// A progress bar on a terminal, plain lines otherwise (cron, CI).
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    total: usize,
+    count: AtomicUsize,
+}
+
+impl Progress {
+    fn new(total: usize) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} Berichte  {elapsed_precise}  {msg}")
+                    .expect("valid template"),
+            );
+            bar
+        });
+        Self { bar, total, count: AtomicUsize::new(0) }
+    }
+
+    fn tick(&self, file: &str, ok: bool) {
+        let n = self.count.fetch_add(1, Ordering::Relaxed) + 1;
+        match &self.bar {
+            Some(bar) => {
+                bar.set_message(file.to_string());
+                bar.inc(1);
+            }
+            None => eprintln!("[{n}/{}] {file}{}", self.total, if ok { "" } else { " FAILED" }),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(file_name("05554", "Kreis Borken"), "05554_kreis-borken.pdf");
+        assert_eq!(slug("Stadt Mülheim an der Ruhr"), "stadt-muelheim-an-der-ruhr");
+        assert_eq!(slug("Kreis Düren / Süd-Weiß"), "kreis-dueren-sued-weiss");
+        assert_eq!(slug("Kreis #x *y* $z$"), "kreis-x-y-z");
+        let long = slug(&"Sehr langer Kreisname ".repeat(10));
+        assert!(long.len() <= 60 && !long.ends_with('-'), "{long}");
+    }
+}

@@ -1,0 +1,684 @@
+//! Typst rendering: JSON data in, tagged PDF (PDF/A-2a + PDF/UA-1) out.
+//!
+//! Typst runs in process. A [`Renderer`] is built once and holds everything that does
+//! not change between documents: the standard library, the font book with all fonts
+//! (Typst's embedded set, Noto Sans, and any font files given by the caller), and the
+//! parsed templates. Each [`Renderer::render`] call wraps that shared state in a light
+//! per-document [`typst::World`] which owns only the document's data bytes, served to
+//! the template as the virtual file `/data.json`.
+//!
+//! The virtual paths are fixed (`/data.json`, `/report.typ`, …) because Typst interns
+//! file ids for the life of the process (at most 65 536); only the bytes behind them
+//! vary. Typst memoises across compilations in a global cache, so long-running callers
+//! should call [`evict_cache`] every few documents to bound memory.
+//!
+//! The templates read the data with `json("/data.json")` and use its values as strings
+//! and content, never as markup, so characters like `#`, `*` or `$` in a Jobcenter's
+//! name print literally.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use typst::diag::{FileError, FileResult, SourceDiagnostic, Warned};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_kit::diagnostics::{DiagnosticFormat, DiagnosticWorld, termcolor};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+/// File names of the templates; also their virtual paths below `/`.
+const REPORT_FILE: &str = "report.typ";
+const OVERVIEW_FILE: &str = "uebersicht.typ";
+/// Virtual path under which each document's data is served.
+const DATA_PATH: &str = "/data.json";
+
+/// The built-in templates, used when no template folder is given.
+const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
+    (REPORT_FILE, include_str!("../../templates/report.typ")),
+    (OVERVIEW_FILE, include_str!("../../templates/uebersicht.typ")),
+    ("style.typ", include_str!("../../templates/style.typ")),
+];
+
+/// Shown as the PDF's `/Creator`.
+const CREATOR: &str = concat!("zielbericht ", env!("CARGO_PKG_VERSION"), " (Typst)");
+
+/// Which document to typeset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Template {
+    /// `report.typ`: the progress report of one Jobcenter (A4 portrait).
+    Report,
+    /// `uebersicht.typ`: the overview across all Jobcenters (A4 landscape).
+    Overview,
+}
+
+impl Template {
+    /// The template's file name, e.g. `report.typ`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Template::Report => REPORT_FILE,
+            Template::Overview => OVERVIEW_FILE,
+        }
+    }
+}
+
+/// The document date written into the PDF metadata (always UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DocumentDate {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+    pub second: u8,
+}
+
+impl DocumentDate {
+    /// The UTC date and time of a Unix timestamp (e.g. `SOURCE_DATE_EPOCH`).
+    pub fn from_unix_seconds(seconds: i64) -> Self {
+        let days = seconds.div_euclid(86_400);
+        let rest = seconds.rem_euclid(86_400);
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Self {
+            year: year as i32,
+            month: month as u8,
+            day: day as u8,
+            hour: (rest / 3600) as u8,
+            minute: (rest % 3600 / 60) as u8,
+            second: (rest % 60) as u8,
+        }
+    }
+
+    fn to_datetime(self) -> Option<Datetime> {
+        Datetime::from_ymd_hms(
+            self.year,
+            self.month,
+            self.day,
+            self.hour,
+            self.minute,
+            self.second,
+        )
+    }
+}
+
+impl fmt::Display for DocumentDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
+    }
+}
+
+/// What can go wrong while setting up the renderer or rendering a document.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template file or folder could not be read.
+    #[error("cannot read template {}: {source}", path.display())]
+    TemplateRead { path: PathBuf, source: io::Error },
+    /// A required template is missing from the template folder.
+    #[error(
+        "template folder {} has no {name}; copy the built-in templates there (report.typ, uebersicht.typ, style.typ) and edit them",
+        dir.display()
+    )]
+    TemplateMissing { dir: PathBuf, name: &'static str },
+    /// A font file or folder could not be read.
+    #[error("cannot read font path {}: {source}", path.display())]
+    FontRead { path: PathBuf, source: io::Error },
+    /// A file given as font holds no font Typst can use.
+    #[error("{} is not a usable font file (expected .ttf, .otf or .ttc)", path.display())]
+    FontInvalid { path: PathBuf },
+    /// The document date is not a valid calendar date.
+    #[error("invalid document date {0}")]
+    InvalidDate(DocumentDate),
+    /// The template failed to compile; `diagnostics` is formatted like typst-cli
+    /// prints it (file:line:column, source excerpt, call trace).
+    #[error("template {template} failed to compile:\n{diagnostics}")]
+    Compile {
+        template: &'static str,
+        diagnostics: String,
+    },
+    /// The typeset document could not be exported as conforming PDF.
+    #[error("PDF export of {template} failed:\n{diagnostics}")]
+    Pdf {
+        template: &'static str,
+        diagnostics: String,
+    },
+}
+
+/// A rendered PDF together with the template's warnings (formatted like typst-cli).
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    /// Empty when the template compiled without warnings.
+    pub warnings: String,
+}
+
+/// Drops entries older than `max_age` compilations from Typst's global memoisation
+/// cache. Call `evict_cache(0)` every ~10 documents (or `evict_cache(10)` after each)
+/// in a batch; without it memory grows to gigabytes and compilation gets slower.
+pub fn evict_cache(max_age: usize) {
+    typst::comemo::evict(max_age);
+}
+
+/// Shared, immutable state for rendering many documents, from several threads at once.
+pub struct Renderer {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    /// Template sources (`*.typ`) by file id.
+    sources: HashMap<FileId, Source>,
+    /// Other template files (e.g. images) by file id.
+    files: HashMap<FileId, Bytes>,
+    /// Display names for diagnostics: the file on disk or `report.typ` (built-in).
+    names: HashMap<FileId, String>,
+    report: FileId,
+    overview: FileId,
+    data: FileId,
+}
+
+impl Renderer {
+    /// Builds the renderer.
+    ///
+    /// `templates_dir`: `Some(dir)` reads `report.typ`, `uebersicht.typ` and every other
+    /// file in `dir` (recursively, e.g. a shared `style.typ`) now, once; `None` uses the
+    /// built-in templates. `font_dirs`: font files, or folders searched recursively for
+    /// `.ttf`/`.otf`/`.ttc`, loaded in addition to the embedded fonts (Typst's set and
+    /// Noto Sans). System fonts are never used, so output does not depend on the host.
+    pub fn new(templates_dir: Option<&Path>, font_dirs: &[PathBuf]) -> Result<Self, RenderError> {
+        let fonts = load_fonts(font_dirs)?;
+        let book = FontBook::from_fonts(&fonts);
+
+        let mut sources = HashMap::new();
+        let mut files = HashMap::new();
+        let mut names = HashMap::new();
+        match templates_dir {
+            None => {
+                for (name, text) in EMBEDDED_TEMPLATES {
+                    let id = file_id(&format!("/{name}"));
+                    sources.insert(id, Source::new(id, (*text).to_owned()));
+                    names.insert(id, (*name).to_owned());
+                }
+            }
+            Some(dir) => {
+                let mut found = Vec::new();
+                collect_files(dir, &mut found).map_err(|source| RenderError::TemplateRead {
+                    path: dir.to_owned(),
+                    source,
+                })?;
+                for path in found {
+                    let Ok(relative) = path.strip_prefix(dir) else { continue };
+                    let Some(virtual_path) = relative
+                        .to_str()
+                        .and_then(|r| VirtualPath::new(format!("/{}", r.replace('\\', "/"))).ok())
+                    else {
+                        continue;
+                    };
+                    if virtual_path.get_with_slash() == DATA_PATH {
+                        continue; // the data file is always the document's own
+                    }
+                    let id = RootedPath::new(VirtualRoot::Project, virtual_path).intern();
+                    let read_error = |source| RenderError::TemplateRead { path: path.clone(), source };
+                    if path.extension().is_some_and(|e| e == "typ") {
+                        let text = fs::read_to_string(&path).map_err(read_error)?;
+                        sources.insert(id, Source::new(id, text));
+                    } else {
+                        files.insert(id, Bytes::new(fs::read(&path).map_err(read_error)?));
+                    }
+                    names.insert(id, path.display().to_string());
+                }
+            }
+        }
+
+        let report = file_id(&format!("/{REPORT_FILE}"));
+        let overview = file_id(&format!("/{OVERVIEW_FILE}"));
+        if let Some(dir) = templates_dir {
+            for (id, name) in [(report, REPORT_FILE), (overview, OVERVIEW_FILE)] {
+                if !sources.contains_key(&id) {
+                    return Err(RenderError::TemplateMissing { dir: dir.to_owned(), name });
+                }
+            }
+        }
+
+        Ok(Self {
+            library: LazyHash::new(Library::builder().build()),
+            book: LazyHash::new(book),
+            fonts,
+            sources,
+            files,
+            names,
+            report,
+            overview,
+            data: file_id(DATA_PATH),
+        })
+    }
+
+    /// Compiles one document and exports it as PDF/A-2a + PDF/UA-1 (tagged).
+    ///
+    /// `data_json` is served to the template as `/data.json`. `ident` is a stable
+    /// document id (e.g. `05554-2018-09`) from which the PDF's file identifier is
+    /// derived; with the same `ident`, `date` and data the bytes are identical.
+    pub fn render(
+        &self,
+        template: Template,
+        data_json: &[u8],
+        ident: &str,
+        date: DocumentDate,
+    ) -> Result<Vec<u8>, RenderError> {
+        self.render_with_warnings(template, data_json, ident, date)
+            .map(|rendered| rendered.pdf)
+    }
+
+    /// Like [`Renderer::render`], but also returns the template's warnings.
+    pub fn render_with_warnings(
+        &self,
+        template: Template,
+        data_json: &[u8],
+        ident: &str,
+        date: DocumentDate,
+    ) -> Result<Rendered, RenderError> {
+        let datetime = date.to_datetime().ok_or(RenderError::InvalidDate(date))?;
+        let world = DocumentWorld {
+            renderer: self,
+            main: match template {
+                Template::Report => self.report,
+                Template::Overview => self.overview,
+            },
+            data: Bytes::new(data_json.to_vec()),
+            today: Datetime::from_ymd(date.year, date.month, date.day),
+        };
+        let name = template.file_name();
+
+        let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+        let warnings = format_diagnostics(&world, &warnings);
+        let document = output.map_err(|errors| RenderError::Compile {
+            template: name,
+            diagnostics: format_diagnostics(&world, &errors),
+        })?;
+
+        let options = PdfOptions {
+            ident: Smart::Custom(ident.to_owned()),
+            creator: Smart::Custom(Some(CREATOR.to_owned())),
+            timestamp: Some(Timestamp::new_utc(datetime)),
+            page_ranges: None,
+            standards: pdf_standards(),
+            tagged: true,
+            pretty: false,
+        };
+        let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| RenderError::Pdf {
+            template: name,
+            diagnostics: format_diagnostics(&world, &errors),
+        })?;
+        Ok(Rendered { pdf, warnings })
+    }
+}
+
+fn pdf_standards() -> PdfStandards {
+    PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
+        .expect("PDF/A-2a and PDF/UA-1 can be combined")
+}
+
+/// Interns a fixed virtual path in the project root.
+fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("fixed virtual paths are valid");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+/// Formats diagnostics like typst-cli does, without colours.
+fn format_diagnostics(world: &DocumentWorld<'_>, diagnostics: &[SourceDiagnostic]) -> String {
+    if diagnostics.is_empty() {
+        return String::new();
+    }
+    let mut buffer = termcolor::NoColor::new(Vec::new());
+    if let Err(err) =
+        typst_kit::diagnostics::emit(&mut buffer, world, diagnostics, DiagnosticFormat::Human)
+    {
+        // Fall back to bare messages rather than losing them.
+        let mut text = format!("(diagnostics could not be formatted: {err})\n");
+        for diagnostic in diagnostics {
+            text.push_str(&format!("error: {}\n", diagnostic.message));
+        }
+        return text;
+    }
+    String::from_utf8_lossy(&buffer.into_inner()).into_owned()
+}
+
+/// The fonts embedded in the binary plus those found under `font_dirs`.
+fn load_fonts(font_dirs: &[PathBuf]) -> Result<Vec<Font>, RenderError> {
+    let mut fonts: Vec<Font> = typst_assets::fonts()
+        .chain([
+            notosans::REGULAR_TTF,
+            notosans::BOLD_TTF,
+            notosans::ITALIC_TTF,
+            notosans::BOLD_ITALIC_TTF,
+        ])
+        .flat_map(|data| Font::iter(Bytes::new(data)))
+        .collect();
+    for root in font_dirs {
+        let mut paths = Vec::new();
+        collect_files(root, &mut paths).map_err(|source| RenderError::FontRead {
+            path: root.clone(),
+            source,
+        })?;
+        let is_file = root.is_file();
+        for path in paths {
+            let is_font = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                ["ttf", "otf", "ttc", "otc"].contains(&e.to_ascii_lowercase().as_str())
+            });
+            if !is_font && !is_file {
+                continue; // other files in a font folder (licences, …)
+            }
+            let data = fs::read(&path).map_err(|source| RenderError::FontRead {
+                path: path.clone(),
+                source,
+            })?;
+            let before = fonts.len();
+            fonts.extend(Font::iter(Bytes::new(data)));
+            if fonts.len() == before {
+                return Err(RenderError::FontInvalid { path });
+            }
+        }
+    }
+    Ok(fonts)
+}
+
+/// All regular files below `path` (or `path` itself if it is a file), sorted, skipping
+/// hidden entries.
+fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    if fs::metadata(path)?.is_file() {
+        out.push(path.to_owned());
+        return Ok(());
+    }
+    let mut entries = fs::read_dir(path)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<io::Result<Vec<_>>>()?;
+    entries.sort();
+    for entry in entries {
+        if entry
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'))
+        {
+            continue;
+        }
+        if entry.is_dir() {
+            collect_files(&entry, out)?;
+        } else if entry.is_file() {
+            out.push(entry);
+        }
+    }
+    Ok(())
+}
+
+/// The world of one document: the shared renderer plus this document's data.
+struct DocumentWorld<'a> {
+    renderer: &'a Renderer,
+    main: FileId,
+    data: Bytes,
+    today: Option<Datetime>,
+}
+
+impl DocumentWorld<'_> {
+    fn not_found(id: FileId) -> FileError {
+        FileError::NotFound(PathBuf::from(id.vpath().get_without_slash()))
+    }
+}
+
+impl World for DocumentWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.renderer.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.renderer.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        match self.renderer.sources.get(&id) {
+            Some(source) => Ok(source.clone()),
+            None if id == self.renderer.data || self.renderer.files.contains_key(&id) => {
+                Err(FileError::NotSource)
+            }
+            None => Err(Self::not_found(id)),
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.renderer.data {
+            return Ok(self.data.clone());
+        }
+        if let Some(bytes) = self.renderer.files.get(&id) {
+            return Ok(bytes.clone());
+        }
+        match self.renderer.sources.get(&id) {
+            Some(source) => Ok(Bytes::from_string(source.text().to_owned())),
+            None => Err(Self::not_found(id)),
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.renderer.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
+
+impl DiagnosticWorld for DocumentWorld<'_> {
+    fn name(&self, id: FileId) -> String {
+        self.renderer
+            .names
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| id.vpath().get_without_slash().to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+    use std::sync::OnceLock;
+
+    const REPORT_EXAMPLE: &str = include_str!("../../docs/report-data.example.json");
+    const OVERVIEW_EXAMPLE: &str = include_str!("../../docs/overview-data.example.json");
+    const DATE: DocumentDate = DocumentDate {
+        year: 2018,
+        month: 10,
+        day: 16,
+        hour: 8,
+        minute: 0,
+        second: 0,
+    };
+
+    /// Typst needs deeper stacks than the 2 MiB of test threads; run on 16 MiB.
+    fn on_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(16 << 20)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
+    fn renderer() -> &'static Renderer {
+        static RENDERER: OnceLock<Renderer> = OnceLock::new();
+        RENDERER.get_or_init(|| Renderer::new(None, &[]).unwrap())
+    }
+
+    fn render(template: Template, json: String) -> Rendered {
+        on_big_stack(move || {
+            renderer()
+                .render_with_warnings(template, json.as_bytes(), "test", DATE)
+                .unwrap_or_else(|e| panic!("{e}"))
+        })
+    }
+
+    fn with_name(name: &str) -> String {
+        let mut data: serde_json::Value = serde_json::from_str(REPORT_EXAMPLE).unwrap();
+        data["jobcenter"]["name"] = name.into();
+        data["vergleich_namen"]["jc"] = name.into();
+        data.to_string()
+    }
+
+    /// The text of a PDF as `pdftotext` (poppler-utils) extracts it; `None` when the
+    /// tool is not installed.
+    fn pdf_text(pdf: &[u8]) -> Option<String> {
+        let dir = std::env::temp_dir().join(format!("render-test-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let file = dir.join(format!("{:x}.pdf", pdf.len() ^ pdf.iter().map(|&b| b as usize).sum::<usize>()));
+        fs::write(&file, pdf).unwrap();
+        let output = Command::new("pdftotext").arg(&file).arg("-").output().ok()?;
+        fs::remove_file(&file).ok();
+        assert!(output.status.success(), "pdftotext failed");
+        Some(String::from_utf8(output.stdout).unwrap())
+    }
+
+    #[test]
+    fn renderer_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Renderer>();
+    }
+
+    #[test]
+    fn builtin_templates_compile_without_warnings() {
+        let report = render(Template::Report, REPORT_EXAMPLE.to_owned());
+        assert!(report.pdf.starts_with(b"%PDF-"));
+        assert_eq!(report.warnings, "", "report.typ warns");
+        let overview = render(Template::Overview, OVERVIEW_EXAMPLE.to_owned());
+        assert!(overview.pdf.starts_with(b"%PDF-"));
+        assert_eq!(overview.warnings, "", "uebersicht.typ warns");
+    }
+
+    #[test]
+    fn markup_characters_in_names_print_literally() {
+        let name = r"Kreis #x *y* $z$ <a> @b \ ] _u_ `c` = [l](m) // n";
+        let pdf = render(Template::Report, with_name(name)).pdf;
+        let Some(text) = pdf_text(&pdf) else {
+            eprintln!("pdftotext missing; skipping text check");
+            return;
+        };
+        // Lines may wrap; compare with whitespace collapsed.
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(name), "name not found literally in:\n{text}");
+    }
+
+    #[test]
+    fn pdf_declares_pdfa_and_pdfua() {
+        let pdf = render(Template::Report, REPORT_EXAMPLE.to_owned()).pdf;
+        let contains = |needle: &str| pdf.windows(needle.len()).any(|w| w == needle.as_bytes());
+        assert!(contains("<pdfaid:part>2</pdfaid:part>"), "no PDF/A part");
+        assert!(contains("<pdfaid:conformance>A</pdfaid:conformance>"), "no PDF/A-a");
+        assert!(contains("<pdfuaid:part>1</pdfuaid:part>"), "no PDF/UA part");
+        assert!(contains("/StructTreeRoot"), "not tagged");
+    }
+
+    #[test]
+    fn identical_input_gives_identical_bytes() {
+        let first = render(Template::Report, REPORT_EXAMPLE.to_owned()).pdf;
+        let second = render(Template::Report, REPORT_EXAMPLE.to_owned()).pdf;
+        assert!(first == second, "output differs between two runs");
+        let other = render(Template::Report, with_name("Stadt Bonn")).pdf;
+        assert!(first != other, "different data gave the same PDF");
+    }
+
+    #[test]
+    fn template_syntax_error_names_file_and_line() {
+        let dir = std::env::temp_dir().join(format!("render-tpl-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        for (name, text) in EMBEDDED_TEMPLATES {
+            fs::write(dir.join(name), text).unwrap();
+        }
+        // Line 3 gets an unclosed call.
+        let broken = format!("// kaputt\n\n#let x = (\n{}", include_str!("../../templates/report.typ"));
+        fs::write(dir.join(REPORT_FILE), broken).unwrap();
+        let renderer = Renderer::new(Some(&dir), &[]).unwrap();
+        let error = on_big_stack(move || {
+            renderer.render(Template::Report, REPORT_EXAMPLE.as_bytes(), "x", DATE)
+        })
+        .unwrap_err();
+        fs::remove_dir_all(&dir).ok();
+        let RenderError::Compile { diagnostics, .. } = &error else {
+            panic!("expected a compile error, got {error}");
+        };
+        assert!(diagnostics.starts_with("error: "), "{diagnostics}");
+        let location = format!("{}:3:", dir.join(REPORT_FILE).display());
+        assert!(diagnostics.contains(&location), "no {location} in:\n{diagnostics}");
+    }
+
+    #[test]
+    fn bad_data_is_a_diagnostic_not_a_panic() {
+        let error = on_big_stack(|| {
+            renderer().render(Template::Report, br#"{"meta": {}}"#, "x", DATE)
+        })
+        .unwrap_err();
+        let RenderError::Compile { diagnostics, .. } = &error else {
+            panic!("expected a compile error, got {error}");
+        };
+        assert!(diagnostics.contains("report.typ") || diagnostics.contains("style.typ"), "{diagnostics}");
+    }
+
+    #[test]
+    fn missing_template_names_the_folder() {
+        let dir = std::env::temp_dir().join(format!("render-empty-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let error = Renderer::new(Some(&dir), &[]).err().expect("must fail");
+        fs::remove_dir_all(&dir).ok();
+        assert!(error.to_string().contains(&dir.display().to_string()), "{error}");
+        let error = Renderer::new(Some(Path::new("/nonexistent/templates")), &[])
+            .err()
+            .expect("must fail");
+        assert!(error.to_string().contains("/nonexistent/templates"), "{error}");
+    }
+
+    #[test]
+    fn renders_from_several_threads() {
+        let pdfs: Vec<Vec<u8>> = (0..2)
+            .map(|i| {
+                std::thread::Builder::new()
+                    .stack_size(16 << 20)
+                    .spawn(move || {
+                        let json = with_name(&format!("Jobcenter {i}"));
+                        renderer().render(Template::Report, json.as_bytes(), "t", DATE).unwrap()
+                    })
+                    .unwrap()
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .collect();
+        assert!(pdfs[0] != pdfs[1]);
+        evict_cache(0);
+    }
+
+    #[test]
+    fn unix_seconds_convert_to_utc() {
+        let date = DocumentDate::from_unix_seconds(1_539_676_800 + 3_723);
+        assert_eq!(date.to_string(), "2018-10-16T08:02:03Z");
+        assert_eq!(DocumentDate::from_unix_seconds(0).to_string(), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            DocumentDate::from_unix_seconds(951_782_400).to_string(),
+            "2000-02-29T00:00:00Z"
+        );
+    }
+}

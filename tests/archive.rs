@@ -1,0 +1,107 @@
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use crate::util::{Fixture, bin, run_in, snapshot_tree};
+
+#[test]
+fn quarter_means_its_last_month() {
+    let fx = Fixture::new().write();
+    fx.run(&["run", "--quarter", "2018-Q3", "--figures-only"]).expect_code(0);
+    assert!(fx.out().join("2018-09/kennzahlen.csv").exists());
+    fx.run(&["run", "--quarter", "2018-Q5"]).expect_code(2).expect_stderr("--quarter");
+}
+
+#[test]
+fn incomplete_quarter_is_refused_unless_allowed() {
+    let fx = Fixture::new().without_row("05558", "2018-05").write();
+    fx.run(&["run", "--quarter", "2018-Q2"]).expect_code(2).expect_stderr("05558: 2018-05");
+    assert!(!fx.out().exists());
+    fx.run(&["run", "--quarter", "2018-Q2", "--allow-incomplete"]).expect_code(0);
+    let pdf = fx.out().join("2018-06/05554_kreis-borken.pdf");
+    let out = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("vorläufig – Daten unvollständig"), "{text}");
+    let manifest = std::fs::read_to_string(fx.out().join("2018-06/manifest.json")).unwrap();
+    assert!(manifest.contains("\"vorlaeufig\": true"), "{manifest}");
+}
+
+#[test]
+fn archive_is_write_once_and_supersede_adds_an_edition() {
+    let fx = Fixture::new().write();
+    fx.run(&["archive", "--year", "2018"]).expect_code(0);
+    let first = fx.dir.path().join("out/archiv/2018/ausgabe-1");
+    for f in ["05554_kreis-borken.pdf", "05558_kreis-coesfeld.pdf", "uebersicht.pdf", "kennzahlen.csv", "manifest.json", "eingaben/monatswerte.csv"] {
+        assert!(first.join(f).exists(), "{f} missing");
+    }
+    assert_eq!(
+        std::fs::read(first.join("eingaben/monatswerte.csv")).unwrap(),
+        std::fs::read(fx.data().join("monatswerte.csv")).unwrap()
+    );
+    let before = snapshot_tree(&first);
+
+    fx.run(&["archive", "--year", "2018"]).expect_code(2).expect_stderr("write-once");
+    assert_eq!(snapshot_tree(&first), before);
+
+    fx.run(&["archive", "--year", "2018", "--supersede", "Korrektur der Dezemberwerte"]).expect_code(0);
+    assert_eq!(snapshot_tree(&first), before);
+    let manifest = std::fs::read_to_string(fx.dir.path().join("out/archiv/2018/ausgabe-2/manifest.json")).unwrap();
+    let m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    assert_eq!(m["supersedes"], "ausgabe-1");
+    assert_eq!(m["supersede_reason"], "Korrektur der Dezemberwerte");
+    assert_eq!(m["edition"], 2);
+    assert!(m["command"].as_array().unwrap().iter().any(|a| a == "--supersede"));
+
+    let text = run_in(fx.dir.path(), &["verify", "out/archiv"]);
+    text.expect_code(0);
+    assert_eq!(text.stdout().matches("ok ").count(), 2, "{}", text.stdout());
+}
+
+#[test]
+fn verify_names_changed_missing_and_unexpected_files() {
+    let fx = Fixture::new().write();
+    fx.run(&["run", "--month", "2018-03"]).expect_code(0);
+    let dir = fx.out().join("2018-03");
+    fx.run(&["verify", "out/2018-03"]).expect_code(0);
+
+    let pdf = dir.join("05554_kreis-borken.pdf");
+    let mut bytes = std::fs::read(&pdf).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x01;
+    std::fs::write(&pdf, bytes).unwrap();
+    std::fs::remove_file(dir.join("kennzahlen.csv")).unwrap();
+    std::fs::write(dir.join("notiz.txt"), "hinzugefügt").unwrap();
+
+    let run = fx.run(&["verify", "out/2018-03"]);
+    run.expect_code(1);
+    let out = run.stdout();
+    assert!(out.contains("changed  out/2018-03/05554_kreis-borken.pdf"), "{out}");
+    assert!(out.contains("missing  out/2018-03/kennzahlen.csv"), "{out}");
+    assert!(out.contains("unexpected out/2018-03/notiz.txt"), "{out}");
+}
+
+#[test]
+fn sigkill_while_rendering_leaves_the_earlier_output() {
+    let dir = tempfile::tempdir().unwrap();
+    run_in(dir.path(), &["generate", "--out", "data", "--jobcenters", "120", "--years", "2", "--first-year", "2017"]).expect_code(0);
+    run_in(dir.path(), &["run", "--month", "2018-12", "--figures-only"]).expect_code(0);
+    let before = snapshot_tree(&dir.path().join("out"));
+
+    let mut child = Command::new(bin())
+        .args(["run", "--month", "2018-12", "--jobs", "1"])
+        .current_dir(dir.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    for line in BufReader::new(stderr).lines() {
+        if line.unwrap().starts_with("[5/") {
+            break;
+        }
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    assert_eq!(snapshot_tree(&dir.path().join("out")), before, "output changed");
+    let entries: Vec<_> = std::fs::read_dir(dir.path().join("out")).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(entries, ["2018-12"], "something was left beside the run folder");
+}

@@ -1,0 +1,209 @@
+use crate::util::{Fixture, Row};
+
+/// Kreis Borken with integrations and stocks changed in 2017/2018, Coesfeld at defaults.
+fn march_fixture() -> Fixture {
+    Fixture::new()
+        .row("05554", "2017-01", |r| r.set("int", 10))
+        .row("05554", "2017-02", |r| r.set("int", 20))
+        .row("05554", "2017-03", |r| r.set("int", 30))
+        .row("05554", "2018-01", |r| r.set("int", 20).set("elb", 1100).set("lzb", 600))
+        .row("05554", "2018-02", |r| r.set("int", 20).set("elb", 1100).set("lzb", 606))
+        .row("05554", "2018-03", |r| r.set("int", 30).set("lzb", 612))
+        .write()
+}
+
+fn close(actual: Option<f64>, expected: f64) {
+    let a = actual.expect("a value");
+    assert!((a - expected).abs() <= 1e-9 * expected.abs().max(1.0), "{a} != {expected}");
+}
+
+#[test]
+fn target_indicators_worked_by_hand() {
+    let fx = march_fixture();
+    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    let k = fx.kennzahlen("2018-03");
+    // int: 20+20+30 = 70 against 10+20+30 = 60 → +16,67 %, soll +2,1 → erreicht.
+    assert_eq!(k.get("05554", "int"), ["70", "60", &(100.0 * (70.0 / 60.0 - 1.0)).to_string(), "2.1", "erreicht"]);
+    // k2: 100·70 / mean(elb Dec17 1000, Jan18 1100, Feb18 1100) = 7000/1066,67 = 6,5625;
+    //     last year 100·60 / mean(1000, 1000, 1000) = 6 → +9,375 %.
+    close(k.num("05554", "k2", 0), 6.5625);
+    close(k.num("05554", "k2", 1), 6.0);
+    close(k.num("05554", "k2", 2), 9.375);
+    assert_eq!(k.get("05554", "k2")[4], "erreicht");
+    // k3: mean(600, 606, 612) = 606 against 600 → +1,0 %; lower is better, soll 0,0:
+    //     missed by exactly the tolerance 1,0 → knapp_verfehlt.
+    close(k.num("05554", "k3", 0), 606.0);
+    close(k.num("05554", "k3", 2), 1.0);
+    assert_eq!(k.get("05554", "k3")[4], "knapp_verfehlt");
+    // k3e1: 100·24 / mean(lzb Dec17 600, Jan 600, Feb 606) = 2400/602 = 3,9867…;
+    //       last year 2400/600 = 4 → −0,33 %, soll +4,0 → verfehlt.
+    close(k.num("05554", "k3e1", 0), 2400.0 / 602.0);
+    close(k.num("05554", "k3e1", 1), 4.0);
+    assert_eq!(k.get("05554", "k3e1")[4], "verfehlt");
+    // lzb_je: lzb March 2018 = 612 against December 2017 = 600 → +2,0 % → verfehlt.
+    close(k.num("05554", "lzb_je", 0), 612.0);
+    close(k.num("05554", "lzb_je", 1), 600.0);
+    close(k.num("05554", "lzb_je", 2), 2.0);
+    assert_eq!(k.get("05554", "lzb_je")[4], "verfehlt");
+}
+
+#[test]
+fn monitoring_figures_worked_by_hand() {
+    let fx = march_fixture();
+    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    let k = fx.kennzahlen("2018-03");
+    // llu: 3 × 250.000,50 in both years.
+    close(k.num("05554", "llu", 0), 750_001.5);
+    close(k.num("05554", "llu", 2), 0.0);
+    // elb stock March 2018 (1000) against March 2017 (1000).
+    assert_eq!(k.get("05554", "elb")[..3], ["1000", "1000", "0"]);
+    // nachhaltigkeit over Jan–Mar 2017: 100·30/48 = 62,5; 2016 the same.
+    close(k.num("05554", "nachhaltigkeit", 0), 62.5);
+    close(k.num("05554", "nachhaltigkeit", 1), 62.5);
+    // bedarfsdeckend: 100·27/70 = 38,571…; last year 100·27/60 = 45.
+    close(k.num("05554", "bedarfsdeckend", 0), 2700.0 / 70.0);
+    close(k.num("05554", "bedarfsdeckend", 1), 45.0);
+    // iq_asyl8: 100·9 / mean(150,150,150) = 6.
+    close(k.num("05554", "iq_asyl8", 0), 6.0);
+    // Monitoring rows carry neither soll nor status.
+    assert_eq!(k.get("05554", "llu")[3..], ["", ""]);
+}
+
+#[test]
+fn aggregates_are_ratios_of_sums() {
+    let fx = march_fixture();
+    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    let k = fx.kennzahlen("2018-03");
+    // int: 70 + 60 = 130 against 60 + 60 = 120.
+    assert_eq!(k.get("LAND:NRW", "int")[..2], ["130", "120"]);
+    assert_eq!(k.get("VT:IIa", "int")[..2], ["130", "120"]);
+    // k2: 100·130 / ((2000 + 2100 + 2100)/3) = 39000/6200 = 6,2903…, not the mean of the quotas.
+    close(k.num("LAND:NRW", "k2", 0), 39_000.0 / 6_200.0);
+    // Aggregates carry no target and no status.
+    assert_eq!(k.get("LAND:NRW", "int")[3..], ["", ""]);
+}
+
+#[test]
+fn exact_half_is_rounded_up_not_by_float() {
+    // int: 20410 against 20000 is exactly +2,05 % → 2,1 % ≥ 2,1 → erreicht. As f64 the
+    // change is 2,0499…, which would round to 2,0 and miss the target.
+    let fx = Fixture::new()
+        .row("05554", "2017-01", |r| r.set("int", 20000).set("int_lzb", 0).set("int_svb", 0).set("int_nachhaltig", 0).set("int_bedarfsdeckend", 0))
+        .row("05554", "2018-01", |r| r.set("int", 20410))
+        .write();
+    fx.run(&["run", "--month", "2018-01", "--figures-only"]).expect_code(0);
+    let k = fx.kennzahlen("2018-01");
+    assert_eq!(k.get("05554", "int")[4], "erreicht");
+}
+
+#[test]
+fn missing_values_make_a_side_missing_never_zero() {
+    // Coesfeld has no row for February 2018 and "*" for int in January 2017.
+    let fx = Fixture::new()
+        .without_row("05558", "2018-02")
+        .row("05558", "2017-01", |r| r.set("int", "*"))
+        .write();
+    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    let k = fx.kennzahlen("2018-03");
+    // wert needs Feb 2018: missing; vorjahr needs Jan 2017: missing.
+    assert_eq!(k.get("05558", "int"), ["", "", "", "2.1", "keine_daten"]);
+    // The stock figures of March are unaffected.
+    assert_eq!(k.get("05558", "elb")[..2], ["1000", "1000"]);
+    // The aggregate lacks what any member lacks.
+    assert_eq!(k.get("LAND:NRW", "int")[..2], ["", ""]);
+    // Borken keeps its figures.
+    assert_eq!(k.get("05554", "int")[..2], ["60", "60"]);
+}
+
+#[test]
+fn zero_denominator_is_missing() {
+    let fx = Fixture::new()
+        .rows_of("05558", |r| if r.monat.starts_with("2017") { r.set("int", 0) } else { r })
+        .write();
+    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    let k = fx.kennzahlen("2018-03");
+    // int last year 0 → the change is missing, the values are there.
+    assert_eq!(k.get("05558", "int")[..4], ["60", "0", "", "2.1"]);
+    assert_eq!(k.get("05558", "int")[4], "keine_daten");
+    // bedarfsdeckend last year: 100·27/0 → missing.
+    assert_eq!(k.get("05558", "bedarfsdeckend")[1], "");
+}
+
+#[test]
+fn targets_of_a_jobcenter_override_the_star_rows() {
+    let mut fx = Fixture::new();
+    fx.ziele.push_str("2018,05554,k3,-0.25\n2018,05554,int,1.5\n2017,*,k2,9\n");
+    let fx = fx.write();
+    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    let k = fx.kennzahlen("2018-03");
+    assert_eq!(k.get("05554", "k3")[3], "-0.25");
+    assert_eq!(k.get("05554", "int")[3], "1.5");
+    assert_eq!(k.get("05558", "int")[3], "2.1");
+    // k3 unchanged (0,00 %) against −0,25: missed by 0,25 ≤ 1,0 → knapp_verfehlt.
+    assert_eq!(k.get("05554", "k3")[4], "knapp_verfehlt");
+}
+
+#[test]
+fn no_target_of_the_year_means_kein_ziel() {
+    let mut fx = Fixture::new();
+    fx.ziele = "jahr,jobcenter,ziel,soll_pct\n2017,*,int,2.1\n".into();
+    let fx = fx.write();
+    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    let k = fx.kennzahlen("2018-03");
+    for z in ["int", "k2", "k3", "k3e1", "lzb_je"] {
+        assert_eq!(k.get("05554", z)[3..], ["", "kein_ziel"], "{z}");
+    }
+}
+
+#[test]
+fn tolerance_is_configurable() {
+    let fx = march_fixture();
+    // k3 +1,0 % against 0,0: with tolerance 0,5 this is verfehlt.
+    fx.run(&["run", "--month", "2018-03", "--figures-only", "--tolerance", "0.5"]).expect_code(0);
+    assert_eq!(fx.kennzahlen("2018-03").get("05554", "k3")[4], "verfehlt");
+}
+
+#[test]
+fn monitoring_figure_left_out_when_its_column_is_absent() {
+    let fx = Fixture::new();
+    let cols: Vec<&str> = crate::util::COLUMNS.iter().copied().filter(|c| *c != "lzb_4j" && *c != "int_asyl8").collect();
+    let mw = fx.monatswerte_csv(&cols);
+    let fx = fx.write_with(&mw);
+    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    let k = fx.kennzahlen("2018-03");
+    assert!(!k.has("05554", "lzb_4j"));
+    assert!(!k.has("05554", "iq_asyl8"));
+    assert!(k.has("05554", "lzb_asyl8"));
+    assert!(k.has("LAND:NRW", "nachhaltigkeit"));
+}
+
+#[test]
+fn every_jobcenter_gets_figures_even_without_rows() {
+    let mut fx = Fixture::new();
+    fx.jobcenter.push_str("05358,Kreis Düren,NRW,zkT,,\n");
+    let fx = fx.write();
+    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    let k = fx.kennzahlen("2018-03");
+    assert_eq!(k.get("05358", "int"), ["", "", "", "2.1", "keine_daten"]);
+    // Düren has no Vergleichstyp, so VT:IIa keeps its figures; the Land lacks Düren's.
+    assert_eq!(k.get("VT:IIa", "int")[0], "120");
+    assert_eq!(k.get("LAND:NRW", "int")[0], "");
+    let header = k.text.lines().next().unwrap();
+    assert_eq!(header, "jobcenter,berichtsmonat,kennzahl,wert,vorjahr,veraenderung_pct,soll_pct,status");
+    // 3 Jobcenters + 1 Land + 1 VT, 14 figures each.
+    assert_eq!(k.text.lines().count(), 1 + 5 * 14);
+}
+
+#[test]
+fn december_compares_lzb_je_with_last_december() {
+    let fx = Fixture::new()
+        .row("05554", "2017-12", |r| r.set("lzb", 500))
+        .row("05554", "2018-12", |r| r.set("lzb", 495))
+        .write();
+    fx.run(&["run", "--month", "2018-12", "--figures-only"]).expect_code(0);
+    let k = fx.kennzahlen("2018-12");
+    // 495 against 500 → −1,0 % ≤ 0,0 → erreicht.
+    assert_eq!(k.get("05554", "lzb_je")[..2], ["495", "500"]);
+    assert_eq!(k.get("05554", "lzb_je")[4], "erreicht");
+    let _ = Row::new("x", 2018, 1);
+}

@@ -1,0 +1,17 @@
+//! The one integration-test binary: every test runs the real `zielbericht` binary on a
+//! data folder written by the fixture builder in `util`.
+
+mod util;
+
+/// Hand-worked figures, attainment and aggregates against `kennzahlen.csv`.
+mod figures;
+/// Reading rules: dialects, encodings, symbols, ids and months as Excel writes them.
+mod reading;
+/// Broken data folders: exit 2, messages with file, line and column, nothing written.
+mod inputs;
+/// Command line: default month, `check`, arguments, exit codes, the shipped sample.
+mod cli;
+/// Rendered PDFs: text, German formats, k. A., PDF/A + UA, reproducibility, failures.
+mod reports;
+/// Quarterly runs, the write-once archive, verify, interrupted runs.
+mod archive;

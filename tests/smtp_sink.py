@@ -1,0 +1,84 @@
+"""A real SMTP server on loopback for the invitation tests (aiosmtpd from PyPI).
+
+    python3 tests/smtp_sink.py MAILDIR [--tls CERT KEY --user NAME --password SECRET]
+
+Binds 127.0.0.1 on a free port, prints that port on the first line of stdout, and writes
+every message it accepts as MAILDIR/NNNN.eml (the bytes as received) with the envelope
+recipients in MAILDIR/NNNN.rcpt. With --tls it offers STARTTLS with the given certificate,
+requires it before MAIL, and accepts only the given login (AUTH PLAIN/LOGIN after STARTTLS).
+It stops when its standard input is closed (the test ends or drops the pipe).
+"""
+
+import argparse
+import itertools
+import pathlib
+import socket
+import ssl
+import sys
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+
+class Sink:
+    def __init__(self, maildir: pathlib.Path):
+        self.maildir = maildir
+        self.counter = itertools.count(1)
+
+    async def handle_DATA(self, server, session, envelope):
+        n = next(self.counter)
+        data = envelope.original_content or envelope.content
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        tmp = self.maildir / f"{n:04}.tmp"
+        tmp.write_bytes(data)
+        (self.maildir / f"{n:04}.rcpt").write_text("\n".join(envelope.rcpt_tos) + "\n")
+        tmp.rename(self.maildir / f"{n:04}.eml")
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("maildir", type=pathlib.Path)
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    parser.add_argument("--user")
+    parser.add_argument("--password")
+    args = parser.parse_args()
+    args.maildir.mkdir(parents=True, exist_ok=True)
+
+    options = {}
+    if args.tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*args.tls)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            login = getattr(auth_data, "login", b"") or b""
+            password = getattr(auth_data, "password", b"") or b""
+            ok = login.decode() == args.user and password.decode() == args.password
+            return AuthResult(success=ok)
+
+        options = dict(
+            tls_context=context,
+            require_starttls=True,
+            authenticator=authenticator,
+            auth_required=True,
+            auth_require_tls=True,
+        )
+
+    controller = Controller(Sink(args.maildir), hostname="127.0.0.1", port=free_port(), **options)
+    controller.start()
+    print(controller.port, flush=True)
+    try:
+        sys.stdin.read()
+    finally:
+        controller.stop()
+
+
+if __name__ == "__main__":
+    main()
