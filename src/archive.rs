@@ -24,7 +24,13 @@ fn editions(year_dir: &Path) -> Vec<u32> {
         .into_iter()
         .flatten()
         .flatten()
-        .filter_map(|e| e.file_name().to_str()?.strip_prefix(EDITION_PREFIX)?.parse().ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_prefix(EDITION_PREFIX)?
+                .parse()
+                .ok()
+        })
         .collect();
     out.sort_unstable();
     out
@@ -33,10 +39,19 @@ fn editions(year_dir: &Path) -> Vec<u32> {
 pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Error> {
     let started = Instant::now();
     if !(1000..=9999).contains(&args.year) {
-        return Err(Error::Usage(format!("--year: expected a four-digit year, found {}", args.year)));
+        return Err(Error::Usage(format!(
+            "--year: expected a four-digit year, found {}",
+            args.year
+        )));
     }
-    if args.supersede.as_deref().is_some_and(|r| r.trim().is_empty()) {
-        return Err(Error::Usage("--supersede: expected a reason, found an empty text".into()));
+    if args
+        .supersede
+        .as_deref()
+        .is_some_and(|r| r.trim().is_empty())
+    {
+        return Err(Error::Usage(
+            "--supersede: expected a reason, found an empty text".into(),
+        ));
     }
     let tolerance = run::tolerance(&args.render)?;
     let ds = run::load_data(&args.data)?;
@@ -60,7 +75,10 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         _ => {}
     }
     let edition = previous.map_or(1, |n| n + 1);
-    let bm = Berichtsmonat { year: args.year, month: 12 };
+    let bm = Berichtsmonat {
+        year: args.year,
+        month: 12,
+    };
     let ids = run::selected(&[], &ds)?;
     let gaps = run::incomplete(&ds, bm, &ids);
     let options = run::report_options(&args.render, !gaps.is_empty())?;
@@ -68,18 +86,29 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     let out = run::produce(&ds, &results, &ids, Some(&options))?;
     if !out.failures.is_empty() {
         run::summary(&year_dir, &out.failures, out.reports, started);
-        return Err(Error::Refused("an archive edition must be complete; nothing was written".into()));
+        return Err(Error::Refused(
+            "an archive edition must be complete; nothing was written".into(),
+        ));
     }
     let mut files = out.files;
     for input in &ds.files {
-        let name = input.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        files.push(OutFile { path: format!("eingaben/{name}"), bytes: input.bytes.clone() });
+        let name = input
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        files.push(OutFile {
+            path: format!("eingaben/{name}"),
+            bytes: input.bytes.clone(),
+        });
     }
     let manifest = manifest::Manifest {
         program: env!("CARGO_PKG_NAME").into(),
         version: env!("CARGO_PKG_VERSION").into(),
         berichtsmonat: bm.to_string(),
-        created: options.timestamp.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        created: options
+            .timestamp
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         command: command_line.to_vec(),
         datenstand: run::latest_datenstand(&results),
         vorlaeufig: !gaps.is_empty(),
@@ -99,7 +128,10 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
 /// Verifies `dir`: a folder with `manifest.json`, or every such folder below it.
 pub fn verify(dir: &Path) -> Result<Exit, Error> {
     if !dir.is_dir() {
-        return Err(Error::Usage(format!("verify: {} is not a folder", dir.display())));
+        return Err(Error::Usage(format!(
+            "verify: {} is not a folder",
+            dir.display()
+        )));
     }
     let mut folders = Vec::new();
     find_manifests(dir, 0, &mut folders);
@@ -121,7 +153,11 @@ pub fn verify(dir: &Path) -> Result<Exit, Error> {
             for p in &problems {
                 println!("{p}");
             }
-            println!("FAILED   {} ({} problem(s))", folder.display(), problems.len());
+            println!(
+                "FAILED   {} ({} problem(s))",
+                folder.display(),
+                problems.len()
+            );
         }
     }
     Ok(if all_ok { Exit::Ok } else { Exit::Partial })
@@ -161,7 +197,10 @@ fn verify_folder(folder: &Path) -> Vec<String> {
         match std::fs::read(&file) {
             Err(_) => problems.push(format!("missing  {}", file.display())),
             Ok(bytes) if output::sha256_hex(&bytes) != entry.sha256 => {
-                problems.push(format!("changed  {} (SHA-256 differs from the manifest)", file.display()));
+                problems.push(format!(
+                    "changed  {} (SHA-256 differs from the manifest)",
+                    file.display()
+                ));
             }
             Ok(_) => {}
         }

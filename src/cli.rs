@@ -33,7 +33,12 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct DataArgs {
     /// The data folder with jobcenter.csv, monatswerte.csv and ziele.csv.
-    #[arg(long, value_name = "DIR", default_value = "data", env = "ZIELBERICHT_DATA")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "data",
+        env = "ZIELBERICHT_DATA"
+    )]
     pub data: PathBuf,
 }
 
@@ -47,7 +52,12 @@ pub struct RenderArgs {
     #[arg(long, value_name = "DIR", env = "ZIELBERICHT_TEMPLATES")]
     pub templates: Option<PathBuf>,
     /// Extra font files (.ttf, .otf) to load besides the embedded fonts.
-    #[arg(long = "font-path", value_name = "DIR", env = "TYPST_FONT_PATHS", value_delimiter = ':')]
+    #[arg(
+        long = "font-path",
+        value_name = "DIR",
+        env = "TYPST_FONT_PATHS",
+        value_delimiter = ':'
+    )]
     pub font_path: Vec<PathBuf>,
     /// Reports rendered in parallel (default: all cores).
     #[arg(long, value_name = "N")]
@@ -140,7 +150,11 @@ pub struct InviteArgs {
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
     /// The sender address.
-    #[arg(long, value_name = "ADDR", default_value = "zielsteuerung@ministerium.example")]
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_value = "zielsteuerung@ministerium.example"
+    )]
     pub from: String,
     /// Send the messages through SMTP (else only the drafts are written).
     #[arg(long, requires = "smtp")]

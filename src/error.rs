@@ -16,11 +16,21 @@ pub struct InputError {
 
 impl InputError {
     pub fn file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Self { file: file.into(), line: None, column: None, message: message.into() }
+        Self {
+            file: file.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
     }
 
     pub fn at(file: impl Into<PathBuf>, line: usize, message: impl Into<String>) -> Self {
-        Self { file: file.into(), line: Some(line), column: None, message: message.into() }
+        Self {
+            file: file.into(),
+            line: Some(line),
+            column: None,
+            message: message.into(),
+        }
     }
 
     pub fn cell(
@@ -66,7 +76,10 @@ pub enum Error {
     Usage(String),
     /// Writing the output failed.
     #[error("cannot write {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// Rendering could not even start (templates or fonts unusable).
     #[error("{0}")]
     Render(String),
@@ -78,7 +91,10 @@ pub enum Error {
 
 impl Error {
     pub fn write(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Self::Write { path: path.into(), source }
+        Self::Write {
+            path: path.into(),
+            source,
+        }
     }
 }
 

@@ -36,10 +36,17 @@ where
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { Exit::Unusable as u8 } else { Exit::Ok as u8 };
+            return if e.use_stderr() {
+                Exit::Unusable as u8
+            } else {
+                Exit::Ok as u8
+            };
         }
     };
-    let command_line: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let command_line: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     match execute(cli, &command_line) {
         Ok(exit) => exit as u8,
         Err(e) => {
@@ -97,7 +104,8 @@ fn generate(args: &GenerateArgs) -> Result<Exit, Error> {
         sample_nrw: args.sample,
         missing_symbols: args.sample,
     };
-    let summary = crate::generate::generate(&cfg, &args.out).map_err(|e| Error::write(&args.out, e))?;
+    let summary =
+        crate::generate::generate(&cfg, &args.out).map_err(|e| Error::write(&args.out, e))?;
     println!(
         "{}: {} Jobcenter, {} months, {} rows",
         args.out.display(),
@@ -120,15 +128,24 @@ pub(crate) fn tolerance(render: &RenderArgs) -> Result<Decimal, Error> {
         })
 }
 
-pub(crate) fn report_options(render: &RenderArgs, vorlaeufig: bool) -> Result<ReportOptions, Error> {
+pub(crate) fn report_options(
+    render: &RenderArgs,
+    vorlaeufig: bool,
+) -> Result<ReportOptions, Error> {
     if let Some(dir) = &render.templates {
         if !dir.is_dir() {
-            return Err(Error::Usage(format!("--templates: {} is not a folder", dir.display())));
+            return Err(Error::Usage(format!(
+                "--templates: {} is not a folder",
+                dir.display()
+            )));
         }
     }
     for dir in &render.font_path {
         if !dir.exists() {
-            return Err(Error::Usage(format!("--font-path: {} does not exist", dir.display())));
+            return Err(Error::Usage(format!(
+                "--font-path: {} does not exist",
+                dir.display()
+            )));
         }
     }
     let jobs = match render.jobs {
@@ -154,7 +171,9 @@ pub(crate) fn document_time() -> Result<chrono::DateTime<chrono::Utc>, Error> {
             .ok()
             .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
             .ok_or_else(|| {
-                Error::Usage(format!("SOURCE_DATE_EPOCH: expected seconds since 1970, found \"{text}\""))
+                Error::Usage(format!(
+                    "SOURCE_DATE_EPOCH: expected seconds since 1970, found \"{text}\""
+                ))
             }),
         _ => Ok(chrono::Utc::now()),
     }
@@ -167,8 +186,11 @@ fn berichtsmonat(args: &RunArgs, ds: &Dataset) -> Result<Berichtsmonat, Error> {
             .ok_or_else(|| Error::Usage(format!("--month: expected YYYY-MM, found \"{text}\"")));
     }
     if let Some(text) = &args.quarter {
-        return Berichtsmonat::parse_quarter(text)
-            .ok_or_else(|| Error::Usage(format!("--quarter: expected YYYY-Qn (n = 1..4), found \"{text}\"")));
+        return Berichtsmonat::parse_quarter(text).ok_or_else(|| {
+            Error::Usage(format!(
+                "--quarter: expected YYYY-Qn (n = 1..4), found \"{text}\""
+            ))
+        });
     }
     figures::default_month(ds).ok_or_else(|| {
         Error::Input(vec![InputError::file(
@@ -188,7 +210,9 @@ pub(crate) fn selected(ids: &[String], ds: &Dataset) -> Result<Vec<String>, Erro
         let (id, _) = load::cells::jobcenter_id(raw.trim())
             .map_err(|e| Error::Usage(format!("--jobcenter: {}", e.0)))?;
         if !ds.jobcenters.iter().any(|j| j.id == id) {
-            return Err(Error::Usage(format!("--jobcenter: \"{raw}\" is not in jobcenter.csv")));
+            return Err(Error::Usage(format!(
+                "--jobcenter: \"{raw}\" is not in jobcenter.csv"
+            )));
         }
         if !out.contains(&id) {
             out.push(id);
@@ -198,12 +222,23 @@ pub(crate) fn selected(ids: &[String], ds: &Dataset) -> Result<Vec<String>, Erro
 }
 
 /// Months Jan..t of the Berichtsmonat with required values missing, per selected Jobcenter.
-pub(crate) fn incomplete(ds: &Dataset, bm: Berichtsmonat, ids: &[String]) -> Vec<(String, Vec<String>)> {
+pub(crate) fn incomplete(
+    ds: &Dataset,
+    bm: Berichtsmonat,
+    ids: &[String],
+) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     for id in ids {
         let months: Vec<String> = (1..=bm.month)
             .filter(|&m| {
-                figures::incomplete_jobcenters(ds, Berichtsmonat { year: bm.year, month: m }).contains(id)
+                figures::incomplete_jobcenters(
+                    ds,
+                    Berichtsmonat {
+                        year: bm.year,
+                        month: m,
+                    },
+                )
+                .contains(id)
             })
             .map(|m| format!("{}-{m:02}", bm.year))
             .collect();
@@ -240,7 +275,11 @@ pub(crate) fn produce(
         files.extend(rendered.files);
         failures = rendered.failures;
     }
-    Ok(RunOutput { files, failures, reports })
+    Ok(RunOutput {
+        files,
+        failures,
+        reports,
+    })
 }
 
 fn run_month(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
@@ -249,16 +288,27 @@ fn run_month(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     let ds = load_data(&args.data)?;
     let bm = berichtsmonat(args, &ds)?;
     let ids = selected(&args.jobcenters, &ds)?;
-    let gaps = if args.quarter.is_some() { incomplete(&ds, bm, &ids) } else { Vec::new() };
+    let gaps = if args.quarter.is_some() {
+        incomplete(&ds, bm, &ids)
+    } else {
+        Vec::new()
+    };
     if !gaps.is_empty() && !args.allow_incomplete {
-        let list: Vec<String> = gaps.iter().map(|(id, months)| format!("  {id}: {}", months.join(", "))).collect();
+        let list: Vec<String> = gaps
+            .iter()
+            .map(|(id, months)| format!("  {id}: {}", months.join(", ")))
+            .collect();
         return Err(Error::Refused(format!(
             "the figures of {bm} are incomplete (missing required values or rows):\n{}\n\
              Deliver the missing rows, or render provisional reports with --allow-incomplete.",
             list.join("\n")
         )));
     }
-    let options = if args.figures_only { None } else { Some(report_options(&args.render, !gaps.is_empty())?) };
+    let options = if args.figures_only {
+        None
+    } else {
+        Some(report_options(&args.render, !gaps.is_empty())?)
+    };
     let results = figures::compute(&ds, bm, tolerance).map_err(Error::Render)?;
     let out = produce(&ds, &results, &ids, options.as_ref())?;
 
@@ -282,17 +332,34 @@ fn run_month(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     files.push(manifest.to_file());
     output::write_folder(&target, &files, Existing::Replace)?;
     summary(&target, &out.failures, out.reports, started);
-    Ok(if out.failures.is_empty() { Exit::Ok } else { Exit::Partial })
+    Ok(if out.failures.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Partial
+    })
 }
 
 pub(crate) fn latest_datenstand(results: &Results) -> Option<String> {
-    results.entities.iter().filter_map(|e| e.datenstand).max().map(|d| d.format("%Y-%m-%d").to_string())
+    results
+        .entities
+        .iter()
+        .filter_map(|e| e.datenstand)
+        .max()
+        .map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-pub(crate) fn summary(target: &Path, failures: &[(String, String)], reports: usize, started: Instant) {
+pub(crate) fn summary(
+    target: &Path,
+    failures: &[(String, String)],
+    reports: usize,
+    started: Instant,
+) {
     let secs = started.elapsed().as_secs_f64();
     if failures.is_empty() {
-        eprintln!("{reports} report(s) and kennzahlen.csv written to {} in {secs:.1} s", target.display());
+        eprintln!(
+            "{reports} report(s) and kennzahlen.csv written to {} in {secs:.1} s",
+            target.display()
+        );
     } else {
         eprintln!(
             "{reports} report(s) written to {} in {secs:.1} s; {} failed:",

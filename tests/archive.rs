@@ -6,20 +6,33 @@ use crate::util::{Fixture, bin, run_in, snapshot_tree};
 #[test]
 fn quarter_means_its_last_month() {
     let fx = Fixture::new().write();
-    fx.run(&["run", "--quarter", "2018-Q3", "--figures-only"]).expect_code(0);
+    fx.run(&["run", "--quarter", "2018-Q3", "--figures-only"])
+        .expect_code(0);
     assert!(fx.out().join("2018-09/kennzahlen.csv").exists());
-    fx.run(&["run", "--quarter", "2018-Q5"]).expect_code(2).expect_stderr("--quarter");
+    fx.run(&["run", "--quarter", "2018-Q5"])
+        .expect_code(2)
+        .expect_stderr("--quarter");
 }
 
 #[test]
 fn incomplete_quarter_is_refused_unless_allowed() {
     let fx = Fixture::new().without_row("05558", "2018-05").write();
-    fx.run(&["run", "--quarter", "2018-Q2"]).expect_code(2).expect_stderr("05558: 2018-05");
+    fx.run(&["run", "--quarter", "2018-Q2"])
+        .expect_code(2)
+        .expect_stderr("05558: 2018-05");
     assert!(!fx.out().exists());
-    fx.run(&["run", "--quarter", "2018-Q2", "--allow-incomplete"]).expect_code(0);
+    fx.run(&["run", "--quarter", "2018-Q2", "--allow-incomplete"])
+        .expect_code(0);
     let pdf = fx.out().join("2018-06/05554_kreis-borken.pdf");
-    let out = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext");
-    let text = String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    let out = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(text.contains("vorläufig – Daten unvollständig"), "{text}");
     let manifest = std::fs::read_to_string(fx.out().join("2018-06/manifest.json")).unwrap();
     assert!(manifest.contains("\"vorlaeufig\": true"), "{manifest}");
@@ -30,7 +43,14 @@ fn archive_is_write_once_and_supersede_adds_an_edition() {
     let fx = Fixture::new().write();
     fx.run(&["archive", "--year", "2018"]).expect_code(0);
     let first = fx.dir.path().join("out/archiv/2018/ausgabe-1");
-    for f in ["05554_kreis-borken.pdf", "05558_kreis-coesfeld.pdf", "uebersicht.pdf", "kennzahlen.csv", "manifest.json", "eingaben/monatswerte.csv"] {
+    for f in [
+        "05554_kreis-borken.pdf",
+        "05558_kreis-coesfeld.pdf",
+        "uebersicht.pdf",
+        "kennzahlen.csv",
+        "manifest.json",
+        "eingaben/monatswerte.csv",
+    ] {
         assert!(first.join(f).exists(), "{f} missing");
     }
     assert_eq!(
@@ -39,17 +59,37 @@ fn archive_is_write_once_and_supersede_adds_an_edition() {
     );
     let before = snapshot_tree(&first);
 
-    fx.run(&["archive", "--year", "2018"]).expect_code(2).expect_stderr("write-once");
+    fx.run(&["archive", "--year", "2018"])
+        .expect_code(2)
+        .expect_stderr("write-once");
     assert_eq!(snapshot_tree(&first), before);
 
-    fx.run(&["archive", "--year", "2018", "--supersede", "Korrektur der Dezemberwerte"]).expect_code(0);
+    fx.run(&[
+        "archive",
+        "--year",
+        "2018",
+        "--supersede",
+        "Korrektur der Dezemberwerte",
+    ])
+    .expect_code(0);
     assert_eq!(snapshot_tree(&first), before);
-    let manifest = std::fs::read_to_string(fx.dir.path().join("out/archiv/2018/ausgabe-2/manifest.json")).unwrap();
+    let manifest = std::fs::read_to_string(
+        fx.dir
+            .path()
+            .join("out/archiv/2018/ausgabe-2/manifest.json"),
+    )
+    .unwrap();
     let m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
     assert_eq!(m["supersedes"], "ausgabe-1");
     assert_eq!(m["supersede_reason"], "Korrektur der Dezemberwerte");
     assert_eq!(m["edition"], 2);
-    assert!(m["command"].as_array().unwrap().iter().any(|a| a == "--supersede"));
+    assert!(
+        m["command"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "--supersede")
+    );
 
     let text = run_in(fx.dir.path(), &["verify", "out/archiv"]);
     text.expect_code(0);
@@ -74,7 +114,10 @@ fn verify_names_changed_missing_and_unexpected_files() {
     let run = fx.run(&["verify", "out/2018-03"]);
     run.expect_code(1);
     let out = run.stdout();
-    assert!(out.contains("changed  out/2018-03/05554_kreis-borken.pdf"), "{out}");
+    assert!(
+        out.contains("changed  out/2018-03/05554_kreis-borken.pdf"),
+        "{out}"
+    );
     assert!(out.contains("missing  out/2018-03/kennzahlen.csv"), "{out}");
     assert!(out.contains("unexpected out/2018-03/notiz.txt"), "{out}");
 }
@@ -82,7 +125,21 @@ fn verify_names_changed_missing_and_unexpected_files() {
 #[test]
 fn sigkill_while_rendering_leaves_the_earlier_output() {
     let dir = tempfile::tempdir().unwrap();
-    run_in(dir.path(), &["generate", "--out", "data", "--jobcenters", "120", "--years", "2", "--first-year", "2017"]).expect_code(0);
+    run_in(
+        dir.path(),
+        &[
+            "generate",
+            "--out",
+            "data",
+            "--jobcenters",
+            "120",
+            "--years",
+            "2",
+            "--first-year",
+            "2017",
+        ],
+    )
+    .expect_code(0);
     run_in(dir.path(), &["run", "--month", "2018-12", "--figures-only"]).expect_code(0);
     let before = snapshot_tree(&dir.path().join("out"));
 
@@ -101,7 +158,19 @@ fn sigkill_while_rendering_leaves_the_earlier_output() {
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
 
-    assert_eq!(snapshot_tree(&dir.path().join("out")), before, "output changed");
-    let entries: Vec<_> = std::fs::read_dir(dir.path().join("out")).unwrap().flatten().map(|e| e.file_name()).collect();
-    assert_eq!(entries, ["2018-12"], "something was left beside the run folder");
+    assert_eq!(
+        snapshot_tree(&dir.path().join("out")),
+        before,
+        "output changed"
+    );
+    let entries: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        entries,
+        ["2018-12"],
+        "something was left beside the run folder"
+    );
 }

@@ -3,17 +3,28 @@ use crate::util::{Fixture, run_in};
 #[test]
 fn default_month_is_the_latest_complete_one() {
     // Coesfeld's December 2018 lacks kdu_eur, so the latest complete month is November.
-    let fx = Fixture::new().row("05558", "2018-12", |r| r.set("kdu_eur", "*")).write();
+    let fx = Fixture::new()
+        .row("05558", "2018-12", |r| r.set("kdu_eur", "*"))
+        .write();
     fx.run(&["run", "--figures-only"]).expect_code(0);
     assert!(fx.out().join("2018-11/kennzahlen.csv").exists());
     assert!(!fx.out().join("2018-12").exists());
     let check = fx.run(&["check"]);
-    assert!(check.expect_code(0).stdout().contains("latest complete month: 2018-11"), "{}", check.stdout());
+    assert!(
+        check
+            .expect_code(0)
+            .stdout()
+            .contains("latest complete month: 2018-11"),
+        "{}",
+        check.stdout()
+    );
 }
 
 #[test]
 fn no_complete_month_is_an_input_error() {
-    let fx = Fixture::new().rows_of("05558", |r| r.set("elb", "")).write();
+    let fx = Fixture::new()
+        .rows_of("05558", |r| r.set("elb", ""))
+        .write();
     fx.run(&["run", "--figures-only"])
         .expect_code(2)
         .expect_stderr("data/monatswerte.csv: expected a month in which every Jobcenter has a row");
@@ -23,18 +34,27 @@ fn no_complete_month_is_an_input_error() {
 #[test]
 fn unusable_arguments_exit_2_and_write_nothing() {
     let fx = Fixture::new().write();
-    fx.run(&["run", "--month", "2018-13"]).expect_code(2).expect_stderr("--month: expected YYYY-MM");
-    fx.run(&["run", "--tolerance", "abc"]).expect_code(2).expect_stderr("--tolerance");
-    fx.run(&["run", "--jobcenter", "12345"]).expect_code(2).expect_stderr("not in jobcenter.csv");
+    fx.run(&["run", "--month", "2018-13"])
+        .expect_code(2)
+        .expect_stderr("--month: expected YYYY-MM");
+    fx.run(&["run", "--tolerance", "abc"])
+        .expect_code(2)
+        .expect_stderr("--tolerance");
+    fx.run(&["run", "--jobcenter", "12345"])
+        .expect_code(2)
+        .expect_stderr("not in jobcenter.csv");
     fx.run(&["run", "--bogus"]).expect_code(2);
-    fx.run(&["run", "--data", "nowhere"]).expect_code(2).expect_stderr("nowhere/jobcenter.csv: file not found");
+    fx.run(&["run", "--data", "nowhere"])
+        .expect_code(2)
+        .expect_stderr("nowhere/jobcenter.csv: file not found");
     assert!(!fx.out().exists());
 }
 
 #[test]
 fn manifest_names_inputs_and_outputs_with_sha256() {
     let fx = Fixture::new().write();
-    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    fx.run(&["run", "--month", "2018-03", "--figures-only"])
+        .expect_code(0);
     let text = std::fs::read_to_string(fx.out().join("2018-03/manifest.json")).unwrap();
     let m: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(m["berichtsmonat"], "2018-03");
@@ -43,13 +63,19 @@ fn manifest_names_inputs_and_outputs_with_sha256() {
     assert_eq!(inputs.len(), 3);
     let kz = std::fs::read(fx.out().join("2018-03/kennzahlen.csv")).unwrap();
     let files = m["files"].as_array().unwrap();
-    let entry = files.iter().find(|f| f["path"] == "kennzahlen.csv").unwrap();
+    let entry = files
+        .iter()
+        .find(|f| f["path"] == "kennzahlen.csv")
+        .unwrap();
     assert_eq!(entry["sha256"].as_str().unwrap(), sha256(&kz));
 }
 
 fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[test]
@@ -59,14 +85,44 @@ fn shipped_sample_data_is_clean_and_complete_for_december_2018() {
     run.expect_code(0);
     assert!(!run.stderr().contains("warning"), "{}", run.stderr());
     assert!(run.stdout().contains("18 Jobcenter"), "{}", run.stdout());
-    assert!(run.stdout().contains("latest complete month: 2018-12"), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("latest complete month: 2018-12"),
+        "{}",
+        run.stdout()
+    );
 }
 
 #[test]
 fn generator_writes_a_loadable_synthetic_set() {
     let dir = tempfile::tempdir().unwrap();
-    run_in(dir.path(), &["generate", "--out", "gen", "--jobcenters", "30", "--years", "3", "--first-year", "2016"]).expect_code(0);
+    run_in(
+        dir.path(),
+        &[
+            "generate",
+            "--out",
+            "gen",
+            "--jobcenters",
+            "30",
+            "--years",
+            "3",
+            "--first-year",
+            "2016",
+        ],
+    )
+    .expect_code(0);
     let run = run_in(dir.path(), &["run", "--data", "gen", "--figures-only"]);
     run.expect_code(0);
     assert!(dir.path().join("out/2018-12/kennzahlen.csv").exists());
+}
+
+/// The figures of the shipped sample for December 2018, as a reviewed snapshot.
+#[test]
+fn kennzahlen_of_the_sample_data() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let data = root.join("data");
+    let run = run_in(dir.path(), &["run", "--data", data.to_str().unwrap(), "--month", "2018-12", "--figures-only"]);
+    run.expect_code(0);
+    let csv = std::fs::read_to_string(dir.path().join("out/2018-12/kennzahlen.csv")).unwrap();
+    insta::assert_snapshot!("kennzahlen_2018_12", csv);
 }

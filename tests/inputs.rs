@@ -15,20 +15,33 @@ fn rejects(fx: &Fixture, message: &str) {
 /// A valid fixture with an earlier run in `out/2018-03`.
 fn with_earlier_run() -> Fixture {
     let fx = Fixture::new().write();
-    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    fx.run(&["run", "--month", "2018-03", "--figures-only"])
+        .expect_code(0);
     fx
 }
 
 /// Line of the row for (id, monat) in monatswerte.csv (header = line 1).
 fn line_of(fx: &Fixture, id: &str, monat: &str) -> usize {
-    fx.rows.iter().position(|r| r.jobcenter == id && r.monat == monat).unwrap() + 2
+    fx.rows
+        .iter()
+        .position(|r| r.jobcenter == id && r.monat == monat)
+        .unwrap()
+        + 2
 }
 
 fn rewrite_row(fx: &Fixture, id: &str, monat: &str, column: &'static str, value: &str) -> usize {
     let mut rows = fx.rows.clone();
-    let i = rows.iter().position(|r| r.jobcenter == id && r.monat == monat).unwrap();
+    let i = rows
+        .iter()
+        .position(|r| r.jobcenter == id && r.monat == monat)
+        .unwrap();
     rows[i] = rows[i].clone().set(column, value);
-    let copy = Fixture { dir: tempfile::tempdir().unwrap(), jobcenter: String::new(), rows, ziele: String::new() };
+    let copy = Fixture {
+        dir: tempfile::tempdir().unwrap(),
+        jobcenter: String::new(),
+        rows,
+        ziele: String::new(),
+    };
     fx.file("monatswerte.csv", copy.monatswerte_csv(&COLUMNS).as_bytes());
     line_of(fx, id, monat)
 }
@@ -37,21 +50,36 @@ fn rewrite_row(fx: &Fixture, id: &str, monat: &str, column: &'static str, value:
 fn wrong_type_names_file_line_and_column() {
     let fx = with_earlier_run();
     let line = rewrite_row(&fx, "05558", "2017-05", "elb", "12a");
-    rejects(&fx, &format!("data/monatswerte.csv:{line}: column \"elb\": expected a whole number, found \"12a\""));
+    rejects(
+        &fx,
+        &format!(
+            "data/monatswerte.csv:{line}: column \"elb\": expected a whole number, found \"12a\""
+        ),
+    );
 }
 
 #[test]
 fn decimal_count_is_rejected() {
     let fx = with_earlier_run();
     let line = rewrite_row(&fx, "05554", "2016-02", "int", "12.5");
-    rejects(&fx, &format!("data/monatswerte.csv:{line}: column \"int\": expected a whole number, found \"12.5\""));
+    rejects(
+        &fx,
+        &format!(
+            "data/monatswerte.csv:{line}: column \"int\": expected a whole number, found \"12.5\""
+        ),
+    );
 }
 
 #[test]
 fn negative_count_is_rejected_negative_money_is_not() {
     let fx = with_earlier_run();
     let line = rewrite_row(&fx, "05554", "2016-02", "bg", "-3");
-    rejects(&fx, &format!("data/monatswerte.csv:{line}: column \"bg\": expected a count of at least 0, found \"-3\""));
+    rejects(
+        &fx,
+        &format!(
+            "data/monatswerte.csv:{line}: column \"bg\": expected a count of at least 0, found \"-3\""
+        ),
+    );
     rewrite_row(&fx, "05554", "2016-02", "kdu_eur", "-3.5");
     fx.run(&["check"]).expect_code(0);
 }
@@ -60,9 +88,20 @@ fn negative_count_is_rejected_negative_money_is_not() {
 fn bad_month_is_rejected() {
     let fx = with_earlier_run();
     let text = std::fs::read_to_string(fx.data().join("monatswerte.csv")).unwrap();
-    fx.file("monatswerte.csv", text.replacen("05554,2016-01,", "05554,2018-13,", 1).as_bytes());
-    rejects(&fx, "data/monatswerte.csv:2: column \"monat\": expected a month as YYYY-MM");
-    fx.file("monatswerte.csv", text.replacen("05554,2016-01,", "05554,31.02.2016,", 1).as_bytes());
+    fx.file(
+        "monatswerte.csv",
+        text.replacen("05554,2016-01,", "05554,2018-13,", 1)
+            .as_bytes(),
+    );
+    rejects(
+        &fx,
+        "data/monatswerte.csv:2: column \"monat\": expected a month as YYYY-MM",
+    );
+    fx.file(
+        "monatswerte.csv",
+        text.replacen("05554,2016-01,", "05554,31.02.2016,", 1)
+            .as_bytes(),
+    );
     rejects(&fx, "found \"31.02.2016\"");
 }
 
@@ -70,17 +109,40 @@ fn bad_month_is_rejected() {
 fn unknown_jobcenter_and_ziel() {
     let fx = with_earlier_run();
     let text = std::fs::read_to_string(fx.data().join("monatswerte.csv")).unwrap();
-    fx.file("monatswerte.csv", format!("{text}09999,2019-01,1,1,1,1,1,1,1,,,,,,,,\n").as_bytes());
+    fx.file(
+        "monatswerte.csv",
+        format!("{text}09999,2019-01,1,1,1,1,1,1,1,,,,,,,,\n").as_bytes(),
+    );
     let line = text.lines().count() + 1;
-    rejects(&fx, &format!("data/monatswerte.csv:{line}: column \"jobcenter\": expected a Jobcenter of jobcenter.csv, found unknown \"09999\""));
+    rejects(
+        &fx,
+        &format!(
+            "data/monatswerte.csv:{line}: column \"jobcenter\": expected a Jobcenter of jobcenter.csv, found unknown \"09999\""
+        ),
+    );
 
     let fx = with_earlier_run();
-    fx.file("ziele.csv", b"jahr,jobcenter,ziel,soll_pct\n2018,*,int,2.1\n2018,*,k4,1.0\n");
-    rejects(&fx, "data/ziele.csv:3: column \"ziel\": expected one of int, k2, k3, k3e1, lzb_je, found \"k4\"");
-    fx.file("ziele.csv", b"jahr,jobcenter,ziel,soll_pct\n2018,5554,int,2.125\n");
-    rejects(&fx, "data/ziele.csv:2: column \"soll_pct\": expected a percentage with at most 2 decimals");
+    fx.file(
+        "ziele.csv",
+        b"jahr,jobcenter,ziel,soll_pct\n2018,*,int,2.1\n2018,*,k4,1.0\n",
+    );
+    rejects(
+        &fx,
+        "data/ziele.csv:3: column \"ziel\": expected one of int, k2, k3, k3e1, lzb_je, found \"k4\"",
+    );
+    fx.file(
+        "ziele.csv",
+        b"jahr,jobcenter,ziel,soll_pct\n2018,5554,int,2.125\n",
+    );
+    rejects(
+        &fx,
+        "data/ziele.csv:2: column \"soll_pct\": expected a percentage with at most 2 decimals",
+    );
     fx.file("ziele.csv", b"jahr,jobcenter,ziel,soll_pct\n18,*,int,2.1\n");
-    rejects(&fx, "data/ziele.csv:2: column \"jahr\": expected a four-digit year, found \"18\"");
+    rejects(
+        &fx,
+        "data/ziele.csv:2: column \"jahr\": expected a four-digit year, found \"18\"",
+    );
 }
 
 #[test]
@@ -90,15 +152,30 @@ fn duplicates_are_reported_at_the_later_line() {
     let second = text.lines().nth(1).unwrap();
     fx.file("monatswerte.csv", format!("{text}\n{second}\n").as_bytes());
     let line = text.lines().count() + 2;
-    rejects(&fx, &format!("data/monatswerte.csv:{line}: expected one row per Jobcenter and month"));
+    rejects(
+        &fx,
+        &format!("data/monatswerte.csv:{line}: expected one row per Jobcenter and month"),
+    );
 
     let fx = with_earlier_run();
-    fx.file("jobcenter.csv", b"jobcenter,name,land\n05554,A,NRW\n05558,B,NRW\n5554,C,NRW\n");
-    rejects(&fx, "data/jobcenter.csv:4: column \"jobcenter\": expected each Jobcenter once");
+    fx.file(
+        "jobcenter.csv",
+        b"jobcenter,name,land\n05554,A,NRW\n05558,B,NRW\n5554,C,NRW\n",
+    );
+    rejects(
+        &fx,
+        "data/jobcenter.csv:4: column \"jobcenter\": expected each Jobcenter once",
+    );
 
     let fx = with_earlier_run();
-    fx.file("ziele.csv", b"jahr,jobcenter,ziel,soll_pct\n2018,*,int,2.1\n2018,*,K2,0\n2018,*,int,2.0\n");
-    rejects(&fx, "data/ziele.csv:4: expected one row per year, Jobcenter and target");
+    fx.file(
+        "ziele.csv",
+        b"jahr,jobcenter,ziel,soll_pct\n2018,*,int,2.1\n2018,*,K2,0\n2018,*,int,2.0\n",
+    );
+    rejects(
+        &fx,
+        "data/ziele.csv:4: expected one row per year, Jobcenter and target",
+    );
 }
 
 #[test]
@@ -108,40 +185,68 @@ fn missing_file_and_missing_column() {
     rejects(&fx, "data/ziele.csv: file not found");
 
     let fx = with_earlier_run();
-    let cols: Vec<&str> = COLUMNS.iter().copied().filter(|c| *c != "kdu_eur").collect();
+    let cols: Vec<&str> = COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| *c != "kdu_eur")
+        .collect();
     fx.file("monatswerte.csv", fx.monatswerte_csv(&cols).as_bytes());
-    rejects(&fx, "data/monatswerte.csv:1: missing required column \"kdu_eur\"");
+    rejects(
+        &fx,
+        "data/monatswerte.csv:1: missing required column \"kdu_eur\"",
+    );
 
     let fx = with_earlier_run();
-    fx.file("jobcenter.csv", b"jobcenter,name,land,Name\n05554,A,NRW,B\n05558,C,NRW,D\n");
-    rejects(&fx, "data/jobcenter.csv:1: column \"name\": expected each known column once");
+    fx.file(
+        "jobcenter.csv",
+        b"jobcenter,name,land,Name\n05554,A,NRW,B\n05558,C,NRW,D\n",
+    );
+    rejects(
+        &fx,
+        "data/jobcenter.csv:1: column \"name\": expected each known column once",
+    );
 }
 
 #[test]
 fn short_row_and_empty_files() {
     let fx = with_earlier_run();
-    fx.file("jobcenter.csv", b"jobcenter,name,land\n05554,A,NRW\n05558,B\n");
-    rejects(&fx, "data/jobcenter.csv:3: expected 3 cells as in the header, found 2");
+    fx.file(
+        "jobcenter.csv",
+        b"jobcenter,name,land\n05554,A,NRW\n05558,B\n",
+    );
+    rejects(
+        &fx,
+        "data/jobcenter.csv:3: expected 3 cells as in the header, found 2",
+    );
 
     let fx = with_earlier_run();
     fx.file("jobcenter.csv", b"jobcenter,name,land\n\n");
     rejects(&fx, "data/jobcenter.csv: expected at least one data row");
 
     let fx = with_earlier_run();
-    fx.file("jobcenter.csv", b"jobcenter,name,land\n05554,,NRW\n05558,B,NRW\n");
-    rejects(&fx, "data/jobcenter.csv:2: column \"name\": expected a value, found an empty cell");
+    fx.file(
+        "jobcenter.csv",
+        b"jobcenter,name,land\n05554,,NRW\n05558,B,NRW\n",
+    );
+    rejects(
+        &fx,
+        "data/jobcenter.csv:2: column \"name\": expected a value, found an empty cell",
+    );
 
     // ziele.csv without rows is allowed: no targets.
     let fx = with_earlier_run();
     fx.file("ziele.csv", b"jahr,jobcenter,ziel,soll_pct\n");
-    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    fx.run(&["run", "--month", "2018-03", "--figures-only"])
+        .expect_code(0);
     assert_eq!(fx.kennzahlen("2018-03").get("05554", "int")[4], "kein_ziel");
 }
 
 #[test]
 fn garbage_bytes_are_an_input_error() {
     let fx = with_earlier_run();
-    let garbage: Vec<u8> = (0..2000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let garbage: Vec<u8> = (0..2000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     fx.file("monatswerte.csv", &garbage);
     rejects(&fx, "data/monatswerte.csv");
 }
@@ -149,7 +254,10 @@ fn garbage_bytes_are_an_input_error() {
 #[test]
 fn unterminated_quote_names_its_line() {
     let fx = with_earlier_run();
-    fx.file("jobcenter.csv", b"jobcenter,name,land\n05554,A,NRW\n05558,\"B,NRW\n");
+    fx.file(
+        "jobcenter.csv",
+        b"jobcenter,name,land\n05554,A,NRW\n05558,\"B,NRW\n",
+    );
     rejects(&fx, "data/jobcenter.csv:3: expected a closing quote");
 }
 
@@ -164,7 +272,9 @@ fn implausible_rows_only_warn() {
         .expect_stderr("warning: data/monatswerte.csv:")
         .expect_stderr("int_lzb (30) is greater than int (20)")
         .expect_stderr("lzb (2000) is greater than elb (1000)");
-    fx.run(&["check"]).expect_code(0).expect_stderr("int_lzb (30)");
+    fx.run(&["check"])
+        .expect_code(0)
+        .expect_stderr("int_lzb (30)");
 }
 
 #[test]
@@ -173,5 +283,7 @@ fn every_error_of_a_delivery_is_listed() {
     rewrite_row(&fx, "05554", "2016-02", "int", "x1");
     fx.file("ziele.csv", b"jahr,jobcenter,ziel,soll_pct\n2018,*,foo,1\n");
     let run = fx.run(&["check"]);
-    run.expect_code(2).expect_stderr("found \"x1\"").expect_stderr("found \"foo\"");
+    run.expect_code(2)
+        .expect_stderr("found \"x1\"")
+        .expect_stderr("found \"foo\"");
 }

@@ -3,15 +3,17 @@
 
 mod util;
 
-/// Hand-worked figures, attainment and aggregates against `kennzahlen.csv`.
-mod figures;
-/// Reading rules: dialects, encodings, symbols, ids and months as Excel writes them.
-mod reading;
-/// Broken data folders: exit 2, messages with file, line and column, nothing written.
-mod inputs;
-/// Command line: default month, `check`, arguments, exit codes, the shipped sample.
-mod cli;
-/// Rendered PDFs: text, German formats, k. A., PDF/A + UA, reproducibility, failures.
-mod reports;
 /// Quarterly runs, the write-once archive, verify, interrupted runs.
 mod archive;
+/// Command line: default month, `check`, arguments, exit codes, the shipped sample.
+mod cli;
+/// Hand-worked figures, attainment and aggregates against `kennzahlen.csv`.
+mod figures;
+/// Broken data folders: exit 2, messages with file, line and column, nothing written.
+mod inputs;
+/// Invitations: .eml drafts and sending through a real SMTP server.
+mod invite;
+/// Reading rules: dialects, encodings, symbols, ids and months as Excel writes them.
+mod reading;
+/// Rendered PDFs: text, German formats, k. A., PDF/A + UA, reproducibility, failures.
+mod reports;

@@ -4,8 +4,12 @@ use crate::util::{COLUMNS, Fixture};
 /// dots, ids without leading zeros, months as dates, CRLF, a BOM-less header in mixed case.
 #[test]
 fn excel_dialect_gives_the_same_figures_as_plain_csv() {
-    let plain = Fixture::new().row("05554", "2018-02", |r| r.set("llu_eur", "1234567.89")).write();
-    plain.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    let plain = Fixture::new()
+        .row("05554", "2018-02", |r| r.set("llu_eur", "1234567.89"))
+        .write();
+    plain
+        .run(&["run", "--month", "2018-03", "--figures-only"])
+        .expect_code(0);
 
     let excel = Fixture::new();
     let mut mw = String::from("Jobcenter ; Monat;");
@@ -14,7 +18,11 @@ fn excel_dialect_gives_the_same_figures_as_plain_csv() {
     for (i, r) in plain.rows.iter().enumerate() {
         let id = r.jobcenter.trim_start_matches('0');
         let (y, m) = r.monat.split_once('-').unwrap();
-        let monat = if i % 2 == 0 { format!("01.{m}.{y}") } else { format!("{m}.{y}") };
+        let monat = if i % 2 == 0 {
+            format!("01.{m}.{y}")
+        } else {
+            format!("{m}.{y}")
+        };
         let mut line = format!("{id};{monat}");
         for c in COLUMNS {
             let v = r.values.iter().find(|(n, _)| *n == c).unwrap().1.clone();
@@ -41,8 +49,12 @@ fn excel_dialect_gives_the_same_figures_as_plain_csv() {
     );
     excel.file("ziele.csv", b"jahr;jobcenter;ziel;soll_pct\r\n2018;*;int;2,1\r\n2018;*;k2;0,0\r\n2018;*;k3;0\r\n2018;*;k3e1;4,0\r\n2018;*;lzb_je;0,0\r\n");
     let run = excel.run(&["run", "--month", "2018-03", "--figures-only"]);
-    run.expect_code(0).expect_stderr("padded with leading zeros");
-    assert_eq!(excel.kennzahlen("2018-03").text, plain.kennzahlen("2018-03").text);
+    run.expect_code(0)
+        .expect_stderr("padded with leading zeros");
+    assert_eq!(
+        excel.kennzahlen("2018-03").text,
+        plain.kennzahlen("2018-03").text
+    );
 }
 
 #[test]
@@ -52,7 +64,8 @@ fn symbols_for_missing_and_zero() {
         .row("05554", "2018-02", |r| r.set("int", "-"))
         .row("05558", "2018-01", |r| r.set("int", "…"))
         .write();
-    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    fx.run(&["run", "--month", "2018-03", "--figures-only"])
+        .expect_code(0);
     let k = fx.kennzahlen("2018-03");
     assert_eq!(k.get("05554", "int")[0], "20");
     assert_eq!(k.get("05558", "int")[0], "");
@@ -65,5 +78,6 @@ fn cr_line_ends_and_quoted_cells() {
         "jobcenter.csv",
         b"jobcenter,name,land,vergleichstyp\r05554,\"Kreis \"\"Borken\"\", Westf.\",NRW,IIa\r\r05558,Kreis Coesfeld,NRW,IIa\r",
     );
-    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    fx.run(&["run", "--month", "2018-03", "--figures-only"])
+        .expect_code(0);
 }

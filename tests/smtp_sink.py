@@ -4,7 +4,8 @@
 
 Binds 127.0.0.1 on a free port, prints that port on the first line of stdout, and writes
 every message it accepts as MAILDIR/NNNN.eml (the bytes as received) with the envelope
-recipients in MAILDIR/NNNN.rcpt. With --tls it offers STARTTLS with the given certificate,
+recipients in MAILDIR/NNNN.rcpt. A recipient whose address starts with "reject" is refused
+(550), so that tests can make one delivery fail. With --tls it offers STARTTLS with the given certificate,
 requires it before MAIL, and accepts only the given login (AUTH PLAIN/LOGIN after STARTTLS).
 It stops when its standard input is closed (the test ends or drops the pipe).
 """
@@ -24,6 +25,12 @@ class Sink:
     def __init__(self, maildir: pathlib.Path):
         self.maildir = maildir
         self.counter = itertools.count(1)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower().startswith("reject"):
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         n = next(self.counter)

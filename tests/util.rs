@@ -102,7 +102,11 @@ impl Fixture {
 
     /// Changes the row of one Jobcenter and month.
     pub fn row(mut self, id: &str, monat: &str, f: impl FnOnce(Row) -> Row) -> Self {
-        let i = self.rows.iter().position(|r| r.jobcenter == id && r.monat == monat).expect("row exists");
+        let i = self
+            .rows
+            .iter()
+            .position(|r| r.jobcenter == id && r.monat == monat)
+            .expect("row exists");
         let row = self.rows.remove(i);
         self.rows.insert(i, f(row));
         self
@@ -110,12 +114,17 @@ impl Fixture {
 
     /// Changes every row of one Jobcenter.
     pub fn rows_of(mut self, id: &str, f: impl Fn(Row) -> Row) -> Self {
-        self.rows = self.rows.into_iter().map(|r| if r.jobcenter == id { f(r) } else { r }).collect();
+        self.rows = self
+            .rows
+            .into_iter()
+            .map(|r| if r.jobcenter == id { f(r) } else { r })
+            .collect();
         self
     }
 
     pub fn without_row(mut self, id: &str, monat: &str) -> Self {
-        self.rows.retain(|r| !(r.jobcenter == id && r.monat == monat));
+        self.rows
+            .retain(|r| !(r.jobcenter == id && r.monat == monat));
         self
     }
 
@@ -133,7 +142,11 @@ impl Fixture {
         for r in &self.rows {
             let _ = write!(out, "{},{}", r.jobcenter, r.monat);
             for c in columns {
-                let v = r.values.iter().find(|(n, _)| n == c).map_or("", |(_, v)| v.as_str());
+                let v = r
+                    .values
+                    .iter()
+                    .find(|(n, _)| n == c)
+                    .map_or("", |(_, v)| v.as_str());
                 let _ = write!(out, ",{v}");
             }
             out.push('\n');
@@ -169,7 +182,8 @@ impl Fixture {
 
     /// The `kennzahlen.csv` of a run folder as rows keyed by (entity, kennzahl).
     pub fn kennzahlen(&self, month: &str) -> Kennzahlen {
-        let text = std::fs::read_to_string(self.out().join(month).join("kennzahlen.csv")).expect("kennzahlen.csv");
+        let text = std::fs::read_to_string(self.out().join(month).join("kennzahlen.csv"))
+            .expect("kennzahlen.csv");
         Kennzahlen { text }
     }
 }
@@ -221,13 +235,23 @@ impl Run {
 
     #[track_caller]
     pub fn expect_code(&self, code: i32) -> &Self {
-        assert_eq!(self.code(), code, "stderr:\n{}\nstdout:\n{}", self.stderr(), self.stdout());
+        assert_eq!(
+            self.code(),
+            code,
+            "stderr:\n{}\nstdout:\n{}",
+            self.stderr(),
+            self.stdout()
+        );
         self
     }
 
     #[track_caller]
     pub fn expect_stderr(&self, needle: &str) -> &Self {
-        assert!(self.stderr().contains(needle), "expected {needle:?} in stderr:\n{}", self.stderr());
+        assert!(
+            self.stderr().contains(needle),
+            "expected {needle:?} in stderr:\n{}",
+            self.stderr()
+        );
         self
     }
 }
@@ -254,13 +278,18 @@ pub fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
             } else {
-                out.push((p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap()));
+                out.push((
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                ));
             }
         }
     }

@@ -73,7 +73,10 @@ impl Decimal {
 
 impl From<Soll> for Decimal {
     fn from(s: Soll) -> Self {
-        Decimal { units: i128::from(s.units), decimals: s.decimals }
+        Decimal {
+            units: i128::from(s.units),
+            decimals: s.decimals,
+        }
     }
 }
 
@@ -93,7 +96,10 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
         return None;
     }
     let units: i128 = format!("{int}{frac}").parse().ok()?;
-    Some(Decimal { units: if negative { -units } else { units }, decimals: frac.len() as u32 })
+    Some(Decimal {
+        units: if negative { -units } else { units },
+        decimals: frac.len() as u32,
+    })
 }
 
 /// Divides and rounds halves away from zero.
@@ -101,7 +107,11 @@ fn div_round_half_away(num: i128, den: i128) -> i128 {
     let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
     let q = num / den;
     let r = num % den;
-    if 2 * r.abs() >= den { q + num.signum() } else { q }
+    if 2 * r.abs() >= den {
+        q + num.signum()
+    } else {
+        q
+    }
 }
 
 /// The change `pct(a, b)` rounded, halves away from zero, to `decimals` places; exact for
@@ -115,7 +125,10 @@ pub fn rounded_pct(a: Value, b: Value, decimals: u32) -> Option<Decimal> {
             }
             let num = (an * bd - bn * ad) * 100 * scale;
             let den = ad * bn;
-            Some(Decimal { units: div_round_half_away(num, den), decimals })
+            Some(Decimal {
+                units: div_round_half_away(num, den),
+                decimals,
+            })
         }
         _ => {
             let x = pct(a, b)?;
@@ -165,13 +178,24 @@ pub fn attainment(
         return (ist, Status::KeinZiel);
     };
     let decimals = soll.decimals.clamp(1, 2);
-    let Some(ist) = wert.zip(vorjahr).and_then(|(a, b)| rounded_pct(a, b, decimals)) else {
+    let Some(ist) = wert
+        .zip(vorjahr)
+        .and_then(|(a, b)| rounded_pct(a, b, decimals))
+    else {
         return (None, Status::KeineDaten);
     };
     let common = decimals.max(tolerance.decimals);
-    let (ist_u, soll_u, tol_u) = (ist.scaled(common), soll.scaled(common), tolerance.scaled(common));
+    let (ist_u, soll_u, tol_u) = (
+        ist.scaled(common),
+        soll.scaled(common),
+        tolerance.scaled(common),
+    );
     // How far the target is missed; ≤ 0 means met.
-    let shortfall = if higher_is_better { soll_u - ist_u } else { ist_u - soll_u };
+    let shortfall = if higher_is_better {
+        soll_u - ist_u
+    } else {
+        ist_u - soll_u
+    };
     let status = if shortfall <= 0 {
         Status::Erreicht
     } else if shortfall <= tol_u {
@@ -186,7 +210,10 @@ pub fn attainment(
 mod tests {
     use super::*;
 
-    const TOL: Decimal = Decimal { units: 10, decimals: 1 };
+    const TOL: Decimal = Decimal {
+        units: 10,
+        decimals: 1,
+    };
 
     fn dec(units: i128, decimals: u32) -> Decimal {
         Decimal { units, decimals }
@@ -197,12 +224,18 @@ mod tests {
         // 20410 / 20000 − 1 = 0.0205 exactly → 2,05 % → 2,1 % (a float says 2,0499…).
         let a = Value::int(20410);
         let b = Value::int(20000);
-        assert!(pct(a, b).unwrap() < 2.05);
+        assert!(
+            (20410.0_f64 / 20000.0 - 1.0) * 100.0 < 2.05,
+            "the float trap this guards against"
+        );
         assert_eq!(rounded_pct(a, b, 1), Some(dec(21, 1)));
         // 19590 / 20000 − 1 = −2,05 % → −2,1 %.
         assert_eq!(rounded_pct(Value::int(19590), b, 1), Some(dec(-21, 1)));
         // 2 decimals: 100 003 / 80 000 − 1 = 25,00375 % → 25,00 %.
-        assert_eq!(rounded_pct(Value::int(100_003), Value::int(80_000), 2), Some(dec(2500, 2)));
+        assert_eq!(
+            rounded_pct(Value::int(100_003), Value::int(80_000), 2),
+            Some(dec(2500, 2))
+        );
     }
 
     #[test]
@@ -227,21 +260,51 @@ mod tests {
         let b = Value::int(1000);
         let soll = Some(dec(21, 1)); // +2,1 %
         // 1021 → +2,1 % met; 1011 → +1,1 % missed by exactly 1,0 → knapp; 1010 → +1,0 % verfehlt.
-        assert_eq!(attainment(soll, Some(Value::int(1021)), Some(b), true, TOL).1, Status::Erreicht);
-        assert_eq!(attainment(soll, Some(Value::int(1011)), Some(b), true, TOL).1, Status::KnappVerfehlt);
-        assert_eq!(attainment(soll, Some(Value::int(1010)), Some(b), true, TOL).1, Status::Verfehlt);
+        assert_eq!(
+            attainment(soll, Some(Value::int(1021)), Some(b), true, TOL).1,
+            Status::Erreicht
+        );
+        assert_eq!(
+            attainment(soll, Some(Value::int(1011)), Some(b), true, TOL).1,
+            Status::KnappVerfehlt
+        );
+        assert_eq!(
+            attainment(soll, Some(Value::int(1010)), Some(b), true, TOL).1,
+            Status::Verfehlt
+        );
         // Lower is better, soll 0,0: 1005 → +0,5 % knapp; 1000 → 0,0 % met; 1011 → verfehlt.
         let soll0 = Some(dec(0, 1));
-        assert_eq!(attainment(soll0, Some(Value::int(1005)), Some(b), false, TOL).1, Status::KnappVerfehlt);
-        assert_eq!(attainment(soll0, Some(Value::int(1000)), Some(b), false, TOL).1, Status::Erreicht);
-        assert_eq!(attainment(soll0, Some(Value::int(1011)), Some(b), false, TOL).1, Status::Verfehlt);
+        assert_eq!(
+            attainment(soll0, Some(Value::int(1005)), Some(b), false, TOL).1,
+            Status::KnappVerfehlt
+        );
+        assert_eq!(
+            attainment(soll0, Some(Value::int(1000)), Some(b), false, TOL).1,
+            Status::Erreicht
+        );
+        assert_eq!(
+            attainment(soll0, Some(Value::int(1011)), Some(b), false, TOL).1,
+            Status::Verfehlt
+        );
         // Soll "0" (no decimals written) still rounds ist to one decimal: −0,04 % → −0,0 → met.
         assert_eq!(
-            attainment(Some(dec(0, 0)), Some(Value::int(99_996)), Some(Value::int(100_000)), true, TOL),
+            attainment(
+                Some(dec(0, 0)),
+                Some(Value::int(99_996)),
+                Some(Value::int(100_000)),
+                true,
+                TOL
+            ),
             (Some(dec(0, 1)), Status::Erreicht)
         );
-        assert_eq!(attainment(soll, None, Some(b), true, TOL), (None, Status::KeineDaten));
-        assert_eq!(attainment(None, Some(b), Some(b), true, TOL).1, Status::KeinZiel);
+        assert_eq!(
+            attainment(soll, None, Some(b), true, TOL),
+            (None, Status::KeineDaten)
+        );
+        assert_eq!(
+            attainment(None, Some(b), Some(b), true, TOL).1,
+            Status::KeinZiel
+        );
     }
 
     #[test]

@@ -67,7 +67,11 @@ fn raw_frame(mw: &Monatswerte) -> PolarsResult<DataFrame> {
         Column::new("jobcenter".into(), &mw.jobcenter),
         Column::new(
             "p".into(),
-            mw.year.iter().zip(&mw.month).map(|(&y, &m)| period(y, m)).collect::<Vec<i32>>(),
+            mw.year
+                .iter()
+                .zip(&mw.month)
+                .map(|(&y, &m)| period(y, m))
+                .collect::<Vec<i32>>(),
         ),
     ];
     for col in Col::ALL {
@@ -107,7 +111,9 @@ pub fn monthly_by_entity(
             Column::new("p".into(), g_p),
         ],
     )?;
-    let raw = raw_frame(mw)?.lazy().filter(col("p").gt_eq(lit(first)).and(col("p").lt_eq(lit(last))));
+    let raw = raw_frame(mw)?
+        .lazy()
+        .filter(col("p").gt_eq(lit(first)).and(col("p").lt_eq(lit(last))));
     let joined = grid.lazy().join(
         raw,
         [col("jobcenter"), col("p")],
@@ -151,9 +157,17 @@ pub fn window_sums(
     }
     let wf = DataFrame::new(
         w_p.len(),
-        vec![Column::new("window".into(), w_id), Column::new("p".into(), w_p)],
+        vec![
+            Column::new("window".into(), w_id),
+            Column::new("p".into(), w_p),
+        ],
     )?;
-    let joined = monthly.join(wf.lazy(), [col("p")], [col("p")], JoinArgs::new(JoinType::Inner));
+    let joined = monthly.join(
+        wf.lazy(),
+        [col("p")],
+        [col("p")],
+        JoinArgs::new(JoinType::Inner),
+    );
     let df = sum_or_null(joined.group_by([col("entity"), col("window")])).collect()?;
 
     let mut out: HashMap<(String, usize), Sums> = HashMap::with_capacity(df.height());
@@ -165,14 +179,20 @@ pub fn window_sums(
             Kind::Count => {
                 let values = column.cast(&DataType::Int64)?;
                 for ((e, w), v) in entity.iter().zip(window.iter()).zip(values.i64()?.iter()) {
-                    let key = (e.unwrap_or_default().to_string(), w.unwrap_or_default() as usize);
+                    let key = (
+                        e.unwrap_or_default().to_string(),
+                        w.unwrap_or_default() as usize,
+                    );
                     out.entry(key).or_default().counts[c.index()] = v.map(i128::from);
                 }
             }
             Kind::Money => {
                 let values = column.cast(&DataType::Float64)?;
                 for ((e, w), v) in entity.iter().zip(window.iter()).zip(values.f64()?.iter()) {
-                    let key = (e.unwrap_or_default().to_string(), w.unwrap_or_default() as usize);
+                    let key = (
+                        e.unwrap_or_default().to_string(),
+                        w.unwrap_or_default() as usize,
+                    );
                     out.entry(key).or_default().money[c.index()] = v;
                 }
             }
@@ -192,7 +212,10 @@ pub fn collect_monthly(monthly: LazyFrame, first: i32, last: i32) -> PolarsResul
     for c in Col::ALL {
         columns.push(df.column(c.name())?.cast(&DataType::Float64)?);
     }
-    let columns: Vec<&Float64Chunked> = columns.iter().map(|c| c.f64()).collect::<PolarsResult<_>>()?;
+    let columns: Vec<&Float64Chunked> = columns
+        .iter()
+        .map(|c| c.f64())
+        .collect::<PolarsResult<_>>()?;
     for (row, (e, p)) in entity.iter().zip(p.iter()).enumerate() {
         let (Some(e), Some(p)) = (e, p) else { continue };
         let slot = out

@@ -45,7 +45,10 @@ impl Berichtsmonat {
             return None;
         }
         let quarter: u32 = q.parse().ok()?;
-        (1..=4).contains(&quarter).then_some(Self { year: y.parse().ok()?, month: quarter * 3 })
+        (1..=4).contains(&quarter).then_some(Self {
+            year: y.parse().ok()?,
+            month: quarter * 3,
+        })
     }
 
     pub fn is_december(self) -> bool {
@@ -97,8 +100,13 @@ impl Kennzahl {
         Kennzahl::LzbAsyl8,
     ];
 
-    pub const TARGETS: [Kennzahl; 5] =
-        [Kennzahl::Int, Kennzahl::K2, Kennzahl::K3, Kennzahl::K3e1, Kennzahl::LzbJe];
+    pub const TARGETS: [Kennzahl; 5] = [
+        Kennzahl::Int,
+        Kennzahl::K2,
+        Kennzahl::K3,
+        Kennzahl::K3e1,
+        Kennzahl::LzbJe,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -235,10 +243,13 @@ pub fn default_month(ds: &Dataset) -> Option<Berichtsmonat> {
     let mw = &ds.monatswerte;
     let mut complete: BTreeMap<(i32, u32), usize> = BTreeMap::new();
     for row in 0..mw.len() {
-        let full = Col::ALL.iter().filter(|c| c.required()).all(|&c| match c.kind() {
-            crate::load::Kind::Count => mw.count(c)[row].is_some(),
-            crate::load::Kind::Money => mw.money(c)[row].is_some(),
-        });
+        let full = Col::ALL
+            .iter()
+            .filter(|c| c.required())
+            .all(|&c| match c.kind() {
+                crate::load::Kind::Count => mw.count(c)[row].is_some(),
+                crate::load::Kind::Money => mw.money(c)[row].is_some(),
+            });
         if full {
             *complete.entry((mw.year[row], mw.month[row])).or_default() += 1;
         }
@@ -257,10 +268,13 @@ pub fn incomplete_jobcenters(ds: &Dataset, month: Berichtsmonat) -> Vec<String> 
     let mut full: HashMap<&str, bool> = HashMap::new();
     for row in 0..mw.len() {
         if mw.year[row] == month.year && mw.month[row] == month.month {
-            let ok = Col::ALL.iter().filter(|c| c.required()).all(|&c| match c.kind() {
-                crate::load::Kind::Count => mw.count(c)[row].is_some(),
-                crate::load::Kind::Money => mw.money(c)[row].is_some(),
-            });
+            let ok = Col::ALL
+                .iter()
+                .filter(|c| c.required())
+                .all(|&c| match c.kind() {
+                    crate::load::Kind::Count => mw.count(c)[row].is_some(),
+                    crate::load::Kind::Money => mw.money(c)[row].is_some(),
+                });
             full.insert(mw.jobcenter[row].as_str(), ok);
         }
     }
@@ -283,8 +297,14 @@ const DEC_PREV: usize = 7; // Dec of Y−1
 
 fn windows(bm: Berichtsmonat) -> [Window; 8] {
     let (y, t) = (bm.year, bm.month);
-    let jfw = |year| Window { from: period(year, 1), to: period(year, t) };
-    let base = |year| Window { from: period(year, 1) - 1, to: period(year, t) - 1 };
+    let jfw = |year| Window {
+        from: period(year, 1),
+        to: period(year, t),
+    };
+    let base = |year| Window {
+        from: period(year, 1) - 1,
+        to: period(year, t) - 1,
+    };
     let at = |p| Window { from: p, to: p };
     [
         jfw(y),
@@ -304,7 +324,10 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
     let mut lands: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut vts: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for jc in &ds.jobcenters {
-        lands.entry(jc.land.clone()).or_default().push(jc.id.clone());
+        lands
+            .entry(jc.land.clone())
+            .or_default()
+            .push(jc.id.clone());
         if let Some(vt) = &jc.vergleichstyp {
             vts.entry(vt.clone()).or_default().push(jc.id.clone());
         }
@@ -312,12 +335,29 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
     let mut entities: Vec<(String, EntityKind, Option<Jobcenter>, Vec<String>)> = ds
         .jobcenters
         .iter()
-        .map(|j| (j.id.clone(), EntityKind::Jobcenter, Some(j.clone()), vec![j.id.clone()]))
+        .map(|j| {
+            (
+                j.id.clone(),
+                EntityKind::Jobcenter,
+                Some(j.clone()),
+                vec![j.id.clone()],
+            )
+        })
         .collect();
-    entities.extend(lands.into_iter().map(|(l, m)| (land_id(&l), EntityKind::Land, None, m)));
-    entities.extend(vts.into_iter().map(|(v, m)| (vt_id(&v), EntityKind::Vergleichstyp, None, m)));
+    entities.extend(
+        lands
+            .into_iter()
+            .map(|(l, m)| (land_id(&l), EntityKind::Land, None, m)),
+    );
+    entities.extend(
+        vts.into_iter()
+            .map(|(v, m)| (vt_id(&v), EntityKind::Vergleichstyp, None, m)),
+    );
 
-    let mut membership = Membership { entity: Vec::new(), jobcenter: Vec::new() };
+    let mut membership = Membership {
+        entity: Vec::new(),
+        jobcenter: Vec::new(),
+    };
     for (id, _, _, members) in &entities {
         for m in members {
             membership.entity.push(id.clone());
@@ -330,7 +370,8 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
     let wins = windows(bm);
     let monthly = frame::monthly_by_entity(&ds.monatswerte, &membership, first, last)
         .map_err(|e| format!("computing monthly values: {e}"))?;
-    let sums = frame::window_sums(monthly.clone(), &wins).map_err(|e| format!("computing sums: {e}"))?;
+    let sums =
+        frame::window_sums(monthly.clone(), &wins).map_err(|e| format!("computing sums: {e}"))?;
     let chart_first = period(bm.year - 1, 1);
     let mut series = frame::collect_monthly(
         monthly.filter(polars::prelude::col("p").gt_eq(polars::prelude::lit(chart_first))),
@@ -347,7 +388,11 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
             let s = |w: usize| sums.get(&(id.clone(), w)).unwrap_or(&empty);
             let figures = Kennzahl::ALL
                 .into_iter()
-                .filter(|k| k.optional_columns().iter().all(|c| ds.monatswerte.present.contains(c)))
+                .filter(|k| {
+                    k.optional_columns()
+                        .iter()
+                        .all(|c| ds.monatswerte.present.contains(c))
+                })
                 .map(|k| {
                     let (wert, vorjahr) = formula(k, &s, wins[CUR].len());
                     let veraenderung_pct = wert.zip(vorjahr).and_then(|(a, b)| exact::pct(a, b));
@@ -357,25 +402,52 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
                             exact::attainment(soll, wert, vorjahr, k.higher_is_better(), tolerance);
                         Zielerreichung { soll, ist, status }
                     });
-                    Figure { kennzahl: k, wert, vorjahr, veraenderung_pct, ziel }
+                    Figure {
+                        kennzahl: k,
+                        wert,
+                        vorjahr,
+                        veraenderung_pct,
+                        ziel,
+                    }
                 })
                 .collect();
-            let mut monthly = series.remove(&id).unwrap_or_else(|| vec![vec![None; 24]; Col::ALL.len()]);
+            let mut monthly = series
+                .remove(&id)
+                .unwrap_or_else(|| vec![vec![None; 24]; Col::ALL.len()]);
             // Months after the Berichtsmonat are not part of this report.
             for values in &mut monthly {
                 for v in values.iter_mut().skip(12 + bm.month as usize) {
                     *v = None;
                 }
             }
-            let datenstand = members.iter().filter_map(|m| datenstand.get(m.as_str()).copied()).max();
-            EntityFigures { id, kind, jobcenter, members, figures, monthly, datenstand }
+            let datenstand = members
+                .iter()
+                .filter_map(|m| datenstand.get(m.as_str()).copied())
+                .max();
+            EntityFigures {
+                id,
+                kind,
+                jobcenter,
+                members,
+                figures,
+                monthly,
+                datenstand,
+            }
         })
         .collect();
-    Ok(Results { berichtsmonat: bm, tolerance, entities: results })
+    Ok(Results {
+        berichtsmonat: bm,
+        tolerance,
+        entities: results,
+    })
 }
 
 /// wert and vorjahr of one figure from the window sums (contract section 2).
-fn formula<'a>(k: Kennzahl, s: &impl Fn(usize) -> &'a Sums, n: i128) -> (Option<Value>, Option<Value>) {
+fn formula<'a>(
+    k: Kennzahl,
+    s: &impl Fn(usize) -> &'a Sums,
+    n: i128,
+) -> (Option<Value>, Option<Value>) {
     let count = |w: usize, c: Col| s(w).count(c);
     let money = |w: usize, c: Col| s(w).money(c).map(Value::Float);
     let total = |w: usize, c: Col| count(w, c).map(Value::int);

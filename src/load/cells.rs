@@ -95,8 +95,14 @@ pub fn count(cell: &str, delimiter: Delimiter) -> Result<Cell<i64>, Expected> {
     if frac.bytes().any(|b| b != b'0') {
         return Err(Expected::new("a whole number", cell));
     }
-    let digits = if int_digits.is_empty() { "0" } else { int_digits.as_str() };
-    let value: i64 = digits.parse().map_err(|_| Expected::new("a whole number", cell))?;
+    let digits = if int_digits.is_empty() {
+        "0"
+    } else {
+        int_digits.as_str()
+    };
+    let value: i64 = digits
+        .parse()
+        .map_err(|_| Expected::new("a whole number", cell))?;
     if negative && value != 0 {
         return Err(Expected::new("a count of at least 0", cell));
     }
@@ -116,7 +122,9 @@ pub fn money(cell: &str, delimiter: Delimiter) -> Result<Cell<f64>, Expected> {
     };
     let text = format!("{}{}.{}", if negative { "-" } else { "" }, int_digits, frac);
     let text = text.trim_end_matches('.');
-    let value: f64 = text.parse().map_err(|_| Expected::new("an amount in euros", cell))?;
+    let value: f64 = text
+        .parse()
+        .map_err(|_| Expected::new("an amount in euros", cell))?;
     Ok(Some(if value == 0.0 { 0.0 } else { value }))
 }
 

@@ -36,6 +36,8 @@ pub struct Record {
 pub struct Table {
     pub delimiter: Delimiter,
     pub header: Vec<String>,
+    /// The line of the header (1 unless blank lines precede it).
+    pub header_line: usize,
     pub records: Vec<Record>,
     /// True when the bytes were not UTF-8 and were read as Windows-1252.
     pub windows_1252: bool,
@@ -68,21 +70,24 @@ pub fn sniff_delimiter(header_line: &str) -> Delimiter {
 /// Parses a whole file. Fails only on a missing header or an unterminated quote.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
     let (text, windows_1252) = decode(bytes);
-    let first_line = text.split(['\n', '\r']).next().unwrap_or("");
+    // The header is the first line that is not blank (blank lines count for numbering).
+    let first_line = text
+        .split(['\n', '\r'])
+        .find(|l| !l.chars().all(|c| c.is_whitespace() || c == ';' || c == ','))
+        .unwrap_or("");
     let delimiter = sniff_delimiter(first_line);
     let mut rows = split_records(path, &text, delimiter.byte())?.into_iter();
 
-    let header = loop {
+    let (header, header_line) = loop {
         match rows.next() {
-            Some(record) if record.line == 1 => {
-                break record.cells.iter().map(|c| c.trim().to_lowercase()).collect::<Vec<_>>();
+            Some(record) if record.cells.iter().all(|c| c.trim().is_empty()) => {}
+            Some(record) => {
+                let names = record.cells.iter().map(|c| c.trim().to_lowercase()).collect::<Vec<_>>();
+                break (names, record.line);
             }
-            _ => return Err(InputError::at(path, 1, "expected a header line, found none")),
+            None => return Err(InputError::at(path, 1, "expected a header line, found an empty file")),
         }
     };
-    if header.iter().all(String::is_empty) {
-        return Err(InputError::at(path, 1, "expected a header line, found an empty line"));
-    }
     let records = rows
         .filter(|r| !r.cells.iter().all(|c| c.trim().is_empty()))
         .map(|mut r| {
@@ -95,7 +100,13 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
             r
         })
         .collect();
-    Ok(Table { delimiter, header, records, windows_1252 })
+    Ok(Table {
+        delimiter,
+        header,
+        header_line,
+        records,
+        windows_1252,
+    })
 }
 
 /// RFC 4180 splitting with line tracking. Blank lines yield records whose cells are all
@@ -146,7 +157,10 @@ fn split_records(path: &Path, text: &str, delimiter: char) -> Result<Vec<Record>
                     chars.next();
                 }
                 cells.push(std::mem::take(&mut cell));
-                records.push(Record { line: record_line, cells: std::mem::take(&mut cells) });
+                records.push(Record {
+                    line: record_line,
+                    cells: std::mem::take(&mut cells),
+                });
                 line += 1;
                 record_line = line;
                 at_record_start = true;
@@ -164,7 +178,10 @@ fn split_records(path: &Path, text: &str, delimiter: char) -> Result<Vec<Record>
     }
     if !at_record_start {
         cells.push(cell);
-        records.push(Record { line: record_line, cells });
+        records.push(Record {
+            line: record_line,
+            cells,
+        });
     }
     Ok(records)
 }

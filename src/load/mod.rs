@@ -213,12 +213,18 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
                 return None;
             }
             Err(e) => {
-                errors.push(InputError::file(&path, format!("cannot read the file: {e}")));
+                errors.push(InputError::file(
+                    &path,
+                    format!("cannot read the file: {e}"),
+                ));
                 return None;
             }
         };
         let parsed = csv::parse(&path, &bytes);
-        files.push(InputFile { path: path.clone(), bytes });
+        files.push(InputFile {
+            path: path.clone(),
+            bytes,
+        });
         match parsed {
             Ok(table) => Some((path, table)),
             Err(e) => {
@@ -234,8 +240,9 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
     let jobcenters = jc_table
         .as_ref()
         .map(|(path, table)| read_jobcenters(path, table, &mut errors, &mut warnings));
-    let known: Option<HashSet<String>> =
-        jobcenters.as_ref().map(|jcs| jcs.iter().map(|j| j.id.clone()).collect());
+    let known: Option<HashSet<String>> = jobcenters
+        .as_ref()
+        .map(|jcs| jcs.iter().map(|j| j.id.clone()).collect());
     let monatswerte = mw_table.as_ref().map(|(path, table)| {
         read_monatswerte(path, table, known.as_ref(), &mut errors, &mut warnings)
     });
@@ -250,7 +257,15 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
     else {
         unreachable!("every file was read without error");
     };
-    Ok(Dataset { dir: dir.to_path_buf(), files, jobcenters, monatswerte, ziele, warnings })
+    let warnings = collapse_padding(warnings);
+    Ok(Dataset {
+        dir: dir.to_path_buf(),
+        files,
+        jobcenters,
+        monatswerte,
+        ziele,
+        warnings,
+    })
 }
 
 /// Column lookup for one file: header name → cell index.
@@ -278,7 +293,7 @@ impl<'a> Columns<'a> {
             if index.insert(name.as_str(), i).is_some() {
                 errors.push(InputError::cell(
                     path,
-                    1,
+                    table.header_line,
                     name,
                     "expected each known column once, found it twice in the header",
                 ));
@@ -289,13 +304,17 @@ impl<'a> Columns<'a> {
             if !index.contains_key(name) {
                 errors.push(InputError::at(
                     path,
-                    1,
+                    table.header_line,
                     format!("missing required column \"{name}\" in the header"),
                 ));
                 ok = false;
             }
         }
-        ok.then_some(Self { path, index, width: table.header.len() })
+        ok.then_some(Self {
+            path,
+            index,
+            width: table.header.len(),
+        })
     }
 
     fn has(&self, name: &str) -> bool {
@@ -326,7 +345,34 @@ impl<'a> Columns<'a> {
 }
 
 fn no_rows(path: &Path, errors: &mut Vec<InputError>) {
-    errors.push(InputError::file(path, "expected at least one data row below the header, found none"));
+    errors.push(InputError::file(
+        path,
+        "expected at least one data row below the header, found none",
+    ));
+}
+
+const PADDED: &str = "Kreisschlüssel padded with leading zeros:";
+
+/// One padding warning per file: the first padded id and how many rows had one.
+fn collapse_padding(warnings: Vec<Warning>) -> Vec<Warning> {
+    let mut out: Vec<Warning> = Vec::with_capacity(warnings.len());
+    let mut counts: HashMap<PathBuf, (usize, usize)> = HashMap::new();
+    for w in warnings {
+        if w.message.starts_with(PADDED) {
+            if let Some((_, n)) = counts.get_mut(&w.file) {
+                *n += 1;
+                continue;
+            }
+            counts.insert(w.file.clone(), (out.len(), 1));
+        }
+        out.push(w);
+    }
+    for (index, n) in counts.into_values() {
+        if n > 1 {
+            out[index].message.push_str(&format!("; {} rows in all", n));
+        }
+    }
+    out
 }
 
 /// Reads a key id cell, padding short ids with a warning.
@@ -345,7 +391,7 @@ fn read_id(
                     path,
                     line,
                     column,
-                    format!("Kreisschlüssel \"{cell}\" padded with leading zeros to \"{id}\""),
+                    format!("{PADDED} \"{cell}\" read as \"{id}\" (Excel drops leading zeros)"),
                 ));
             }
             Some(id)
@@ -381,11 +427,23 @@ fn read_jobcenters(
         if !cols.check_width(record, errors) {
             continue;
         }
-        let id = read_id(path, record.line, "jobcenter", cols.get(record, "jobcenter").unwrap(), errors, warnings);
+        let id = read_id(
+            path,
+            record.line,
+            "jobcenter",
+            cols.get(record, "jobcenter").unwrap(),
+            errors,
+            warnings,
+        );
         let mut text = |name: &str| -> Option<String> {
             let cell = cols.get(record, name).unwrap();
             if cell.is_empty() {
-                errors.push(InputError::cell(path, record.line, name, "expected a value, found an empty cell"));
+                errors.push(InputError::cell(
+                    path,
+                    record.line,
+                    name,
+                    "expected a value, found an empty cell",
+                ));
                 None
             } else {
                 Some(cell.to_string())
@@ -393,7 +451,11 @@ fn read_jobcenters(
         };
         let name = text("name");
         let land = text("land");
-        let optional = |name: &str| cols.get(record, name).filter(|c| !c.is_empty()).map(str::to_string);
+        let optional = |name: &str| {
+            cols.get(record, name)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+        };
         let (Some(id), Some(name), Some(land)) = (id, name, land) else {
             continue;
         };
@@ -402,7 +464,9 @@ fn read_jobcenters(
                 path,
                 record.line,
                 "jobcenter",
-                format!("expected each Jobcenter once, found \"{id}\" again (first in line {first})"),
+                format!(
+                    "expected each Jobcenter once, found \"{id}\" again (first in line {first})"
+                ),
             ));
             continue;
         }
@@ -440,10 +504,16 @@ fn read_monatswerte(
     errors: &mut Vec<InputError>,
     warnings: &mut Vec<Warning>,
 ) -> Monatswerte {
-    let required: Vec<&str> =
-        ["jobcenter", "monat"].into_iter().chain(Col::ALL.iter().filter(|c| c.required()).map(|c| c.name())).collect();
-    let optional: Vec<&str> =
-        Col::ALL.iter().filter(|c| !c.required()).map(|c| c.name()).chain(["datenstand"]).collect();
+    let required: Vec<&str> = ["jobcenter", "monat"]
+        .into_iter()
+        .chain(Col::ALL.iter().filter(|c| c.required()).map(|c| c.name()))
+        .collect();
+    let optional: Vec<&str> = Col::ALL
+        .iter()
+        .filter(|c| !c.required())
+        .map(|c| c.name())
+        .chain(["datenstand"])
+        .collect();
     let mut out = Monatswerte {
         counts: vec![Vec::new(); Col::ALL.len()],
         money: vec![Vec::new(); 2],
@@ -452,7 +522,11 @@ fn read_monatswerte(
     let Some(cols) = Columns::new(path, table, &required, &optional, errors) else {
         return out;
     };
-    out.present = Col::ALL.iter().copied().filter(|c| cols.has(c.name())).collect();
+    out.present = Col::ALL
+        .iter()
+        .copied()
+        .filter(|c| cols.has(c.name()))
+        .collect();
     out.has_datenstand = cols.has("datenstand");
     if table.records.is_empty() {
         no_rows(path, errors);
@@ -467,7 +541,14 @@ fn read_monatswerte(
         }
         let line = record.line;
         let mut ok = true;
-        let id = read_id(path, line, "jobcenter", cols.get(record, "jobcenter").unwrap(), errors, warnings);
+        let id = read_id(
+            path,
+            line,
+            "jobcenter",
+            cols.get(record, "jobcenter").unwrap(),
+            errors,
+            warnings,
+        );
         if let (Some(id), Some(known)) = (&id, known) {
             if !known.contains(id) {
                 errors.push(InputError::cell(
@@ -570,8 +651,13 @@ fn read_ziele(
     warnings: &mut Vec<Warning>,
 ) -> Ziele {
     let mut out = Ziele::default();
-    let Some(cols) = Columns::new(path, table, &["jahr", "jobcenter", "ziel", "soll_pct"], &[], errors)
-    else {
+    let Some(cols) = Columns::new(
+        path,
+        table,
+        &["jahr", "jobcenter", "ziel", "soll_pct"],
+        &[],
+        errors,
+    ) else {
         return out;
     };
     let mut seen: BTreeMap<(i32, Option<String>, Kennzahl), usize> = BTreeMap::new();
@@ -593,7 +679,9 @@ fn read_ziele(
                         path,
                         line,
                         "jobcenter",
-                        format!("expected a Jobcenter of jobcenter.csv or \"*\", found unknown \"{id}\""),
+                        format!(
+                            "expected a Jobcenter of jobcenter.csv or \"*\", found unknown \"{id}\""
+                        ),
                     ));
                     None
                 } else {
@@ -604,7 +692,11 @@ fn read_ziele(
         let ziel_cell = cols.get(record, "ziel").unwrap();
         let ziel = Kennzahl::parse_target(ziel_cell)
             .ok_or_else(|| {
-                let found = if ziel_cell.is_empty() { "an empty cell".to_string() } else { format!("\"{ziel_cell}\"") };
+                let found = if ziel_cell.is_empty() {
+                    "an empty cell".to_string()
+                } else {
+                    format!("\"{ziel_cell}\"")
+                };
                 errors.push(InputError::cell(
                     path,
                     line,
@@ -616,7 +708,8 @@ fn read_ziele(
         let soll = cells::decimal(cols.get(record, "soll_pct").unwrap(), table.delimiter, 2)
             .map_err(|e| errors.push(InputError::cell(path, line, "soll_pct", e.0)))
             .ok();
-        let (Some(jahr), Some(id), Some(ziel), Some((units, decimals))) = (jahr, id, ziel, soll) else {
+        let (Some(jahr), Some(id), Some(ziel), Some((units, decimals))) = (jahr, id, ziel, soll)
+        else {
             continue;
         };
         let key = (jahr, id, ziel);

@@ -3,7 +3,8 @@
 
 use crate::figures::{Results, Status};
 
-pub const HEADER: &str = "jobcenter,berichtsmonat,kennzahl,wert,vorjahr,veraenderung_pct,soll_pct,status";
+pub const HEADER: &str =
+    "jobcenter,berichtsmonat,kennzahl,wert,vorjahr,veraenderung_pct,soll_pct,status";
 
 fn num(x: Option<f64>) -> String {
     x.map(|v| format!("{v}")).unwrap_or_default()
@@ -29,7 +30,10 @@ pub fn render(results: &Results) -> String {
                 Some(z) => (num(z.soll.map(|s| s.as_f64())), z.status.code()),
                 None => (String::new(), ""),
             };
-            debug_assert!(f.ziel.is_none_or(|z| z.soll.is_some() || z.status == Status::KeinZiel));
+            debug_assert!(
+                f.ziel
+                    .is_none_or(|z| z.soll.is_some() || z.status == Status::KeinZiel)
+            );
             out.push_str(&format!(
                 "{},{},{},{},{},{},{},{}\n",
                 field(&entity.id),

@@ -43,21 +43,34 @@ pub struct Manifest {
 }
 
 pub fn entry(path: String, bytes: &[u8]) -> FileEntry {
-    FileEntry { path, sha256: sha256_hex(bytes), bytes: bytes.len() as u64 }
+    FileEntry {
+        path,
+        sha256: sha256_hex(bytes),
+        bytes: bytes.len() as u64,
+    }
 }
 
 pub fn inputs(files: &[InputFile]) -> Vec<FileEntry> {
-    files.iter().map(|f| entry(f.path.display().to_string(), &f.bytes)).collect()
+    files
+        .iter()
+        .map(|f| entry(f.path.display().to_string(), &f.bytes))
+        .collect()
 }
 
 pub fn outputs(files: &[OutFile]) -> Vec<FileEntry> {
-    files.iter().map(|f| entry(f.path.clone(), &f.bytes)).collect()
+    files
+        .iter()
+        .map(|f| entry(f.path.clone(), &f.bytes))
+        .collect()
 }
 
 impl Manifest {
     pub fn to_file(&self) -> OutFile {
         let mut bytes = serde_json::to_vec_pretty(self).expect("manifest serialises");
         bytes.push(b'\n');
-        OutFile { path: FILE.to_string(), bytes }
+        OutFile {
+            path: FILE.to_string(),
+            bytes,
+        }
     }
 }

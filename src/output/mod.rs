@@ -44,10 +44,16 @@ pub enum Existing {
 
 /// Writes `files` as the folder `target`, atomically.
 pub fn write_folder(target: &Path, files: &[OutFile], existing: Existing) -> Result<(), Error> {
-    let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
     remove_stale(parent);
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let unique = format!("{}-{}", std::process::id(), nanos());
     let staging = parent.join(format!("{STAGING}tmp-{name}-{unique}"));
     let result = (|| {
@@ -62,7 +68,10 @@ pub fn write_folder(target: &Path, files: &[OutFile], existing: Existing) -> Res
         sync_dir(&staging);
         if target.exists() {
             if existing == Existing::Refuse {
-                return Err(Error::Refused(format!("{} exists already; nothing was changed", target.display())));
+                return Err(Error::Refused(format!(
+                    "{} exists already; nothing was changed",
+                    target.display()
+                )));
             }
             let retired = parent.join(format!("{STAGING}old-{name}-{unique}"));
             std::fs::rename(target, &retired).map_err(|e| Error::write(target, e))?;
@@ -103,12 +112,17 @@ fn nanos() -> u128 {
 /// Removes staging folders left by runs that were killed while writing (their process
 /// no longer exists).
 fn remove_stale(parent: &Path) {
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix(STAGING) else { continue };
+        let Some(rest) = name.strip_prefix(STAGING) else {
+            continue;
+        };
         let pid = rest.rsplit('-').nth(1).and_then(|p| p.parse::<u32>().ok());
-        let alive = pid.is_some_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists());
+        let alive = pid
+            .is_some_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists());
         if !alive {
             let _ = std::fs::remove_dir_all(entry.path());
         }

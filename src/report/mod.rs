@@ -83,7 +83,11 @@ pub fn slug(name: &str) -> String {
         }
         out.push_str(word);
     }
-    if out.is_empty() { "jobcenter".to_string() } else { out }
+    if out.is_empty() {
+        "jobcenter".to_string()
+    } else {
+        out
+    }
 }
 
 /// A unit of rendering work.
@@ -106,21 +110,38 @@ pub fn render_all(
         .map_err(|e| Error::Render(e.to_string()))?;
     let ts = options.timestamp;
     let erstellt = crate::format::date_long(ts.date_naive());
-    let ctx = model::Context { results, texte: &texte, erstellt, vorlaeufig: options.vorlaeufig };
+    let ctx = model::Context {
+        results,
+        texte: &texte,
+        erstellt,
+        vorlaeufig: options.vorlaeufig,
+    };
     let bm = results.berichtsmonat;
 
     let mut jobs = Vec::new();
     let mut failures = Vec::new();
     for id in ids {
-        let Some(e) = results.entity(id) else { continue };
+        let Some(e) = results.entity(id) else {
+            continue;
+        };
         let jc = e.jobcenter.as_ref().expect("Jobcenter entity");
         let file = file_name(&jc.id, &jc.name);
-        match model::report(&ctx, e).and_then(|d| serde_json::to_vec(&d).map_err(|e| e.to_string())) {
-            Ok(data) => jobs.push(Job { file, ident: format!("{}-{bm}", jc.id), template: Template::Report, data }),
+        match model::report(&ctx, e).and_then(|d| serde_json::to_vec(&d).map_err(|e| e.to_string()))
+        {
+            Ok(data) => jobs.push(Job {
+                file,
+                ident: format!("{}-{bm}", jc.id),
+                template: Template::Report,
+                data,
+            }),
             Err(why) => failures.push((file, why)),
         }
     }
-    let incomplete: Vec<String> = if options.vorlaeufig { ids.to_vec() } else { Vec::new() };
+    let incomplete: Vec<String> = if options.vorlaeufig {
+        ids.to_vec()
+    } else {
+        Vec::new()
+    };
     let overview = model::overview(&ctx, ids, &incomplete);
     jobs.push(Job {
         file: OVERVIEW_FILE.into(),
@@ -194,12 +215,18 @@ impl Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = indicatif::ProgressBar::new(total as u64);
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} Berichte  {elapsed_precise}  {msg}")
-                    .expect("valid template"),
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} Berichte  {elapsed_precise}  {msg}",
+                )
+                .expect("valid template"),
             );
             bar
         });
-        Self { bar, total, count: AtomicUsize::new(0) }
+        Self {
+            bar,
+            total,
+            count: AtomicUsize::new(0),
+        }
     }
 
     fn tick(&self, file: &str, ok: bool) {
@@ -209,7 +236,11 @@ impl Progress {
                 bar.set_message(file.to_string());
                 bar.inc(1);
             }
-            None => eprintln!("[{n}/{}] {file}{}", self.total, if ok { "" } else { " FAILED" }),
+            None => eprintln!(
+                "[{n}/{}] {file}{}",
+                self.total,
+                if ok { "" } else { " FAILED" }
+            ),
         }
     }
 
@@ -227,7 +258,10 @@ mod tests {
     #[test]
     fn slugs() {
         assert_eq!(file_name("05554", "Kreis Borken"), "05554_kreis-borken.pdf");
-        assert_eq!(slug("Stadt Mülheim an der Ruhr"), "stadt-muelheim-an-der-ruhr");
+        assert_eq!(
+            slug("Stadt Mülheim an der Ruhr"),
+            "stadt-muelheim-an-der-ruhr"
+        );
         assert_eq!(slug("Kreis Düren / Süd-Weiß"), "kreis-dueren-sued-weiss");
         assert_eq!(slug("Kreis #x *y* $z$"), "kreis-x-y-z");
         let long = slug(&"Sehr langer Kreisname ".repeat(10));

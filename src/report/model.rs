@@ -6,7 +6,9 @@
 use serde::Serialize;
 
 use super::text::Texte;
-use crate::figures::{Berichtsmonat, Decimal, EntityFigures, EntityKind, Figure, Kennzahl, Results, Status, Value};
+use crate::figures::{
+    Berichtsmonat, Decimal, EntityFigures, EntityKind, Figure, Kennzahl, Results, Status, Value,
+};
 use crate::format::{self, KA};
 use crate::load::{Col, Jobcenter};
 
@@ -35,7 +37,13 @@ struct Words {
 }
 
 fn words(k: Kennzahl) -> Words {
-    let w = |bezeichnung, subjekt, dativ, fmt, definition| Words { bezeichnung, subjekt, dativ, fmt, definition };
+    let w = |bezeichnung, subjekt, dativ, fmt, definition| Words {
+        bezeichnung,
+        subjekt,
+        dativ,
+        fmt,
+        definition,
+    };
     match k {
         Kennzahl::Int => w(
             "Integrationen",
@@ -156,13 +164,19 @@ fn change_text(x: Option<f64>) -> String {
 /// The period a figure's value refers to, short ("Summe Jan.–Sept.").
 fn art(k: Kennzahl, bm: Berichtsmonat) -> String {
     let m = format::MONTHS_SHORT[bm.month as usize - 1];
-    let jfw = if bm.month == 1 { "Jan.".to_string() } else { format!("Jan.–{m}") };
+    let jfw = if bm.month == 1 {
+        "Jan.".to_string()
+    } else {
+        format!("Jan.–{m}")
+    };
     match k {
         Kennzahl::Int | Kennzahl::Llu | Kennzahl::Kdu => format!("Summe {jfw}"),
         Kennzahl::K2 | Kennzahl::K3e1 | Kennzahl::IqAsyl8 => format!("Quote {jfw}"),
         Kennzahl::K3 => format!("Ø {jfw}"),
         Kennzahl::LzbJe => format!("Bestand {m} ggü. Dez. {}", bm.year - 1),
-        Kennzahl::Elb | Kennzahl::Bg | Kennzahl::Lzb4j | Kennzahl::LzbAsyl8 => format!("Bestand {m}"),
+        Kennzahl::Elb | Kennzahl::Bg | Kennzahl::Lzb4j | Kennzahl::LzbAsyl8 => {
+            format!("Bestand {m}")
+        }
         Kennzahl::Nachhaltigkeit => format!("Anteil {jfw} {}", bm.year - 1),
         Kennzahl::Bedarfsdeckend => format!("Anteil {jfw}"),
     }
@@ -336,7 +350,12 @@ impl Context<'_> {
         self.results.berichtsmonat
     }
 
-    pub fn meta(&self, titel_art: &str, name: Option<&str>, datenstand: Option<chrono::NaiveDate>) -> Meta {
+    pub fn meta(
+        &self,
+        titel_art: &str,
+        name: Option<&str>,
+        datenstand: Option<chrono::NaiveDate>,
+    ) -> Meta {
         let bm = self.bm();
         let dezember = bm.is_december();
         let titel = if dezember {
@@ -344,13 +363,24 @@ impl Context<'_> {
         } else {
             format!("Zielvereinbarung {} – Fortschrittsbericht", bm.year)
         };
-        let untertitel = format!("Jahresfortschritt {}", format::period_long(bm.year, bm.month));
+        let untertitel = format!(
+            "Jahresfortschritt {}",
+            format::period_long(bm.year, bm.month)
+        );
         let dokument_titel = match name {
             Some(n) => format!("{titel} – {n}"),
-            None => format!("Zielvereinbarung {} – {titel_art} – {}", bm.year, format::period_short(bm.year, bm.month)),
+            None => format!(
+                "Zielvereinbarung {} – {titel_art} – {}",
+                bm.year,
+                format::period_short(bm.year, bm.month)
+            ),
         };
         Meta {
-            titel: if name.is_some() { titel } else { format!("Zielvereinbarung {} – {titel_art}", bm.year) },
+            titel: if name.is_some() {
+                titel
+            } else {
+                format!("Zielvereinbarung {} – {titel_art}", bm.year)
+            },
             untertitel,
             jahr: bm.year,
             monat: bm.month,
@@ -400,7 +430,10 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
     let bm = ctx.bm();
     let dezember = bm.is_december();
     let jc: &Jobcenter = e.jobcenter.as_ref().expect("a Jobcenter");
-    let vt = jc.vergleichstyp.as_deref().and_then(|v| ctx.results.entity(&crate::figures::vt_id(v)));
+    let vt = jc
+        .vergleichstyp
+        .as_deref()
+        .and_then(|v| ctx.results.entity(&crate::figures::vt_id(v)));
     let land = ctx.results.entity(&crate::figures::land_id(&jc.land));
     let mut notes = Notes::default();
 
@@ -470,11 +503,20 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
                 Kennzahl::Lzb4j,
             ],
         ),
-        ("II", "Verbesserung der Integration in Erwerbstätigkeit", &[Kennzahl::Int, Kennzahl::K2, Kennzahl::IqAsyl8]),
+        (
+            "II",
+            "Verbesserung der Integration in Erwerbstätigkeit",
+            &[Kennzahl::Int, Kennzahl::K2, Kennzahl::IqAsyl8],
+        ),
         (
             "III",
             "Vermeidung von langfristigem Leistungsbezug",
-            &[Kennzahl::K3, Kennzahl::K3e1, Kennzahl::LzbJe, Kennzahl::LzbAsyl8],
+            &[
+                Kennzahl::K3,
+                Kennzahl::K3e1,
+                Kennzahl::LzbJe,
+                Kennzahl::LzbAsyl8,
+            ],
         ),
     ];
     let mut abschnitte = Vec::new();
@@ -492,7 +534,11 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
                         vorjahr: value_text(w.fmt, g.vorjahr),
                         veraenderung: change_text(g.veraenderung_pct),
                     },
-                    None => Zelle { wert: "–".into(), vorjahr: "–".into(), veraenderung: "–".into() },
+                    None => Zelle {
+                        wert: "–".into(),
+                        vorjahr: "–".into(),
+                        veraenderung: "–".into(),
+                    },
                 }
             };
             let (c_jc, c_vt, c_land) = (cell(Some(e)), cell(vt), cell(land));
@@ -522,12 +568,21 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
             }
         }
         let diagramme = chart(nummer, e, bm).into_iter().collect();
-        abschnitte.push(Abschnitt { nummer, titel, tabelle, diagramme, bewertung });
+        abschnitte.push(Abschnitt {
+            nummer,
+            titel,
+            tabelle,
+            diagramme,
+            bewertung,
+        });
     }
 
     let mut fussnoten = Vec::new();
     if notes.ka_used {
-        fussnoten.push(Fussnote { nummer: 1, text: FOOTNOTE_KA.into() });
+        fussnoten.push(Fussnote {
+            nummer: 1,
+            text: FOOTNOTE_KA.into(),
+        });
     }
     let mut hinweise = Vec::new();
     hinweise.push(match e.datenstand {
@@ -561,11 +616,18 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
     let glossar = Kennzahl::ALL
         .iter()
         .filter(|k| e.figure(**k).is_some())
-        .map(|&k| Glossar { begriff: words(k).bezeichnung, definition: words(k).definition })
+        .map(|&k| Glossar {
+            begriff: words(k).bezeichnung,
+            definition: words(k).definition,
+        })
         .collect();
 
     Ok(ReportData {
-        meta: ctx.meta("Fortschrittsbericht", Some(&format!("{} ({})", jc.name, jc.id)), e.datenstand),
+        meta: ctx.meta(
+            "Fortschrittsbericht",
+            Some(&format!("{} ({})", jc.name, jc.id)),
+            e.datenstand,
+        ),
         jobcenter: JobcenterData {
             id: jc.id.clone(),
             name: jc.name.clone(),
@@ -575,7 +637,10 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
         },
         vergleich_namen: Vergleichsnamen {
             jc: "Jobcenter".into(),
-            vt: jc.vergleichstyp.as_ref().map_or_else(|| "Vergleichstyp".into(), |v| format!("Vergleichstyp {v}")),
+            vt: jc
+                .vergleichstyp
+                .as_ref()
+                .map_or_else(|| "Vergleichstyp".into(), |v| format!("Vergleichstyp {v}")),
             land: format!("Land {}", jc.land),
         },
         ziele,
@@ -634,9 +699,27 @@ fn sentence(ctx: &Context, k: Kennzahl, f: &Figure, w: &Words) -> Result<String,
 /// stock — this year (to the Berichtsmonat) against last year.
 fn chart(section: &str, e: &EntityFigures, bm: Berichtsmonat) -> Option<Diagramm> {
     let (col, cumulative, titel, y_titel, was) = match section {
-        "I" => (Col::Elb, false, "Bestand erwerbsfähige Leistungsberechtigte je Monat", "Personen", "Bestand erwerbsfähige Leistungsberechtigte"),
-        "II" => (Col::Int, true, "Integrationen, kumuliert ab Januar (Jahresfortschritt)", "Integrationen", "Integrationen kumuliert"),
-        _ => (Col::Lzb, false, "Bestand Langzeitleistungsbeziehende je Monat", "Personen", "Bestand Langzeitleistungsbeziehende"),
+        "I" => (
+            Col::Elb,
+            false,
+            "Bestand erwerbsfähige Leistungsberechtigte je Monat",
+            "Personen",
+            "Bestand erwerbsfähige Leistungsberechtigte",
+        ),
+        "II" => (
+            Col::Int,
+            true,
+            "Integrationen, kumuliert ab Januar (Jahresfortschritt)",
+            "Integrationen",
+            "Integrationen kumuliert",
+        ),
+        _ => (
+            Col::Lzb,
+            false,
+            "Bestand Langzeitleistungsbeziehende je Monat",
+            "Personen",
+            "Bestand Langzeitleistungsbeziehende",
+        ),
     };
     let series = |this_year: bool| -> Vec<Option<f64>> {
         let raw = e.months(col, this_year);
@@ -661,16 +744,25 @@ fn chart(section: &str, e: &EntityFigures, bm: Berichtsmonat) -> Option<Diagramm
     if all.is_empty() {
         return None;
     }
-    let (lo, hi) = all.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = all
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
     let (y_min, y_max, step) = axis(if cumulative { 0.0 } else { lo }, hi);
     let mut y_ticks = Vec::new();
     let mut t = y_min;
     while t <= y_max + step / 2.0 {
-        y_ticks.push(Tick { wert: t, label: format::int(t) });
+        y_ticks.push(Tick {
+            wert: t,
+            label: format::int(t),
+        });
         t += step;
     }
     let describe = |name: String, values: &[Option<f64>]| -> String {
-        let points: Vec<(usize, f64)> = values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i, v))).collect();
+        let points: Vec<(usize, f64)> = values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (i, v)))
+            .collect();
         match (points.first(), points.last()) {
             (Some(&(i0, v0)), Some(&(i1, v1))) if i0 != i1 => format!(
                 "{name}: {} im {}, {} im {}",
@@ -679,7 +771,9 @@ fn chart(section: &str, e: &EntityFigures, bm: Berichtsmonat) -> Option<Diagramm
                 format::int(v1),
                 format::MONTHS[i1]
             ),
-            (Some(&(i0, v0)), _) => format!("{name}: {} im {}", format::int(v0), format::MONTHS[i0]),
+            (Some(&(i0, v0)), _) => {
+                format!("{name}: {} im {}", format::int(v0), format::MONTHS[i0])
+            }
             _ => format!("{name}: keine Werte"),
         }
     };
@@ -701,8 +795,16 @@ fn chart(section: &str, e: &EntityFigures, bm: Berichtsmonat) -> Option<Diagramm
         y_max,
         y_ticks,
         reihen: vec![
-            Reihe { name: bm.year.to_string(), stil: "aktuell", werte: now },
-            Reihe { name: (bm.year - 1).to_string(), stil: "vorjahr", werte: before },
+            Reihe {
+                name: bm.year.to_string(),
+                stil: "aktuell",
+                werte: now,
+            },
+            Reihe {
+                name: (bm.year - 1).to_string(),
+                stil: "vorjahr",
+                werte: before,
+            },
         ],
     })
 }
@@ -712,7 +814,11 @@ fn axis(lo: f64, hi: f64) -> (f64, f64, f64) {
     let span = (hi - lo).max(hi.abs() * 0.02).max(1.0);
     let raw = span / 4.0;
     let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
     let min = (lo / step).floor() * step;
     let mut max = (hi / step).ceil() * step;
     if max <= min {
@@ -763,11 +869,31 @@ pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> Overvie
     let bm = ctx.bm();
     let dezember = bm.is_december();
     let spalten = vec![
-        Spalte { kennzahl: "int", kurz: "Integrationen", soll_hinweis: "höher ist besser" },
-        Spalte { kennzahl: "k2", kurz: "Integrationsquote K2", soll_hinweis: "höher ist besser" },
-        Spalte { kennzahl: "k3", kurz: "LZB-Bestand Ø (K3)", soll_hinweis: "niedriger ist besser" },
-        Spalte { kennzahl: "k3e1", kurz: "Integrationsquote LZB (K3E1)", soll_hinweis: "höher ist besser" },
-        Spalte { kennzahl: "lzb_je", kurz: "LZB-Bestand ggü. Dezember", soll_hinweis: "niedriger ist besser" },
+        Spalte {
+            kennzahl: "int",
+            kurz: "Integrationen",
+            soll_hinweis: "höher ist besser",
+        },
+        Spalte {
+            kennzahl: "k2",
+            kurz: "Integrationsquote K2",
+            soll_hinweis: "höher ist besser",
+        },
+        Spalte {
+            kennzahl: "k3",
+            kurz: "LZB-Bestand Ø (K3)",
+            soll_hinweis: "niedriger ist besser",
+        },
+        Spalte {
+            kennzahl: "k3e1",
+            kurz: "Integrationsquote LZB (K3E1)",
+            soll_hinweis: "höher ist besser",
+        },
+        Spalte {
+            kennzahl: "lzb_je",
+            kurz: "LZB-Bestand ggü. Dezember",
+            soll_hinweis: "niedriger ist besser",
+        },
     ];
     let mut zeilen = Vec::new();
     let mut met = [0usize; 5];
@@ -801,7 +927,12 @@ pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> Overvie
                     None => {
                         let ist = change_text(f.veraenderung_pct);
                         ka |= ist == KA;
-                        UeZelle { ist, soll: String::new(), status: "", symbol: "" }
+                        UeZelle {
+                            ist,
+                            soll: String::new(),
+                            status: "",
+                            symbol: "",
+                        }
                     }
                 }
             })
@@ -820,12 +951,21 @@ pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> Overvie
         });
     }
     let wort = if dezember { "erreicht" } else { "auf Kurs" };
-    let zaehlung = (0..5).map(|i| format!("{} von {} {wort}", met[i], targets[i])).collect();
-    let tol = format::number(ctx.results.tolerance.as_f64(), ctx.results.tolerance.decimals.max(1) as usize);
+    let zaehlung = (0..5)
+        .map(|i| format!("{} von {} {wort}", met[i], targets[i]))
+        .collect();
+    let tol = format::number(
+        ctx.results.tolerance.as_f64(),
+        ctx.results.tolerance.decimals.max(1) as usize,
+    );
     let legende = if dezember {
-        format!("✓ erreicht · ◐ knapp nicht erreicht (höchstens {tol} Prozentpunkte unter dem Soll) · ✗ nicht erreicht · – keine Daten oder kein Ziel. Ist: Veränderung gegenüber dem Vorjahreszeitraum; Land und Vergleichstyp ohne Ziel.")
+        format!(
+            "✓ erreicht · ◐ knapp nicht erreicht (höchstens {tol} Prozentpunkte unter dem Soll) · ✗ nicht erreicht · – keine Daten oder kein Ziel. Ist: Veränderung gegenüber dem Vorjahreszeitraum; Land und Vergleichstyp ohne Ziel."
+        )
     } else {
-        format!("✓ auf Kurs · ◐ knapp nicht auf Kurs (höchstens {tol} Prozentpunkte vom Soll entfernt) · ✗ nicht auf Kurs · – keine Daten oder kein Ziel. Ist: Veränderung gegenüber dem Vorjahreszeitraum; Land und Vergleichstyp ohne Ziel.")
+        format!(
+            "✓ auf Kurs · ◐ knapp nicht auf Kurs (höchstens {tol} Prozentpunkte vom Soll entfernt) · ✗ nicht auf Kurs · – keine Daten oder kein Ziel. Ist: Veränderung gegenüber dem Vorjahreszeitraum; Land und Vergleichstyp ohne Ziel."
+        )
     };
     let mut fussnoten = Vec::new();
     if ka {
@@ -834,7 +974,12 @@ pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> Overvie
     if !incomplete.is_empty() {
         fussnoten.push("vorläufig – Daten unvollständig: Für die markierten Jobcenter fehlen Werte des Berichtszeitraums.".to_string());
     }
-    let datenstand = ctx.results.entities.iter().filter_map(|e| e.datenstand).max();
+    let datenstand = ctx
+        .results
+        .entities
+        .iter()
+        .filter_map(|e| e.datenstand)
+        .max();
     OverviewData {
         meta: ctx.meta("Übersicht aller Jobcenter", None, datenstand),
         spalten,

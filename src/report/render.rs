@@ -41,7 +41,10 @@ const DATA_PATH: &str = "/data.json";
 /// The built-in templates, used when no template folder is given.
 const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
     (REPORT_FILE, include_str!("../../templates/report.typ")),
-    (OVERVIEW_FILE, include_str!("../../templates/uebersicht.typ")),
+    (
+        OVERVIEW_FILE,
+        include_str!("../../templates/uebersicht.typ"),
+    ),
     ("style.typ", include_str!("../../templates/style.typ")),
 ];
 
@@ -222,7 +225,9 @@ impl Renderer {
                     source,
                 })?;
                 for path in found {
-                    let Ok(relative) = path.strip_prefix(dir) else { continue };
+                    let Ok(relative) = path.strip_prefix(dir) else {
+                        continue;
+                    };
                     let Some(virtual_path) = relative
                         .to_str()
                         .and_then(|r| VirtualPath::new(format!("/{}", r.replace('\\', "/"))).ok())
@@ -233,7 +238,10 @@ impl Renderer {
                         continue; // the data file is always the document's own
                     }
                     let id = RootedPath::new(VirtualRoot::Project, virtual_path).intern();
-                    let read_error = |source| RenderError::TemplateRead { path: path.clone(), source };
+                    let read_error = |source| RenderError::TemplateRead {
+                        path: path.clone(),
+                        source,
+                    };
                     if path.extension().is_some_and(|e| e == "typ") {
                         let text = fs::read_to_string(&path).map_err(read_error)?;
                         sources.insert(id, Source::new(id, text));
@@ -250,7 +258,10 @@ impl Renderer {
         if let Some(dir) = templates_dir {
             for (id, name) in [(report, REPORT_FILE), (overview, OVERVIEW_FILE)] {
                 if !sources.contains_key(&id) {
-                    return Err(RenderError::TemplateMissing { dir: dir.to_owned(), name });
+                    return Err(RenderError::TemplateMissing {
+                        dir: dir.to_owned(),
+                        name,
+                    });
                 }
             }
         }
@@ -546,9 +557,16 @@ mod tests {
     fn pdf_text(pdf: &[u8]) -> Option<String> {
         let dir = std::env::temp_dir().join(format!("render-test-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
-        let file = dir.join(format!("{:x}.pdf", pdf.len() ^ pdf.iter().map(|&b| b as usize).sum::<usize>()));
+        let file = dir.join(format!(
+            "{:x}.pdf",
+            pdf.len() ^ pdf.iter().map(|&b| b as usize).sum::<usize>()
+        ));
         fs::write(&file, pdf).unwrap();
-        let output = Command::new("pdftotext").arg(&file).arg("-").output().ok()?;
+        let output = Command::new("pdftotext")
+            .arg(&file)
+            .arg("-")
+            .output()
+            .ok()?;
         fs::remove_file(&file).ok();
         assert!(output.status.success(), "pdftotext failed");
         Some(String::from_utf8(output.stdout).unwrap())
@@ -588,7 +606,10 @@ mod tests {
         let pdf = render(Template::Report, REPORT_EXAMPLE.to_owned()).pdf;
         let contains = |needle: &str| pdf.windows(needle.len()).any(|w| w == needle.as_bytes());
         assert!(contains("<pdfaid:part>2</pdfaid:part>"), "no PDF/A part");
-        assert!(contains("<pdfaid:conformance>A</pdfaid:conformance>"), "no PDF/A-a");
+        assert!(
+            contains("<pdfaid:conformance>A</pdfaid:conformance>"),
+            "no PDF/A-a"
+        );
         assert!(contains("<pdfuaid:part>1</pdfuaid:part>"), "no PDF/UA part");
         assert!(contains("/StructTreeRoot"), "not tagged");
     }
@@ -610,7 +631,10 @@ mod tests {
             fs::write(dir.join(name), text).unwrap();
         }
         // Line 3 gets an unclosed call.
-        let broken = format!("// kaputt\n\n#let x = (\n{}", include_str!("../../templates/report.typ"));
+        let broken = format!(
+            "// kaputt\n\n#let x = (\n{}",
+            include_str!("../../templates/report.typ")
+        );
         fs::write(dir.join(REPORT_FILE), broken).unwrap();
         let renderer = Renderer::new(Some(&dir), &[]).unwrap();
         let error = on_big_stack(move || {
@@ -623,19 +647,24 @@ mod tests {
         };
         assert!(diagnostics.starts_with("error: "), "{diagnostics}");
         let location = format!("{}:3:", dir.join(REPORT_FILE).display());
-        assert!(diagnostics.contains(&location), "no {location} in:\n{diagnostics}");
+        assert!(
+            diagnostics.contains(&location),
+            "no {location} in:\n{diagnostics}"
+        );
     }
 
     #[test]
     fn bad_data_is_a_diagnostic_not_a_panic() {
-        let error = on_big_stack(|| {
-            renderer().render(Template::Report, br#"{"meta": {}}"#, "x", DATE)
-        })
-        .unwrap_err();
+        let error =
+            on_big_stack(|| renderer().render(Template::Report, br#"{"meta": {}}"#, "x", DATE))
+                .unwrap_err();
         let RenderError::Compile { diagnostics, .. } = &error else {
             panic!("expected a compile error, got {error}");
         };
-        assert!(diagnostics.contains("report.typ") || diagnostics.contains("style.typ"), "{diagnostics}");
+        assert!(
+            diagnostics.contains("report.typ") || diagnostics.contains("style.typ"),
+            "{diagnostics}"
+        );
     }
 
     #[test]
@@ -644,11 +673,17 @@ mod tests {
         fs::create_dir_all(&dir).unwrap();
         let error = Renderer::new(Some(&dir), &[]).err().expect("must fail");
         fs::remove_dir_all(&dir).ok();
-        assert!(error.to_string().contains(&dir.display().to_string()), "{error}");
+        assert!(
+            error.to_string().contains(&dir.display().to_string()),
+            "{error}"
+        );
         let error = Renderer::new(Some(Path::new("/nonexistent/templates")), &[])
             .err()
             .expect("must fail");
-        assert!(error.to_string().contains("/nonexistent/templates"), "{error}");
+        assert!(
+            error.to_string().contains("/nonexistent/templates"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -659,7 +694,9 @@ mod tests {
                     .stack_size(16 << 20)
                     .spawn(move || {
                         let json = with_name(&format!("Jobcenter {i}"));
-                        renderer().render(Template::Report, json.as_bytes(), "t", DATE).unwrap()
+                        renderer()
+                            .render(Template::Report, json.as_bytes(), "t", DATE)
+                            .unwrap()
                     })
                     .unwrap()
             })
@@ -675,7 +712,10 @@ mod tests {
     fn unix_seconds_convert_to_utc() {
         let date = DocumentDate::from_unix_seconds(1_539_676_800 + 3_723);
         assert_eq!(date.to_string(), "2018-10-16T08:02:03Z");
-        assert_eq!(DocumentDate::from_unix_seconds(0).to_string(), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            DocumentDate::from_unix_seconds(0).to_string(),
+            "1970-01-01T00:00:00Z"
+        );
         assert_eq!(
             DocumentDate::from_unix_seconds(951_782_400).to_string(),
             "2000-02-29T00:00:00Z"

@@ -10,8 +10,14 @@ use serde::Serialize;
 use crate::error::Error;
 
 const BUILTIN: [(&str, &str); 2] = [
-    ("ziel.txt.j2", include_str!("../../templates/texte/ziel.txt.j2")),
-    ("bewertung.txt.j2", include_str!("../../templates/texte/bewertung.txt.j2")),
+    (
+        "ziel.txt.j2",
+        include_str!("../../templates/texte/ziel.txt.j2"),
+    ),
+    (
+        "bewertung.txt.j2",
+        include_str!("../../templates/texte/bewertung.txt.j2"),
+    ),
 ];
 
 /// The loaded Textbausteine.
@@ -25,13 +31,18 @@ impl Texte {
         env.set_trim_blocks(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         for (name, builtin) in BUILTIN {
-            let custom = dir.map(|d| d.join("texte").join(name)).filter(|p| p.exists());
+            let custom = dir
+                .map(|d| d.join("texte").join(name))
+                .filter(|p| p.exists());
             let source = match &custom {
                 Some(path) => std::fs::read_to_string(path)
                     .map_err(|e| Error::Render(format!("cannot read {}: {e}", path.display())))?,
                 None => builtin.to_string(),
             };
-            let shown = custom.map_or_else(|| format!("templates/texte/{name}"), |p| p.display().to_string());
+            let shown = custom.map_or_else(
+                || format!("templates/texte/{name}"),
+                |p| p.display().to_string(),
+            );
             env.add_template_owned(name.to_string(), source)
                 .map_err(|e| Error::Render(format!("{shown}: {}", describe(&e))))?;
         }
@@ -41,7 +52,9 @@ impl Texte {
     /// Renders one Textbaustein; whitespace runs collapse to single spaces.
     pub fn render(&self, name: &str, ctx: impl Serialize) -> Result<String, String> {
         let tmpl = self.env.get_template(name).map_err(|e| describe(&e))?;
-        let text = tmpl.render(ctx).map_err(|e| format!("templates/texte/{name}: {}", describe(&e)))?;
+        let text = tmpl
+            .render(ctx)
+            .map_err(|e| format!("templates/texte/{name}: {}", describe(&e)))?;
         Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 }

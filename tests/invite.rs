@@ -1,0 +1,691 @@
+//! `zielbericht invite`: the .eml drafts are read back with Python's standard `email`
+//! library, and sending goes through a real SMTP server on loopback (`tests/smtp_sink.py`,
+//! aiosmtpd from PyPI, installed by `.ci/run`). No mock of the protocol.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use crate::util::{Fixture, Run, bin};
+
+const MONTH: &str = "2018-09";
+
+/// Two Jobcenters, one with umlauts in its name; the reports are not rendered yet.
+fn fixture() -> Fixture {
+    let mut fx = Fixture::new();
+    fx.jobcenter = fx.jobcenter.replace("Kreis Coesfeld", "Kreis Düren-Süd");
+    fx.write()
+}
+
+/// One row per Jobcenter, the German way: `;`, `DD.MM.YYYY`, no `ende` for the first.
+const TERMINE: &str = "Jobcenter;Datum;Beginn;Ende;Ort;Kontakt\n\
+                       5554;09.10.2018;10:00;;Raum 3.14, Haus A;Frau Müller, Tel. 0211 123-45\n\
+                       05558;2018-10-11;9:30;11:00;https://video.example/steuerungsdialog?id=05558;\n";
+
+fn write_termine(fx: &Fixture, text: &str) {
+    std::fs::write(fx.dir.path().join("termine.csv"), text).unwrap();
+}
+
+fn drafts(fx: &Fixture) -> PathBuf {
+    fx.out().join(MONTH).join("einladungen")
+}
+
+/// A message as Python's `email` package (policy `default`) reads it.
+struct Parsed {
+    json: serde_json::Value,
+    /// Attachments by file name: content type, `method` parameter, decoded bytes.
+    attachments: Vec<(String, String, Option<String>, Vec<u8>)>,
+}
+
+impl Parsed {
+    fn str(&self, key: &str) -> &str {
+        self.json[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {key} in {}", self.json))
+    }
+
+    fn attachment(&self, name_ends: &str) -> &(String, String, Option<String>, Vec<u8>) {
+        self.attachments
+            .iter()
+            .find(|a| a.0.ends_with(name_ends))
+            .unwrap_or_else(|| panic!("no attachment *{name_ends} in {}", self.json))
+    }
+}
+
+const PARSE: &str = r#"
+import email, email.policy, json, pathlib, sys
+raw = pathlib.Path(sys.argv[1]).read_bytes()
+out = pathlib.Path(sys.argv[2]); out.mkdir(parents=True, exist_ok=True)
+msg = email.message_from_bytes(raw, policy=email.policy.default)
+attachments = []
+for i, part in enumerate(msg.iter_attachments()):
+    path = out / f"{i}.bin"
+    path.write_bytes(part.get_payload(decode=True))
+    attachments.append({"filename": part.get_filename(), "content_type": part.get_content_type(),
+                        "method": part.get_param("method"), "cte": part["content-transfer-encoding"],
+                        "path": str(path)})
+print(json.dumps({
+    "to": [a.addr_spec for a in msg["to"].addresses],
+    "to_names": [a.display_name for a in msg["to"].addresses],
+    "from": [a.addr_spec for a in msg["from"].addresses],
+    "subject": str(msg["subject"]),
+    "x_unsent": msg["x-unsent"],
+    "message_id": msg["message-id"],
+    "date": msg["date"],
+    "content_type": msg.get_content_type(),
+    "body": msg.get_body(preferencelist=("plain",)).get_content(),
+    "attachments": attachments,
+    "defects": [repr(d) for part in msg.walk() for d in part.defects],
+}))
+"#;
+
+fn python() -> Command {
+    Command::new(std::env::var("PYTHON").unwrap_or_else(|_| "python3".into()))
+}
+
+#[track_caller]
+fn parse(eml: &Path) -> Parsed {
+    let dir = tempfile::tempdir().unwrap();
+    let out = python()
+        .arg("-c")
+        .arg(PARSE)
+        .arg(eml)
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run python3 to parse {} ({e}): the tests need Python 3",
+                eml.display()
+            )
+        });
+    assert!(
+        out.status.success(),
+        "parsing {} failed:\n{}",
+        eml.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["defects"],
+        serde_json::json!([]),
+        "{} has defects",
+        eml.display()
+    );
+    let attachments = json["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            assert_eq!(a["cte"], "base64", "attachments are base64: {a}");
+            (
+                a["filename"].as_str().unwrap().to_string(),
+                a["content_type"].as_str().unwrap().to_string(),
+                a["method"].as_str().map(str::to_string),
+                std::fs::read(a["path"].as_str().unwrap()).unwrap(),
+            )
+        })
+        .collect();
+    Parsed { json, attachments }
+}
+
+/// The `.ics` text with folded lines joined.
+fn unfolded(ics: &[u8]) -> String {
+    let text = String::from_utf8(ics.to_vec()).unwrap();
+    for line in text.split_terminator("\r\n") {
+        assert!(line.len() <= 75, "line longer than 75 octets: {line:?}");
+        assert!(!line.contains('\n'), "bare LF in {line:?}");
+    }
+    assert!(text.ends_with("\r\n"));
+    text.replace("\r\n ", "")
+}
+
+#[test]
+fn drafts_parse_with_the_report_attached_byte_for_byte_and_a_berlin_event() {
+    let fx = fixture();
+    write_termine(&fx, TERMINE);
+    let run = fx.run(&[
+        "invite",
+        "--month",
+        MONTH,
+        "--termine",
+        "termine.csv",
+        "--from",
+        "Referat Zielsteuerung <ziel@ministerium.example>",
+    ]);
+    run.expect_code(0)
+        .expect_stderr("rendering the reports of 2018-09 first");
+    let stdout = run.stdout();
+    assert!(
+        stdout.contains("05554 Kreis Borken:") && stdout.contains(" bytes) to jc@borken.example"),
+        "{stdout}"
+    );
+
+    let report = std::fs::read(fx.out().join(MONTH).join("05558_kreis-dueren-sued.pdf")).unwrap();
+    let eml_path = drafts(&fx).join("05558_kreis-dueren-sued.eml");
+    let raw = std::fs::read(&eml_path).unwrap();
+    let head =
+        String::from_utf8_lossy(&raw[..raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap()])
+            .into_owned();
+    assert!(head.contains("\r\nX-Unsent: 1"), "{head}");
+    assert!(
+        head.contains("Subject: =?utf-8?"),
+        "the subject is RFC 2047 encoded:\n{head}"
+    );
+    assert!(raw.is_ascii(), "a 7-bit message");
+
+    let m = parse(&eml_path);
+    assert_eq!(m.json["to"], serde_json::json!(["jc@coesfeld.example"]));
+    assert_eq!(m.json["to_names"], serde_json::json!(["Kreis Düren-Süd"]));
+    assert_eq!(
+        m.json["from"],
+        serde_json::json!(["ziel@ministerium.example"])
+    );
+    assert_eq!(m.str("x_unsent"), "1");
+    assert_eq!(m.str("content_type"), "multipart/mixed");
+    let subject = m.str("subject");
+    assert!(
+        subject.contains("Steuerungsdialog") && subject.contains("Kreis Düren-Süd"),
+        "{subject}"
+    );
+    let body = m.str("body");
+    for needle in [
+        "Kreis Düren-Süd",
+        "Donnerstag, 11. Oktober 2018, 09:30–11:00 Uhr",
+        "https://video.example/steuerungsdialog?id=05558",
+        "Berichtsmonat September 2018",
+        "Januar bis September 2018",
+        "Integrationen (Ziel +2,1 %): nicht auf Kurs",
+        "Integrationsquote der Langzeitleistungsbeziehenden (K3E1)",
+        "Mit freundlichen Grüßen\nReferat Zielsteuerung",
+    ] {
+        assert!(body.contains(needle), "{needle:?} not in the body:\n{body}");
+    }
+    assert!(
+        !body.contains("erreicht"),
+        "before December the course of the year is worded:\n{body}"
+    );
+
+    let (name, content_type, _, pdf) = m.attachment(".pdf");
+    assert_eq!(
+        (name.as_str(), content_type.as_str()),
+        ("05558_kreis-dueren-sued.pdf", "application/pdf")
+    );
+    assert!(
+        *pdf == report,
+        "the attached PDF differs from the report ({} vs {} bytes)",
+        pdf.len(),
+        report.len()
+    );
+
+    let (name, content_type, method, ics) = m.attachment(".ics");
+    assert_eq!(name, "steuerungsdialog_05558_2018-10-11.ics");
+    assert_eq!(
+        (content_type.as_str(), method.as_deref()),
+        ("text/calendar", Some("REQUEST"))
+    );
+    let ics = unfolded(ics);
+    for needle in [
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n",
+        "METHOD:REQUEST\r\n",
+        "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n",
+        "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n",
+        "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n",
+        "\r\nDTSTART;TZID=Europe/Berlin:20181011T093000\r\n",
+        "\r\nDTEND;TZID=Europe/Berlin:20181011T110000\r\n",
+        "\r\nDTSTAMP:20231114T221320Z\r\n",
+        "\r\nUID:steuerungsdialog-05558-20181011@ministerium.example\r\n",
+        "\r\nSUMMARY;LANGUAGE=de:Steuerungsdialog Jobcenter Kreis Düren-Süd\r\n",
+        "\r\nORGANIZER;CN=\"Referat Zielsteuerung\":mailto:ziel@ministerium.example\r\n",
+        "mailto:jc@coesfeld.example\r\n",
+        "END:VEVENT\r\nEND:VCALENDAR\r\n",
+    ] {
+        assert!(ics.contains(needle), "{needle:?} not in\n{ics}");
+    }
+
+    // The first Jobcenter: padded id, DD.MM.YYYY, default end two hours later, escaped place.
+    let m = parse(&drafts(&fx).join("05554_kreis-borken.eml"));
+    let body = m.str("body");
+    assert!(
+        body.contains("Dienstag, 9. Oktober 2018, 10:00–12:00 Uhr"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Raum 3.14, Haus A") && body.contains("Frau Müller, Tel. 0211 123-45"),
+        "{body}"
+    );
+    let ics = unfolded(&m.attachment(".ics").3);
+    assert!(
+        ics.contains("\r\nDTSTART;TZID=Europe/Berlin:20181009T100000\r\n"),
+        "{ics}"
+    );
+    assert!(
+        ics.contains("\r\nDTEND;TZID=Europe/Berlin:20181009T120000\r\n"),
+        "{ics}"
+    );
+    assert!(
+        ics.contains("\r\nLOCATION;LANGUAGE=de:Raum 3.14\\, Haus A\r\n"),
+        "{ics}"
+    );
+    run.expect_stderr("termine.csv:2: column \"jobcenter\": Kreisschlüssel \"5554\" padded");
+
+    // Reproducible with SOURCE_DATE_EPOCH: a second run writes the same bytes.
+    fx.run(&[
+        "invite",
+        "--month",
+        MONTH,
+        "--termine",
+        "termine.csv",
+        "--from",
+        "Referat Zielsteuerung <ziel@ministerium.example>",
+    ])
+    .expect_code(0);
+    assert_eq!(std::fs::read(&eml_path).unwrap(), raw);
+}
+
+#[test]
+fn december_words_the_annual_outcome_and_skips_are_listed() {
+    let mut fx = Fixture::new();
+    fx.jobcenter = fx.jobcenter.replace("jc@coesfeld.example", "");
+    let fx = fx.write();
+    write_termine(
+        &fx,
+        "jobcenter,datum,beginn,ort\n05554,2019-01-15,14:00,Raum 1\n",
+    );
+    fx.run(&["invite", "--month", "2018-12", "--termine", "termine.csv"])
+        .expect_code(0)
+        .expect_stderr("skipped, no row in termine.csv (1): 05558");
+    let m = parse(&fx.out().join("2018-12/einladungen/05554_kreis-borken.eml"));
+    let body = m.str("body");
+    assert!(
+        body.contains("Die Zielerreichung im Jahr 2018")
+            && body.contains("Integrationen (Ziel +2,1 %): nicht erreicht"),
+        "{body}"
+    );
+    assert!(!body.contains("auf Kurs"), "{body}");
+
+    write_termine(
+        &fx,
+        "jobcenter,datum,beginn,ort\n05554,2019-01-15,14:00,Raum 1\n05558,2019-01-16,14:00,Raum 1\n",
+    );
+    fx.run(&["invite", "--month", "2018-12", "--termine", "termine.csv"])
+        .expect_code(0)
+        .expect_stderr("skipped, no usable email address in jobcenter.csv (1):\n  05558 Kreis Coesfeld: no email");
+    assert!(
+        !fx.out()
+            .join("2018-12/einladungen/05558_kreis-coesfeld.eml")
+            .exists()
+    );
+}
+
+#[test]
+fn bad_termine_rows_are_input_errors_with_file_line_and_column() {
+    let fx = fixture();
+    write_termine(
+        &fx,
+        "jobcenter;datum;beginn;ende;ort\n\
+         05554;31.09.2018;10:00;;Raum 1\n\
+         \n\
+         12345;2018-10-09;10:00;;Raum 1\n\
+         05558;2018-10-09;10 Uhr;;Raum 1\n\
+         05558;2018-10-09;10:00;09:00;\n",
+    );
+    let run = fx.run(&["invite", "--month", MONTH, "--termine", "termine.csv"]);
+    run.expect_code(2)
+        .expect_stderr("termine.csv:2: column \"datum\": expected a date as YYYY-MM-DD or DD.MM.YYYY, found \"31.09.2018\"")
+        .expect_stderr("termine.csv:4: column \"jobcenter\": expected a Jobcenter of jobcenter.csv, found unknown \"12345\"")
+        .expect_stderr("termine.csv:5: column \"beginn\": expected a time as HH:MM, found \"10 Uhr\"")
+        .expect_stderr("termine.csv:6: column \"ende\": expected a time after beginn 10:00, found \"09:00\"")
+        .expect_stderr("termine.csv:6: column \"ort\": expected a room or a video link, found an empty cell")
+        .expect_stderr("nothing was written");
+    assert!(!fx.out().exists(), "nothing is written on an input error");
+
+    write_termine(&fx, "jobcenter;datum;ort\n05554;09.10.2018;Raum 1\n");
+    fx.run(&["invite", "--month", MONTH, "--termine", "termine.csv"])
+        .expect_code(2)
+        .expect_stderr("termine.csv:1: missing required column \"beginn\" in the header");
+    fx.run(&["invite", "--month", MONTH, "--termine", "fehlt.csv"])
+        .expect_code(2)
+        .expect_stderr("fehlt.csv: file not found");
+    assert!(!fx.out().exists());
+}
+
+/// `tests/smtp_sink.py` running on a free loopback port; stopped when dropped.
+struct Sink {
+    child: Child,
+    port: u16,
+    maildir: PathBuf,
+}
+
+impl Sink {
+    fn start(maildir: &Path, extra: &[&str]) -> Sink {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_sink.py");
+        let mut child = python()
+            .arg(&script)
+            .arg(maildir)
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start python3 ({e}): the SMTP tests need Python 3 with aiosmtpd (pip install aiosmtpd; .ci/run does)"));
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let Ok(port) = line.trim().parse() else {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "the SMTP sink did not start (is aiosmtpd installed? pip install aiosmtpd; .ci/run does):\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        Sink {
+            child,
+            port,
+            maildir: maildir.to_path_buf(),
+        }
+    }
+
+    fn address(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// The messages received, in order, with their envelope recipients.
+    fn received(&self) -> Vec<(PathBuf, String)> {
+        let mut out: Vec<(PathBuf, String)> = std::fs::read_dir(&self.maildir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .map(|p| {
+                let rcpt = std::fs::read_to_string(p.with_extension("rcpt")).unwrap();
+                (p, rcpt.trim().to_string())
+            })
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn invite(fx: &Fixture, extra: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(bin());
+    cmd.args(["invite", "--month", MONTH, "--termine", "termine.csv"])
+        .args(extra)
+        .current_dir(fx.dir.path())
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .env_remove("ZIELBERICHT_DATA")
+        .env_remove("ZIELBERICHT_TEMPLATES")
+        .env_remove("TYPST_FONT_PATHS")
+        .env_remove("ZIELBERICHT_SMTP_PASSWORD");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Run {
+        output: cmd.output().expect("run zielbericht"),
+    }
+}
+
+fn log_lines(fx: &Fixture) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(drafts(fx).join("versand.log"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn sending_delivers_each_message_once_also_when_run_twice() {
+    let fx = fixture();
+    write_termine(&fx, TERMINE);
+    let maildir = fx.dir.path().join("maildir");
+    let sink = Sink::start(&maildir, &[]);
+    let smtp = sink.address();
+
+    let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stdout().matches("  sent via 127.0.0.1:").count(),
+        2,
+        "{}",
+        run.stdout()
+    );
+    let received = sink.received();
+    assert_eq!(received.len(), 2, "{received:?}");
+    let mut recipients: Vec<&str> = received.iter().map(|(_, r)| r.as_str()).collect();
+    recipients.sort_unstable();
+    assert_eq!(recipients, ["jc@borken.example", "jc@coesfeld.example"]);
+    for (path, rcpt) in &received {
+        let m = parse(path);
+        assert!(m.json["x_unsent"].is_null(), "the message sent is no draft");
+        assert_eq!(m.json["to"], serde_json::json!([rcpt]));
+        let (name, _, _, pdf) = m.attachment(".pdf");
+        let report = std::fs::read(fx.out().join(MONTH).join(name)).unwrap();
+        assert!(
+            *pdf == report,
+            "the PDF delivered differs from the report {name}"
+        );
+        assert!(m.str("subject").contains("Steuerungsdialog"));
+    }
+    let log = log_lines(&fx);
+    assert_eq!(log.len(), 2);
+    assert!(
+        log.iter()
+            .all(|e| e["status"] == "gesendet" && e["sha256"].as_str().unwrap().len() == 64),
+        "{log:?}"
+    );
+
+    // Again: nothing is sent twice.
+    let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stdout().matches("not sent again").count(),
+        2,
+        "{}",
+        run.stdout()
+    );
+    assert_eq!(sink.received().len(), 2);
+
+    // --resend sends both again.
+    invite(&fx, &["--send", "--smtp", &smtp, "--resend"], &[]).expect_code(0);
+    assert_eq!(sink.received().len(), 4);
+    assert_eq!(log_lines(&fx).len(), 4);
+}
+
+#[test]
+fn a_failed_delivery_does_not_stop_the_others_and_is_tried_again() {
+    let mut fx = Fixture::new();
+    fx.jobcenter = fx
+        .jobcenter
+        .replace("jc@borken.example", "reject@borken.example");
+    let fx = fx.write();
+    write_termine(&fx, TERMINE);
+    let maildir = fx.dir.path().join("maildir");
+    let sink = Sink::start(&maildir, &[]);
+    let smtp = sink.address();
+
+    let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
+    run.expect_code(1)
+        .expect_stderr("05554 Kreis Borken: sending failed:")
+        .expect_stderr("failed (1): 05554");
+    let received = sink.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].1, "jc@coesfeld.example");
+    assert!(
+        drafts(&fx).join("05554_kreis-borken.eml").exists(),
+        "the draft is written all the same"
+    );
+
+    // The second run tries only the one that failed.
+    let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
+    run.expect_code(1);
+    assert!(run.stdout().contains("not sent again"), "{}", run.stdout());
+    assert_eq!(sink.received().len(), 1);
+    drop(sink);
+
+    // No server at all: every message fails, once each, the drafts are there.
+    let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
+    run.expect_code(1)
+        .expect_stderr("the drafts are written, nothing is sent");
+}
+
+#[test]
+fn starttls_and_login_with_the_password_from_the_environment() {
+    let fx = fixture();
+    write_termine(&fx, TERMINE);
+    let certs = fx.dir.path().join("certs");
+    let ca = test_certificates(&certs);
+    let maildir = fx.dir.path().join("maildir");
+    let cert = certs.join("leaf.pem");
+    let key = certs.join("leaf.key");
+    let sink = Sink::start(
+        &maildir,
+        &[
+            "--tls",
+            cert.to_str().unwrap(),
+            key.to_str().unwrap(),
+            "--user",
+            "ministerium",
+            "--password",
+            "geheim",
+        ],
+    );
+    let smtp = format!("localhost:{}", sink.port);
+    let ca = ca.to_str().unwrap();
+
+    invite(
+        &fx,
+        &["--send", "--smtp", &smtp, "--user", "ministerium"],
+        &[("SSL_CERT_FILE", ca)],
+    )
+    .expect_code(2)
+    .expect_stderr("ZIELBERICHT_SMTP_PASSWORD");
+    let run = invite(
+        &fx,
+        &[
+            "--send",
+            "--smtp",
+            &smtp,
+            "--starttls",
+            "--user",
+            "ministerium",
+        ],
+        &[
+            ("SSL_CERT_FILE", ca),
+            ("ZIELBERICHT_SMTP_PASSWORD", "falsch"),
+        ],
+    );
+    run.expect_code(1).expect_stderr("nothing is sent");
+    assert!(sink.received().is_empty());
+
+    invite(
+        &fx,
+        &[
+            "--send",
+            "--smtp",
+            &smtp,
+            "--starttls",
+            "--user",
+            "ministerium",
+        ],
+        &[
+            ("SSL_CERT_FILE", ca),
+            ("ZIELBERICHT_SMTP_PASSWORD", "geheim"),
+        ],
+    )
+    .expect_code(0);
+    assert_eq!(sink.received().len(), 2);
+}
+
+/// A test CA and a certificate for localhost signed by it (openssl command line).
+fn test_certificates(dir: &Path) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("cannot run openssl ({e}): the STARTTLS test makes its certificates with it")
+            });
+        assert!(
+            out.status.success(),
+            "openssl {args:?}:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    openssl(
+        &[
+            &["req", "-x509"][..],
+            &ec,
+            &[
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=zielbericht test CA",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign",
+            ],
+        ]
+        .concat(),
+    );
+    openssl(
+        &[
+            &["req"][..],
+            &ec,
+            &[
+                "-keyout",
+                "leaf.key",
+                "-out",
+                "leaf.csr",
+                "-subj",
+                "/CN=localhost",
+            ],
+        ]
+        .concat(),
+    );
+    std::fs::write(
+        dir.join("leaf.ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "leaf.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "leaf.ext",
+    ]);
+    dir.join("ca.pem")
+}
