@@ -215,9 +215,14 @@ fn verify_folder(folder: &Path) -> Vec<String> {
     problems
 }
 
+/// Files below `root`, relative; the invitations of a run folder are not part of what
+/// the run wrote (they have their own send log) and are left out.
 fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let p = entry.path();
+        if p.is_dir() && dir == root && entry.file_name() == crate::invite::FOLDER {
+            continue;
+        }
         if p.is_dir() {
             list_files(root, &p, out);
         } else if let Ok(rel) = p.strip_prefix(root) {

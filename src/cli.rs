@@ -165,7 +165,7 @@ pub struct InviteArgs {
     /// Use STARTTLS.
     #[arg(long)]
     pub starttls: bool,
-    /// SMTP user; the password is read from the environment variable ZIELBERICHT_SMTP_PASSWORD.
+    /// SMTP user; the password is read from the environment variable `ZIELBERICHT_SMTP_PASSWORD`.
     #[arg(long, value_name = "NAME")]
     pub user: Option<String>,
     /// Send again messages the send log records as sent.

@@ -116,8 +116,12 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
         .iter()
         .map(|(jc, _, _)| crate::report::file_name(&jc.id, &jc.name))
         .collect();
-    ensure_reports(args, bm, &folder, &reports, &ds, command_line)?;
-    let statuses = read_statuses(&folder.join("kennzahlen.csv"))?;
+    let statuses = if invited.is_empty() {
+        HashMap::new()
+    } else {
+        ensure_reports(args, bm, &folder, &reports, &ds, command_line)?;
+        read_statuses(&folder.join("kennzahlen.csv"))?
+    };
 
     // Every text first, so that a template error stops the command before anything is written.
     let mut drafts = Vec::new();
@@ -374,7 +378,7 @@ pub fn read_termine(
         }
         let get = |name: &str| index.get(name).map_or("", |&i| record.cells[i].as_str());
         let mut fail = |column: &str, message: String| {
-            errors.push(InputError::cell(path, line, column, message))
+            errors.push(InputError::cell(path, line, column, message));
         };
 
         let id = match cells::jobcenter_id(get("jobcenter")) {
@@ -493,10 +497,10 @@ pub fn parse_date(cell: &str) -> Result<NaiveDate, String> {
         [d, m, y] if cell.contains('.') => (digits(y, 4, 4), digits(m, 1, 2), digits(d, 1, 2)),
         _ => (None, None, None),
     };
-    if let (Some(y), Some(m), Some(d)) = ymd {
-        if let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d) {
-            return Ok(date);
-        }
+    if let (Some(y), Some(m), Some(d)) = ymd
+        && let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d)
+    {
+        return Ok(date);
     }
     Err(expected("a date as YYYY-MM-DD or DD.MM.YYYY", cell))
 }
@@ -514,10 +518,10 @@ pub fn parse_time(cell: &str) -> Result<NaiveTime, String> {
         [h, m, "00"] if m.len() == 2 => (digits(h), digits(m)),
         _ => (None, None),
     };
-    if let (Some(h), Some(m)) = hm {
-        if let Some(time) = NaiveTime::from_hms_opt(h, m, 0) {
-            return Ok(time);
-        }
+    if let (Some(h), Some(m)) = hm
+        && let Some(time) = NaiveTime::from_hms_opt(h, m, 0)
+    {
+        return Ok(time);
     }
     Err(expected("a time as HH:MM", cell))
 }
@@ -531,8 +535,8 @@ fn recipients(jc: &Jobcenter) -> Result<Vec<Mailbox>, String> {
         .map(str::trim)
         .filter(|a| !a.is_empty())
         .map(|a| {
-            a.parse::<lettre::Address>()
-                .map(|address| Mailbox::new(Some(jc.name.clone()), address))
+            a.parse::<Mailbox>()
+                .map(|m| Mailbox::new(m.name.or_else(|| Some(jc.name.clone())), m.email))
                 .map_err(|_| format!("not a mail address: \"{a}\""))
         })
         .collect::<Result<Vec<_>, _>>()
@@ -1217,7 +1221,7 @@ impl SmtpSettings {
         let mut builder = SmtpTransport::builder_dangerous(self.host.clone())
             .port(self.port)
             .tls(tls)
-            .timeout(Some(Duration::from_secs(60)));
+            .timeout(Some(Duration::from_mins(1)));
         if let Some(credentials) = &self.credentials {
             builder = builder.credentials(credentials.clone());
         }
@@ -1237,15 +1241,9 @@ impl SmtpSettings {
     }
 }
 
-/// An SMTP error with its causes.
+/// An SMTP error; lettre's message already names its cause.
 fn describe_smtp(e: &lettre::transport::smtp::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        let _ = write!(text, ": {s}");
-        source = s.source();
-    }
-    text
+    e.to_string()
 }
 
 /// One line of the send log.
@@ -1336,7 +1334,7 @@ fn remove_stale_drafts(dir: &Path, written: &BTreeSet<String>) {
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let ours = name.len() > 10
-            && name.ends_with(".eml")
+            && Path::new(&name).extension().is_some_and(|x| x == "eml")
             && name.as_bytes()[5] == b'_'
             && name.as_bytes()[..5].iter().all(u8::is_ascii_digit);
         if ours && !written.contains(&name) && std::fs::remove_file(entry.path()).is_ok() {

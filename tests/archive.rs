@@ -174,3 +174,17 @@ fn sigkill_while_rendering_leaves_the_earlier_output() {
         "something was left beside the run folder"
     );
 }
+
+/// Regression: a rerun of `run` deleted `einladungen/` with its send log, so a later
+/// `invite --send` would have sent every invitation again; `verify` flagged it.
+#[test]
+fn rerun_keeps_the_invitations_and_verify_ignores_them() {
+    let fx = Fixture::new().write();
+    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    let log = fx.out().join("2018-03/einladungen/versand.log");
+    std::fs::create_dir_all(log.parent().unwrap()).unwrap();
+    std::fs::write(&log, "{\"jobcenter\":\"05554\",\"status\":\"sent\"}\n").unwrap();
+    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    assert!(log.exists(), "send log lost");
+    fx.run(&["verify", "out/2018-03"]).expect_code(0);
+}

@@ -68,7 +68,7 @@ def main() -> None:
             login = getattr(auth_data, "login", b"") or b""
             password = getattr(auth_data, "password", b"") or b""
             ok = login.decode() == args.user and password.decode() == args.password
-            return AuthResult(success=ok)
+            return AuthResult(success=ok, handled=False)
 
         options = dict(
             tls_context=context,

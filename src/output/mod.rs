@@ -36,8 +36,10 @@ const STAGING: &str = ".zielbericht-";
 /// How an existing target folder is treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Existing {
-    /// Replace it as a whole (a normal run of the same month).
-    Replace,
+    /// Replace it as a whole (a normal run of the same month), carrying over the
+    /// subfolders named here (e.g. the invitations and their send log, which belong to
+    /// the month, not to one rendering of it).
+    Replace { keep: &'static [&'static str] },
     /// Refuse (write-once archive editions).
     Refuse,
 }
@@ -72,6 +74,14 @@ pub fn write_folder(target: &Path, files: &[OutFile], existing: Existing) -> Res
                     "{} exists already; nothing was changed",
                     target.display()
                 )));
+            }
+            if let Existing::Replace { keep } = existing {
+                for sub in keep {
+                    let old = target.join(sub);
+                    if old.is_dir() && !staging.join(sub).exists() {
+                        std::fs::rename(&old, staging.join(sub)).map_err(|e| Error::write(&old, e))?;
+                    }
+                }
             }
             let retired = parent.join(format!("{STAGING}old-{name}-{unique}"));
             std::fs::rename(target, &retired).map_err(|e| Error::write(target, e))?;
