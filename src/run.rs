@@ -330,7 +330,13 @@ fn run_month(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     };
     let mut files = out.files;
     files.push(manifest.to_file());
-    output::write_folder(&target, &files, Existing::Replace { keep: &[crate::invite::FOLDER] })?;
+    output::write_folder(
+        &target,
+        &files,
+        Existing::Replace {
+            keep: &[crate::invite::FOLDER],
+        },
+    )?;
     summary(&target, &out.failures, out.reports, started);
     Ok(if out.failures.is_empty() {
         Exit::Ok

@@ -180,11 +180,13 @@ fn sigkill_while_rendering_leaves_the_earlier_output() {
 #[test]
 fn rerun_keeps_the_invitations_and_verify_ignores_them() {
     let fx = Fixture::new().write();
-    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    fx.run(&["run", "--month", "2018-03", "--figures-only"])
+        .expect_code(0);
     let log = fx.out().join("2018-03/einladungen/versand.log");
     std::fs::create_dir_all(log.parent().unwrap()).unwrap();
     std::fs::write(&log, "{\"jobcenter\":\"05554\",\"status\":\"sent\"}\n").unwrap();
-    fx.run(&["run", "--month", "2018-03", "--figures-only"]).expect_code(0);
+    fx.run(&["run", "--month", "2018-03", "--figures-only"])
+        .expect_code(0);
     assert!(log.exists(), "send log lost");
     fx.run(&["verify", "out/2018-03"]).expect_code(0);
 }

@@ -121,7 +121,17 @@ fn kennzahlen_of_the_sample_data() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     let data = root.join("data");
-    let run = run_in(dir.path(), &["run", "--data", data.to_str().unwrap(), "--month", "2018-12", "--figures-only"]);
+    let run = run_in(
+        dir.path(),
+        &[
+            "run",
+            "--data",
+            data.to_str().unwrap(),
+            "--month",
+            "2018-12",
+            "--figures-only",
+        ],
+    );
     run.expect_code(0);
     let csv = std::fs::read_to_string(dir.path().join("out/2018-12/kennzahlen.csv")).unwrap();
     insta::assert_snapshot!("kennzahlen_2018_12", csv);

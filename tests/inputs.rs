@@ -154,7 +154,9 @@ fn duplicates_are_reported_at_the_later_line() {
     let line = text.lines().count() + 2;
     rejects(
         &fx,
-        &format!("data/monatswerte.csv:{line}: expected one row per Jobcenter and month"),
+        &format!(
+            "data/monatswerte.csv:{line}: column \"monat\": expected one row per Jobcenter and month"
+        ),
     );
 
     let fx = with_earlier_run();
@@ -174,7 +176,7 @@ fn duplicates_are_reported_at_the_later_line() {
     );
     rejects(
         &fx,
-        "data/ziele.csv:4: expected one row per year, Jobcenter and target",
+        "data/ziele.csv:4: column \"ziel\": expected one row per year, Jobcenter and target",
     );
 }
 
@@ -216,7 +218,7 @@ fn short_row_and_empty_files() {
     );
     rejects(
         &fx,
-        "data/jobcenter.csv:3: expected 3 cells as in the header, found 2",
+        "data/jobcenter.csv:3: column \"land\": expected 3 cells as in the header, found 2",
     );
 
     let fx = with_earlier_run();
@@ -286,4 +288,19 @@ fn every_error_of_a_delivery_is_listed() {
     run.expect_code(2)
         .expect_stderr("found \"x1\"")
         .expect_stderr("found \"foo\"");
+}
+
+/// Regression: a Jobcenter row rejected for an empty `land` made every monthly and target
+/// row of that Jobcenter an "unknown Jobcenter" error too (about 50 for one mistake).
+#[test]
+fn a_rejected_jobcenter_row_is_reported_once() {
+    let fx = with_earlier_run();
+    fx.file(
+        "jobcenter.csv",
+        b"jobcenter,name,land\n05554,A,\n05558,B,NRW\n",
+    );
+    let run = fx.run(&["check"]);
+    run.expect_code(2)
+        .expect_stderr("data/jobcenter.csv:2: column \"land\": expected a value");
+    assert!(!run.stderr().contains("unknown"), "{}", run.stderr());
 }

@@ -82,10 +82,20 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
         match rows.next() {
             Some(record) if record.cells.iter().all(|c| c.trim().is_empty()) => {}
             Some(record) => {
-                let names = record.cells.iter().map(|c| c.trim().to_lowercase()).collect::<Vec<_>>();
+                let names = record
+                    .cells
+                    .iter()
+                    .map(|c| c.trim().to_lowercase())
+                    .collect::<Vec<_>>();
                 break (names, record.line);
             }
-            None => return Err(InputError::at(path, 1, "expected a header line, found an empty file")),
+            None => {
+                return Err(InputError::at(
+                    path,
+                    1,
+                    "expected a header line, found an empty file",
+                ));
+            }
         }
     };
     let records = rows

@@ -237,12 +237,13 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
     let mw_table = read(MONATSWERTE_FILE, &mut errors);
     let zi_table = read(ZIELE_FILE, &mut errors);
 
-    let jobcenters = jc_table
-        .as_ref()
-        .map(|(path, table)| read_jobcenters(path, table, &mut errors, &mut warnings));
-    let known: Option<HashSet<String>> = jobcenters
-        .as_ref()
-        .map(|jcs| jcs.iter().map(|j| j.id.clone()).collect());
+    let (jobcenters, known) = match jc_table.as_ref() {
+        Some((path, table)) => {
+            let (jcs, known) = read_jobcenters(path, table, &mut errors, &mut warnings);
+            (Some(jcs), known)
+        }
+        None => (None, None),
+    };
     let monatswerte = mw_table.as_ref().map(|(path, table)| {
         read_monatswerte(path, table, known.as_ref(), &mut errors, &mut warnings)
     });
@@ -273,6 +274,7 @@ struct Columns<'a> {
     path: &'a Path,
     index: HashMap<&'a str, usize>,
     width: usize,
+    names: &'a [String],
 }
 
 impl<'a> Columns<'a> {
@@ -314,6 +316,7 @@ impl<'a> Columns<'a> {
             path,
             index,
             width: table.header.len(),
+            names: &table.header,
         })
     }
 
@@ -329,9 +332,10 @@ impl<'a> Columns<'a> {
     /// A short record is an error; returns false then.
     fn check_width(&self, record: &csv::Record, errors: &mut Vec<InputError>) -> bool {
         if record.cells.len() < self.width {
-            errors.push(InputError::at(
+            errors.push(InputError::cell(
                 self.path,
                 record.line,
+                &self.names[record.cells.len()],
                 format!(
                     "expected {} cells as in the header, found {}",
                     self.width,
@@ -408,7 +412,7 @@ fn read_jobcenters(
     table: &Table,
     errors: &mut Vec<InputError>,
     warnings: &mut Vec<Warning>,
-) -> Vec<Jobcenter> {
+) -> (Vec<Jobcenter>, Option<HashSet<String>>) {
     let Some(cols) = Columns::new(
         path,
         table,
@@ -416,8 +420,11 @@ fn read_jobcenters(
         &["traeger", "vergleichstyp", "email"],
         errors,
     ) else {
-        return Vec::new();
+        return (Vec::new(), None);
     };
+    // Every id written in the file, also of rows rejected for another cell, so that the
+    // other files do not report its rows as unknown once more.
+    let mut ids = HashSet::new();
     if table.records.is_empty() {
         no_rows(path, errors);
     }
@@ -456,6 +463,9 @@ fn read_jobcenters(
                 .filter(|c| !c.is_empty())
                 .map(str::to_string)
         };
+        if let Some(id) = &id {
+            ids.insert(id.clone());
+        }
         let (Some(id), Some(name), Some(land)) = (id, name, land) else {
             continue;
         };
@@ -480,7 +490,7 @@ fn read_jobcenters(
         });
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
-    out
+    (out, Some(ids))
 }
 
 /// The plausibility rules: (part, whole) — a part above its whole is a warning.
@@ -602,9 +612,10 @@ fn read_monatswerte(
             continue;
         };
         if let Some(first) = seen.insert((id.clone(), year, month), line) {
-            errors.push(InputError::at(
+            errors.push(InputError::cell(
                 path,
                 line,
+                "monat",
                 format!(
                     "expected one row per Jobcenter and month, found \"{id}\" {year}-{month:02} again (first in line {first})"
                 ),
@@ -715,9 +726,10 @@ fn read_ziele(
         let key = (jahr, id, ziel);
         if let Some(first) = seen.get(&key) {
             let who = key.1.as_deref().unwrap_or("*");
-            errors.push(InputError::at(
+            errors.push(InputError::cell(
                 path,
                 line,
+                "ziel",
                 format!(
                     "expected one row per year, Jobcenter and target, found {jahr} \"{who}\" {} again (first in line {first})",
                     ziel.code()

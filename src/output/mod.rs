@@ -79,7 +79,8 @@ pub fn write_folder(target: &Path, files: &[OutFile], existing: Existing) -> Res
                 for sub in keep {
                     let old = target.join(sub);
                     if old.is_dir() && !staging.join(sub).exists() {
-                        std::fs::rename(&old, staging.join(sub)).map_err(|e| Error::write(&old, e))?;
+                        std::fs::rename(&old, staging.join(sub))
+                            .map_err(|e| Error::write(&old, e))?;
                     }
                 }
             }

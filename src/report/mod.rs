@@ -179,7 +179,7 @@ pub fn render_all(
                         progress.tick(&job.file, result.is_ok());
                         done.lock().expect("no poisoned lock").push((i, result));
                         rendered += 1;
-                        if rendered % 10 == 0 {
+                        if rendered.is_multiple_of(10) {
                             render::evict_cache(0);
                         }
                     }
