@@ -3,6 +3,7 @@
 //! user reads to fix a delivery.
 
 use std::fmt;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// One problem with one input file.
@@ -107,7 +108,7 @@ fn join_lines(errors: &[InputError]) -> String {
         out.push('\n');
     }
     if errors.len() > SHOWN {
-        out.push_str(&format!("  … and {} more\n", errors.len() - SHOWN));
+        let _ = writeln!(out, "  … and {} more", errors.len() - SHOWN);
     }
     out.pop();
     out

@@ -132,13 +132,13 @@ pub(crate) fn report_options(
     render: &RenderArgs,
     vorlaeufig: bool,
 ) -> Result<ReportOptions, Error> {
-    if let Some(dir) = &render.templates {
-        if !dir.is_dir() {
-            return Err(Error::Usage(format!(
-                "--templates: {} is not a folder",
-                dir.display()
-            )));
-        }
+    if let Some(dir) = &render.templates
+        && !dir.is_dir()
+    {
+        return Err(Error::Usage(format!(
+            "--templates: {} is not a folder",
+            dir.display()
+        )));
     }
     for dir in &render.font_path {
         if !dir.exists() {

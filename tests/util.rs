@@ -58,6 +58,7 @@ impl Row {
         }
     }
 
+    #[allow(clippy::needless_pass_by_value)] // call sites read better with plain values
     pub fn set(mut self, column: &'static str, value: impl ToString) -> Self {
         match self.values.iter_mut().find(|(c, _)| *c == column) {
             Some(slot) => slot.1 = value.to_string(),
@@ -76,7 +77,7 @@ pub struct Fixture {
 }
 
 impl Fixture {
-    /// Two Jobcenters of NRW in Vergleichstyp IIa, every month 2016-01..2018-12 with
+    /// Two Jobcenters of NRW in Vergleichstyp `IIa`, every month 2016-01..2018-12 with
     /// default rows, and the `*` targets of 2018.
     pub fn new() -> Self {
         let mut rows = Vec::new();

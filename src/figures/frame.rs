@@ -31,7 +31,8 @@ pub struct Window {
 }
 
 impl Window {
-    pub fn len(self) -> i128 {
+    /// Number of months.
+    pub fn months(self) -> i128 {
         i128::from(self.to - self.from + 1)
     }
 }

@@ -394,7 +394,7 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
                         .all(|c| ds.monatswerte.present.contains(c))
                 })
                 .map(|k| {
-                    let (wert, vorjahr) = formula(k, &s, wins[CUR].len());
+                    let (wert, vorjahr) = formula(k, &s, wins[CUR].months());
                     let veraenderung_pct = wert.zip(vorjahr).and_then(|(a, b)| exact::pct(a, b));
                     let ziel = (kind == EntityKind::Jobcenter && k.is_target()).then(|| {
                         let soll = ds.ziele.lookup(bm.year, &id, k).map(Decimal::from);

@@ -46,12 +46,11 @@ pub struct Table {
 /// Decodes bytes: UTF-8 (a BOM is dropped), else Windows-1252.
 pub fn decode(bytes: &[u8]) -> (String, bool) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (text.to_string(), false),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            (text.into_owned(), true)
-        }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        (text.to_string(), false)
+    } else {
+        let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+        (text.into_owned(), true)
     }
 }
 

@@ -9,6 +9,7 @@ pub mod cells;
 pub mod csv;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -373,7 +374,7 @@ fn collapse_padding(warnings: Vec<Warning>) -> Vec<Warning> {
     }
     for (index, n) in counts.into_values() {
         if n > 1 {
-            out[index].message.push_str(&format!("; {} rows in all", n));
+            let _ = write!(out[index].message, "; {n} rows in all");
         }
     }
     out
@@ -559,16 +560,16 @@ fn read_monatswerte(
             errors,
             warnings,
         );
-        if let (Some(id), Some(known)) = (&id, known) {
-            if !known.contains(id) {
-                errors.push(InputError::cell(
-                    path,
-                    line,
-                    "jobcenter",
-                    format!("expected a Jobcenter of jobcenter.csv, found unknown \"{id}\""),
-                ));
-                ok = false;
-            }
+        if let (Some(id), Some(known)) = (&id, known)
+            && !known.contains(id)
+        {
+            errors.push(InputError::cell(
+                path,
+                line,
+                "jobcenter",
+                format!("expected a Jobcenter of jobcenter.csv, found unknown \"{id}\""),
+            ));
+            ok = false;
         }
         let monat = match cells::month(cols.get(record, "monat").unwrap()) {
             Ok(m) => Some(m),
@@ -627,18 +628,18 @@ fn read_monatswerte(
             continue;
         }
         for (part, whole) in PLAUSIBLE {
-            if let (Some(p), Some(w)) = (row_counts[part.index()], row_counts[whole.index()]) {
-                if p > w {
-                    warnings.push(InputError::at(
-                        path,
-                        line,
-                        format!(
-                            "implausible: {} ({p}) is greater than {} ({w}) for {id} {year}-{month:02}",
-                            part.name(),
-                            whole.name()
-                        ),
-                    ));
-                }
+            if let (Some(p), Some(w)) = (row_counts[part.index()], row_counts[whole.index()])
+                && p > w
+            {
+                warnings.push(InputError::at(
+                    path,
+                    line,
+                    format!(
+                        "implausible: {} ({p}) is greater than {} ({w}) for {id} {year}-{month:02}",
+                        part.name(),
+                        whole.name()
+                    ),
+                ));
             }
         }
         out.jobcenter.push(id);

@@ -1,7 +1,9 @@
 //! `kennzahlen.csv`: every figure of every Jobcenter and aggregate, machine-readable
 //! (contract section 3): UTF-8, comma-separated, LF, full precision, empty = missing.
 
-use crate::figures::{Results, Status};
+use std::fmt::Write as _;
+
+use crate::figures::{Decimal, Results, Status, Value};
 
 pub const HEADER: &str =
     "jobcenter,berichtsmonat,kennzahl,wert,vorjahr,veraenderung_pct,soll_pct,status";
@@ -27,24 +29,25 @@ pub fn render(results: &Results) -> String {
     for entity in &results.entities {
         for f in &entity.figures {
             let (soll, status) = match &f.ziel {
-                Some(z) => (num(z.soll.map(|s| s.as_f64())), z.status.code()),
+                Some(z) => (num(z.soll.map(Decimal::as_f64)), z.status.code()),
                 None => (String::new(), ""),
             };
             debug_assert!(
                 f.ziel
                     .is_none_or(|z| z.soll.is_some() || z.status == Status::KeinZiel)
             );
-            out.push_str(&format!(
-                "{},{},{},{},{},{},{},{}\n",
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{},{},{}",
                 field(&entity.id),
                 month,
                 f.kennzahl.code(),
-                num(f.wert.map(|v| v.as_f64())),
-                num(f.vorjahr.map(|v| v.as_f64())),
+                num(f.wert.map(Value::as_f64)),
+                num(f.vorjahr.map(Value::as_f64)),
                 num(f.veraenderung_pct),
                 soll,
                 status
-            ));
+            );
         }
     }
     out

@@ -90,6 +90,9 @@ pub fn slug(name: &str) -> String {
     }
 }
 
+/// A finished job: its index and the PDF or the diagnostic.
+type Outcome = (usize, Result<Vec<u8>, String>);
+
 /// A unit of rendering work.
 struct Job {
     file: String,
@@ -162,7 +165,7 @@ pub fn render_all(
     let total = jobs.len();
     let progress = Progress::new(total);
     let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<(usize, Result<Vec<u8>, String>)>> = Mutex::new(Vec::with_capacity(total));
+    let done: Mutex<Vec<Outcome>> = Mutex::new(Vec::with_capacity(total));
     let workers = options.jobs.clamp(1, total.max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {

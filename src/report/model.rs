@@ -909,30 +909,27 @@ pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> Overvie
             .enumerate()
             .map(|(i, &k)| {
                 let f = e.figure(k).expect("targets always computed");
-                match f.ziel {
-                    Some(z) => {
-                        if z.soll.is_some() {
-                            targets[i] += 1;
-                            met[i] += usize::from(z.status == Status::Erreicht);
-                        }
-                        let ist = z.ist.map_or_else(|| KA.to_string(), decimal_text);
-                        ka |= ist == KA;
-                        UeZelle {
-                            ist,
-                            soll: z.soll.map_or_else(|| "kein Ziel".into(), decimal_text),
-                            status: z.status.code(),
-                            symbol: symbol(z.status),
-                        }
+                if let Some(z) = f.ziel {
+                    if z.soll.is_some() {
+                        targets[i] += 1;
+                        met[i] += usize::from(z.status == Status::Erreicht);
                     }
-                    None => {
-                        let ist = change_text(f.veraenderung_pct);
-                        ka |= ist == KA;
-                        UeZelle {
-                            ist,
-                            soll: String::new(),
-                            status: "",
-                            symbol: "",
-                        }
+                    let ist = z.ist.map_or_else(|| KA.to_string(), decimal_text);
+                    ka |= ist == KA;
+                    UeZelle {
+                        ist,
+                        soll: z.soll.map_or_else(|| "kein Ziel".into(), decimal_text),
+                        status: z.status.code(),
+                        symbol: symbol(z.status),
+                    }
+                } else {
+                    let ist = change_text(f.veraenderung_pct);
+                    ka |= ist == KA;
+                    UeZelle {
+                        ist,
+                        soll: String::new(),
+                        status: "",
+                        symbol: "",
                     }
                 }
             })

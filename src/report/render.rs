@@ -150,7 +150,7 @@ pub enum RenderError {
     #[error("invalid document date {0}")]
     InvalidDate(DocumentDate),
     /// The template failed to compile; `diagnostics` is formatted like typst-cli
-    /// prints it (file:line:column, source excerpt, call trace).
+    /// prints it (<file:line:column>, source excerpt, call trace).
     #[error("template {template} failed to compile:\n{diagnostics}")]
     Compile {
         template: &'static str,
