@@ -229,6 +229,16 @@ impl Results {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn vergleichstypen_in_roman_order() {
+        let mut ids = vec!["IIIa", "Ia", "IIb", "IIa", "IVc", "X", "Sonder"];
+        ids.sort_by_key(|v| super::vergleichstyp_order(v));
+        assert_eq!(ids, ["Ia", "IIa", "IIb", "IIIa", "IVc", "X", "Sonder"]);
+    }
+}
+
 pub fn land_id(land: &str) -> String {
     format!("LAND:{land}")
 }
@@ -283,6 +293,29 @@ pub fn incomplete_jobcenters(ds: &Dataset, month: Berichtsmonat) -> Vec<String> 
         .filter(|j| !full.get(j.id.as_str()).copied().unwrap_or(false))
         .map(|j| j.id.clone())
         .collect()
+}
+
+/// Sort key of a Vergleichstyp id: its Roman numeral, then the rest (`Ia` < `IIa` < `IIIa`),
+/// where plain text order would put `IIIa` before `IIa`.
+fn vergleichstyp_order(id: &str) -> (u32, String) {
+    let numeral: String = id.chars().take_while(|c| matches!(c, 'I' | 'V' | 'X')).collect();
+    let mut value = 0;
+    let mut last = 0;
+    for c in numeral.chars().rev() {
+        let v = match c {
+            'I' => 1,
+            'V' => 5,
+            _ => 10,
+        };
+        if v < last {
+            value -= v;
+        } else {
+            value += v;
+            last = v;
+        }
+    }
+    let value = if numeral.is_empty() { u32::MAX } else { value as u32 };
+    (value, id[numeral.len()..].to_string())
 }
 
 /// The windows the formulas read, indexed by these constants.
@@ -349,6 +382,8 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
             .into_iter()
             .map(|(l, m)| (land_id(&l), EntityKind::Land, None, m)),
     );
+    let mut vts: Vec<(String, Vec<String>)> = vts.into_iter().collect();
+    vts.sort_by_key(|(v, _)| vergleichstyp_order(v));
     entities.extend(
         vts.into_iter()
             .map(|(v, m)| (vt_id(&v), EntityKind::Vergleichstyp, None, m)),
