@@ -48,6 +48,12 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
     ("style.typ", include_str!("../../templates/style.typ")),
 ];
 
+/// Files read from a template folder (sources and what they may load or include).
+const TEMPLATE_EXTENSIONS: &[&str] = &[
+    "typ", "svg", "png", "jpg", "jpeg", "gif", "webp", "pdf", "json", "csv", "toml", "yaml", "yml",
+    "txt", "xml", "bib",
+];
+
 /// Shown as the PDF's `/Creator`.
 const CREATOR: &str = concat!("zielbericht ", env!("CARGO_PKG_VERSION"), " (Typst)");
 
@@ -134,12 +140,6 @@ pub enum RenderError {
     /// A template file or folder could not be read.
     #[error("cannot read template {}: {source}", path.display())]
     TemplateRead { path: PathBuf, source: io::Error },
-    /// A required template is missing from the template folder.
-    #[error(
-        "template folder {} has no {name}; copy the built-in templates there (report.typ, uebersicht.typ, style.typ) and edit them",
-        dir.display()
-    )]
-    TemplateMissing { dir: PathBuf, name: &'static str },
     /// A font file or folder could not be read.
     #[error("cannot read font path {}: {source}", path.display())]
     FontRead { path: PathBuf, source: io::Error },
@@ -150,7 +150,7 @@ pub enum RenderError {
     #[error("invalid document date {0}")]
     InvalidDate(DocumentDate),
     /// The template failed to compile; `diagnostics` is formatted like typst-cli
-    /// prints it (<file:line:column>, source excerpt, call trace).
+    /// prints it (`file:line:column`, source excerpt, call trace).
     #[error("template {template} failed to compile:\n{diagnostics}")]
     Compile {
         template: &'static str,
@@ -198,11 +198,15 @@ pub struct Renderer {
 impl Renderer {
     /// Builds the renderer.
     ///
-    /// `templates_dir`: `Some(dir)` reads `report.typ`, `uebersicht.typ` and every other
-    /// file in `dir` (recursively, e.g. a shared `style.typ`) now, once; `None` uses the
-    /// built-in templates. `font_dirs`: font files, or folders searched recursively for
-    /// `.ttf`/`.otf`/`.ttc`, loaded in addition to the embedded fonts (Typst's set and
-    /// Noto Sans). System fonts are never used, so output does not depend on the host.
+    /// `templates_dir`: `Some(dir)` reads every template file in `dir` now, once
+    /// (recursively: `.typ` sources and images or data they may load; other files such
+    /// as `texte/*.j2` are skipped). A file there replaces the built-in file of the same
+    /// name (`report.typ`, `uebersicht.typ`, `style.typ`); built-in files missing in
+    /// `dir` stay in use. `None` uses the built-in templates only.
+    ///
+    /// `font_dirs`: font files, or folders searched recursively for `.ttf`/`.otf`/
+    /// `.ttc`, loaded in addition to the embedded fonts (Typst's set and Noto Sans).
+    /// System fonts are never used, so output does not depend on the host.
     pub fn new(templates_dir: Option<&Path>, font_dirs: &[PathBuf]) -> Result<Self, RenderError> {
         let fonts = load_fonts(font_dirs)?;
         let book = FontBook::from_fonts(&fonts);
@@ -210,61 +214,53 @@ impl Renderer {
         let mut sources = HashMap::new();
         let mut files = HashMap::new();
         let mut names = HashMap::new();
-        match templates_dir {
-            None => {
-                for (name, text) in EMBEDDED_TEMPLATES {
-                    let id = file_id(&format!("/{name}"));
-                    sources.insert(id, Source::new(id, (*text).to_owned()));
-                    names.insert(id, (*name).to_owned());
+        for (name, text) in EMBEDDED_TEMPLATES {
+            let id = file_id(&format!("/{name}"));
+            sources.insert(id, Source::new(id, (*text).to_owned()));
+            names.insert(id, (*name).to_owned());
+        }
+        // A template folder overrides the built-in files of the same name and may add
+        // more (a user can change only style.typ); files keep their virtual path.
+        if let Some(dir) = templates_dir {
+            let mut found = Vec::new();
+            collect_files(dir, &mut found).map_err(|source| RenderError::TemplateRead {
+                path: dir.to_owned(),
+                source,
+            })?;
+            for path in found {
+                let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+                if !TEMPLATE_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str()) {
+                    continue; // README, backups, …: never needed, would only cost file ids
                 }
-            }
-            Some(dir) => {
-                let mut found = Vec::new();
-                collect_files(dir, &mut found).map_err(|source| RenderError::TemplateRead {
-                    path: dir.to_owned(),
+                let Ok(relative) = path.strip_prefix(dir) else {
+                    continue;
+                };
+                let Some(virtual_path) = relative
+                    .to_str()
+                    .and_then(|r| VirtualPath::new(format!("/{}", r.replace('\\', "/"))).ok())
+                else {
+                    continue;
+                };
+                if virtual_path.get_with_slash() == DATA_PATH {
+                    continue; // the data file is always the document's own
+                }
+                let id = RootedPath::new(VirtualRoot::Project, virtual_path).intern();
+                let read_error = |source| RenderError::TemplateRead {
+                    path: path.clone(),
                     source,
-                })?;
-                for path in found {
-                    let Ok(relative) = path.strip_prefix(dir) else {
-                        continue;
-                    };
-                    let Some(virtual_path) = relative
-                        .to_str()
-                        .and_then(|r| VirtualPath::new(format!("/{}", r.replace('\\', "/"))).ok())
-                    else {
-                        continue;
-                    };
-                    if virtual_path.get_with_slash() == DATA_PATH {
-                        continue; // the data file is always the document's own
-                    }
-                    let id = RootedPath::new(VirtualRoot::Project, virtual_path).intern();
-                    let read_error = |source| RenderError::TemplateRead {
-                        path: path.clone(),
-                        source,
-                    };
-                    if path.extension().is_some_and(|e| e == "typ") {
-                        let text = fs::read_to_string(&path).map_err(read_error)?;
-                        sources.insert(id, Source::new(id, text));
-                    } else {
-                        files.insert(id, Bytes::new(fs::read(&path).map_err(read_error)?));
-                    }
-                    names.insert(id, path.display().to_string());
+                };
+                if extension == "typ" {
+                    let text = fs::read_to_string(&path).map_err(read_error)?;
+                    sources.insert(id, Source::new(id, text));
+                } else {
+                    files.insert(id, Bytes::new(fs::read(&path).map_err(read_error)?));
                 }
+                names.insert(id, path.display().to_string());
             }
         }
 
         let report = file_id(&format!("/{REPORT_FILE}"));
         let overview = file_id(&format!("/{OVERVIEW_FILE}"));
-        if let Some(dir) = templates_dir {
-            for (id, name) in [(report, REPORT_FILE), (overview, OVERVIEW_FILE)] {
-                if !sources.contains_key(&id) {
-                    return Err(RenderError::TemplateMissing {
-                        dir: dir.to_owned(),
-                        name,
-                    });
-                }
-            }
-        }
 
         Ok(Self {
             library: LazyHash::new(Library::builder().build()),
@@ -362,7 +358,9 @@ fn format_diagnostics(world: &DocumentWorld<'_>, diagnostics: &[SourceDiagnostic
         // Fall back to bare messages rather than losing them.
         let mut text = format!("(diagnostics could not be formatted: {err})\n");
         for diagnostic in diagnostics {
-            text.push_str(&format!("error: {}\n", diagnostic.message));
+            text.push_str("error: ");
+            text.push_str(&diagnostic.message);
+            text.push('\n');
         }
         return text;
     }
@@ -555,19 +553,13 @@ mod tests {
     /// The text of a PDF as `pdftotext` (poppler-utils) extracts it; `None` when the
     /// tool is not installed.
     fn pdf_text(pdf: &[u8]) -> Option<String> {
-        let dir = std::env::temp_dir().join(format!("render-test-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        let file = dir.join(format!(
-            "{:x}.pdf",
-            pdf.len() ^ pdf.iter().map(|&b| b as usize).sum::<usize>()
-        ));
+        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let file = std::env::temp_dir().join(format!("render-test-{}-{n}.pdf", std::process::id()));
         fs::write(&file, pdf).unwrap();
-        let output = Command::new("pdftotext")
-            .arg(&file)
-            .arg("-")
-            .output()
-            .ok()?;
+        let output = Command::new("pdftotext").arg(&file).arg("-").output();
         fs::remove_file(&file).ok();
+        let output = output.ok()?;
         assert!(output.status.success(), "pdftotext failed");
         Some(String::from_utf8(output.stdout).unwrap())
     }
@@ -590,10 +582,25 @@ mod tests {
 
     #[test]
     fn markup_characters_in_names_print_literally() {
-        let name = r"Kreis #x *y* $z$ <a> @b \ ] _u_ `c` = [l](m) // n";
-        let pdf = render(Template::Report, with_name(name)).pdf;
+        let name = r"Kreis #x *y* $z$ <a> @b \ ] _u_ = [l](m) // n -- ... ~ {c}";
+        let mut data: serde_json::Value = serde_json::from_str(&with_name(name)).unwrap();
+        data["meta"]["dokument_titel"] = format!("Bericht {name}").into();
+        let pdf = render(Template::Report, data.to_string()).pdf;
+
+        // The document title lands in the uncompressed XMP metadata (XML-escaped).
+        let escaped = name
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        let needle = format!("Bericht {escaped}");
+        assert!(
+            pdf.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "document title not literal in the XMP metadata"
+        );
+
+        // The visible text, as a reader would copy it.
         let Some(text) = pdf_text(&pdf) else {
-            eprintln!("pdftotext missing; skipping text check");
+            eprintln!("pdftotext (poppler-utils) missing; visible text not checked");
             return;
         };
         // Lines may wrap; compare with whitespace collapsed.
@@ -668,18 +675,28 @@ mod tests {
     }
 
     #[test]
-    fn missing_template_names_the_folder() {
-        let dir = std::env::temp_dir().join(format!("render-empty-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        let error = Renderer::new(Some(&dir), &[]).err().expect("must fail");
+    fn template_folder_overrides_single_files_and_must_exist() {
+        // Only style.typ is customised (broken on purpose): report.typ stays built-in
+        // and the error names the customised file on disk.
+        let dir = std::env::temp_dir().join(format!("render-style-{}", std::process::id()));
+        fs::create_dir_all(dir.join("texte")).unwrap();
+        fs::write(dir.join("style.typ"), "#let akzent = (\n").unwrap();
+        fs::write(dir.join("texte/ziel.txt.j2"), "{{ not typst }}").unwrap();
+        let renderer = Renderer::new(Some(&dir), &[]).unwrap();
+        let error = on_big_stack(move || {
+            renderer.render(Template::Report, REPORT_EXAMPLE.as_bytes(), "x", DATE)
+        })
+        .unwrap_err();
         fs::remove_dir_all(&dir).ok();
+        let location = format!("{}:1:", dir.join("style.typ").display());
         assert!(
-            error.to_string().contains(&dir.display().to_string()),
-            "{error}"
+            error.to_string().contains(&location),
+            "no {location} in:\n{error}"
         );
+
         let error = Renderer::new(Some(Path::new("/nonexistent/templates")), &[])
             .err()
-            .expect("must fail");
+            .expect("a missing template folder must fail");
         assert!(
             error.to_string().contains("/nonexistent/templates"),
             "{error}"
@@ -711,7 +728,7 @@ mod tests {
     #[test]
     fn unix_seconds_convert_to_utc() {
         let date = DocumentDate::from_unix_seconds(1_539_676_800 + 3_723);
-        assert_eq!(date.to_string(), "2018-10-16T08:02:03Z");
+        assert_eq!(date.to_string(), "2018-10-16T09:02:03Z");
         assert_eq!(
             DocumentDate::from_unix_seconds(0).to_string(),
             "1970-01-01T00:00:00Z"
