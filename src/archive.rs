@@ -83,7 +83,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     let gaps = run::incomplete(&ds, bm, &ids);
     let options = run::report_options(&args.render, !gaps.is_empty())?;
     let results = figures::compute(&ds, bm, tolerance).map_err(Error::Render)?;
-    let out = run::produce(&ds, &results, &ids, Some(&options))?;
+    let out = run::produce(&results, &ids, Some(&options))?;
     if !out.failures.is_empty() {
         run::summary(&year_dir, &out.failures, out.reports, started);
         return Err(Error::Refused(

@@ -354,7 +354,7 @@ pub fn read_termine(
     if !errors.is_empty() {
         return Err(errors);
     }
-    if table.records.is_empty() {
+    if !table.has_records() {
         return Err(vec![InputError::file(
             path,
             "expected at least one data row below the header, found none",
@@ -362,7 +362,8 @@ pub fn read_termine(
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
-    for record in &table.records {
+    for record in table.records() {
+        let record = &record;
         let line = record.line;
         if record.cells.len() < table.header.len() {
             errors.push(InputError::at(
@@ -668,7 +669,8 @@ fn read_statuses(path: &Path) -> Result<HashMap<String, Vec<Target>>, Error> {
         col("status")?,
     );
     let mut out: HashMap<String, Vec<Target>> = HashMap::new();
-    for record in &table.records {
+    for record in table.records() {
+        let record = &record;
         let cell = |i: usize| record.cells.get(i).map_or("", String::as_str);
         if !TARGETS.contains(&cell(kennzahl)) || cell(status).is_empty() {
             continue;

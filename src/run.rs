@@ -47,7 +47,19 @@ where
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    match execute(cli, &command_line) {
+    // The command runs on a thread with a large stack: the thread that loads the data
+    // also renders reports (see `report::render_all`), and Typst's layout recurses deeply.
+    let outcome = std::thread::Builder::new()
+        .name("zielbericht".into())
+        .stack_size(16 * 1024 * 1024)
+        .spawn(move || execute(cli, &command_line))
+        .expect("spawn the main thread")
+        .join();
+    let Ok(outcome) = outcome else {
+        eprintln!("error: internal error (a panic); please report it with the command line used");
+        return Exit::Unusable as u8;
+    };
+    match outcome {
         Ok(exit) => exit as u8,
         Err(e) => {
             eprintln!("error: {e}");
@@ -258,7 +270,6 @@ pub(crate) struct RunOutput {
 
 /// Computes and renders one Berichtsmonat into memory.
 pub(crate) fn produce(
-    ds: &Dataset,
     results: &Results,
     ids: &[String],
     options: Option<&ReportOptions>,
@@ -270,7 +281,7 @@ pub(crate) fn produce(
     let mut failures = Vec::new();
     let mut reports = 0;
     if let Some(options) = options {
-        let rendered = report::render_all(ds, results, ids, options)?;
+        let rendered = report::render_all(results, ids, options)?;
         reports = rendered.files.len();
         files.extend(rendered.files);
         failures = rendered.failures;
@@ -310,7 +321,7 @@ fn run_month(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
         Some(report_options(&args.render, !gaps.is_empty())?)
     };
     let results = figures::compute(&ds, bm, tolerance).map_err(Error::Render)?;
-    let out = produce(&ds, &results, &ids, options.as_ref())?;
+    let out = produce(&results, &ids, options.as_ref())?;
 
     let target = output::run_folder(&args.out, &bm.to_string());
     let created = document_time()?;

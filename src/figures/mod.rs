@@ -298,7 +298,10 @@ pub fn incomplete_jobcenters(ds: &Dataset, month: Berichtsmonat) -> Vec<String> 
 /// Sort key of a Vergleichstyp id: its Roman numeral, then the rest (`Ia` < `IIa` < `IIIa`),
 /// where plain text order would put `IIIa` before `IIa`.
 fn vergleichstyp_order(id: &str) -> (u32, String) {
-    let numeral: String = id.chars().take_while(|c| matches!(c, 'I' | 'V' | 'X')).collect();
+    let numeral: String = id
+        .chars()
+        .take_while(|c| matches!(c, 'I' | 'V' | 'X'))
+        .collect();
     let mut value = 0;
     let mut last = 0;
     for c in numeral.chars().rev() {
@@ -314,7 +317,11 @@ fn vergleichstyp_order(id: &str) -> (u32, String) {
             last = v;
         }
     }
-    let value = if numeral.is_empty() { u32::MAX } else { value as u32 };
+    let value = if numeral.is_empty() {
+        u32::MAX
+    } else {
+        value as u32
+    };
     (value, id[numeral.len()..].to_string())
 }
 

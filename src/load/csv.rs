@@ -31,16 +31,36 @@ pub struct Record {
     pub cells: Vec<String>,
 }
 
-/// A decoded file: header names (trimmed, lower case) and records.
+/// A decoded file: header names (trimmed, lower case) and the records below, which are
+/// split on demand ([`Table::records`]) so that a large file is never held as cells.
 #[derive(Debug)]
 pub struct Table {
     pub delimiter: Delimiter,
     pub header: Vec<String>,
     /// The line of the header (1 unless blank lines precede it).
     pub header_line: usize,
-    pub records: Vec<Record>,
     /// True when the bytes were not UTF-8 and were read as Windows-1252.
     pub windows_1252: bool,
+    text: String,
+    /// Byte offset and line number where the records start.
+    body: (usize, usize),
+}
+
+impl Table {
+    /// The data records, blank lines skipped, cells trimmed.
+    pub fn records(&self) -> impl Iterator<Item = Record> + '_ {
+        Records::new(
+            &self.text[self.body.0..],
+            self.body.1,
+            self.delimiter.byte(),
+        )
+        .filter(|r| !r.cells.iter().all(String::is_empty))
+    }
+
+    /// Whether the file has at least one data record.
+    pub fn has_records(&self) -> bool {
+        self.records().next().is_some()
+    }
 }
 
 /// Decodes bytes: UTF-8 (a BOM is dropped), else Windows-1252.
@@ -66,7 +86,8 @@ pub fn sniff_delimiter(header_line: &str) -> Delimiter {
     }
 }
 
-/// Parses a whole file. Fails only on a missing header or an unterminated quote.
+/// Parses a file's header and checks its quoting. Fails only on a missing header or an
+/// unterminated quote.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
     let (text, windows_1252) = decode(bytes);
     // The header is the first line that is not blank (blank lines count for numbering).
@@ -75,16 +96,22 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
         .find(|l| !l.chars().all(|c| c.is_whitespace() || c == ';' || c == ','))
         .unwrap_or("");
     let delimiter = sniff_delimiter(first_line);
-    let mut rows = split_records(path, &text, delimiter.byte())?.into_iter();
-
+    if let Some(line) = unterminated_quote(&text, delimiter.byte()) {
+        return Err(InputError::at(
+            path,
+            line,
+            "expected a closing quote (\") for the quoted cell, found the end of the file",
+        ));
+    }
+    let mut rows = Records::new(&text, 1, delimiter.byte());
     let (header, header_line) = loop {
         match rows.next() {
-            Some(record) if record.cells.iter().all(|c| c.trim().is_empty()) => {}
+            Some(record) if record.cells.iter().all(String::is_empty) => {}
             Some(record) => {
                 let names = record
                     .cells
                     .iter()
-                    .map(|c| c.trim().to_lowercase())
+                    .map(|c| c.to_lowercase())
                     .collect::<Vec<_>>();
                 break (names, record.line);
             }
@@ -97,47 +124,29 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
             }
         }
     };
-    let records = rows
-        .filter(|r| !r.cells.iter().all(|c| c.trim().is_empty()))
-        .map(|mut r| {
-            for cell in &mut r.cells {
-                let trimmed = cell.trim();
-                if trimmed.len() != cell.len() {
-                    *cell = trimmed.to_string();
-                }
-            }
-            r
-        })
-        .collect();
+    let body = (rows.pos, rows.line);
     Ok(Table {
         delimiter,
         header,
         header_line,
-        records,
         windows_1252,
+        text,
+        body,
     })
 }
 
-/// RFC 4180 splitting with line tracking. Blank lines yield records whose cells are all
-/// empty (callers skip them); they still advance the line counter.
-fn split_records(path: &Path, text: &str, delimiter: char) -> Result<Vec<Record>, InputError> {
-    let mut records = Vec::new();
-    let mut cells = Vec::new();
-    let mut cell = String::new();
+/// The line of a quote that is never closed, if any.
+fn unterminated_quote(text: &str, delimiter: char) -> Option<usize> {
     let mut line = 1;
-    let mut record_line = 1;
     let mut in_quotes = false;
     let mut quote_line = 0;
+    let mut cell_blank = true;
     let mut chars = text.chars().peekable();
-    let mut at_record_start = true;
-
     while let Some(c) = chars.next() {
-        at_record_start = false;
         if in_quotes {
             match c {
                 '"' if chars.peek() == Some(&'"') => {
                     chars.next();
-                    cell.push('"');
                 }
                 '"' => in_quotes = false,
                 '\r' => {
@@ -145,54 +154,120 @@ fn split_records(path: &Path, text: &str, delimiter: char) -> Result<Vec<Record>
                         chars.next();
                     }
                     line += 1;
-                    cell.push('\n');
                 }
-                '\n' => {
-                    line += 1;
-                    cell.push('\n');
-                }
-                _ => cell.push(c),
+                '\n' => line += 1,
+                _ => {}
             }
             continue;
         }
         match c {
-            '"' if cell.trim().is_empty() => {
-                cell.clear();
+            '"' if cell_blank => {
                 in_quotes = true;
                 quote_line = line;
+                cell_blank = false;
             }
             '\r' | '\n' => {
                 if c == '\r' && chars.peek() == Some(&'\n') {
                     chars.next();
                 }
-                cells.push(std::mem::take(&mut cell));
-                records.push(Record {
-                    line: record_line,
-                    cells: std::mem::take(&mut cells),
-                });
                 line += 1;
-                record_line = line;
-                at_record_start = true;
+                cell_blank = true;
             }
-            c if c == delimiter => cells.push(std::mem::take(&mut cell)),
-            _ => cell.push(c),
+            c if c == delimiter => cell_blank = true,
+            c if c.is_whitespace() => {}
+            _ => cell_blank = false,
         }
     }
-    if in_quotes {
-        return Err(InputError::at(
-            path,
-            quote_line,
-            "expected a closing quote (\") for the quoted cell, found the end of the file",
-        ));
+    in_quotes.then_some(quote_line)
+}
+
+/// RFC 4180 splitting with line tracking, one record at a time. Blank lines yield
+/// records whose cells are all empty; they still advance the line counter. Cells come
+/// trimmed.
+struct Records<'a> {
+    text: &'a str,
+    pos: usize,
+    line: usize,
+    delimiter: char,
+}
+
+impl<'a> Records<'a> {
+    fn new(text: &'a str, line: usize, delimiter: char) -> Self {
+        Self {
+            text,
+            pos: 0,
+            line,
+            delimiter,
+        }
     }
-    if !at_record_start {
-        cells.push(cell);
-        records.push(Record {
+}
+
+impl Iterator for Records<'_> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        if self.pos >= self.text.len() {
+            return None;
+        }
+        let record_line = self.line;
+        let mut cells = Vec::new();
+        let mut cell = String::new();
+        let mut in_quotes = false;
+        let mut chars = self.text[self.pos..].char_indices().peekable();
+        let mut end = self.text.len() - self.pos;
+        while let Some((i, c)) = chars.next() {
+            if in_quotes {
+                match c {
+                    '"' if chars.peek().map(|p| p.1) == Some('"') => {
+                        chars.next();
+                        cell.push('"');
+                    }
+                    '"' => in_quotes = false,
+                    '\r' | '\n' => {
+                        if c == '\r' && chars.peek().map(|p| p.1) == Some('\n') {
+                            chars.next();
+                        }
+                        self.line += 1;
+                        cell.push('\n');
+                    }
+                    _ => cell.push(c),
+                }
+                continue;
+            }
+            match c {
+                '"' if cell.trim().is_empty() => {
+                    cell.clear();
+                    in_quotes = true;
+                }
+                '\r' | '\n' => {
+                    let mut next = i + 1;
+                    if c == '\r' && chars.peek().map(|p| p.1) == Some('\n') {
+                        next += 1;
+                    }
+                    self.line += 1;
+                    end = next;
+                    break;
+                }
+                c if c == self.delimiter => cells.push(trimmed(std::mem::take(&mut cell))),
+                _ => cell.push(c),
+            }
+        }
+        cells.push(trimmed(cell));
+        self.pos += end;
+        Some(Record {
             line: record_line,
             cells,
-        });
+        })
     }
-    Ok(records)
+}
+
+fn trimmed(cell: String) -> String {
+    let t = cell.trim();
+    if t.len() == cell.len() {
+        cell
+    } else {
+        t.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -214,22 +289,26 @@ mod tests {
     fn line_numbers_count_blank_lines_and_all_line_ends() {
         let t = table(b"A ; B\r\n1;2\r\n\r\n;;\n3;4\r5;\"x\ny\"\n6;7");
         assert_eq!(t.header, vec!["a", "b"]);
-        let lines: Vec<_> = t.records.iter().map(|r| r.line).collect();
+        let records: Vec<Record> = t.records().collect();
+        let lines: Vec<_> = records.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![2, 5, 6, 8]);
-        assert_eq!(t.records[2].cells, vec!["5", "x\ny"]);
+        assert_eq!(records[2].cells, vec!["5", "x\ny"]);
     }
 
     #[test]
     fn quotes_escape_and_delimiters_inside() {
         let t = table(b"name,land\n\"Kreis \"\"A\"\", B\",NRW\n");
-        assert_eq!(t.records[0].cells, vec!["Kreis \"A\", B", "NRW"]);
+        assert_eq!(
+            t.records().next().unwrap().cells,
+            vec!["Kreis \"A\", B", "NRW"]
+        );
     }
 
     #[test]
     fn windows_1252_is_the_fallback_and_bom_is_dropped() {
         let t = table(b"name;land\nK\xf6ln;NRW\n");
         assert!(t.windows_1252);
-        assert_eq!(t.records[0].cells[0], "Köln");
+        assert_eq!(t.records().next().unwrap().cells[0], "Köln");
         let t = table("\u{feff}name;land\nKöln;NRW\n".as_bytes());
         assert!(!t.windows_1252);
         assert_eq!(t.header[0], "name");

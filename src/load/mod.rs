@@ -426,12 +426,13 @@ fn read_jobcenters(
     // Every id written in the file, also of rows rejected for another cell, so that the
     // other files do not report its rows as unknown once more.
     let mut ids = HashSet::new();
-    if table.records.is_empty() {
+    if !table.has_records() {
         no_rows(path, errors);
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
-    for record in &table.records {
+    for record in table.records() {
+        let record = &record;
         if !cols.check_width(record, errors) {
             continue;
         }
@@ -539,14 +540,15 @@ fn read_monatswerte(
         .filter(|c| cols.has(c.name()))
         .collect();
     out.has_datenstand = cols.has("datenstand");
-    if table.records.is_empty() {
+    if !table.has_records() {
         no_rows(path, errors);
     }
     let delimiter = table.delimiter;
-    let mut seen: HashMap<(String, i32, u32), usize> = HashMap::with_capacity(table.records.len());
+    let mut seen: HashMap<(String, i32, u32), usize> = HashMap::new();
     let mut row_counts = [None; 14];
     let mut row_money = [None; 2];
-    for record in &table.records {
+    for record in table.records() {
+        let record = &record;
         if !cols.check_width(record, errors) {
             continue;
         }
@@ -673,7 +675,8 @@ fn read_ziele(
         return out;
     };
     let mut seen: BTreeMap<(i32, Option<String>, Kennzahl), usize> = BTreeMap::new();
-    for record in &table.records {
+    for record in table.records() {
+        let record = &record;
         if !cols.check_width(record, errors) {
             continue;
         }

@@ -157,6 +157,15 @@ fn value_text(fmt: Fmt, v: Option<Value>) -> String {
     }
 }
 
+/// A value in a comparison table: euros in millions without unit (the unit stands in
+/// the "Art" column), everything else as in running text.
+fn table_value_text(fmt: Fmt, v: Option<Value>) -> String {
+    match (fmt, v) {
+        (Fmt::Money, Some(v)) => format::number(v.as_f64() / 1e6, 1),
+        _ => value_text(fmt, v),
+    }
+}
+
 fn change_text(x: Option<f64>) -> String {
     format::or_ka(x, |v| format::change(v, 1))
 }
@@ -170,7 +179,8 @@ fn art(k: Kennzahl, bm: Berichtsmonat) -> String {
         format!("Jan.–{m}")
     };
     match k {
-        Kennzahl::Int | Kennzahl::Llu | Kennzahl::Kdu => format!("Summe {jfw}"),
+        Kennzahl::Int => format!("Summe {jfw}"),
+        Kennzahl::Llu | Kennzahl::Kdu => format!("Summe {jfw}, Mio. €"),
         Kennzahl::K2 | Kennzahl::K3e1 | Kennzahl::IqAsyl8 => format!("Quote {jfw}"),
         Kennzahl::K3 => format!("Ø {jfw}"),
         Kennzahl::LzbJe => format!("Bestand {m} ggü. Dez. {}", bm.year - 1),
@@ -530,8 +540,8 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
                 let g = other.and_then(|o| o.figure(k));
                 match g {
                     Some(g) => Zelle {
-                        wert: value_text(w.fmt, g.wert),
-                        vorjahr: value_text(w.fmt, g.vorjahr),
+                        wert: table_value_text(w.fmt, g.wert),
+                        vorjahr: table_value_text(w.fmt, g.vorjahr),
                         veraenderung: change_text(g.veraenderung_pct),
                     },
                     None => Zelle {
