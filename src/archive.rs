@@ -83,14 +83,14 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     let gaps = run::incomplete(&ds, bm, &ids);
     let options = run::report_options(&args.render, !gaps.is_empty())?;
     let results = figures::compute(&ds, bm, tolerance).map_err(Error::Render)?;
-    let out = run::produce(&results, &ids, Some(&options))?;
+    let mut out = run::produce(&results, &ids, Some(&options))?;
     if !out.failures.is_empty() {
-        run::summary(&year_dir, &out.failures, out.reports, started);
+        run::summary(&year_dir, &out, started);
         return Err(Error::Refused(
             "an archive edition must be complete; nothing was written".into(),
         ));
     }
-    let mut files = out.files;
+    let mut files = std::mem::take(&mut out.files);
     for input in &ds.files {
         let name = input
             .path
@@ -121,7 +121,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     files.push(manifest.to_file());
     let target = year_dir.join(format!("{EDITION_PREFIX}{edition}"));
     output::write_folder(&target, &files, Existing::Refuse)?;
-    run::summary(&target, &[], out.reports, started);
+    run::summary(&target, &out, started);
     Ok(Exit::Ok)
 }
 

@@ -266,6 +266,7 @@ pub(crate) struct RunOutput {
     pub files: Vec<OutFile>,
     pub failures: Vec<(String, String)>,
     pub reports: usize,
+    pub overview: bool,
 }
 
 /// Computes and renders one Berichtsmonat into memory.
@@ -280,9 +281,19 @@ pub(crate) fn produce(
     }];
     let mut failures = Vec::new();
     let mut reports = 0;
+    let mut overview = false;
     if let Some(options) = options {
         let rendered = report::render_all(results, ids, options)?;
-        reports = rendered.files.len();
+        // Count the Jobcenter reports; the overview is named on its own.
+        reports = rendered
+            .files
+            .iter()
+            .filter(|f| f.path != report::OVERVIEW_FILE)
+            .count();
+        overview = rendered
+            .files
+            .iter()
+            .any(|f| f.path == report::OVERVIEW_FILE);
         files.extend(rendered.files);
         failures = rendered.failures;
     }
@@ -290,6 +301,7 @@ pub(crate) fn produce(
         files,
         failures,
         reports,
+        overview,
     })
 }
 
@@ -321,7 +333,7 @@ fn run_month(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
         Some(report_options(&args.render, !gaps.is_empty())?)
     };
     let results = figures::compute(&ds, bm, tolerance).map_err(Error::Render)?;
-    let out = produce(&results, &ids, options.as_ref())?;
+    let mut out = produce(&results, &ids, options.as_ref())?;
 
     let target = output::run_folder(&args.out, &bm.to_string());
     let created = document_time()?;
@@ -339,7 +351,7 @@ fn run_month(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
         inputs: manifest::inputs(&ds.files),
         files: manifest::outputs(&out.files),
     };
-    let mut files = out.files;
+    let mut files = std::mem::take(&mut out.files);
     files.push(manifest.to_file());
     output::write_folder(
         &target,
@@ -348,7 +360,7 @@ fn run_month(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
             keep: &[crate::invite::FOLDER],
         },
     )?;
-    summary(&target, &out.failures, out.reports, started);
+    summary(&target, &out, started);
     Ok(if out.failures.is_empty() {
         Exit::Ok
     } else {
@@ -365,25 +377,21 @@ pub(crate) fn latest_datenstand(results: &Results) -> Option<String> {
         .map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-pub(crate) fn summary(
-    target: &Path,
-    failures: &[(String, String)],
-    reports: usize,
-    started: Instant,
-) {
+/// The closing summary: how many, where, how long, which failed and why.
+pub(crate) fn summary(target: &Path, out: &RunOutput, started: Instant) {
     let secs = started.elapsed().as_secs_f64();
-    if failures.is_empty() {
+    let written = match (out.reports, out.overview) {
+        (0, false) => "kennzahlen.csv and manifest.json".to_string(),
+        (n, true) => format!("{n} report(s), uebersicht.pdf, kennzahlen.csv and manifest.json"),
+        (n, false) => format!("{n} report(s), kennzahlen.csv and manifest.json"),
+    };
+    eprintln!("{written} written to {} in {secs:.1} s", target.display());
+    if !out.failures.is_empty() {
         eprintln!(
-            "{reports} report(s) and kennzahlen.csv written to {} in {secs:.1} s",
-            target.display()
+            "{} document(s) failed and were not written:",
+            out.failures.len()
         );
-    } else {
-        eprintln!(
-            "{reports} report(s) written to {} in {secs:.1} s; {} failed:",
-            target.display(),
-            failures.len()
-        );
-        for (name, why) in failures {
+        for (name, why) in &out.failures {
             eprintln!("  {name}: {why}");
         }
     }
