@@ -229,16 +229,6 @@ impl Results {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn vergleichstypen_in_roman_order() {
-        let mut ids = vec!["IIIa", "Ia", "IIb", "IIa", "IVc", "X", "Sonder"];
-        ids.sort_by_key(|v| super::vergleichstyp_order(v));
-        assert_eq!(ids, ["Ia", "IIa", "IIb", "IIIa", "IVc", "X", "Sonder"]);
-    }
-}
-
 pub fn land_id(land: &str) -> String {
     format!("LAND:{land}")
 }
@@ -546,4 +536,14 @@ fn latest_datenstand(ds: &Dataset, bm: Berichtsmonat) -> HashMap<&str, NaiveDate
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn vergleichstypen_in_roman_order() {
+        let mut ids = vec!["IIIa", "Ia", "IIb", "IIa", "IVc", "X", "Sonder"];
+        ids.sort_by_key(|v| super::vergleichstyp_order(v));
+        assert_eq!(ids, ["Ia", "IIa", "IIb", "IIIa", "IVc", "X", "Sonder"]);
+    }
 }
