@@ -243,14 +243,7 @@ pub fn default_month(ds: &Dataset) -> Option<Berichtsmonat> {
     let mw = &ds.monatswerte;
     let mut complete: BTreeMap<(i32, u32), usize> = BTreeMap::new();
     for row in 0..mw.len() {
-        let full = Col::ALL
-            .iter()
-            .filter(|c| c.required())
-            .all(|&c| match c.kind() {
-                crate::load::Kind::Count => mw.count(c)[row].is_some(),
-                crate::load::Kind::Money => mw.money(c)[row].is_some(),
-            });
-        if full {
+        if mw.has_required_values(row) {
             *complete.entry((mw.year[row], mw.month[row])).or_default() += 1;
         }
     }
@@ -268,14 +261,7 @@ pub fn incomplete_jobcenters(ds: &Dataset, month: Berichtsmonat) -> Vec<String> 
     let mut full: HashMap<&str, bool> = HashMap::new();
     for row in 0..mw.len() {
         if mw.year[row] == month.year && mw.month[row] == month.month {
-            let ok = Col::ALL
-                .iter()
-                .filter(|c| c.required())
-                .all(|&c| match c.kind() {
-                    crate::load::Kind::Count => mw.count(c)[row].is_some(),
-                    crate::load::Kind::Money => mw.money(c)[row].is_some(),
-                });
-            full.insert(mw.jobcenter[row].as_str(), ok);
+            full.insert(mw.jobcenter[row].as_str(), mw.has_required_values(row));
         }
     }
     ds.jobcenters

@@ -139,6 +139,17 @@ impl Monatswerte {
         &self.counts[col.index()]
     }
 
+    /// Whether row `row` holds all seven required values.
+    pub fn has_required_values(&self, row: usize) -> bool {
+        Col::ALL
+            .iter()
+            .filter(|c| c.required())
+            .all(|&c| match c.kind() {
+                Kind::Count => self.count(c)[row].is_some(),
+                Kind::Money => self.money(c)[row].is_some(),
+            })
+    }
+
     pub fn money(&self, col: Col) -> &[Option<f64>] {
         match col {
             Col::LluEur => &self.money[0],
