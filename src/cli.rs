@@ -1,9 +1,14 @@
-//! The command line: clap parses raw arguments here; `run.rs` turns them into a
-//! validated plan before any work starts. Doc comments are the `--help` text.
+//! The command line: clap parses raw arguments here, and every value with a syntax of its
+//! own (Berichtsmonat, quarter, tolerance, SMTP server) is validated by a value parser, so
+//! a command receives typed values and a bad one fails before anything is read. Doc
+//! comments are the `--help` text.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+
+use crate::domain::berichtsmonat::{parse_month_arg, parse_quarter_arg};
+use crate::domain::decimal::{Decimal, parse_tolerance_arg};
 
 /// German progress reports for the SGB II target agreements of Jobcenters
 /// (Zielsteuerung nach § 48b SGB II).
@@ -45,8 +50,8 @@ pub struct DataArgs {
 #[derive(Debug, Args)]
 pub struct RenderArgs {
     /// Tolerance in percentage points for "knapp verfehlt" (a miss of at most this much).
-    #[arg(long, value_name = "PP", default_value = "1.0")]
-    pub tolerance: String,
+    #[arg(long, value_name = "PP", default_value = "1.0", value_parser = parse_tolerance_arg)]
+    pub tolerance: Decimal,
     /// A folder with customised templates (report.typ, uebersicht.typ, texte/*.j2);
     /// files missing there fall back to the built-in copies.
     #[arg(long, value_name = "DIR", env = "ZIELBERICHT_TEMPLATES")]
@@ -72,11 +77,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
     /// The Berichtsmonat (default: the latest month complete for every Jobcenter).
-    #[arg(long, value_name = "YYYY-MM", conflicts_with = "quarter")]
-    pub month: Option<String>,
+    #[arg(long, value_name = "YYYY-MM", conflicts_with = "quarter", value_parser = parse_month_arg)]
+    pub month: Option<crate::domain::Berichtsmonat>,
     /// A quarterly run: 2018-Q3 means Berichtsmonat 2018-09; incomplete data are refused.
-    #[arg(long, value_name = "YYYY-Qn")]
-    pub quarter: Option<String>,
+    #[arg(long, value_name = "YYYY-Qn", value_parser = parse_quarter_arg)]
+    pub quarter: Option<crate::domain::Berichtsmonat>,
     /// Render only the report of this Jobcenter (repeatable); figures cover all.
     #[arg(long = "jobcenter", value_name = "ID")]
     pub jobcenters: Vec<String>,
@@ -139,8 +144,8 @@ pub struct GenerateArgs {
 #[derive(Debug, Args)]
 pub struct InviteArgs {
     /// The Berichtsmonat whose reports are attached (rendered into OUT/<YYYY-MM>/ if missing).
-    #[arg(long, value_name = "YYYY-MM")]
-    pub month: String,
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month_arg)]
+    pub month: crate::domain::Berichtsmonat,
     /// CSV with one row per Jobcenter: jobcenter, datum, beginn, [ende], ort, [kontakt].
     #[arg(long, value_name = "FILE")]
     pub termine: PathBuf,

@@ -113,3 +113,14 @@ fn join_lines(errors: &[InputError]) -> String {
     out.pop();
     out
 }
+
+/// Exit status of a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything written (or verified).
+    Ok = 0,
+    /// Some units failed; the others were written (or some files did not verify).
+    Partial = 1,
+    /// Unusable arguments or input; nothing written.
+    Unusable = 2,
+}

@@ -1,13 +1,22 @@
 //! zielbericht: a year's SGB II figures in, German progress reports for the target
 //! agreements of the Jobcenters out.
 //!
-//! The pipeline is the module layout:
-//! [`load`] (data folder → validated dataset) → [`figures`] (dataset → every Kennzahl,
-//! attainment, aggregates) → [`report`] (figures → PDF via Typst) → [`output`] (files →
-//! an atomically written folder with manifest). [`run`] wires them to the command line.
+//! The pipeline is the module layout, and dependencies point downward only:
+//!
+//! - [`app`] argv → [`cli`] (clap, typed values) → one of [`commands`] (orchestration);
+//! - [`pipeline`] the stages as functions the commands share;
+//! - [`load`] (data folder → validated dataset) → [`figures`] (dataset → every Kennzahl,
+//!   attainment, Zielpfad, aggregates) → [`report`] (figures → PDF via Typst) →
+//!   [`output`] (files → an atomically written folder with manifest);
+//! - [`invite`] mails and calendar entries for the Steuerungsdialoge, [`generate`]
+//!   synthetic data;
+//! - [`domain`] the vocabulary without I/O (Berichtsmonat, the table of Kennzahlen,
+//!   Decimal, Status), [`format`] German number and date formatting, [`error`].
 
-pub mod archive;
+pub mod app;
 pub mod cli;
+pub mod commands;
+pub mod domain;
 pub mod error;
 pub mod figures;
 pub mod format;
@@ -15,7 +24,8 @@ pub mod generate;
 pub mod invite;
 pub mod load;
 pub mod output;
+pub mod pipeline;
 pub mod report;
-mod run;
 
-pub use run::{Exit, execute, run};
+pub use app::{execute, run};
+pub use error::Exit;

@@ -36,7 +36,7 @@ fn unusable_arguments_exit_2_and_write_nothing() {
     let fx = Fixture::new().write();
     fx.run(&["run", "--month", "2018-13"])
         .expect_code(2)
-        .expect_stderr("--month: expected YYYY-MM");
+        .expect_stderr("'--month <YYYY-MM>': expected YYYY-MM, found \"2018-13\"");
     fx.run(&["run", "--tolerance", "abc"])
         .expect_code(2)
         .expect_stderr("--tolerance");

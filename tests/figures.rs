@@ -33,7 +33,7 @@ fn target_indicators_worked_by_hand() {
     // int: 20+20+30 = 70 against 10+20+30 = 60 → +16,67 %, soll +2,1 → erreicht.
     assert_eq!(k.get("05554", "int")[..2], ["70", "60"]);
     close(k.num("05554", "int", 2), 100.0 / 6.0);
-    assert_eq!(k.get("05554", "int")[3..], ["2.1", "erreicht"]);
+    assert_eq!(k.get("05554", "int")[3..5], ["2.1", "erreicht"]);
     // k2: 100·70 / mean(elb Dec17 1000, Jan18 1100, Feb18 1100) = 7000/1066,67 = 6,5625;
     //     last year 100·60 / mean(1000, 1000, 1000) = 6 → +9,375 %.
     close(k.num("05554", "k2", 0), 6.5625);
@@ -77,7 +77,7 @@ fn monitoring_figures_worked_by_hand() {
     // iq_asyl8: 100·9 / mean(150,150,150) = 6.
     close(k.num("05554", "iq_asyl8", 0), 6.0);
     // Monitoring rows carry neither soll nor status.
-    assert_eq!(k.get("05554", "llu")[3..], ["", ""]);
+    assert_eq!(k.get("05554", "llu")[3..5], ["", ""]);
 }
 
 #[test]
@@ -92,7 +92,7 @@ fn aggregates_are_ratios_of_sums() {
     // k2: 100·130 / ((2000 + 2100 + 2100)/3) = 39000/6200 = 6,2903…, not the mean of the quotas.
     close(k.num("LAND:NRW", "k2", 0), 39_000.0 / 6_200.0);
     // Aggregates carry no target and no status.
-    assert_eq!(k.get("LAND:NRW", "int")[3..], ["", ""]);
+    assert_eq!(k.get("LAND:NRW", "int")[3..5], ["", ""]);
 }
 
 #[test]
@@ -126,11 +126,14 @@ fn missing_values_make_a_side_missing_never_zero() {
         .expect_code(0);
     let k = fx.kennzahlen("2018-03");
     // wert needs Feb 2018: missing; vorjahr needs Jan 2017: missing.
-    assert_eq!(k.get("05558", "int"), ["", "", "", "2.1", "keine_daten"]);
+    assert_eq!(k.get("05558", "int")[..5], ["", "", "", "2.1", "keine_daten"]);
     // The stock figures of March are unaffected.
     assert_eq!(k.get("05558", "elb")[..2], ["1000", "1000"]);
-    // The aggregate lacks what any member lacks.
-    assert_eq!(k.get("LAND:NRW", "int")[..2], ["", ""]);
+    // The aggregate is taken over its complete members (contract 2.5): Coesfeld lacks
+    // needed values, so the Land's int is Borken's alone, on both sides: 60 against 60.
+    assert_eq!(k.get("LAND:NRW", "int")[..6], ["60", "60", "0", "", "", "1"]);
+    // elb needs only March of both years, which Coesfeld has: both members count.
+    assert_eq!(k.get("LAND:NRW", "elb")[5], "2");
     // Borken keeps its figures.
     assert_eq!(k.get("05554", "int")[..2], ["60", "60"]);
 }
@@ -181,7 +184,7 @@ fn no_target_of_the_year_means_kein_ziel() {
         .expect_code(0);
     let k = fx.kennzahlen("2018-03");
     for z in ["int", "k2", "k3", "k3e1", "lzb_je"] {
-        assert_eq!(k.get("05554", z)[3..], ["", "kein_ziel"], "{z}");
+        assert_eq!(k.get("05554", z)[3..5], ["", "kein_ziel"], "{z}");
     }
 }
 
@@ -228,14 +231,15 @@ fn every_jobcenter_gets_figures_even_without_rows() {
     fx.run(&["run", "--month", "2018-03", "--figures-only"])
         .expect_code(0);
     let k = fx.kennzahlen("2018-03");
-    assert_eq!(k.get("05358", "int"), ["", "", "", "2.1", "keine_daten"]);
-    // Düren has no Vergleichstyp, so VT:IIa keeps its figures; the Land lacks Düren's.
+    assert_eq!(k.get("05358", "int")[..5], ["", "", "", "2.1", "keine_daten"]);
+    // Düren has no Vergleichstyp, so VT:IIa keeps its figures; the Land leaves Düren out.
     assert_eq!(k.get("VT:IIa", "int")[0], "120");
-    assert_eq!(k.get("LAND:NRW", "int")[0], "");
+    assert_eq!(k.get("LAND:NRW", "int")[0], "120");
+    assert_eq!(k.get("LAND:NRW", "int")[5], "2");
     let header = k.text.lines().next().unwrap();
     assert_eq!(
         header,
-        "jobcenter,berichtsmonat,kennzahl,wert,vorjahr,veraenderung_pct,soll_pct,status"
+        "jobcenter,berichtsmonat,kennzahl,wert,vorjahr,veraenderung_pct,soll_pct,status,mitglieder,soll_wert,jahres_soll,rest_bedarf,vorjahr_rest"
     );
     // 3 Jobcenters + 1 Land + 1 VT, 14 figures each.
     assert_eq!(k.text.lines().count(), 1 + 5 * 14);

@@ -32,7 +32,7 @@ fn fixture_with_names() -> Fixture {
         .row("05554", "2018-01", |r| r.set("int", 25))
         .without_row("05558", "2018-02");
     fx.jobcenter = format!(
-        "jobcenter,name,land,traeger,vergleichstyp\n05554,\"{MARKUP_NAME}\",NRW,zkT,IIa\n05558,{},NRW,zkT,IIa\n",
+        "jobcenter,name,land,traeger,vergleichstyp\n05554,\"{MARKUP_NAME}\",NRW,zkT,IIa\n05558,\"{}\",NRW,zkT,IIa\n",
         "Stadt Mülheim an der Ruhr und Umgebung mit einem außergewöhnlich langen Namen, der nicht umbrechen darf ohne Grund",
     );
     fx.write()

@@ -194,11 +194,12 @@ pub struct Kennzahlen {
 }
 
 impl Kennzahlen {
-    /// The fields `wert, vorjahr, veraenderung_pct, soll_pct, status` of one row.
+    /// The fields `wert, vorjahr, veraenderung_pct, soll_pct, status, mitglieder, soll_wert,
+    /// jahres_soll, rest_bedarf, vorjahr_rest` of one row.
     pub fn get(&self, entity: &str, kennzahl: &str) -> Vec<String> {
         self.text
             .lines()
-            .map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>())
+            .map(split_csv_line)
             .find(|f| f[0] == entity && f[2] == kennzahl)
             .unwrap_or_else(|| panic!("no row {entity} {kennzahl} in\n{}", self.text))[3..]
             .to_vec()
@@ -211,10 +212,29 @@ impl Kennzahlen {
 
     pub fn has(&self, entity: &str, kennzahl: &str) -> bool {
         self.text.lines().any(|l| {
-            let f: Vec<&str> = l.split(',').collect();
+            let f = split_csv_line(l);
             f[0] == entity && f[2] == kennzahl
         })
     }
+}
+
+/// One line of `kennzahlen.csv` split by RFC 4180 (a Land may hold a comma and is quoted).
+pub fn split_csv_line(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                fields.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(String::new()),
+            _ => fields.last_mut().unwrap().push(c),
+        }
+    }
+    fields
 }
 
 pub struct Run {

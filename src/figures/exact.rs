@@ -1,102 +1,109 @@
-//! Exact arithmetic for what decides a status. Every target indicator is a ratio of
-//! integer sums, so its change rate is a rational number; it is rounded and compared
-//! without floating point, as the contract demands (20410/20000 − 1 is exactly 2,05 %,
-//! which rounds to 2,1 %, although the `f64` result is 2,0499…).
+//! Exact arithmetic for what decides a status. Every figure is a ratio of integer sums
+//! (counts, or euros in cents), so its change rate is a rational number; it is rounded and
+//! compared without floating point, as the contract demands (20410/20000 − 1 is exactly
+//! 2,05 %, which rounds to 2,1 %, although the `f64` result is 2,0499…). The Zielpfad is
+//! computed with the same rationals, so a still-needed amount of zero is exactly zero.
 
-use serde::Serialize;
+use crate::domain::{Decimal, Status};
 
-use crate::load::Soll;
+/// A figure's value: the exact fraction `num / den` (den > 0, reduced).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Value {
+    pub num: i128,
+    pub den: i128,
+}
 
-/// A figure's value: an exact fraction (counts, quotas, means of counts) or a float
-/// (sums of euros).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Value {
-    Ratio { num: i128, den: i128 },
-    Float(f64),
+fn gcd(mut a: i128, mut b: i128) -> i128 {
+    a = a.abs();
+    b = b.abs();
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
 }
 
 impl Value {
-    /// `num / den`, missing when `den` is 0.
+    /// `num / den`, missing when `den` is 0 (or the numbers are too large).
     pub fn ratio(num: i128, den: i128) -> Option<Self> {
-        (den != 0).then_some(Value::Ratio { num, den })
+        if den == 0 {
+            return None;
+        }
+        let (num, den) = if den < 0 {
+            (num.checked_neg()?, den.checked_neg()?)
+        } else {
+            (num, den)
+        };
+        let g = gcd(num, den);
+        Some(Value {
+            num: num / g,
+            den: den / g,
+        })
     }
 
     pub fn int(n: i128) -> Self {
-        Value::Ratio { num: n, den: 1 }
+        Value { num: n, den: 1 }
     }
 
+    /// Euros from a sum of cents.
+    pub fn cents(c: i128) -> Self {
+        Value::ratio(c, 100).expect("non-zero denominator")
+    }
+
+    /// The nearest `f64`, up to one rounding of each part.
     pub fn as_f64(self) -> f64 {
-        match self {
-            Value::Ratio { num, den } => num as f64 / den as f64,
-            Value::Float(x) => x,
+        let x = self.num as f64 / self.den as f64;
+        if x == 0.0 { 0.0 } else { x }
+    }
+
+    pub fn add(self, o: Value) -> Option<Value> {
+        let num = self
+            .num
+            .checked_mul(o.den)?
+            .checked_add(o.num.checked_mul(self.den)?)?;
+        Value::ratio(num, self.den.checked_mul(o.den)?)
+    }
+
+    pub fn sub(self, o: Value) -> Option<Value> {
+        self.add(Value {
+            num: o.num.checked_neg()?,
+            den: o.den,
+        })
+    }
+
+    pub fn mul(self, o: Value) -> Option<Value> {
+        let g1 = gcd(self.num, o.den);
+        let g2 = gcd(o.num, self.den);
+        Value::ratio(
+            (self.num / g1).checked_mul(o.num / g2)?,
+            (self.den / g2).checked_mul(o.den / g1)?,
+        )
+    }
+
+    pub fn div(self, o: Value) -> Option<Value> {
+        if o.num == 0 {
+            return None;
         }
+        self.mul(Value {
+            num: o.den,
+            den: o.num,
+        })
+    }
+
+    /// `1 + soll/100` for an agreed change in percent.
+    pub fn growth(soll: Decimal) -> Option<Value> {
+        let scale = 10i128.checked_pow(soll.decimals)?.checked_mul(100)?;
+        Value::ratio(scale.checked_add(soll.units)?, scale)
     }
 }
 
 /// `pct(a, b) = (a / b − 1) × 100`; missing when `b` is 0.
+pub fn pct_value(a: Value, b: Value) -> Option<Value> {
+    a.div(b)?.sub(Value::int(1))?.mul(Value::int(100))
+}
+
+/// `pct(a, b)` as a float.
 pub fn pct(a: Value, b: Value) -> Option<f64> {
-    if let (Value::Ratio { num: an, den: ad }, Value::Ratio { num: bn, den: bd }) = (a, b) {
-        if bn == 0 {
-            return None;
-        }
-        // a/b − 1 = (an·bd − bn·ad) / (ad·bn)
-        let num = (an * bd - bn * ad) * 100;
-        let den = ad * bn;
-        Some(num as f64 / den as f64)
-    } else {
-        let (a, b) = (a.as_f64(), b.as_f64());
-        (b != 0.0).then(|| (a / b - 1.0) * 100.0)
-    }
-}
-
-/// A decimal `units / 10^decimals`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Decimal {
-    pub units: i128,
-    pub decimals: u32,
-}
-
-impl Decimal {
-    pub fn as_f64(self) -> f64 {
-        self.units as f64 / 10f64.powi(self.decimals as i32)
-    }
-
-    /// The same value in `decimals` places (only ever widened).
-    fn scaled(self, decimals: u32) -> i128 {
-        assert!(decimals >= self.decimals);
-        self.units * 10i128.pow(decimals - self.decimals)
-    }
-}
-
-impl From<Soll> for Decimal {
-    fn from(s: Soll) -> Self {
-        Decimal {
-            units: i128::from(s.units),
-            decimals: s.decimals,
-        }
-    }
-}
-
-/// Parses a tolerance like `1.0` or `0,5` (percentage points), up to 6 decimals.
-pub fn parse_decimal(text: &str) -> Option<Decimal> {
-    let text = text.trim().replace(',', ".");
-    let (negative, body) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.as_str()),
-    };
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    if int.is_empty() && frac.is_empty()
-        || !int.bytes().all(|b| b.is_ascii_digit())
-        || !frac.bytes().all(|b| b.is_ascii_digit())
-        || frac.len() > 6
-    {
-        return None;
-    }
-    let units: i128 = format!("{int}{frac}").parse().ok()?;
-    Some(Decimal {
-        units: if negative { -units } else { units },
-        decimals: frac.len() as u32,
-    })
+    pct_value(a, b).map(Value::as_f64)
 }
 
 /// Divides and rounds halves away from zero.
@@ -111,50 +118,18 @@ fn div_round_half_away(num: i128, den: i128) -> i128 {
     }
 }
 
-/// The change `pct(a, b)` rounded, halves away from zero, to `decimals` places; exact for
-/// ratios, and for floats decided on the shortest decimal that prints the float.
+/// A value rounded, halves away from zero, to `decimals` places (exact).
+pub fn round(v: Value, decimals: u32) -> Option<Decimal> {
+    let scale = 10i128.checked_pow(decimals)?;
+    Some(Decimal {
+        units: div_round_half_away(v.num.checked_mul(scale)?, v.den),
+        decimals,
+    })
+}
+
+/// The change `pct(a, b)` rounded, halves away from zero, to `decimals` places; exact.
 pub fn rounded_pct(a: Value, b: Value, decimals: u32) -> Option<Decimal> {
-    let scale = 10i128.pow(decimals);
-    if let (Value::Ratio { num: an, den: ad }, Value::Ratio { num: bn, den: bd }) = (a, b) {
-        if bn == 0 {
-            return None;
-        }
-        let num = (an * bd - bn * ad) * 100 * scale;
-        let den = ad * bn;
-        Some(Decimal {
-            units: div_round_half_away(num, den),
-            decimals,
-        })
-    } else {
-        let x = pct(a, b)?;
-        // The shortest representation of the float is the decimal it stands for.
-        let exact = parse_decimal(&format!("{x:.9}"))?;
-        let units = div_round_half_away(exact.units * scale, 10i128.pow(exact.decimals));
-        Some(Decimal { units, decimals })
-    }
-}
-
-/// Outcome of one target indicator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    KeinZiel,
-    KeineDaten,
-    Erreicht,
-    KnappVerfehlt,
-    Verfehlt,
-}
-
-impl Status {
-    pub fn code(self) -> &'static str {
-        match self {
-            Status::KeinZiel => "kein_ziel",
-            Status::KeineDaten => "keine_daten",
-            Status::Erreicht => "erreicht",
-            Status::KnappVerfehlt => "knapp_verfehlt",
-            Status::Verfehlt => "verfehlt",
-        }
-    }
+    round(pct_value(a, b)?, decimals)
 }
 
 /// Attainment per contract 2.4: `ist` is rounded to the decimals of `soll` (at least one,
@@ -178,7 +153,7 @@ pub fn attainment(
     else {
         return (None, Status::KeineDaten);
     };
-    let common = decimals.max(tolerance.decimals);
+    let common = decimals.max(tolerance.decimals).max(soll.decimals);
     let (ist_u, soll_u, tol_u) = (
         ist.scaled(common),
         soll.scaled(common),
@@ -239,6 +214,16 @@ mod tests {
         assert_eq!(rounded_pct(a, b, 1), Some(dec(40, 1)));
         let (ist, status) = attainment(Some(dec(40, 1)), Some(a), Some(b), true, TOL);
         assert_eq!((ist, status), (Some(dec(40, 1)), Status::Erreicht));
+    }
+
+    #[test]
+    fn money_in_cents_is_exact() {
+        // 0,10 € + 0,20 € = 0,30 € exactly (a float sum gives 0,30000000000000004).
+        let sum = Value::cents(10).add(Value::cents(20)).unwrap();
+        assert_eq!(sum, Value::cents(30));
+        assert_eq!(sum.as_f64().to_string(), "0.3");
+        // 1 + 2,1/100 = 1021/1000.
+        assert_eq!(Value::growth(dec(21, 1)), Value::ratio(1021, 1000));
     }
 
     #[test]
@@ -311,13 +296,5 @@ mod tests {
         );
         assert_eq!(ist, Some(dec(-26, 2)));
         assert_eq!(status, Status::Erreicht);
-    }
-
-    #[test]
-    fn tolerance_parses() {
-        assert_eq!(parse_decimal("1.0"), Some(dec(10, 1)));
-        assert_eq!(parse_decimal("0,25"), Some(dec(25, 2)));
-        assert_eq!(parse_decimal("2"), Some(dec(2, 0)));
-        assert_eq!(parse_decimal("abc"), None);
     }
 }

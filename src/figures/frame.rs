@@ -1,15 +1,17 @@
 //! The tabular work, done with polars: the monthly values of every Jobcenter and every
 //! aggregate (`LAND:`, `VT:`) on a complete month grid, and their sums over the windows
 //! the formulas need (Jahresfortschritt, the months before each integration month, single
-//! stocks). An aggregate sums its members per month; a month with any member's value
-//! missing (or its row absent) is missing. Windows likewise: any missing month makes the
-//! window's sum missing.
+//! stocks). Money is held in cents, so every sum is an exact integer. The window sums are
+//! taken per Jobcenter (a window with any month missing has no sum); aggregates over the
+//! complete members are formed from them in [`super`]. The monthly series for charts are
+//! summed per entity, a month with any member's value missing being missing.
 
 use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use crate::load::{Col, Kind, Monatswerte};
+use crate::domain::{Col, Kind};
+use crate::load::Monatswerte;
 
 /// Month index: `year · 12 + month − 1`.
 pub fn period(year: i32, month: u32) -> i32 {
@@ -37,20 +39,16 @@ impl Window {
     }
 }
 
-/// Sums of one entity over one window, per column (`None`: some month missing).
+/// Sums of one entity over one window, per column (`None`: some month missing); money
+/// in cents.
 #[derive(Debug, Clone, Default)]
 pub struct Sums {
-    pub counts: [Option<i128>; 14],
-    pub money: [Option<f64>; 14],
+    pub values: [Option<i128>; Col::COUNT],
 }
 
 impl Sums {
-    pub fn count(&self, col: Col) -> Option<i128> {
-        self.counts[col.index()]
-    }
-
-    pub fn money(&self, col: Col) -> Option<f64> {
-        self.money[col.index()]
+    pub fn get(&self, col: Col) -> Option<i128> {
+        self.values[col.index()]
     }
 }
 
@@ -76,10 +74,7 @@ fn raw_frame(mw: &Monatswerte) -> PolarsResult<DataFrame> {
         ),
     ];
     for col in Col::ALL {
-        columns.push(match col.kind() {
-            Kind::Count => Column::new(col.name().into(), mw.count(col)),
-            Kind::Money => Column::new(col.name().into(), mw.money(col)),
-        });
+        columns.push(Column::new(col.name().into(), mw.values(col)));
     }
     DataFrame::new(mw.len(), columns)
 }
@@ -172,31 +167,16 @@ pub fn window_sums(
     let df = sum_or_null(joined.group_by([col("entity"), col("window")])).collect()?;
 
     let mut out: HashMap<(String, usize), Sums> = HashMap::with_capacity(df.height());
+    let entity = df.column("entity")?.str()?;
+    let window = df.column("window")?.u32()?;
     for c in Col::ALL {
-        let column = df.column(c.name())?;
-        let entity = df.column("entity")?.str()?;
-        let window = df.column("window")?.u32()?;
-        match c.kind() {
-            Kind::Count => {
-                let values = column.cast(&DataType::Int64)?;
-                for ((e, w), v) in entity.iter().zip(window.iter()).zip(values.i64()?.iter()) {
-                    let key = (
-                        e.unwrap_or_default().to_string(),
-                        w.unwrap_or_default() as usize,
-                    );
-                    out.entry(key).or_default().counts[c.index()] = v.map(i128::from);
-                }
-            }
-            Kind::Money => {
-                let values = column.cast(&DataType::Float64)?;
-                for ((e, w), v) in entity.iter().zip(window.iter()).zip(values.f64()?.iter()) {
-                    let key = (
-                        e.unwrap_or_default().to_string(),
-                        w.unwrap_or_default() as usize,
-                    );
-                    out.entry(key).or_default().money[c.index()] = v;
-                }
-            }
+        let values = df.column(c.name())?.cast(&DataType::Int64)?;
+        for ((e, w), v) in entity.iter().zip(window.iter()).zip(values.i64()?.iter()) {
+            let key = (
+                e.unwrap_or_default().to_string(),
+                w.unwrap_or_default() as usize,
+            );
+            out.entry(key).or_default().values[c.index()] = v.map(i128::from);
         }
     }
     Ok(out)
@@ -211,7 +191,12 @@ pub fn collect_monthly(monthly: LazyFrame, first: i32, last: i32) -> PolarsResul
     let mut out: MonthlyValues = HashMap::new();
     let mut columns = Vec::new();
     for c in Col::ALL {
-        columns.push(df.column(c.name())?.cast(&DataType::Float64)?);
+        let values = df.column(c.name())?.cast(&DataType::Float64)?;
+        // Money is summed in cents; the charts show euros.
+        columns.push(match c.kind() {
+            Kind::Count => values,
+            Kind::Money => (values.as_materialized_series() / 100.0).into(),
+        });
     }
     let columns: Vec<&Float64Chunked> = columns
         .iter()

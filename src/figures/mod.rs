@@ -1,159 +1,25 @@
 //! Stage 2 — figures: a validated [`Dataset`] and a Berichtsmonat in, every Kennzahl of
 //! every Jobcenter and aggregate out ([`Results`]), with attainment for the targets.
 //!
-//! polars does the tabular work (month grid, aggregates, window sums, see [`frame`]);
-//! the formulas themselves are applied to exact integer sums (see [`exact`]), because a
-//! status must be decided on the exact change rate.
+//! polars does the tabular work (month grid, window sums, chart series, see [`frame`]);
+//! the formulas of the table of Kennzahlen ([`Kennzahl::def`]) are applied here to exact
+//! integer sums (see [`exact`]), because a status must be decided on the exact change rate.
+//! An aggregate sums, per figure, the members that have every value the figure needs on
+//! both sides (contract 2.5); the Zielpfad of a target follows contract 2.6.
 
 pub mod exact;
 pub mod frame;
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::load::{Col, Dataset, Jobcenter};
-pub use exact::{Decimal, Status, Value};
+pub use crate::domain::{Berichtsmonat, Decimal, Formula, Kennzahl, Status};
+use crate::domain::{Col, Def};
+use crate::load::{Dataset, Jobcenter};
+pub use exact::Value;
 use frame::{Membership, Sums, Window, period};
-
-/// The month a report is made for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Berichtsmonat {
-    pub year: i32,
-    pub month: u32,
-}
-
-impl Berichtsmonat {
-    /// Parses `YYYY-MM`.
-    pub fn parse(text: &str) -> Option<Self> {
-        let (y, m) = text.trim().split_once('-')?;
-        if y.len() != 4 || m.len() != 2 {
-            return None;
-        }
-        let year = y.parse().ok()?;
-        let month = m.parse().ok()?;
-        (1..=12).contains(&month).then_some(Self { year, month })
-    }
-
-    /// Parses `YYYY-Qn` into the quarter's last month.
-    pub fn parse_quarter(text: &str) -> Option<Self> {
-        let (y, q) = text.trim().split_once(['-', ' '])?;
-        let q = q.strip_prefix(['Q', 'q'])?;
-        if y.len() != 4 {
-            return None;
-        }
-        let quarter: u32 = q.parse().ok()?;
-        (1..=4).contains(&quarter).then_some(Self {
-            year: y.parse().ok()?,
-            month: quarter * 3,
-        })
-    }
-
-    pub fn is_december(self) -> bool {
-        self.month == 12
-    }
-}
-
-impl fmt::Display for Berichtsmonat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
-    }
-}
-
-/// The figures of the contract, in the order of `kennzahlen.csv`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kennzahl {
-    Int,
-    K2,
-    K3,
-    K3e1,
-    LzbJe,
-    Llu,
-    Kdu,
-    Elb,
-    Bg,
-    Nachhaltigkeit,
-    Bedarfsdeckend,
-    Lzb4j,
-    IqAsyl8,
-    LzbAsyl8,
-}
-
-impl Kennzahl {
-    pub const ALL: [Kennzahl; 14] = [
-        Kennzahl::Int,
-        Kennzahl::K2,
-        Kennzahl::K3,
-        Kennzahl::K3e1,
-        Kennzahl::LzbJe,
-        Kennzahl::Llu,
-        Kennzahl::Kdu,
-        Kennzahl::Elb,
-        Kennzahl::Bg,
-        Kennzahl::Nachhaltigkeit,
-        Kennzahl::Bedarfsdeckend,
-        Kennzahl::Lzb4j,
-        Kennzahl::IqAsyl8,
-        Kennzahl::LzbAsyl8,
-    ];
-
-    pub const TARGETS: [Kennzahl; 5] = [
-        Kennzahl::Int,
-        Kennzahl::K2,
-        Kennzahl::K3,
-        Kennzahl::K3e1,
-        Kennzahl::LzbJe,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Kennzahl::Int => "int",
-            Kennzahl::K2 => "k2",
-            Kennzahl::K3 => "k3",
-            Kennzahl::K3e1 => "k3e1",
-            Kennzahl::LzbJe => "lzb_je",
-            Kennzahl::Llu => "llu",
-            Kennzahl::Kdu => "kdu",
-            Kennzahl::Elb => "elb",
-            Kennzahl::Bg => "bg",
-            Kennzahl::Nachhaltigkeit => "nachhaltigkeit",
-            Kennzahl::Bedarfsdeckend => "bedarfsdeckend",
-            Kennzahl::Lzb4j => "lzb_4j",
-            Kennzahl::IqAsyl8 => "iq_asyl8",
-            Kennzahl::LzbAsyl8 => "lzb_asyl8",
-        }
-    }
-
-    /// A target indicator of `ziele.csv` (case-insensitive).
-    pub fn parse_target(text: &str) -> Option<Self> {
-        let text = text.trim().to_lowercase();
-        Self::TARGETS.into_iter().find(|k| k.code() == text)
-    }
-
-    pub fn is_target(self) -> bool {
-        Self::TARGETS.contains(&self)
-    }
-
-    /// For target indicators: whether a higher value is better.
-    pub fn higher_is_better(self) -> bool {
-        !matches!(self, Kennzahl::K3 | Kennzahl::LzbJe)
-    }
-
-    /// Optional columns the figure needs; it is left out when one is absent from the file.
-    pub fn optional_columns(self) -> &'static [Col] {
-        match self {
-            Kennzahl::Nachhaltigkeit => &[Col::IntNachhaltig, Col::IntSvb],
-            Kennzahl::Bedarfsdeckend => &[Col::IntBedarfsdeckend],
-            Kennzahl::Lzb4j => &[Col::Lzb4j],
-            Kennzahl::IqAsyl8 => &[Col::IntAsyl8, Col::ElbAsyl8],
-            Kennzahl::LzbAsyl8 => &[Col::LzbAsyl8],
-            _ => &[],
-        }
-    }
-}
 
 /// What an entity is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -173,6 +39,19 @@ pub struct Zielerreichung {
     pub status: Status,
 }
 
+/// What the year still needs for a target (contract 2.6); `None` where not computable.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Zielpfad {
+    /// The level `wert` must reach for the same period: vorjahr × (1 + soll).
+    pub soll_wert: Option<Value>,
+    /// The December level of the year: last year's December value × (1 + soll).
+    pub jahres_soll: Option<Value>,
+    /// What the months t+1..12 must bring (only before December).
+    pub rest_bedarf: Option<Value>,
+    /// The same months one year earlier (only before December).
+    pub vorjahr_rest: Option<Value>,
+}
+
 /// One figure of one entity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
@@ -180,8 +59,14 @@ pub struct Figure {
     pub wert: Option<Value>,
     pub vorjahr: Option<Value>,
     pub veraenderung_pct: Option<f64>,
-    /// Only for the target indicators of Jobcenters.
+    /// Jobcenters only: the five target indicators always, any other figure with a target.
     pub ziel: Option<Zielerreichung>,
+    /// Jobcenters with a target only.
+    pub pfad: Option<Zielpfad>,
+    /// Aggregates only: the members the figure was computed over, and those left out for
+    /// lack of a needed value.
+    pub mitglieder: Option<usize>,
+    pub ohne: Vec<String>,
 }
 
 /// Every figure of one Jobcenter or aggregate, with what the report needs beside them.
@@ -310,8 +195,11 @@ const BASE_PREV: usize = 4; // Dec(Y−2) .. (t−1)(Y−1)
 const AT_T: usize = 5; // t of Y
 const AT_T_PREV: usize = 6; // t of Y−1
 const DEC_PREV: usize = 7; // Dec of Y−1
+const FULL_PREV: usize = 8; // Jan .. Dec of Y−1
+const BASE_FULL_PREV: usize = 9; // Dec(Y−2) .. Nov(Y−1)
+const REST_PREV: usize = 10; // (t+1) .. Dec of Y−1 (empty in December)
 
-fn windows(bm: Berichtsmonat) -> [Window; 8] {
+fn windows(bm: Berichtsmonat) -> Vec<Window> {
     let (y, t) = (bm.year, bm.month);
     let jfw = |year| Window {
         from: period(year, 1),
@@ -322,7 +210,7 @@ fn windows(bm: Berichtsmonat) -> [Window; 8] {
         to: period(year, t) - 1,
     };
     let at = |p| Window { from: p, to: p };
-    [
+    vec![
         jfw(y),
         jfw(y - 1),
         jfw(y - 2),
@@ -331,7 +219,144 @@ fn windows(bm: Berichtsmonat) -> [Window; 8] {
         at(period(y, t)),
         at(period(y - 1, t)),
         at(period(y - 1, 12)),
+        Window {
+            from: period(y - 1, 1),
+            to: period(y - 1, 12),
+        },
+        Window {
+            from: period(y - 1, 1) - 1,
+            to: period(y - 1, 12) - 1,
+        },
+        Window {
+            from: period(y - 1, t) + 1,
+            to: period(y - 1, 12),
+        },
     ]
+}
+
+/// The window sums one figure needs: (window, column), for `wert` and for `vorjahr`.
+fn needs(formula: Formula) -> [Vec<(usize, Col)>; 2] {
+    match formula {
+        Formula::Sum(c) | Formula::Mean(c) => [vec![(CUR, c)], vec![(PREV, c)]],
+        Formula::Quota { num, den } => [
+            vec![(CUR, num), (BASE_CUR, den)],
+            vec![(PREV, num), (BASE_PREV, den)],
+        ],
+        Formula::StockDec(c) => [vec![(AT_T, c)], vec![(DEC_PREV, c)]],
+        Formula::Stock(c) => [vec![(AT_T, c)], vec![(AT_T_PREV, c)]],
+        Formula::Share { num, den, lag } => {
+            let (w, v) = if lag == 0 { (CUR, PREV) } else { (PREV, PREV2) };
+            [vec![(w, num), (w, den)], vec![(v, num), (v, den)]]
+        }
+    }
+}
+
+/// One side of a figure from window sums (`get` gives `None` for a missing sum).
+fn side(
+    formula: Formula,
+    vorjahr: bool,
+    n: i128,
+    get: &dyn Fn(usize, Col) -> Option<i128>,
+) -> Option<Value> {
+    let (jfw, base, at) = if vorjahr {
+        (PREV, BASE_PREV, DEC_PREV)
+    } else {
+        (CUR, BASE_CUR, AT_T)
+    };
+    let money = |w: usize, c: Col| {
+        get(w, c).map(|v| match c.kind() {
+            crate::domain::Kind::Money => Value::cents(v),
+            crate::domain::Kind::Count => Value::int(v),
+        })
+    };
+    match formula {
+        Formula::Sum(c) => money(jfw, c),
+        // 100 · Σ numerator / mean(denominator stocks) = 100 · n · Σ num / Σ den.
+        Formula::Quota { num, den } => {
+            Value::ratio(100 * n * get(jfw, num)?, get(base, den)?)
+        }
+        Formula::Mean(c) => Value::ratio(get(jfw, c)?, n),
+        Formula::StockDec(c) => money(at, c),
+        Formula::Stock(c) => money(if vorjahr { AT_T_PREV } else { AT_T }, c),
+        Formula::Share { num, den, lag } => {
+            let w = match (lag, vorjahr) {
+                (0, false) => CUR,
+                (0, true) | (_, false) => PREV,
+                (_, true) => PREV2,
+            };
+            Value::ratio(100 * get(w, num)?, get(w, den)?)
+        }
+    }
+}
+
+/// The Zielpfad of one Jobcenter's figure with target `soll` (contract 2.6).
+fn zielpfad(
+    def: &Def,
+    soll: Decimal,
+    vorjahr: Option<Value>,
+    bm: Berichtsmonat,
+    get: &dyn Fn(usize, Col) -> Option<i128>,
+) -> Zielpfad {
+    let growth = Value::growth(soll);
+    let soll_wert = vorjahr.zip(growth).and_then(|(v, g)| v.mul(g));
+    if !def.zielpfad {
+        return Zielpfad {
+            soll_wert,
+            ..Zielpfad::default()
+        };
+    }
+    let t = i128::from(bm.month);
+    let int = |w: usize, c: Col| get(w, c).map(Value::int);
+    // The figure's December value of Y−1.
+    let december = match def.formula {
+        Formula::Sum(c) => int(FULL_PREV, c),
+        Formula::Quota { num, den } => get(FULL_PREV, num)
+            .and_then(|s| Value::ratio(100 * 12 * s, get(BASE_FULL_PREV, den)?)),
+        Formula::Mean(c) => get(FULL_PREV, c).and_then(|s| Value::ratio(s, 12)),
+        Formula::StockDec(c) => int(DEC_PREV, c),
+        Formula::Stock(_) | Formula::Share { .. } => None,
+    };
+    let jahres_soll = december.zip(growth).and_then(|(v, g)| v.mul(g));
+    if bm.month == 12 {
+        return Zielpfad {
+            soll_wert,
+            jahres_soll,
+            rest_bedarf: None,
+            vorjahr_rest: None,
+        };
+    }
+    let rest_bedarf = (|| -> Option<Value> {
+        let js = jahres_soll?;
+        match def.formula {
+            Formula::Sum(c) => js.sub(int(CUR, c)?),
+            Formula::Quota { num, den } => {
+                // D: mean of den over Dec(Y−1)..Nov(Y), the months after t at den[t].
+                let d = Value::ratio(
+                    get(BASE_CUR, den)?.checked_add((12 - t).checked_mul(get(AT_T, den)?)?)?,
+                    12,
+                )?;
+                js.mul(Value::ratio(1, 100)?)?.mul(d)?.sub(int(CUR, num)?)
+            }
+            Formula::Mean(c) => js
+                .mul(Value::int(12))?
+                .sub(int(CUR, c)?)?
+                .div(Value::int(12 - t)),
+            Formula::StockDec(c) => js.sub(int(AT_T, c)?),
+            Formula::Stock(_) | Formula::Share { .. } => None,
+        }
+    })();
+    let vorjahr_rest = match def.formula {
+        Formula::Sum(c) | Formula::Quota { num: c, .. } => int(REST_PREV, c),
+        Formula::Mean(c) => get(REST_PREV, c).and_then(|s| Value::ratio(s, 12 - t)),
+        Formula::StockDec(c) => int(DEC_PREV, c).zip(int(AT_T_PREV, c)).and_then(|(a, b)| a.sub(b)),
+        Formula::Stock(_) | Formula::Share { .. } => None,
+    };
+    Zielpfad {
+        soll_wert,
+        jahres_soll,
+        rest_bedarf,
+        vorjahr_rest,
+    }
 }
 
 /// Computes every figure for Berichtsmonat `bm`.
@@ -372,6 +397,20 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
             .map(|(v, m)| (vt_id(&v), EntityKind::Vergleichstyp, None, m)),
     );
 
+    // Window sums per Jobcenter (each its own only member).
+    let own = Membership {
+        entity: ds.jobcenters.iter().map(|j| j.id.clone()).collect(),
+        jobcenter: ds.jobcenters.iter().map(|j| j.id.clone()).collect(),
+    };
+    let first = period(bm.year - 2, 1) - 1; // Dec(Y−3), before every window
+    let last = period(bm.year, 12);
+    let wins = windows(bm);
+    let per_jc = frame::monthly_by_entity(&ds.monatswerte, &own, first, last)
+        .map_err(|e| format!("computing monthly values: {e}"))?;
+    let sums =
+        frame::window_sums(per_jc, &wins).map_err(|e| format!("computing sums: {e}"))?;
+
+    // Monthly series of every entity for the charts (Jan of Y−1 .. Dec of Y).
     let mut membership = Membership {
         entity: Vec::new(),
         jobcenter: Vec::new(),
@@ -382,50 +421,98 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
             membership.jobcenter.push(m.clone());
         }
     }
-
-    let first = period(bm.year - 2, 1);
-    let last = period(bm.year, 12);
-    let wins = windows(bm);
-    let monthly = frame::monthly_by_entity(&ds.monatswerte, &membership, first, last)
-        .map_err(|e| format!("computing monthly values: {e}"))?;
-    let sums =
-        frame::window_sums(monthly.clone(), &wins).map_err(|e| format!("computing sums: {e}"))?;
     let chart_first = period(bm.year - 1, 1);
     let mut series = frame::collect_monthly(
-        monthly.filter(polars::prelude::col("p").gt_eq(polars::prelude::lit(chart_first))),
+        frame::monthly_by_entity(&ds.monatswerte, &membership, chart_first, last)
+            .map_err(|e| format!("collecting monthly values: {e}"))?,
         chart_first,
         last,
     )
     .map_err(|e| format!("collecting monthly values: {e}"))?;
     let datenstand = latest_datenstand(ds, bm);
+    let names: HashMap<&str, &str> = ds
+        .jobcenters
+        .iter()
+        .map(|j| (j.id.as_str(), j.name.as_str()))
+        .collect();
 
     let empty = Sums::default();
+    let n = i128::from(bm.month);
+    let present: Vec<Kennzahl> = Kennzahl::ALL
+        .into_iter()
+        .filter(|k| {
+            k.optional_columns()
+                .iter()
+                .all(|c| ds.monatswerte.present.contains(c))
+        })
+        .collect();
     let results = entities
         .into_iter()
         .map(|(id, kind, jobcenter, members)| {
-            let s = |w: usize| sums.get(&(id.clone(), w)).unwrap_or(&empty);
-            let figures = Kennzahl::ALL
-                .into_iter()
-                .filter(|k| {
-                    k.optional_columns()
-                        .iter()
-                        .all(|c| ds.monatswerte.present.contains(c))
-                })
-                .map(|k| {
-                    let (wert, vorjahr) = formula(k, &s, wins[CUR].months());
-                    let veraenderung_pct = wert.zip(vorjahr).and_then(|(a, b)| exact::pct(a, b));
-                    let ziel = (kind == EntityKind::Jobcenter && k.is_target()).then(|| {
-                        let soll = ds.ziele.lookup(bm.year, &id, k).map(Decimal::from);
-                        let (ist, status) =
-                            exact::attainment(soll, wert, vorjahr, k.higher_is_better(), tolerance);
-                        Zielerreichung { soll, ist, status }
-                    });
-                    Figure {
-                        kennzahl: k,
-                        wert,
-                        vorjahr,
-                        veraenderung_pct,
-                        ziel,
+            let sums_of = |m: &str, w: usize| sums.get(&(m.to_string(), w)).unwrap_or(&empty);
+            let figures = present
+                .iter()
+                .map(|&k| {
+                    let def = k.def();
+                    let [need_wert, need_vorjahr] = needs(def.formula);
+                    if kind == EntityKind::Jobcenter {
+                        let get = |w: usize, c: Col| sums_of(&id, w).get(c);
+                        let wert = side(def.formula, false, n, &get);
+                        let vorjahr = side(def.formula, true, n, &get);
+                        let soll = ds.ziele.lookup(bm.year, &id, k);
+                        let ziel = (k.is_target() || soll.is_some()).then(|| {
+                            let (ist, status) = exact::attainment(
+                                soll,
+                                wert,
+                                vorjahr,
+                                def.higher_is_better,
+                                tolerance,
+                            );
+                            Zielerreichung { soll, ist, status }
+                        });
+                        let pfad = soll.map(|s| zielpfad(&def, s, vorjahr, bm, &get));
+                        Figure {
+                            kennzahl: k,
+                            wert,
+                            vorjahr,
+                            veraenderung_pct: wert.zip(vorjahr).and_then(|(a, b)| exact::pct(a, b)),
+                            ziel,
+                            pfad,
+                            mitglieder: None,
+                            ohne: Vec::new(),
+                        }
+                    } else {
+                        // Complete members: every needed sum present on both sides.
+                        let (complete, ohne): (Vec<&String>, Vec<&String>) =
+                            members.iter().partition(|m| {
+                                need_wert
+                                    .iter()
+                                    .chain(&need_vorjahr)
+                                    .all(|&(w, c)| sums_of(m, w).get(c).is_some())
+                            });
+                        let get = |w: usize, c: Col| -> Option<i128> {
+                            if complete.is_empty() {
+                                return None;
+                            }
+                            complete
+                                .iter()
+                                .try_fold(0i128, |acc, m| acc.checked_add(sums_of(m, w).get(c)?))
+                        };
+                        let wert = side(def.formula, false, n, &get);
+                        let vorjahr = side(def.formula, true, n, &get);
+                        Figure {
+                            kennzahl: k,
+                            wert,
+                            vorjahr,
+                            veraenderung_pct: wert.zip(vorjahr).and_then(|(a, b)| exact::pct(a, b)),
+                            ziel: None,
+                            pfad: None,
+                            mitglieder: Some(complete.len()),
+                            ohne: ohne
+                                .into_iter()
+                                .map(|m| names.get(m.as_str()).map_or_else(|| m.clone(), |s| (*s).to_string()))
+                                .collect(),
+                        }
                     }
                 })
                 .collect();
@@ -458,54 +545,6 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
         tolerance,
         entities: results,
     })
-}
-
-/// wert and vorjahr of one figure from the window sums (contract section 2).
-fn formula<'a>(
-    k: Kennzahl,
-    s: &impl Fn(usize) -> &'a Sums,
-    n: i128,
-) -> (Option<Value>, Option<Value>) {
-    let count = |w: usize, c: Col| s(w).count(c);
-    let money = |w: usize, c: Col| s(w).money(c).map(Value::Float);
-    let total = |w: usize, c: Col| count(w, c).map(Value::int);
-    // 100 · Σ numerator / mean(denominator stocks) = 100 · n · Σ num / Σ den.
-    let quota = |w: usize, num: Col, base: usize, den: Col| {
-        Value::ratio(100 * n * count(w, num)?, count(base, den)?)
-    };
-    let share = |w: usize, num: Col, den: Col| Value::ratio(100 * count(w, num)?, count(w, den)?);
-    let mean = |w: usize, c: Col| Value::ratio(count(w, c)?, n);
-    match k {
-        Kennzahl::Int => (total(CUR, Col::Int), total(PREV, Col::Int)),
-        Kennzahl::K2 => (
-            quota(CUR, Col::Int, BASE_CUR, Col::Elb),
-            quota(PREV, Col::Int, BASE_PREV, Col::Elb),
-        ),
-        Kennzahl::K3 => (mean(CUR, Col::Lzb), mean(PREV, Col::Lzb)),
-        Kennzahl::K3e1 => (
-            quota(CUR, Col::IntLzb, BASE_CUR, Col::Lzb),
-            quota(PREV, Col::IntLzb, BASE_PREV, Col::Lzb),
-        ),
-        Kennzahl::LzbJe => (total(AT_T, Col::Lzb), total(DEC_PREV, Col::Lzb)),
-        Kennzahl::Llu => (money(CUR, Col::LluEur), money(PREV, Col::LluEur)),
-        Kennzahl::Kdu => (money(CUR, Col::KduEur), money(PREV, Col::KduEur)),
-        Kennzahl::Elb => (total(AT_T, Col::Elb), total(AT_T_PREV, Col::Elb)),
-        Kennzahl::Bg => (total(AT_T, Col::Bg), total(AT_T_PREV, Col::Bg)),
-        Kennzahl::Nachhaltigkeit => (
-            share(PREV, Col::IntNachhaltig, Col::IntSvb),
-            share(PREV2, Col::IntNachhaltig, Col::IntSvb),
-        ),
-        Kennzahl::Bedarfsdeckend => (
-            share(CUR, Col::IntBedarfsdeckend, Col::Int),
-            share(PREV, Col::IntBedarfsdeckend, Col::Int),
-        ),
-        Kennzahl::Lzb4j => (total(AT_T, Col::Lzb4j), total(AT_T_PREV, Col::Lzb4j)),
-        Kennzahl::IqAsyl8 => (
-            quota(CUR, Col::IntAsyl8, BASE_CUR, Col::ElbAsyl8),
-            quota(PREV, Col::IntAsyl8, BASE_PREV, Col::ElbAsyl8),
-        ),
-        Kennzahl::LzbAsyl8 => (total(AT_T, Col::LzbAsyl8), total(AT_T_PREV, Col::LzbAsyl8)),
-    }
 }
 
 /// Latest `datenstand` per Jobcenter among its rows up to the Berichtsmonat.

@@ -100,52 +100,117 @@ pub fn count(cell: &str, delimiter: Delimiter) -> Result<Cell<i64>, Expected> {
     } else {
         int_digits.as_str()
     };
-    let value: i64 = digits
-        .parse()
-        .map_err(|_| Expected::new("a whole number", cell))?;
+    let digits = digits.trim_start_matches('0');
+    let value: i64 = if digits.is_empty() {
+        0
+    } else if digits.len() > 13 {
+        return Err(Expected::new("a whole number of at most 10^12", cell));
+    } else {
+        digits
+            .parse()
+            .map_err(|_| Expected::new("a whole number", cell))?
+    };
+    if value > MAX_COUNT {
+        return Err(Expected::new("a whole number of at most 10^12", cell));
+    }
     if negative && value != 0 {
         return Err(Expected::new("a count of at least 0", cell));
     }
     Ok(Some(value))
 }
 
-/// An amount of euros, may carry decimals and be negative.
-pub fn money(cell: &str, delimiter: Delimiter) -> Result<Cell<f64>, Expected> {
+/// The largest count accepted: beyond it a value is surely a typing error, and exact
+/// arithmetic over sums of many months and Jobcenters could overflow.
+pub const MAX_COUNT: i64 = 1_000_000_000_000;
+/// The largest amount of euros accepted (in absolute value).
+pub const MAX_EUROS: i64 = 1_000_000_000_000_000;
+
+/// An amount of euros, may carry decimals and be negative; returned exactly in cents
+/// (a third decimal and beyond is rounded half away from zero).
+pub fn money(cell: &str, delimiter: Delimiter) -> Result<Cell<i64>, Expected> {
     if is_missing(cell) {
         return Ok(None);
     }
     if ZERO.contains(&cell) {
-        return Ok(Some(0.0));
+        return Ok(Some(0));
     }
     let Some((negative, int_digits, frac)) = split_number(cell, delimiter) else {
         return Err(Expected::new("an amount in euros", cell));
     };
-    let text = format!("{}{}.{}", if negative { "-" } else { "" }, int_digits, frac);
-    let text = text.trim_end_matches('.');
-    let value: f64 = text
-        .parse()
-        .map_err(|_| Expected::new("an amount in euros", cell))?;
-    Ok(Some(if value == 0.0 { 0.0 } else { value }))
+    let int_digits = int_digits.trim_start_matches('0');
+    if int_digits.len() > 16 {
+        return Err(Expected::new("an amount in euros of at most 10^15", cell));
+    }
+    let euros: i64 = if int_digits.is_empty() {
+        0
+    } else {
+        int_digits
+            .parse()
+            .map_err(|_| Expected::new("an amount in euros", cell))?
+    };
+    if euros > MAX_EUROS {
+        return Err(Expected::new("an amount in euros of at most 10^15", cell));
+    }
+    let digits: Vec<i64> = frac.bytes().map(|b| i64::from(b - b'0')).collect();
+    let mut cents = euros * 100
+        + digits.first().copied().unwrap_or(0) * 10
+        + digits.get(1).copied().unwrap_or(0);
+    // Halves away from zero on the third decimal (and anything after it).
+    if digits.get(2).is_some_and(|&d| d >= 5) {
+        cents += 1;
+    }
+    Ok(Some(if negative { -cents } else { cents }))
 }
 
 /// An exact decimal with at most `max_decimals` places: `(units, decimals)` where the
-/// value is `units / 10^decimals`.
+/// value is `units / 10^decimals`. `-` and `–` are exactly zero (German Excel's
+/// accounting format writes a zero so).
 pub fn decimal(
     cell: &str,
     delimiter: Delimiter,
     max_decimals: u32,
 ) -> Result<(i64, u32), Expected> {
     let what = format!("a percentage with at most {max_decimals} decimals");
+    if ZERO.contains(&cell) {
+        return Ok((0, 0));
+    }
     let Some((negative, int_digits, frac)) = split_number(cell, delimiter) else {
         return Err(Expected::new(&what, cell));
     };
     let decimals = frac.len() as u32;
-    if decimals > max_decimals {
+    if decimals > max_decimals || int_digits.len() > 12 {
         return Err(Expected::new(&what, cell));
     }
     let digits = format!("{int_digits}{frac}");
     let units: i64 = digits.parse().map_err(|_| Expected::new(&what, cell))?;
     Ok((if negative { -units } else { units }, decimals))
+}
+
+/// The first character of a text cell that no report can show or that would break a
+/// mail header: control characters (C0 other than tab, DEL, C1, line and paragraph
+/// separators) and characters outside the scripts the embedded fonts cover (emoji, CJK, …).
+pub fn unprintable(cell: &str) -> Option<char> {
+    cell.chars().find(|&c| {
+        let u = u32::from(c);
+        let control = (u < 0x20 && c != '\t') || (0x7F..=0x9F).contains(&u);
+        let covered = matches!(u,
+            0x09 | 0x20..=0x7E | 0xA0..=0x24F | 0x259 | 0x2B0..=0x2FF | 0x300..=0x36F
+            | 0x370..=0x3FF | 0x400..=0x4FF | 0x1E00..=0x1EFF | 0x2000..=0x2027
+            | 0x202F..=0x205F | 0x2070..=0x209F | 0x20A0..=0x20BF | 0x2100..=0x214F
+            | 0x2150..=0x218F | 0x2190..=0x21FF | 0x2200..=0x22FF);
+        control || !covered
+    })
+}
+
+/// The message for [`unprintable`]'s finding.
+pub fn unprintable_message(c: char) -> String {
+    let u = u32::from(c);
+    let what = if u < 0x20 || (0x7F..=0x9F).contains(&u) || u == 0x2028 || u == 0x2029 {
+        "a control character (a line break from Alt+Enter in Excel?)"
+    } else {
+        "a character the reports cannot show"
+    };
+    format!("expected printable text, found {what} U+{u:04X}")
 }
 
 /// A Kreisschlüssel: digits only, at most 5; shorter ids are padded (Excel drops leading
@@ -233,6 +298,8 @@ mod tests {
         assert!(count("1,234", Comma).is_err());
         assert!(count("1.234", Comma).is_err());
         assert!(count("1e3", Comma).is_err());
+        assert!(count("1000000000001", Comma).is_err());
+        assert_eq!(count("1000000000000", Comma), Ok(Some(1_000_000_000_000)));
         assert_eq!(
             count("-5", Comma).unwrap_err().0,
             "expected a count of at least 0, found \"-5\""
@@ -241,9 +308,13 @@ mod tests {
 
     #[test]
     fn money_keeps_decimals_and_sign() {
-        assert_eq!(money("1.234.567,89", Semicolon), Ok(Some(1_234_567.89)));
-        assert_eq!(money("-12,5", Semicolon), Ok(Some(-12.5)));
-        assert_eq!(money("1234567.89", Comma), Ok(Some(1_234_567.89)));
+        assert_eq!(money("1.234.567,89", Semicolon), Ok(Some(123_456_789)));
+        assert_eq!(money("-12,5", Semicolon), Ok(Some(-1250)));
+        assert_eq!(money("1234567.89", Comma), Ok(Some(123_456_789)));
+        // 0,125 € rounds half away from zero to 13 cents; −0,125 € to −13.
+        assert_eq!(money("0.125", Comma), Ok(Some(13)));
+        assert_eq!(money("-0.125", Comma), Ok(Some(-13)));
+        assert!(money("10000000000000000", Comma).is_err());
         assert_eq!(money("...", Comma), Ok(None));
         assert!(money("1.234,5", Comma).is_err());
         assert!(money("12,", Semicolon).is_err());
@@ -255,6 +326,8 @@ mod tests {
         assert_eq!(decimal("-0.25", Comma, 2), Ok((-25, 2)));
         assert_eq!(decimal("0", Comma, 2), Ok((0, 0)));
         assert!(decimal("0,125", Semicolon, 2).is_err());
+        assert_eq!(decimal("-", Semicolon, 2), Ok((0, 0)));
+        assert_eq!(decimal("–", Comma, 2), Ok((0, 0)));
         assert!(decimal("", Semicolon, 2).is_err());
     }
 

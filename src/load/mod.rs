@@ -14,8 +14,10 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+pub use crate::domain::{Col, Kind};
+use crate::domain::kennzahl::BY_SEX;
+use crate::domain::{Decimal, Kennzahl};
 use crate::error::{InputError, Warning};
-use crate::figures::Kennzahl;
 use csv::Table;
 
 /// One Jobcenter of `jobcenter.csv`.
@@ -27,98 +29,19 @@ pub struct Jobcenter {
     pub traeger: Option<String>,
     pub vergleichstyp: Option<String>,
     pub email: Option<String>,
+    /// Who signs for the Träger (target agreements).
+    pub vertreten_durch: Option<String>,
 }
 
-/// Whether a value column holds counts or euros.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Count,
-    Money,
-}
-
-/// A value column of `monatswerte.csv`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Col {
-    Elb,
-    Bg,
-    Int,
-    Lzb,
-    IntLzb,
-    LluEur,
-    KduEur,
-    IntSvb,
-    IntNachhaltig,
-    IntBedarfsdeckend,
-    Lzb4j,
-    ElbAsyl8,
-    IntAsyl8,
-    LzbAsyl8,
-}
-
-impl Col {
-    pub const ALL: [Col; 14] = [
-        Col::Elb,
-        Col::Bg,
-        Col::Int,
-        Col::Lzb,
-        Col::IntLzb,
-        Col::LluEur,
-        Col::KduEur,
-        Col::IntSvb,
-        Col::IntNachhaltig,
-        Col::IntBedarfsdeckend,
-        Col::Lzb4j,
-        Col::ElbAsyl8,
-        Col::IntAsyl8,
-        Col::LzbAsyl8,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Col::Elb => "elb",
-            Col::Bg => "bg",
-            Col::Int => "int",
-            Col::Lzb => "lzb",
-            Col::IntLzb => "int_lzb",
-            Col::LluEur => "llu_eur",
-            Col::KduEur => "kdu_eur",
-            Col::IntSvb => "int_svb",
-            Col::IntNachhaltig => "int_nachhaltig",
-            Col::IntBedarfsdeckend => "int_bedarfsdeckend",
-            Col::Lzb4j => "lzb_4j",
-            Col::ElbAsyl8 => "elb_asyl8",
-            Col::IntAsyl8 => "int_asyl8",
-            Col::LzbAsyl8 => "lzb_asyl8",
-        }
-    }
-
-    pub fn kind(self) -> Kind {
-        match self {
-            Col::LluEur | Col::KduEur => Kind::Money,
-            _ => Kind::Count,
-        }
-    }
-
-    /// The seven columns every delivery must have.
-    pub fn required(self) -> bool {
-        (self as usize) < 7
-    }
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
-
-/// Monthly values as columns, one entry per row of `monatswerte.csv`. Money is kept in
-/// `f64`; counts stay exact integers (attainment is decided on exact values).
+/// Monthly values as columns, one entry per row of `monatswerte.csv`, exact: counts as
+/// integers, money in cents.
 #[derive(Debug, Default)]
 pub struct Monatswerte {
     pub jobcenter: Vec<String>,
     pub year: Vec<i32>,
     pub month: Vec<u32>,
-    /// One vector per [`Col`], in [`Col::ALL`] order; counts as `f64`-free `i64`.
-    pub counts: Vec<Vec<Option<i64>>>,
-    pub money: Vec<Vec<Option<f64>>>,
+    /// One vector per [`Col`], in [`Col::ALL`] order.
+    pub values: Vec<Vec<Option<i64>>>,
     pub datenstand: Vec<Option<NaiveDate>>,
     /// Optional columns present in the header (a figure needing an absent one is left out).
     pub present: HashSet<Col>,
@@ -134,9 +57,9 @@ impl Monatswerte {
         self.jobcenter.is_empty()
     }
 
-    /// The count column `col` (panics for money columns).
-    pub fn count(&self, col: Col) -> &[Option<i64>] {
-        &self.counts[col.index()]
+    /// The column `col` (money in cents).
+    pub fn values(&self, col: Col) -> &[Option<i64>] {
+        &self.values[col.index()]
     }
 
     /// Whether row `row` holds all seven required values.
@@ -144,43 +67,19 @@ impl Monatswerte {
         Col::ALL
             .iter()
             .filter(|c| c.required())
-            .all(|&c| match c.kind() {
-                Kind::Count => self.count(c)[row].is_some(),
-                Kind::Money => self.money(c)[row].is_some(),
-            })
-    }
-
-    pub fn money(&self, col: Col) -> &[Option<f64>] {
-        match col {
-            Col::LluEur => &self.money[0],
-            Col::KduEur => &self.money[1],
-            _ => panic!("{} is not a money column", col.name()),
-        }
-    }
-}
-
-/// An agreed change in percent, exact: `units / 10^decimals`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Soll {
-    pub units: i64,
-    pub decimals: u32,
-}
-
-impl Soll {
-    pub fn as_f64(self) -> f64 {
-        self.units as f64 / 10f64.powi(self.decimals as i32)
+            .all(|&c| self.values(c)[row].is_some())
     }
 }
 
 /// Targets: (year, Jobcenter or `None` for `*`, indicator) → Soll.
 #[derive(Debug, Default)]
 pub struct Ziele {
-    pub soll: HashMap<(i32, Option<String>, Kennzahl), Soll>,
+    pub soll: HashMap<(i32, Option<String>, Kennzahl), Decimal>,
 }
 
 impl Ziele {
     /// The target of year `jahr` for one Jobcenter: its own row, else the `*` row.
-    pub fn lookup(&self, jahr: i32, jobcenter: &str, ziel: Kennzahl) -> Option<Soll> {
+    pub fn lookup(&self, jahr: i32, jobcenter: &str, ziel: Kennzahl) -> Option<Decimal> {
         self.soll
             .get(&(jahr, Some(jobcenter.to_string()), ziel))
             .or_else(|| self.soll.get(&(jahr, None, ziel)))
@@ -270,6 +169,29 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
     else {
         unreachable!("every file was read without error");
     };
+    // A target for a figure left out for lack of its columns has no effect (contract 1.1).
+    let mut useless: BTreeMap<Kennzahl, Vec<Col>> = BTreeMap::new();
+    for (_, _, k) in ziele.soll.keys() {
+        let absent: Vec<Col> = k
+            .optional_columns()
+            .into_iter()
+            .filter(|c| !monatswerte.present.contains(c))
+            .collect();
+        if !absent.is_empty() {
+            useless.insert(*k, absent);
+        }
+    }
+    for (k, absent) in useless {
+        let names: Vec<&str> = absent.iter().map(|c| c.name()).collect();
+        warnings.push(InputError::file(
+            dir.join(ZIELE_FILE),
+            format!(
+                "a target for \"{}\" has no effect: monatswerte.csv has no column {}",
+                k.code(),
+                names.join(", ")
+            ),
+        ));
+    }
     let warnings = collapse_padding(warnings);
     Ok(Dataset {
         dir: dir.to_path_buf(),
@@ -339,6 +261,24 @@ impl<'a> Columns<'a> {
     /// The cell of `name` in `record`, if the column exists.
     fn get<'r>(&self, record: &'r csv::Record, name: &str) -> Option<&'r str> {
         self.index.get(name).map(|&i| record.cells[i].as_str())
+    }
+
+    /// A cell of a known column holding a control character or a character no report can
+    /// show is an error (with its code point); returns false then.
+    fn check_text(&self, record: &csv::Record, errors: &mut Vec<InputError>) -> bool {
+        let mut ok = true;
+        for (name, &i) in &self.index {
+            if let Some(c) = record.cells.get(i).and_then(|cell| cells::unprintable(cell)) {
+                errors.push(InputError::cell(
+                    self.path,
+                    record.line,
+                    name,
+                    cells::unprintable_message(c),
+                ));
+                ok = false;
+            }
+        }
+        ok
     }
 
     /// A short record is an error; returns false then.
@@ -429,7 +369,7 @@ fn read_jobcenters(
         path,
         table,
         &["jobcenter", "name", "land"],
-        &["traeger", "vergleichstyp", "email"],
+        &["traeger", "vergleichstyp", "email", "vertreten_durch"],
         errors,
     ) else {
         return (Vec::new(), None);
@@ -444,7 +384,7 @@ fn read_jobcenters(
     let mut out = Vec::new();
     for record in table.records() {
         let record = &record;
-        if !cols.check_width(record, errors) {
+        if !cols.check_width(record, errors) || !cols.check_text(record, errors) {
             continue;
         }
         let id = read_id(
@@ -471,6 +411,20 @@ fn read_jobcenters(
         };
         let name = text("name");
         let land = text("land");
+        let traeger = match cols.get(record, "traeger").filter(|c| !c.is_empty()) {
+            None => Ok(None),
+            Some(c) if c.eq_ignore_ascii_case("zkt") => Ok(Some("zkT".to_string())),
+            Some(c) if c.eq_ignore_ascii_case("ge") => Ok(Some("gE".to_string())),
+            Some(c) => {
+                errors.push(InputError::cell(
+                    path,
+                    record.line,
+                    "traeger",
+                    format!("expected zkT or gE (or an empty cell), found \"{c}\""),
+                ));
+                Err(())
+            }
+        };
         let optional = |name: &str| {
             cols.get(record, name)
                 .filter(|c| !c.is_empty())
@@ -479,7 +433,7 @@ fn read_jobcenters(
         if let Some(id) = &id {
             ids.insert(id.clone());
         }
-        let (Some(id), Some(name), Some(land)) = (id, name, land) else {
+        let (Some(id), Some(name), Some(land), Ok(traeger)) = (id, name, land, traeger) else {
             continue;
         };
         if let Some(first) = seen.insert(id.clone(), record.line) {
@@ -497,9 +451,10 @@ fn read_jobcenters(
             id,
             name,
             land,
-            traeger: optional("traeger"),
+            traeger,
             vergleichstyp: optional("vergleichstyp"),
             email: optional("email"),
+            vertreten_durch: optional("vertreten_durch"),
         });
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
@@ -538,8 +493,7 @@ fn read_monatswerte(
         .chain(["datenstand"])
         .collect();
     let mut out = Monatswerte {
-        counts: vec![Vec::new(); Col::ALL.len()],
-        money: vec![Vec::new(); 2],
+        values: vec![Vec::new(); Col::ALL.len()],
         ..Monatswerte::default()
     };
     let Some(cols) = Columns::new(path, table, &required, &optional, errors) else {
@@ -556,11 +510,10 @@ fn read_monatswerte(
     }
     let delimiter = table.delimiter;
     let mut seen: HashMap<(String, i32, u32), usize> = HashMap::new();
-    let mut row_counts = [None; 14];
-    let mut row_money = [None; 2];
+    let mut row_values = [None; Col::COUNT];
     for record in table.records() {
         let record = &record;
-        if !cols.check_width(record, errors) {
+        if !cols.check_width(record, errors) || !cols.check_text(record, errors) {
             continue;
         }
         let line = record.line;
@@ -593,24 +546,19 @@ fn read_monatswerte(
         };
         for col in Col::ALL {
             let Some(cell) = cols.get(record, col.name()) else {
-                row_counts[col.index()] = None;
+                row_values[col.index()] = None;
                 continue;
             };
-            match col.kind() {
-                Kind::Count => match cells::count(cell, delimiter) {
-                    Ok(v) => row_counts[col.index()] = v,
-                    Err(e) => {
-                        errors.push(InputError::cell(path, line, col.name(), e.0));
-                        ok = false;
-                    }
-                },
-                Kind::Money => match cells::money(cell, delimiter) {
-                    Ok(v) => row_money[usize::from(col == Col::KduEur)] = v,
-                    Err(e) => {
-                        errors.push(InputError::cell(path, line, col.name(), e.0));
-                        ok = false;
-                    }
-                },
+            let parsed = match col.kind() {
+                Kind::Count => cells::count(cell, delimiter),
+                Kind::Money => cells::money(cell, delimiter),
+            };
+            match parsed {
+                Ok(v) => row_values[col.index()] = v,
+                Err(e) => {
+                    errors.push(InputError::cell(path, line, col.name(), e.0));
+                    ok = false;
+                }
             }
         }
         let datenstand = match cols.get(record, "datenstand").map(cells::date) {
@@ -640,8 +588,27 @@ fn read_monatswerte(
             // Keep checking the file, but build no data from a broken delivery.
             continue;
         }
+        for (whole, women, men) in BY_SEX {
+            if let (Some(w), Some(f), Some(m)) = (
+                row_values[whole.index()],
+                row_values[women.index()],
+                row_values[men.index()],
+            ) && f + m > w
+            {
+                warnings.push(InputError::at(
+                    path,
+                    line,
+                    format!(
+                        "implausible: {} + {} ({f} + {m}) is greater than {} ({w}) for {id} {year}-{month:02}",
+                        women.name(),
+                        men.name(),
+                        whole.name()
+                    ),
+                ));
+            }
+        }
         for (part, whole) in PLAUSIBLE {
-            if let (Some(p), Some(w)) = (row_counts[part.index()], row_counts[whole.index()])
+            if let (Some(p), Some(w)) = (row_values[part.index()], row_values[whole.index()])
                 && p > w
             {
                 warnings.push(InputError::at(
@@ -659,10 +626,8 @@ fn read_monatswerte(
         out.year.push(year);
         out.month.push(month);
         for col in Col::ALL {
-            out.counts[col.index()].push(row_counts[col.index()]);
+            out.values[col.index()].push(row_values[col.index()]);
         }
-        out.money[0].push(row_money[0]);
-        out.money[1].push(row_money[1]);
         out.datenstand.push(datenstand);
     }
     out
@@ -688,7 +653,7 @@ fn read_ziele(
     let mut seen: BTreeMap<(i32, Option<String>, Kennzahl), usize> = BTreeMap::new();
     for record in table.records() {
         let record = &record;
-        if !cols.check_width(record, errors) {
+        if !cols.check_width(record, errors) || !cols.check_text(record, errors) {
             continue;
         }
         let line = record.line;
@@ -716,7 +681,7 @@ fn read_ziele(
             })
         };
         let ziel_cell = cols.get(record, "ziel").unwrap();
-        let ziel = Kennzahl::parse_target(ziel_cell)
+        let ziel = Kennzahl::parse(ziel_cell)
             .ok_or_else(|| {
                 let found = if ziel_cell.is_empty() {
                     "an empty cell".to_string()
@@ -727,7 +692,10 @@ fn read_ziele(
                     path,
                     line,
                     "ziel",
-                    format!("expected one of int, k2, k3, k3e1, lzb_je, found {found}"),
+                    format!(
+                        "expected a Kennzahl such as int, k2, k3, k3e1, lzb_je (or any of {}), found {found}",
+                        Kennzahl::ALL[5..].iter().map(|k| k.code()).collect::<Vec<_>>().join(", ")
+                    ),
                 ));
             })
             .ok();
@@ -753,7 +721,7 @@ fn read_ziele(
             continue;
         }
         seen.insert(key.clone(), line);
-        out.soll.insert(key, Soll { units, decimals });
+        out.soll.insert(key, Decimal::new(i128::from(units), decimals));
     }
     out
 }

@@ -34,6 +34,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Prefix of temporary and retired folders; stale ones are removed by later runs.
 const STAGING: &str = ".zielbericht-";
 
+/// The folder of invitation drafts and the send log inside a run folder; a rerun of the
+/// month keeps it (it is not part of what `run` writes).
+pub const INVITATIONS_FOLDER: &str = "einladungen";
+
 /// How an existing target folder is treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Existing {

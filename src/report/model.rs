@@ -141,7 +141,63 @@ fn words(k: Kennzahl) -> Words {
             "Der Bestand an Langzeitleistungsbeziehenden aus den acht Asylherkunftsländern",
             "den Bestand an Langzeitleistungsbeziehenden aus den acht Asylherkunftsländern",
             Fmt::Count,
-            "Langzeitleistungsbeziehende mit der Staatsangehörigkeit eines der acht Asylherkunftsländer im Berichtsmonat; zeigt, wie viele Geflüchtete in den Langzeitbezug hineinwachsen.",
+            "Langzeitleistungsbeziehende mit der Staatsangehörigkeit eines der acht Asylherkunftsländer im Berichtsmonat; zeigt, wie viele Menschen dieser Staatsangehörigkeiten in den Langzeitbezug hineinwachsen.",
+        ),
+        Kennzahl::IntFrauen => w(
+            "Integrationen von Frauen",
+            "Die Zahl der Integrationen von Frauen",
+            "die Zahl der Integrationen von Frauen",
+            Fmt::Count,
+            "Integrationen erwerbsfähiger leistungsberechtigter Frauen, summiert von Januar bis zum Berichtsmonat.",
+        ),
+        Kennzahl::IntMaenner => w(
+            "Integrationen von Männern",
+            "Die Zahl der Integrationen von Männern",
+            "die Zahl der Integrationen von Männern",
+            Fmt::Count,
+            "Integrationen erwerbsfähiger leistungsberechtigter Männer, summiert von Januar bis zum Berichtsmonat.",
+        ),
+        Kennzahl::K2Frauen => w(
+            "Integrationsquote der Frauen (K2)",
+            "Die Integrationsquote der Frauen",
+            "die Integrationsquote der Frauen",
+            Fmt::Quota,
+            "Integrationsquote wie K2, berechnet für erwerbsfähige leistungsberechtigte Frauen.",
+        ),
+        Kennzahl::K2Maenner => w(
+            "Integrationsquote der Männer (K2)",
+            "Die Integrationsquote der Männer",
+            "die Integrationsquote der Männer",
+            Fmt::Quota,
+            "Integrationsquote wie K2, berechnet für erwerbsfähige leistungsberechtigte Männer.",
+        ),
+        Kennzahl::K3Frauen => w(
+            "Langzeitleistungsbeziehende Frauen, Ø Bestand (K3)",
+            "Der durchschnittliche Bestand an langzeitleistungsbeziehenden Frauen",
+            "den durchschnittlichen Bestand an langzeitleistungsbeziehenden Frauen",
+            Fmt::Mean,
+            "Durchschnittlicher Monatsbestand langzeitleistungsbeziehender Frauen von Januar bis zum Berichtsmonat.",
+        ),
+        Kennzahl::K3Maenner => w(
+            "Langzeitleistungsbeziehende Männer, Ø Bestand (K3)",
+            "Der durchschnittliche Bestand an langzeitleistungsbeziehenden Männern",
+            "den durchschnittlichen Bestand an langzeitleistungsbeziehenden Männern",
+            Fmt::Mean,
+            "Durchschnittlicher Monatsbestand langzeitleistungsbeziehender Männer von Januar bis zum Berichtsmonat.",
+        ),
+        Kennzahl::K3e1Frauen => w(
+            "Integrationsquote langzeitleistungsbeziehender Frauen (K3E1)",
+            "Die Integrationsquote langzeitleistungsbeziehender Frauen",
+            "die Integrationsquote langzeitleistungsbeziehender Frauen",
+            Fmt::Quota,
+            "Integrationsquote wie K3E1, berechnet für langzeitleistungsbeziehende Frauen.",
+        ),
+        Kennzahl::K3e1Maenner => w(
+            "Integrationsquote langzeitleistungsbeziehender Männer (K3E1)",
+            "Die Integrationsquote langzeitleistungsbeziehender Männer",
+            "die Integrationsquote langzeitleistungsbeziehender Männer",
+            Fmt::Quota,
+            "Integrationsquote wie K3E1, berechnet für langzeitleistungsbeziehende Männer.",
         ),
     }
 }
@@ -179,10 +235,16 @@ fn art(k: Kennzahl, bm: Berichtsmonat) -> String {
         format!("Jan.–{m}")
     };
     match k {
-        Kennzahl::Int => format!("Summe {jfw}"),
+        Kennzahl::Int | Kennzahl::IntFrauen | Kennzahl::IntMaenner => format!("Summe {jfw}"),
         Kennzahl::Llu | Kennzahl::Kdu => format!("Summe {jfw}, Mio. €"),
-        Kennzahl::K2 | Kennzahl::K3e1 | Kennzahl::IqAsyl8 => format!("Quote {jfw}"),
-        Kennzahl::K3 => format!("Ø {jfw}"),
+        Kennzahl::K2
+        | Kennzahl::K3e1
+        | Kennzahl::IqAsyl8
+        | Kennzahl::K2Frauen
+        | Kennzahl::K2Maenner
+        | Kennzahl::K3e1Frauen
+        | Kennzahl::K3e1Maenner => format!("Quote {jfw}"),
+        Kennzahl::K3 | Kennzahl::K3Frauen | Kennzahl::K3Maenner => format!("Ø {jfw}"),
         Kennzahl::LzbJe => format!("Bestand {m} ggü. Dez. {}", bm.year - 1),
         Kennzahl::Elb | Kennzahl::Bg | Kennzahl::Lzb4j | Kennzahl::LzbAsyl8 => {
             format!("Bestand {m}")

@@ -26,23 +26,24 @@ use lettre::{Message, SmtpTransport, Transport};
 use minijinja::Environment;
 use serde::{Deserialize, Serialize};
 
-use crate::cli::{Cli, Command, DataArgs, InviteArgs, RenderArgs, RunArgs};
+use crate::cli::{DataArgs, InviteArgs, RenderArgs, RunArgs};
 use crate::error::{Error, InputError, Warning};
-use crate::figures::{Berichtsmonat, Status};
+use crate::domain::{Berichtsmonat, Status};
 use crate::format;
 use crate::load::{Dataset, Jobcenter, cells, csv};
 use crate::output::{self, manifest, sha256_hex};
-use crate::run::{self, Exit};
+use crate::error::Exit;
+use crate::pipeline as run;
 
 /// The folder of the drafts inside the run folder.
-pub const FOLDER: &str = "einladungen";
+pub use crate::output::INVITATIONS_FOLDER as FOLDER;
 /// The send log inside [`FOLDER`]: one JSON object per line.
 pub const SEND_LOG: &str = "versand.log";
 /// The environment variable holding the SMTP password.
 pub const PASSWORD_VAR: &str = "ZIELBERICHT_SMTP_PASSWORD";
 
 const TEMPLATE_NAME: &str = "einladung.txt.j2";
-const TEMPLATE: &str = include_str!("../templates/mail/einladung.txt.j2");
+const TEMPLATE: &str = include_str!("../../templates/mail/einladung.txt.j2");
 const SUBJECT_PREFIX: &str = "Betreff:";
 const TARGETS: [&str; 5] = ["int", "k2", "k3", "k3e1", "lzb_je"];
 const WEEKDAYS: [&str; 7] = [
@@ -67,12 +68,7 @@ pub struct Termin {
 }
 
 pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error> {
-    let bm = Berichtsmonat::parse(&args.month).ok_or_else(|| {
-        Error::Usage(format!(
-            "--month: expected YYYY-MM, found \"{}\"",
-            args.month
-        ))
-    })?;
+    let bm = args.month;
     let from: Mailbox = args.from.parse().map_err(|e| {
         Error::Usage(format!(
             "--from: expected a mail address like name@example.org, found \"{}\" ({e})",
@@ -584,26 +580,24 @@ fn ensure_reports(
     // A run replaces the run folder as a whole: keep the send log across it.
     let log_path = folder.join(FOLDER).join(SEND_LOG);
     let log = std::fs::read(&log_path).ok();
-    let cli = Cli {
-        command: Command::Run(RunArgs {
+    let run_args = RunArgs {
             data: DataArgs {
                 data: args.data.data.clone(),
             },
             out: args.out.clone(),
-            month: Some(bm.to_string()),
+            month: Some(bm),
             quarter: None,
             jobcenters: Vec::new(),
             allow_incomplete: false,
             figures_only: false,
             render: RenderArgs {
-                tolerance: args.render.tolerance.clone(),
+                tolerance: args.render.tolerance,
                 templates: args.render.templates.clone(),
                 font_path: args.render.font_path.clone(),
                 jobs: args.render.jobs,
             },
-        }),
     };
-    let result = run::execute(cli, command_line);
+    let result = crate::commands::run::run(&run_args, command_line);
     if let Some(bytes) = log {
         let dir = folder.join(FOLDER);
         std::fs::create_dir_all(&dir)

@@ -1,0 +1,126 @@
+//! `archive`: the write-once annual archive.
+//!
+//! `archive --year Y` writes the December outcome of year Y as an edition
+//! `ARCHIVE/Y/ausgabe-N/`: every report, the overview, `kennzahlen.csv`, the input files
+//! exactly as read (`eingaben/`), and a manifest with the SHA-256 of every file. An edition
+//! is never overwritten or deleted; `--supersede REASON` adds the next one and records
+//! what it supersedes.
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::cli::ArchiveArgs;
+use crate::domain::Berichtsmonat;
+use crate::error::{Error, Exit};
+use crate::figures;
+use crate::output::{self, Existing, OutFile, manifest};
+use crate::pipeline;
+
+const EDITION_PREFIX: &str = "ausgabe-";
+
+/// Numbers of the editions present in a year folder.
+fn editions(year_dir: &Path) -> Vec<u32> {
+    let mut out: Vec<u32> = std::fs::read_dir(year_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_prefix(EDITION_PREFIX)?
+                .parse()
+                .ok()
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Error> {
+    let started = Instant::now();
+    if !(1000..=9999).contains(&args.year) {
+        return Err(Error::Usage(format!(
+            "--year: expected a four-digit year, found {}",
+            args.year
+        )));
+    }
+    if args
+        .supersede
+        .as_deref()
+        .is_some_and(|r| r.trim().is_empty())
+    {
+        return Err(Error::Usage(
+            "--supersede: expected a reason, found an empty text".into(),
+        ));
+    }
+    let ds = pipeline::load_data(&args.data)?;
+    let year_dir = args.archive.join(args.year.to_string());
+    let existing = editions(&year_dir);
+    let previous = existing.last().copied();
+    match (previous, &args.supersede) {
+        (Some(n), None) => {
+            return Err(Error::Refused(format!(
+                "{} holds edition {EDITION_PREFIX}{n} already; archives are write-once and nothing was changed.\n\
+                 To publish a corrected edition, give the reason: --supersede \"…\"",
+                year_dir.display()
+            )));
+        }
+        (None, Some(_)) => {
+            return Err(Error::Usage(format!(
+                "--supersede: {} holds no edition to supersede",
+                year_dir.display()
+            )));
+        }
+        _ => {}
+    }
+    let edition = previous.map_or(1, |n| n + 1);
+    let bm = Berichtsmonat {
+        year: args.year,
+        month: 12,
+    };
+    let ids = pipeline::selected(&[], &ds)?;
+    let gaps = pipeline::incomplete(&ds, bm, &ids);
+    let options = pipeline::report_options(&args.render, !gaps.is_empty())?;
+    let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
+    let mut out = pipeline::produce(&results, &ids, Some(&options))?;
+    if !out.failures.is_empty() {
+        pipeline::summary(&year_dir, &out, started);
+        return Err(Error::Refused(
+            "an archive edition must be complete; nothing was written".into(),
+        ));
+    }
+    let mut files = std::mem::take(&mut out.files);
+    for input in &ds.files {
+        let name = input
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        files.push(OutFile {
+            path: format!("eingaben/{name}"),
+            bytes: input.bytes.clone(),
+        });
+    }
+    let manifest = manifest::Manifest {
+        program: env!("CARGO_PKG_NAME").into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        berichtsmonat: bm.to_string(),
+        created: options
+            .timestamp
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        command: command_line.to_vec(),
+        datenstand: pipeline::latest_datenstand(&results),
+        vorlaeufig: !gaps.is_empty(),
+        edition: Some(edition),
+        supersedes: previous.map(|n| format!("{EDITION_PREFIX}{n}")),
+        supersede_reason: args.supersede.clone(),
+        inputs: manifest::inputs(&ds.files),
+        files: manifest::outputs(&files),
+    };
+    files.push(manifest.to_file());
+    let target = year_dir.join(format!("{EDITION_PREFIX}{edition}"));
+    output::write_folder(&target, &files, Existing::Refuse)?;
+    pipeline::summary(&target, &out, started);
+    Ok(Exit::Ok)
+}
+

@@ -1,0 +1,25 @@
+//! `generate`: write a synthetic data folder (for the sample in `data/`, tests and benchmarks).
+
+use crate::cli::GenerateArgs;
+use crate::error::{Error, Exit};
+use crate::generate::{self, GenerateConfig};
+
+pub fn generate(args: &GenerateArgs) -> Result<Exit, Error> {
+    let cfg = GenerateConfig {
+        jobcenters: args.jobcenters,
+        first_year: if args.sample { 2016 } else { args.first_year },
+        years: if args.sample { 3 } else { args.years },
+        seed: if args.sample { generate::SAMPLE_SEED } else { args.seed },
+        sample_nrw: args.sample,
+        missing_symbols: args.sample,
+    };
+    let summary = generate::generate(&cfg, &args.out).map_err(|e| Error::write(&args.out, e))?;
+    println!(
+        "{}: {} Jobcenter, {} months, {} rows",
+        args.out.display(),
+        summary.jobcenters,
+        summary.months,
+        summary.rows
+    );
+    Ok(Exit::Ok)
+}

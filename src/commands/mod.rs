@@ -1,0 +1,9 @@
+//! One file per subcommand: orchestration only. Each takes its parsed arguments, validates
+//! what clap cannot (paths, the data), and drives the pipeline stages.
+
+pub mod archive;
+pub mod check;
+pub mod generate;
+pub mod invite;
+pub mod run;
+pub mod verify;

@@ -1,0 +1,91 @@
+//! `run`: one Berichtsmonat computed and rendered into `OUT/<YYYY-MM>/`.
+
+use std::time::Instant;
+
+use crate::cli::RunArgs;
+use crate::domain::Berichtsmonat;
+use crate::error::{Error, Exit, InputError};
+use crate::figures;
+use crate::load::{self, Dataset};
+use crate::output::{self, Existing, manifest};
+use crate::pipeline;
+
+pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
+    let started = Instant::now();
+    // Arguments first: a bad template or font folder fails before any data is read.
+    let mut options = if args.figures_only {
+        None
+    } else {
+        Some(pipeline::report_options(&args.render, false)?)
+    };
+    let ds = pipeline::load_data(&args.data)?;
+    let bm = berichtsmonat(args, &ds)?;
+    let ids = pipeline::selected(&args.jobcenters, &ds)?;
+    let gaps = if args.quarter.is_some() {
+        pipeline::incomplete(&ds, bm, &ids)
+    } else {
+        Vec::new()
+    };
+    if !gaps.is_empty() && !args.allow_incomplete {
+        let list: Vec<String> = gaps
+            .iter()
+            .map(|(id, months)| format!("  {id}: {}", months.join(", ")))
+            .collect();
+        return Err(Error::Refused(format!(
+            "the figures of {bm} are incomplete (missing required values or rows):\n{}\n\
+             Deliver the missing rows, or render provisional reports with --allow-incomplete.",
+            list.join("\n")
+        )));
+    }
+    if let Some(options) = &mut options {
+        options.vorlaeufig = !gaps.is_empty();
+    }
+    let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
+    let mut out = pipeline::produce(&results, &ids, options.as_ref())?;
+
+    let target = output::run_folder(&args.out, &bm.to_string());
+    let created = pipeline::document_time()?;
+    let manifest = manifest::Manifest {
+        program: env!("CARGO_PKG_NAME").into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        berichtsmonat: bm.to_string(),
+        created: created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        command: command_line.to_vec(),
+        datenstand: pipeline::latest_datenstand(&results),
+        vorlaeufig: !gaps.is_empty(),
+        edition: None,
+        supersedes: None,
+        supersede_reason: None,
+        inputs: manifest::inputs(&ds.files),
+        files: manifest::outputs(&out.files),
+    };
+    let mut files = std::mem::take(&mut out.files);
+    files.push(manifest.to_file());
+    output::write_folder(
+        &target,
+        &files,
+        Existing::Replace {
+            keep: &[output::INVITATIONS_FOLDER],
+        },
+    )?;
+    pipeline::summary(&target, &out, started);
+    Ok(if out.failures.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Partial
+    })
+}
+
+/// The Berichtsmonat from `--month`/`--quarter`, else the default month.
+fn berichtsmonat(args: &RunArgs, ds: &Dataset) -> Result<Berichtsmonat, Error> {
+    if let Some(bm) = args.month.or(args.quarter) {
+        return Ok(bm);
+    }
+    figures::default_month(ds).ok_or_else(|| {
+        Error::Input(vec![InputError::file(
+            ds.dir.join(load::MONATSWERTE_FILE),
+            "expected a month in which every Jobcenter has a row with all seven required values, found none",
+        )])
+    })
+}
+

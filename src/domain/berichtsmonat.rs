@@ -1,0 +1,85 @@
+//! The month a report is made for, and the months of the Jahresfortschritt around it.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// The month a report is made for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Berichtsmonat {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Berichtsmonat {
+    /// Parses `YYYY-MM`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (y, m) = text.trim().split_once('-')?;
+        if y.len() != 4 || m.len() != 2 || !(y.bytes().chain(m.bytes())).all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let year = y.parse().ok()?;
+        let month = m.parse().ok()?;
+        (1..=12).contains(&month).then_some(Self { year, month })
+    }
+
+    /// Parses `YYYY-Qn` into the quarter's last month.
+    pub fn parse_quarter(text: &str) -> Option<Self> {
+        let (y, q) = text.trim().split_once(['-', ' '])?;
+        let q = q.strip_prefix(['Q', 'q'])?;
+        if y.len() != 4 || !y.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let quarter: u32 = q.parse().ok()?;
+        (1..=4).contains(&quarter).then_some(Self {
+            year: y.parse().ok()?,
+            month: quarter * 3,
+        })
+    }
+
+    pub fn is_december(self) -> bool {
+        self.month == 12
+    }
+
+    /// The same month of another year.
+    pub fn with_year(self, year: i32) -> Self {
+        Self { year, ..self }
+    }
+}
+
+impl fmt::Display for Berichtsmonat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// clap value parser for `--month`.
+pub fn parse_month_arg(text: &str) -> Result<Berichtsmonat, String> {
+    Berichtsmonat::parse(text).ok_or_else(|| format!("expected YYYY-MM, found \"{text}\""))
+}
+
+/// clap value parser for `--quarter`.
+pub fn parse_quarter_arg(text: &str) -> Result<Berichtsmonat, String> {
+    Berichtsmonat::parse_quarter(text)
+        .ok_or_else(|| format!("expected YYYY-Qn (n = 1..4), found \"{text}\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_and_quarters_parse() {
+        assert_eq!(
+            Berichtsmonat::parse("2018-09"),
+            Some(Berichtsmonat { year: 2018, month: 9 })
+        );
+        assert_eq!(Berichtsmonat::parse("2018-13"), None);
+        assert_eq!(Berichtsmonat::parse("+018-09"), None);
+        assert_eq!(
+            Berichtsmonat::parse_quarter("2018-Q3"),
+            Some(Berichtsmonat { year: 2018, month: 9 })
+        );
+        assert_eq!(Berichtsmonat::parse_quarter("2018-Q5"), None);
+    }
+}
