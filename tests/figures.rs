@@ -259,3 +259,170 @@ fn december_compares_lzb_je_with_last_december() {
     assert_eq!(k.get("05554", "lzb_je")[4], "erreicht");
     let _ = Row::new("x", 2018, 1);
 }
+
+#[test]
+fn zielpfad_worked_by_hand() {
+    let fx = march_fixture();
+    fx.run(&["run", "--month", "2018-03", "--figures-only"])
+        .expect_code(0);
+    let k = fx.kennzahlen("2018-03");
+    // Fields: 6 soll_wert, 7 jahres_soll, 8 rest_bedarf, 9 vorjahr_rest.
+    // int, soll +2,1 %: Σ int 2017 = 10 + 20 + 30 + 9 × 20 = 240 → jahres_soll 240 · 1,021
+    // = 245,04; so far 70 → 175,04 still needed; Apr–Dec 2017 brought 180; soll_wert 60 ·
+    // 1,021 = 61,26.
+    close(k.num("05554", "int", 6), 61.26);
+    close(k.num("05554", "int", 7), 245.04);
+    close(k.num("05554", "int", 8), 175.04);
+    close(k.num("05554", "int", 9), 180.0);
+    // k2, soll 0,0: V = 100 · 240 / mean(elb Dec 2016 .. Nov 2017 = 1000) = 24. D = mean of
+    // elb Dec17 1000, Jan 1100, Feb 1100, Mar 1000 and Apr..Nov at March's 1000 = 12200/12;
+    // 24 % of D = 244 integrations in the year, 70 so far → 174.
+    close(k.num("05554", "k2", 7), 24.0);
+    close(k.num("05554", "k2", 8), 174.0);
+    close(k.num("05554", "k2", 9), 180.0);
+    // k3, soll 0,0: V = 600; the remaining 9 months may average (12 · 600 − 1818) / 9 = 598.
+    close(k.num("05554", "k3", 7), 600.0);
+    close(k.num("05554", "k3", 8), 598.0);
+    close(k.num("05554", "k3", 9), 600.0);
+    // k3e1, soll +4,0: V = 100 · 96 / 600 = 16 → 16,64; D = (600 + 600 + 606 + 9 · 612) / 12
+    // = 609,5; 0,1664 · 609,5 = 101,4208 minus 24 so far = 77,4208; Apr–Dec 2017: 9 · 8 = 72.
+    close(k.num("05554", "k3e1", 7), 16.64);
+    close(k.num("05554", "k3e1", 8), 77.4208);
+    close(k.num("05554", "k3e1", 9), 72.0);
+    // lzb_je, soll 0,0: December target 600, stock now 612 → −12 (a reduction of 12 needed);
+    // last year Dec 2016 600 − Mar 2017 600 = 0.
+    close(k.num("05554", "lzb_je", 6), 600.0);
+    close(k.num("05554", "lzb_je", 7), 600.0);
+    close(k.num("05554", "lzb_je", 8), -12.0);
+    assert_eq!(k.get("05554", "lzb_je")[9], "0");
+    // No target, no Zielpfad: monitoring rows and aggregates leave the four columns empty.
+    assert_eq!(k.get("05554", "llu")[6..], ["", "", "", ""]);
+    assert_eq!(k.get("LAND:NRW", "int")[6..], ["", "", "", ""]);
+
+    // In December only soll_wert and jahres_soll are given.
+    fx.run(&["run", "--month", "2018-12", "--figures-only"])
+        .expect_code(0);
+    let k = fx.kennzahlen("2018-12");
+    close(k.num("05554", "int", 7), 245.04);
+    assert_eq!(k.get("05554", "int")[8..], ["", ""]);
+}
+
+#[test]
+fn aggregate_without_complete_members_is_missing_with_zero() {
+    // Both Jobcenters lack int in January 2018: no member is complete for int; elb is
+    // unaffected.
+    let fx = Fixture::new()
+        .row("05554", "2018-01", |r| r.set("int", "."))
+        .row("05558", "2018-01", |r| r.set("int", ""))
+        .write();
+    fx.run(&["run", "--month", "2018-03", "--figures-only"])
+        .expect_code(0);
+    let k = fx.kennzahlen("2018-03");
+    assert_eq!(k.get("LAND:NRW", "int")[..6], ["", "", "", "", "", "0"]);
+    assert_eq!(k.get("VT:IIa", "k2")[5], "0");
+    assert_eq!(k.get("LAND:NRW", "elb")[..2], ["2000", "2000"]);
+    assert_eq!(k.get("LAND:NRW", "elb")[5], "2");
+    // Jobcenter rows leave mitglieder empty.
+    assert_eq!(k.get("05554", "elb")[5], "");
+}
+
+/// The fixture with the columns by sex (contract v3, 1.1): women 500 ELB, 8 integrations a
+/// month in 2016/2017 and 10 in 2018, 300 LZB with 3 integrations; men a little less than
+/// the rest (a few persons without recorded sex).
+fn by_sex_fixture() -> Fixture {
+    let mut fx = Fixture::new().rows_of("05554", |r| {
+        let int_f = if r.monat.starts_with("2018") { 10 } else { 8 };
+        r.set("elb_frauen", 500)
+            .set("elb_maenner", 495)
+            .set("int_frauen", int_f)
+            .set("int_maenner", 20 - int_f)
+            .set("lzb_frauen", 300)
+            .set("lzb_maenner", 298)
+            .set("int_lzb_frauen", 3)
+            .set("int_lzb_maenner", 5)
+    });
+    fx.ziele.push_str("2018,05554,k2_frauen,1.0\n2018,05554,elb,-1.0\n2018,*,iq_asyl8,1.0\n");
+    fx
+}
+
+#[test]
+fn figures_by_sex_and_targets_for_any_figure() {
+    let fx = by_sex_fixture();
+    let mut columns: Vec<&str> = crate::util::COLUMNS.to_vec();
+    columns.retain(|c| !c.contains("asyl8"));
+    columns.extend([
+        "elb_frauen",
+        "elb_maenner",
+        "int_frauen",
+        "int_maenner",
+        "lzb_frauen",
+        "lzb_maenner",
+        "int_lzb_frauen",
+        "int_lzb_maenner",
+    ]);
+    let mw = fx.monatswerte_csv(&columns);
+    let fx = fx.write_with(&mw);
+    let run = fx.run(&["run", "--month", "2018-03", "--figures-only"]);
+    run.expect_code(0);
+    // iq_asyl8 needs elb_asyl8 and int_asyl8, absent here: its target has no effect.
+    run.expect_stderr("a target for \"iq_asyl8\" has no effect");
+    let k = fx.kennzahlen("2018-03");
+    assert!(!k.has("05554", "iq_asyl8"));
+    // k2_frauen: 100 · 30 / mean(500, 500, 500) = 6 against 100 · 24 / 500 = 4,8 → +25 %,
+    // soll +1,0 → erreicht; soll_wert 4,8 · 1,01 = 4,848; December value of 2017:
+    // 100 · 96 / 500 = 19,2 → jahres_soll 19,392.
+    close(k.num("05554", "k2_frauen", 0), 6.0);
+    close(k.num("05554", "k2_frauen", 1), 4.8);
+    close(k.num("05554", "k2_frauen", 2), 25.0);
+    assert_eq!(k.get("05554", "k2_frauen")[3..5], ["1", "erreicht"]);
+    close(k.num("05554", "k2_frauen", 6), 4.848);
+    close(k.num("05554", "k2_frauen", 7), 19.392);
+    // A monitoring figure made a target, lower is better: elb 1000 against 1000 = 0,0 %
+    // against −1,0 % → missed by exactly 1,0 point → knapp_verfehlt; soll_wert 990, and no
+    // Zielpfad beyond it (contract 2.6).
+    assert_eq!(k.get("05554", "elb")[3..5], ["-1", "knapp_verfehlt"]);
+    close(k.num("05554", "elb", 6), 990.0);
+    assert_eq!(k.get("05554", "elb")[7..], ["", "", ""]);
+    // Figures without a target stay without status; the other Jobcenter lacks the columns'
+    // values (empty cells), so its by-sex figures are missing and the aggregate is Borken's.
+    assert_eq!(k.get("05554", "k3_frauen")[..5], ["300", "300", "0", "", ""]);
+    assert_eq!(k.get("05558", "int_frauen")[..2], ["", ""]);
+    assert_eq!(k.get("LAND:NRW", "int_frauen")[..2], ["30", "24"]);
+    assert_eq!(k.get("LAND:NRW", "int_frauen")[5], "1");
+    // A folder without the columns has no such rows at all.
+    let plain = Fixture::new().write();
+    plain
+        .run(&["run", "--month", "2018-03", "--figures-only"])
+        .expect_code(0);
+    assert!(!plain.kennzahlen("2018-03").has("05554", "k2_frauen"));
+}
+
+#[test]
+fn women_and_men_above_the_total_is_a_warning() {
+    let fx = Fixture::new().row("05554", "2018-02", |r| {
+        r.set("int_frauen", 15).set("int_maenner", 6)
+    });
+    let mut columns = crate::util::COLUMNS.to_vec();
+    columns.extend(["int_frauen", "int_maenner"]);
+    let mw = fx.monatswerte_csv(&columns);
+    let fx = fx.write_with(&mw);
+    fx.run(&["check"]).expect_code(0).expect_stderr(
+        "implausible: int_frauen + int_maenner (15 + 6) is greater than int (20) for 05554 2018-02",
+    );
+}
+
+#[test]
+fn a_dash_as_soll_is_zero_and_money_sums_are_exact() {
+    // "-" is German Excel's zero (contract v3, 1.1): the int target is +0 %.
+    let mut fx = Fixture::new()
+        .rows_of("05554", |r| r.set("llu_eur", "0.10"))
+        .row("05554", "2018-02", |r| r.set("llu_eur", "0.20"));
+    fx.ziele = "jahr,jobcenter,ziel,soll_pct\n2018,*,int,-\n".into();
+    let fx = fx.write();
+    fx.run(&["run", "--month", "2018-03", "--figures-only"])
+        .expect_code(0);
+    let k = fx.kennzahlen("2018-03");
+    assert_eq!(k.get("05554", "int")[3..5], ["0", "erreicht"]);
+    // 0,10 + 0,20 + 0,10 = 0,40 € exactly (a float sum prints 0.4000000000000001).
+    assert_eq!(k.get("05554", "llu")[..2], ["0.4", "0.3"]);
+}

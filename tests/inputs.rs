@@ -304,3 +304,50 @@ fn a_rejected_jobcenter_row_is_reported_once() {
         .expect_stderr("data/jobcenter.csv:2: column \"land\": expected a value");
     assert!(!run.stderr().contains("unknown"), "{}", run.stderr());
 }
+
+#[test]
+fn traeger_must_be_zkt_or_ge() {
+    let fx = with_earlier_run();
+    fx.file(
+        "jobcenter.csv",
+        "jobcenter,name,land,traeger\n05554,Kreis Borken,NRW,ZKT\n05558,Kreis Coesfeld,NRW,Optionskommune\n"
+            .as_bytes(),
+    );
+    rejects(
+        &fx,
+        "data/jobcenter.csv:3: column \"traeger\": expected zkT or gE (or an empty cell), found \"Optionskommune\"",
+    );
+}
+
+#[test]
+fn control_characters_and_unprintable_names_are_input_errors() {
+    // A line break from Alt+Enter inside a quoted name, and an emoji no font can show.
+    let fx = with_earlier_run();
+    fx.file(
+        "jobcenter.csv",
+        "jobcenter,name,land\n05554,\"Kreis\nBorken\",NRW\n05558,Kreis Coesfeld \u{1F600},NRW\n"
+            .as_bytes(),
+    );
+    rejects(
+        &fx,
+        "data/jobcenter.csv:2: column \"name\": expected printable text, found a control character (a line break from Alt+Enter in Excel?) U+000A",
+    );
+    fx.run(&["check"])
+        .expect_code(2)
+        .expect_stderr("column \"name\": expected printable text, found a character the reports cannot show U+1F600");
+}
+
+#[test]
+fn values_too_large_for_exact_arithmetic_are_input_errors() {
+    let fx = with_earlier_run();
+    let mut mw = Fixture::new()
+        .row("05554", "2018-02", |r| r.set("elb", "9223372036854775807"))
+        .row("05554", "2018-03", |r| r.set("llu_eur", format!("1{}", "0".repeat(400))))
+        .monatswerte_csv(&crate::util::COLUMNS);
+    mw.push('\n');
+    fx.file("monatswerte.csv", mw.as_bytes());
+    let run = fx.run(&["check"]);
+    run.expect_code(2)
+        .expect_stderr("column \"elb\": expected a whole number of at most 10^12, found \"9223372036854775807\"")
+        .expect_stderr("column \"llu_eur\": expected an amount in euros of at most 10^15");
+}
