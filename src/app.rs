@@ -66,3 +66,40 @@ pub fn execute(cli: Cli, command_line: &[String]) -> Result<Exit, Error> {
         Command::Generate(args) => commands::generate::generate(&args),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::generate::{self, GenerateConfig};
+
+    /// `run` keeps no global state: called twice in one process, on the same data, it
+    /// gives the same bytes (just's `src/run.rs` test does the same).
+    #[test]
+    fn run_twice_in_one_process() {
+        let dir = std::env::temp_dir().join(format!("zielbericht-app-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        generate::generate(&GenerateConfig::nrw_sample(), &dir.join("data")).unwrap();
+        let data = dir.join("data");
+        let mut outputs = Vec::new();
+        for out in ["a", "b"] {
+            let out = dir.join(out);
+            let code = super::run([
+                "zielbericht".as_ref(),
+                "run".as_ref(),
+                "--data".as_ref(),
+                data.as_os_str(),
+                "--out".as_ref(),
+                out.as_os_str(),
+                "--month".as_ref(),
+                "2018-09".as_ref(),
+                "--figures-only".as_ref(),
+            ]);
+            assert_eq!(code, 0);
+            outputs.push(std::fs::read(out.join("2018-09/kennzahlen.csv")).unwrap());
+        }
+        assert_eq!(outputs[0], outputs[1]);
+        assert!(outputs[0].starts_with(b"jobcenter,berichtsmonat,kennzahl,"));
+        // A bad argument is an exit status, not a panic or a process exit.
+        assert_eq!(super::run(["zielbericht", "run", "--month", "2018-13"]), 2);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,7 +1,7 @@
 //! Deterministic generator of **synthetic** SGB II monthly figures (std only).
 //!
 //! Writes `jobcenter.csv`, `monatswerte.csv` and `ziele.csv` (plus `README.md` for the
-//! NRW sample) in the input format of `data-contract.md`. Every figure is invented; the
+//! NRW sample) in the input format of `docs/data-format.md`. Every figure is invented; the
 //! magnitudes follow `domain-notes.md` so that reports look realistic.
 //!
 //! * `sample_nrw = true`: the 18 zkT of NRW, written like German Excel does
@@ -46,20 +46,6 @@ impl GenerateConfig {
             seed: SAMPLE_SEED,
             sample_nrw: true,
             missing_symbols: true,
-        }
-    }
-}
-
-impl Default for GenerateConfig {
-    /// 405 invented Jobcenters, 2016 .. 2018, no symbols.
-    fn default() -> Self {
-        GenerateConfig {
-            jobcenters: 405,
-            first_year: 2016,
-            years: 3,
-            seed: 1,
-            sample_nrw: false,
-            missing_symbols: false,
         }
     }
 }
