@@ -40,11 +40,6 @@ impl Berichtsmonat {
     pub fn is_december(self) -> bool {
         self.month == 12
     }
-
-    /// The same month of another year.
-    pub fn with_year(self, year: i32) -> Self {
-        Self { year, ..self }
-    }
 }
 
 impl fmt::Display for Berichtsmonat {

@@ -55,7 +55,7 @@ impl Value {
         if x == 0.0 { 0.0 } else { x }
     }
 
-    pub fn add(self, o: Value) -> Option<Value> {
+    pub fn checked_add(self, o: Value) -> Option<Value> {
         let num = self
             .num
             .checked_mul(o.den)?
@@ -63,14 +63,14 @@ impl Value {
         Value::ratio(num, self.den.checked_mul(o.den)?)
     }
 
-    pub fn sub(self, o: Value) -> Option<Value> {
-        self.add(Value {
+    pub fn checked_sub(self, o: Value) -> Option<Value> {
+        self.checked_add(Value {
             num: o.num.checked_neg()?,
             den: o.den,
         })
     }
 
-    pub fn mul(self, o: Value) -> Option<Value> {
+    pub fn checked_mul(self, o: Value) -> Option<Value> {
         let g1 = gcd(self.num, o.den);
         let g2 = gcd(o.num, self.den);
         Value::ratio(
@@ -79,11 +79,11 @@ impl Value {
         )
     }
 
-    pub fn div(self, o: Value) -> Option<Value> {
+    pub fn checked_div(self, o: Value) -> Option<Value> {
         if o.num == 0 {
             return None;
         }
-        self.mul(Value {
+        self.checked_mul(Value {
             num: o.den,
             den: o.num,
         })
@@ -98,7 +98,7 @@ impl Value {
 
 /// `pct(a, b) = (a / b − 1) × 100`; missing when `b` is 0.
 pub fn pct_value(a: Value, b: Value) -> Option<Value> {
-    a.div(b)?.sub(Value::int(1))?.mul(Value::int(100))
+    a.checked_div(b)?.checked_sub(Value::int(1))?.checked_mul(Value::int(100))
 }
 
 /// `pct(a, b)` as a float.
@@ -219,7 +219,7 @@ mod tests {
     #[test]
     fn money_in_cents_is_exact() {
         // 0,10 € + 0,20 € = 0,30 € exactly (a float sum gives 0,30000000000000004).
-        let sum = Value::cents(10).add(Value::cents(20)).unwrap();
+        let sum = Value::cents(10).checked_add(Value::cents(20)).unwrap();
         assert_eq!(sum, Value::cents(30));
         assert_eq!(sum.as_f64().to_string(), "0.3");
         // 1 + 2,1/100 = 1021/1000.

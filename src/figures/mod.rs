@@ -298,7 +298,7 @@ fn zielpfad(
     get: &dyn Fn(usize, Col) -> Option<i128>,
 ) -> Zielpfad {
     let growth = Value::growth(soll);
-    let soll_wert = vorjahr.zip(growth).and_then(|(v, g)| v.mul(g));
+    let soll_wert = vorjahr.zip(growth).and_then(|(v, g)| v.checked_mul(g));
     if !def.zielpfad {
         return Zielpfad {
             soll_wert,
@@ -316,7 +316,7 @@ fn zielpfad(
         Formula::StockDec(c) => int(DEC_PREV, c),
         Formula::Stock(_) | Formula::Share { .. } => None,
     };
-    let jahres_soll = december.zip(growth).and_then(|(v, g)| v.mul(g));
+    let jahres_soll = december.zip(growth).and_then(|(v, g)| v.checked_mul(g));
     if bm.month == 12 {
         return Zielpfad {
             soll_wert,
@@ -328,27 +328,27 @@ fn zielpfad(
     let rest_bedarf = (|| -> Option<Value> {
         let js = jahres_soll?;
         match def.formula {
-            Formula::Sum(c) => js.sub(int(CUR, c)?),
+            Formula::Sum(c) => js.checked_sub(int(CUR, c)?),
             Formula::Quota { num, den } => {
                 // D: mean of den over Dec(Y−1)..Nov(Y), the months after t at den[t].
                 let d = Value::ratio(
                     get(BASE_CUR, den)?.checked_add((12 - t).checked_mul(get(AT_T, den)?)?)?,
                     12,
                 )?;
-                js.mul(Value::ratio(1, 100)?)?.mul(d)?.sub(int(CUR, num)?)
+                js.checked_mul(Value::ratio(1, 100)?)?.checked_mul(d)?.checked_sub(int(CUR, num)?)
             }
             Formula::Mean(c) => js
-                .mul(Value::int(12))?
-                .sub(int(CUR, c)?)?
-                .div(Value::int(12 - t)),
-            Formula::StockDec(c) => js.sub(int(AT_T, c)?),
+                .checked_mul(Value::int(12))?
+                .checked_sub(int(CUR, c)?)?
+                .checked_div(Value::int(12 - t)),
+            Formula::StockDec(c) => js.checked_sub(int(AT_T, c)?),
             Formula::Stock(_) | Formula::Share { .. } => None,
         }
     })();
     let vorjahr_rest = match def.formula {
         Formula::Sum(c) | Formula::Quota { num: c, .. } => int(REST_PREV, c),
         Formula::Mean(c) => get(REST_PREV, c).and_then(|s| Value::ratio(s, 12 - t)),
-        Formula::StockDec(c) => int(DEC_PREV, c).zip(int(AT_T_PREV, c)).and_then(|(a, b)| a.sub(b)),
+        Formula::StockDec(c) => int(DEC_PREV, c).zip(int(AT_T_PREV, c)).and_then(|(a, b)| a.checked_sub(b)),
         Formula::Stock(_) | Formula::Share { .. } => None,
     };
     Zielpfad {

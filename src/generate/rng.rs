@@ -1,4 +1,4 @@
-//! Pseudo-random numbers: SplitMix64 (std only, the same seed gives the same stream).
+//! Pseudo-random numbers: `SplitMix64` (std only, the same seed gives the same stream).
 
 
 pub(super) struct Rng(u64);

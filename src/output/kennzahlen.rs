@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::figures::{Results, Value};
+use crate::figures::{Decimal, Results, Value};
 
 pub const HEADER: &str = "jobcenter,berichtsmonat,kennzahl,wert,vorjahr,veraenderung_pct,soll_pct,status,mitglieder,soll_wert,jahres_soll,rest_bedarf,vorjahr_rest";
 
@@ -35,7 +35,7 @@ pub fn render(results: &Results) -> String {
     for entity in &results.entities {
         for f in &entity.figures {
             let (soll, status) = match &f.ziel {
-                Some(z) => (num(z.soll.map(|s| s.as_f64())), z.status.code()),
+                Some(z) => (num(z.soll.map(Decimal::as_f64)), z.status.code()),
                 None => (String::new(), ""),
             };
             let pfad = f.pfad.unwrap_or_default();
