@@ -426,3 +426,21 @@ fn a_dash_as_soll_is_zero_and_money_sums_are_exact() {
     // 0,10 + 0,20 + 0,10 = 0,40 € exactly (a float sum prints 0.4000000000000001).
     assert_eq!(k.get("05554", "llu")[..2], ["0.4", "0.3"]);
 }
+
+#[test]
+fn money_keeps_every_decimal_written() {
+    // Amounts with three decimals are not rounded to cents: 1 000,005 € in each month of
+    // Jan–Mar 2017, 1 000,004 € in 2018 → 3 000,012 against 3 000,015.
+    let fx = Fixture::new()
+        .rows_of("05554", |r| {
+            let v = if r.monat.starts_with("2018") { "1000.004" } else { "1000.005" };
+            r.set("llu_eur", v)
+        })
+        .write();
+    fx.run(&["run", "--month", "2018-03", "--figures-only"])
+        .expect_code(0);
+    let k = fx.kennzahlen("2018-03");
+    assert_eq!(k.get("05554", "llu")[..2], ["3000.012", "3000.015"]);
+    // (3000,012 / 3000,015 − 1) · 100 = −0,3 / 3000,015 = −0,0000999995 %.
+    close(k.num("05554", "llu", 2), -0.3 / 3000.015);
+}

@@ -4,6 +4,10 @@
 
 use serde::Serialize;
 
+/// Money is held exactly as integer millionths of a euro: six decimals keep every amount a
+/// delivery writes (cents and beyond), and sums never depend on the order of addition.
+pub const MONEY_SCALE: i128 = 1_000_000;
+
 /// Whether a value column holds counts or euros.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

@@ -10,5 +10,5 @@ pub mod status;
 
 pub use berichtsmonat::Berichtsmonat;
 pub use decimal::Decimal;
-pub use kennzahl::{Col, Def, Formula, Kennzahl, Kind, Section};
+pub use kennzahl::{Col, Def, Formula, Kennzahl, Kind, MONEY_SCALE, Section};
 pub use status::Status;

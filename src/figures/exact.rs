@@ -1,5 +1,5 @@
 //! Exact arithmetic for what decides a status. Every figure is a ratio of integer sums
-//! (counts, or euros in cents), so its change rate is a rational number; it is rounded and
+//! (counts, or euros in millionths), so its change rate is a rational number; it is rounded and
 //! compared without floating point, as the contract demands (20410/20000 − 1 is exactly
 //! 2,05 %, which rounds to 2,1 %, although the `f64` result is 2,0499…). The Zielpfad is
 //! computed with the same rationals, so a still-needed amount of zero is exactly zero.
@@ -44,9 +44,9 @@ impl Value {
         Value { num: n, den: 1 }
     }
 
-    /// Euros from a sum of cents.
-    pub fn cents(c: i128) -> Self {
-        Value::ratio(c, 100).expect("non-zero denominator")
+    /// Euros from a sum of millionths of a euro.
+    pub fn money(units: i128) -> Self {
+        Value::ratio(units, crate::domain::MONEY_SCALE).expect("non-zero denominator")
     }
 
     /// The nearest `f64`, up to one rounding of each part.
@@ -219,8 +219,8 @@ mod tests {
     #[test]
     fn money_in_cents_is_exact() {
         // 0,10 € + 0,20 € = 0,30 € exactly (a float sum gives 0,30000000000000004).
-        let sum = Value::cents(10).checked_add(Value::cents(20)).unwrap();
-        assert_eq!(sum, Value::cents(30));
+        let sum = Value::money(100_000).checked_add(Value::money(200_000)).unwrap();
+        assert_eq!(sum, Value::money(300_000));
         assert_eq!(sum.as_f64().to_string(), "0.3");
         // 1 + 2,1/100 = 1021/1000.
         assert_eq!(Value::growth(dec(21, 1)), Value::ratio(1021, 1000));

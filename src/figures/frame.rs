@@ -1,9 +1,10 @@
 //! The tabular work, done with polars: the monthly values of every Jobcenter and every
 //! aggregate (`LAND:`, `VT:`) on a complete month grid, and their sums over the windows
 //! the formulas need (Jahresfortschritt, the months before each integration month, single
-//! stocks). Money is held in cents, so every sum is an exact integer. The window sums are
-//! taken per Jobcenter (a window with any month missing has no sum); aggregates over the
-//! complete members are formed from them in [`super`]. The monthly series for charts are
+//! stocks). The window sums are taken per Jobcenter (a window with any month missing has no
+//! sum); aggregates over the complete members are formed from them in [`super`]. Counts are
+//! summed by polars as 64-bit integers; money (exact millionths of a euro, beyond 64 bits
+//! for large sums) is summed here in 128-bit integers, see [`money_sums`]. The monthly series for charts are
 //! summed per entity, a month with any member's value missing being missing.
 
 use std::collections::HashMap;
@@ -74,7 +75,25 @@ fn raw_frame(mw: &Monatswerte) -> PolarsResult<DataFrame> {
         ),
     ];
     for col in Col::ALL {
-        columns.push(Column::new(col.name().into(), mw.values(col)));
+        let values = mw.values(col);
+        columns.push(match col.kind() {
+            // Counts are at most 10^12 (checked when read).
+            Kind::Count => Column::new(
+                col.name().into(),
+                values
+                    .iter()
+                    .map(|v| v.map(|v| v as i64))
+                    .collect::<Vec<Option<i64>>>(),
+            ),
+            // Euros as floats, for the charts only; exact sums come from `money_sums`.
+            Kind::Money => Column::new(
+                col.name().into(),
+                values
+                    .iter()
+                    .map(|v| v.map(|v| v as f64 / crate::domain::MONEY_SCALE as f64))
+                    .collect::<Vec<Option<f64>>>(),
+            ),
+        });
     }
     DataFrame::new(mw.len(), columns)
 }
@@ -169,7 +188,7 @@ pub fn window_sums(
     let mut out: HashMap<(String, usize), Sums> = HashMap::with_capacity(df.height());
     let entity = df.column("entity")?.str()?;
     let window = df.column("window")?.u32()?;
-    for c in Col::ALL {
+    for c in Col::ALL.into_iter().filter(|c| c.kind() == Kind::Count) {
         let values = df.column(c.name())?.cast(&DataType::Int64)?;
         for ((e, w), v) in entity.iter().zip(window.iter()).zip(values.i64()?.iter()) {
             let key = (
@@ -182,6 +201,31 @@ pub fn window_sums(
     Ok(out)
 }
 
+/// Exact money sums of each Jobcenter over each window, in millionths of a euro: written
+/// into `sums` beside the counts (`None` where a month of the window is missing).
+pub fn money_sums(mw: &Monatswerte, windows: &[Window], sums: &mut HashMap<(String, usize), Sums>) {
+    let mut rows: HashMap<(&str, i32), usize> = HashMap::with_capacity(mw.len());
+    for row in 0..mw.len() {
+        rows.insert((mw.jobcenter[row].as_str(), period(mw.year[row], mw.month[row])), row);
+    }
+    let ids: std::collections::BTreeSet<&str> = mw.jobcenter.iter().map(String::as_str).collect();
+    for col in Col::ALL.into_iter().filter(|c| c.kind() == Kind::Money) {
+        let values = mw.values(col);
+        for &id in &ids {
+            for (w, window) in windows.iter().enumerate() {
+                if window.from > window.to {
+                    continue;
+                }
+                let total = (window.from..=window.to).try_fold(0i128, |acc, p| {
+                    let v = values[*rows.get(&(id, p))?]?;
+                    acc.checked_add(v)
+                });
+                sums.entry((id.to_string(), w)).or_default().values[col.index()] = total;
+            }
+        }
+    }
+}
+
 /// The monthly values per entity as plain vectors (for charts), months `first..=last`.
 pub fn collect_monthly(monthly: LazyFrame, first: i32, last: i32) -> PolarsResult<MonthlyValues> {
     let df = monthly.collect()?;
@@ -191,12 +235,7 @@ pub fn collect_monthly(monthly: LazyFrame, first: i32, last: i32) -> PolarsResul
     let mut out: MonthlyValues = HashMap::new();
     let mut columns = Vec::new();
     for c in Col::ALL {
-        let values = df.column(c.name())?.cast(&DataType::Float64)?;
-        // Money is summed in cents; the charts show euros.
-        columns.push(match c.kind() {
-            Kind::Count => values,
-            Kind::Money => (values.as_materialized_series() / 100.0).into(),
-        });
+        columns.push(df.column(c.name())?.cast(&DataType::Float64)?);
     }
     let columns: Vec<&Float64Chunked> = columns
         .iter()

@@ -265,7 +265,7 @@ fn side(
     };
     let money = |w: usize, c: Col| {
         get(w, c).map(|v| match c.kind() {
-            crate::domain::Kind::Money => Value::cents(v),
+            crate::domain::Kind::Money => Value::money(v),
             crate::domain::Kind::Count => Value::int(v),
         })
     };
@@ -407,8 +407,9 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
     let wins = windows(bm);
     let per_jc = frame::monthly_by_entity(&ds.monatswerte, &own, first, last)
         .map_err(|e| format!("computing monthly values: {e}"))?;
-    let sums =
+    let mut sums =
         frame::window_sums(per_jc, &wins).map_err(|e| format!("computing sums: {e}"))?;
+    frame::money_sums(&ds.monatswerte, &wins, &mut sums);
 
     // Monthly series of every entity for the charts (Jan of Y−1 .. Dec of Y).
     let mut membership = Membership {

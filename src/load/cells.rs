@@ -125,9 +125,10 @@ pub const MAX_COUNT: i64 = 1_000_000_000_000;
 /// The largest amount of euros accepted (in absolute value).
 pub const MAX_EUROS: i64 = 1_000_000_000_000_000;
 
-/// An amount of euros, may carry decimals and be negative; returned exactly in cents
-/// (a third decimal and beyond is rounded half away from zero).
-pub fn money(cell: &str, delimiter: Delimiter) -> Result<Cell<i64>, Expected> {
+/// An amount of euros, may carry decimals and be negative; returned exactly in millionths
+/// of a euro ([`crate::domain::MONEY_SCALE`]; a seventh decimal and beyond is rounded half
+/// away from zero).
+pub fn money(cell: &str, delimiter: Delimiter) -> Result<Cell<i128>, Expected> {
     if is_missing(cell) {
         return Ok(None);
     }
@@ -141,25 +142,26 @@ pub fn money(cell: &str, delimiter: Delimiter) -> Result<Cell<i64>, Expected> {
     if int_digits.len() > 16 {
         return Err(Expected::new("an amount in euros of at most 10^15", cell));
     }
-    let euros: i64 = if int_digits.is_empty() {
+    let euros: i128 = if int_digits.is_empty() {
         0
     } else {
         int_digits
             .parse()
             .map_err(|_| Expected::new("an amount in euros", cell))?
     };
-    if euros > MAX_EUROS {
+    if euros > i128::from(MAX_EUROS) {
         return Err(Expected::new("an amount in euros of at most 10^15", cell));
     }
-    let digits: Vec<i64> = frac.bytes().map(|b| i64::from(b - b'0')).collect();
-    let mut cents = euros * 100
-        + digits.first().copied().unwrap_or(0) * 10
-        + digits.get(1).copied().unwrap_or(0);
-    // Halves away from zero on the third decimal (and anything after it).
-    if digits.get(2).is_some_and(|&d| d >= 5) {
-        cents += 1;
+    let mut units = euros;
+    for i in 0..6 {
+        let d = frac.as_bytes().get(i).map_or(0, |b| i128::from(b - b'0'));
+        units = units * 10 + d;
     }
-    Ok(Some(if negative { -cents } else { cents }))
+    // Halves away from zero on the seventh decimal (and anything after it).
+    if frac.as_bytes().get(6).is_some_and(|&b| b >= b'5') {
+        units += 1;
+    }
+    Ok(Some(if negative { -units } else { units }))
 }
 
 /// An exact decimal with at most `max_decimals` places: `(units, decimals)` where the
@@ -308,12 +310,14 @@ mod tests {
 
     #[test]
     fn money_keeps_decimals_and_sign() {
-        assert_eq!(money("1.234.567,89", Semicolon), Ok(Some(123_456_789)));
-        assert_eq!(money("-12,5", Semicolon), Ok(Some(-1250)));
-        assert_eq!(money("1234567.89", Comma), Ok(Some(123_456_789)));
-        // 0,125 € rounds half away from zero to 13 cents; −0,125 € to −13.
-        assert_eq!(money("0.125", Comma), Ok(Some(13)));
-        assert_eq!(money("-0.125", Comma), Ok(Some(-13)));
+        assert_eq!(money("1.234.567,89", Semicolon), Ok(Some(1_234_567_890_000)));
+        assert_eq!(money("-12,5", Semicolon), Ok(Some(-12_500_000)));
+        assert_eq!(money("1234567.89", Comma), Ok(Some(1_234_567_890_000)));
+        // Three decimals stay exact: 1.000,005 € is 1 000 005 000 millionths.
+        assert_eq!(money("1.000,005", Semicolon), Ok(Some(1_000_005_000)));
+        // Beyond six decimals: halves away from zero.
+        assert_eq!(money("0.0000005", Comma), Ok(Some(1)));
+        assert_eq!(money("-0.0000005", Comma), Ok(Some(-1)));
         assert!(money("10000000000000000", Comma).is_err());
         assert_eq!(money("...", Comma), Ok(None));
         assert!(money("1.234,5", Comma).is_err());

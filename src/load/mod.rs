@@ -34,14 +34,14 @@ pub struct Jobcenter {
 }
 
 /// Monthly values as columns, one entry per row of `monatswerte.csv`, exact: counts as
-/// integers, money in cents.
+/// integers, money in millionths of a euro.
 #[derive(Debug, Default)]
 pub struct Monatswerte {
     pub jobcenter: Vec<String>,
     pub year: Vec<i32>,
     pub month: Vec<u32>,
     /// One vector per [`Col`], in [`Col::ALL`] order.
-    pub values: Vec<Vec<Option<i64>>>,
+    pub values: Vec<Vec<Option<i128>>>,
     pub datenstand: Vec<Option<NaiveDate>>,
     /// Optional columns present in the header (a figure needing an absent one is left out).
     pub present: HashSet<Col>,
@@ -57,8 +57,8 @@ impl Monatswerte {
         self.jobcenter.is_empty()
     }
 
-    /// The column `col` (money in cents).
-    pub fn values(&self, col: Col) -> &[Option<i64>] {
+    /// The column `col` (money in millionths of a euro).
+    pub fn values(&self, col: Col) -> &[Option<i128>] {
         &self.values[col.index()]
     }
 
@@ -550,7 +550,7 @@ fn read_monatswerte(
                 continue;
             };
             let parsed = match col.kind() {
-                Kind::Count => cells::count(cell, delimiter),
+                Kind::Count => cells::count(cell, delimiter).map(|v| v.map(i128::from)),
                 Kind::Money => cells::money(cell, delimiter),
             };
             match parsed {
