@@ -126,12 +126,18 @@ fn missing_values_make_a_side_missing_never_zero() {
         .expect_code(0);
     let k = fx.kennzahlen("2018-03");
     // wert needs Feb 2018: missing; vorjahr needs Jan 2017: missing.
-    assert_eq!(k.get("05558", "int")[..5], ["", "", "", "2.1", "keine_daten"]);
+    assert_eq!(
+        k.get("05558", "int")[..5],
+        ["", "", "", "2.1", "keine_daten"]
+    );
     // The stock figures of March are unaffected.
     assert_eq!(k.get("05558", "elb")[..2], ["1000", "1000"]);
     // The aggregate is taken over its complete members (contract 2.5): Coesfeld lacks
     // needed values, so the Land's int is Borken's alone, on both sides: 60 against 60.
-    assert_eq!(k.get("LAND:NRW", "int")[..6], ["60", "60", "0", "", "", "1"]);
+    assert_eq!(
+        k.get("LAND:NRW", "int")[..6],
+        ["60", "60", "0", "", "", "1"]
+    );
     // elb needs only March of both years, which Coesfeld has: both members count.
     assert_eq!(k.get("LAND:NRW", "elb")[5], "2");
     // Borken keeps its figures.
@@ -231,7 +237,10 @@ fn every_jobcenter_gets_figures_even_without_rows() {
     fx.run(&["run", "--month", "2018-03", "--figures-only"])
         .expect_code(0);
     let k = fx.kennzahlen("2018-03");
-    assert_eq!(k.get("05358", "int")[..5], ["", "", "", "2.1", "keine_daten"]);
+    assert_eq!(
+        k.get("05358", "int")[..5],
+        ["", "", "", "2.1", "keine_daten"]
+    );
     // Düren has no Vergleichstyp, so VT:IIa keeps its figures; the Land leaves Düren out.
     assert_eq!(k.get("VT:IIa", "int")[0], "120");
     assert_eq!(k.get("LAND:NRW", "int")[0], "120");
@@ -341,7 +350,8 @@ fn by_sex_fixture() -> Fixture {
             .set("int_lzb_frauen", 3)
             .set("int_lzb_maenner", 5)
     });
-    fx.ziele.push_str("2018,05554,k2_frauen,1.0\n2018,05554,elb,-1.0\n2018,*,iq_asyl8,1.0\n");
+    fx.ziele
+        .push_str("2018,05554,k2_frauen,1.0\n2018,05554,elb,-1.0\n2018,*,iq_asyl8,1.0\n");
     fx
 }
 
@@ -385,7 +395,10 @@ fn figures_by_sex_and_targets_for_any_figure() {
     assert_eq!(k.get("05554", "elb")[7..], ["", "", ""]);
     // Figures without a target stay without status; the other Jobcenter lacks the columns'
     // values (empty cells), so its by-sex figures are missing and the aggregate is Borken's.
-    assert_eq!(k.get("05554", "k3_frauen")[..5], ["300", "300", "0", "", ""]);
+    assert_eq!(
+        k.get("05554", "k3_frauen")[..5],
+        ["300", "300", "0", "", ""]
+    );
     assert_eq!(k.get("05558", "int_frauen")[..2], ["", ""]);
     assert_eq!(k.get("LAND:NRW", "int_frauen")[..2], ["30", "24"]);
     assert_eq!(k.get("LAND:NRW", "int_frauen")[5], "1");
@@ -433,7 +446,11 @@ fn money_keeps_every_decimal_written() {
     // Jan–Mar 2017, 1 000,004 € in 2018 → 3 000,012 against 3 000,015.
     let fx = Fixture::new()
         .rows_of("05554", |r| {
-            let v = if r.monat.starts_with("2018") { "1000.004" } else { "1000.005" };
+            let v = if r.monat.starts_with("2018") {
+                "1000.004"
+            } else {
+                "1000.005"
+            };
             r.set("llu_eur", v)
         })
         .write();

@@ -342,7 +342,9 @@ fn values_too_large_for_exact_arithmetic_are_input_errors() {
     let fx = with_earlier_run();
     let mut mw = Fixture::new()
         .row("05554", "2018-02", |r| r.set("elb", "9223372036854775807"))
-        .row("05554", "2018-03", |r| r.set("llu_eur", format!("1{}", "0".repeat(400))))
+        .row("05554", "2018-03", |r| {
+            r.set("llu_eur", format!("1{}", "0".repeat(400)))
+        })
         .monatswerte_csv(&crate::util::COLUMNS);
     mw.push('\n');
     fx.file("monatswerte.csv", mw.as_bytes());

@@ -123,4 +123,3 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     pipeline::summary(&target, &out, started);
     Ok(Exit::Ok)
 }
-

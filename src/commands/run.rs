@@ -88,4 +88,3 @@ fn berichtsmonat(args: &RunArgs, ds: &Dataset) -> Result<Berichtsmonat, Error> {
         )])
     })
 }
-

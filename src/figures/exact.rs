@@ -98,7 +98,9 @@ impl Value {
 
 /// `pct(a, b) = (a / b − 1) × 100`; missing when `b` is 0.
 pub fn pct_value(a: Value, b: Value) -> Option<Value> {
-    a.checked_div(b)?.checked_sub(Value::int(1))?.checked_mul(Value::int(100))
+    a.checked_div(b)?
+        .checked_sub(Value::int(1))?
+        .checked_mul(Value::int(100))
 }
 
 /// `pct(a, b)` as a float.
@@ -219,7 +221,9 @@ mod tests {
     #[test]
     fn money_in_cents_is_exact() {
         // 0,10 € + 0,20 € = 0,30 € exactly (a float sum gives 0,30000000000000004).
-        let sum = Value::money(100_000).checked_add(Value::money(200_000)).unwrap();
+        let sum = Value::money(100_000)
+            .checked_add(Value::money(200_000))
+            .unwrap();
         assert_eq!(sum, Value::money(300_000));
         assert_eq!(sum.as_f64().to_string(), "0.3");
         // 1 + 2,1/100 = 1021/1000.

@@ -206,7 +206,13 @@ pub fn window_sums(
 pub fn money_sums(mw: &Monatswerte, windows: &[Window], sums: &mut HashMap<(String, usize), Sums>) {
     let mut rows: HashMap<(&str, i32), usize> = HashMap::with_capacity(mw.len());
     for row in 0..mw.len() {
-        rows.insert((mw.jobcenter[row].as_str(), period(mw.year[row], mw.month[row])), row);
+        rows.insert(
+            (
+                mw.jobcenter[row].as_str(),
+                period(mw.year[row], mw.month[row]),
+            ),
+            row,
+        );
     }
     let ids: std::collections::BTreeSet<&str> = mw.jobcenter.iter().map(String::as_str).collect();
     for col in Col::ALL.into_iter().filter(|c| c.kind() == Kind::Money) {

@@ -3,7 +3,6 @@
 
 use super::rng::Rng;
 
-
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Params {
     /// ELB stock at the first month (trend level, before seasonality).
@@ -239,4 +238,3 @@ pub(super) fn synthetic_jobcenters(n: usize, seed: u64) -> Vec<Jc> {
     }
     out
 }
-

@@ -82,7 +82,6 @@ use jobcenters::{Jc, LAENDER, MAX_PER_LAND, NRW, nrw_jobcenters, synthetic_jobce
 use rng::Rng;
 use simulate::{OPT_COLS, simulate, year_month};
 
-
 #[derive(Clone, Copy)]
 struct Format {
     delim: char,
@@ -287,7 +286,11 @@ fn render(cfg: &GenerateConfig) -> io::Result<Files> {
     ]
     .iter()
     .chain(OPT_COLS.iter())
-    .chain(if cfg.sample_nrw { &SEX_COLS[..] } else { &[][..] })
+    .chain(if cfg.sample_nrw {
+        &SEX_COLS[..]
+    } else {
+        &[][..]
+    })
     .chain(["datenstand"].iter())
     {
         mw.push(d);
@@ -436,4 +439,3 @@ Regenerate with the generator in `src/generate.rs` (`GenerateConfig::nrw_sample(
         m1 = last.1,
     )
 }
-

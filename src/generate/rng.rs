@@ -1,6 +1,5 @@
 //! Pseudo-random numbers: `SplitMix64` (std only, the same seed gives the same stream).
 
-
 pub(super) struct Rng(u64);
 
 impl Rng {
@@ -37,4 +36,3 @@ impl Rng {
         (self.unit() * n as f64) as usize % n.max(1)
     }
 }
-

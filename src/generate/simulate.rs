@@ -13,7 +13,6 @@ pub(super) const SEASON_INT: [f64; 12] = [
     0.90, 1.00, 1.12, 1.10, 1.05, 0.98, 0.95, 1.10, 1.15, 1.08, 0.97, 0.60,
 ];
 
-
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Row {
     pub(super) elb: i64,
@@ -150,4 +149,3 @@ pub(super) fn simulate(p: &Params, first_year: i32, months: usize, rng: &mut Rng
     }
     rows
 }
-

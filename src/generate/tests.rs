@@ -1,10 +1,9 @@
 //! Tests of the generator: determinism, row counts, plausibility, the sample's shape.
-use super::*;
 use super::jobcenters::land_counts;
+use super::*;
 
 fn tmp(name: &str) -> std::path::PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("zielbericht-gen-{}-{name}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("zielbericht-gen-{}-{name}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     dir
 }
@@ -14,12 +13,11 @@ fn read(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let text = fs::read_to_string(path).unwrap();
     let mut lines = text.lines();
     let header = lines.next().unwrap();
-    let d =
-        if header.matches(';').count() >= header.matches(',').count() && header.contains(';') {
-            ';'
-        } else {
-            ','
-        };
+    let d = if header.matches(';').count() >= header.matches(',').count() && header.contains(';') {
+        ';'
+    } else {
+        ','
+    };
     let split = |l: &str| l.split(d).map(str::to_string).collect::<Vec<_>>();
     let h = split(header);
     let rows = lines.filter(|l| !l.is_empty()).map(split).collect();
@@ -180,10 +178,19 @@ fn check_plausible(dir: &Path, want_symbols: bool) {
         assert!(count(&row[col("elb")]).unwrap() > 0);
         assert_eq!(row[col("datenstand")].len(), 10);
         // Women and men never add up to more than the total (contract v3, 1.2).
-        for (total, women, men) in [("elb", "elb_frauen", "elb_maenner"), ("int", "int_frauen", "int_maenner")] {
-            if let (Some(w), Some(m)) = (h.iter().position(|c| c == women), h.iter().position(|c| c == men)) {
+        for (total, women, men) in [
+            ("elb", "elb_frauen", "elb_maenner"),
+            ("int", "int_frauen", "int_maenner"),
+        ] {
+            if let (Some(w), Some(m)) = (
+                h.iter().position(|c| c == women),
+                h.iter().position(|c| c == men),
+            ) {
                 let t = count(&row[col(total)]).unwrap();
-                assert!(count(&row[w]).unwrap() + count(&row[m]).unwrap() <= t, "{row:?}");
+                assert!(
+                    count(&row[w]).unwrap() + count(&row[m]).unwrap() <= t,
+                    "{row:?}"
+                );
             }
         }
     }
@@ -315,9 +322,8 @@ fn sample_magnitudes_and_mix() {
     let ids: Vec<&str> = NRW.iter().map(|n| n.0).collect();
     let mut met = 0;
     for id in &ids {
-        let sum = |y: i32, c: &str| -> f64 {
-            (1..=12).map(|m| get(id, &format!("{y}-{m:02}"), c)).sum()
-        };
+        let sum =
+            |y: i32, c: &str| -> f64 { (1..=12).map(|m| get(id, &format!("{y}-{m:02}"), c)).sum() };
         let mean_elb: f64 = (0..12)
             .map(|k| {
                 let (y, m) = year_month(2018, k - 1);
@@ -399,4 +405,3 @@ fn number_formats() {
     assert_eq!(year_month(2016, -1), (2015, 12));
     assert_eq!(year_month(2016, 13), (2017, 2));
 }
-

@@ -310,7 +310,10 @@ mod tests {
 
     #[test]
     fn money_keeps_decimals_and_sign() {
-        assert_eq!(money("1.234.567,89", Semicolon), Ok(Some(1_234_567_890_000)));
+        assert_eq!(
+            money("1.234.567,89", Semicolon),
+            Ok(Some(1_234_567_890_000))
+        );
         assert_eq!(money("-12,5", Semicolon), Ok(Some(-12_500_000)));
         assert_eq!(money("1234567.89", Comma), Ok(Some(1_234_567_890_000)));
         // Three decimals stay exact: 1.000,005 € is 1 000 005 000 millionths.

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-pub use crate::domain::{Col, Kind};
 use crate::domain::kennzahl::BY_SEX;
+pub use crate::domain::{Col, Kind};
 use crate::domain::{Decimal, Kennzahl};
 use crate::error::{InputError, Warning};
 use csv::Table;
@@ -268,7 +268,11 @@ impl<'a> Columns<'a> {
     fn check_text(&self, record: &csv::Record, errors: &mut Vec<InputError>) -> bool {
         let mut ok = true;
         for (name, &i) in &self.index {
-            if let Some(c) = record.cells.get(i).and_then(|cell| cells::unprintable(cell)) {
+            if let Some(c) = record
+                .cells
+                .get(i)
+                .and_then(|cell| cells::unprintable(cell))
+            {
                 errors.push(InputError::cell(
                     self.path,
                     record.line,
@@ -721,7 +725,8 @@ fn read_ziele(
             continue;
         }
         seen.insert(key.clone(), line);
-        out.soll.insert(key, Decimal::new(i128::from(units), decimals));
+        out.soll
+            .insert(key, Decimal::new(i128::from(units), decimals));
     }
     out
 }
