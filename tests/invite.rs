@@ -266,7 +266,9 @@ fn drafts_parse_with_the_report_attached_byte_for_byte_and_a_berlin_event() {
         ics.contains("\r\nLOCATION;LANGUAGE=de:Raum 3.14\\, Haus A\r\n"),
         "{ics}"
     );
-    run.expect_stderr("termine.csv:2: column \"jobcenter\": Kreisschlüssel \"5554\" padded");
+    run.expect_stderr(
+        "termine.csv:2: column \"jobcenter\": Kreisschlüssel padded with leading zeros: \"5554\" read as \"05554\"",
+    );
 
     // Reproducible with SOURCE_DATE_EPOCH: a second run writes the same bytes.
     fx.run(&[
