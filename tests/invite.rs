@@ -843,11 +843,11 @@ fn a_send_killed_while_the_server_answers_is_uncertain_and_not_sent_again() {
     let maildir = fx.dir.path().join("maildir");
     let sink = Sink::start(&maildir, &[]);
     let smtp = sink.address();
-    for _ in 0..2 {
+    for sent in ["1 sent", "0 sent"] {
         let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
         run.expect_code(1)
             .expect_stderr("not sent, delivery uncertain (1): Zustellung ungewiss – bitte im Postausgang prüfen; --resend sends them again:\n  05554 Kreis Borken: attempt on ")
-            .expect_stderr("1 sent");
+            .expect_stderr(sent);
         assert!(
             run.stdout().contains("  not sent again: Zustellung ungewiss – bitte im Postausgang prüfen"),
             "{}",
@@ -967,9 +967,16 @@ fn a_name_of_a_thousand_characters_keeps_every_line_within_998_octets() {
             );
         }
         let m = parse(eml);
-        let name = m.json["to_names"][0].as_str().unwrap();
-        assert!(name == spaced || name == solid, "{name}");
-        assert!(m.str("subject").contains(name), "{}", m.str("subject"));
+        // Python joins the encoded words of a display name with a space (RFC 2047 says the
+        // space between them is to be dropped), so names are compared without spaces.
+        let bare = |s: &str| s.split_whitespace().collect::<String>();
+        let name = bare(m.json["to_names"][0].as_str().unwrap());
+        assert!(name == bare(&spaced) || name == solid, "{name}");
+        assert!(
+            bare(m.str("subject")).contains(&name),
+            "{}",
+            m.str("subject")
+        );
     }
     // Written (and folded) or refused with a message: never a panic, never a broken file.
     if emls.len() == 1 {
