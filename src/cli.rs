@@ -178,7 +178,8 @@ pub struct InviteArgs {
     /// SMTP user; the password is read from the environment variable `ZIELBERICHT_SMTP_PASSWORD`.
     #[arg(long, value_name = "NAME")]
     pub user: Option<String>,
-    /// Send again messages the send log records as sent.
+    /// Send again messages the send log records as sent, or as uncertain (an attempt
+    /// whose outcome is unknown, e.g. the program was killed while the server answered).
     #[arg(long)]
     pub resend: bool,
     #[command(flatten)]

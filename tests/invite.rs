@@ -371,7 +371,14 @@ fn bad_termine_rows_are_input_errors_with_file_line_and_column() {
 
     // --smtp is checked by the command line parser, before anything is read.
     fx.run(&[
-        "invite", "--month", MONTH, "--termine", "fehlt.csv", "--send", "--smtp", "mail.example",
+        "invite",
+        "--month",
+        MONTH,
+        "--termine",
+        "fehlt.csv",
+        "--send",
+        "--smtp",
+        "mail.example",
     ])
     .expect_code(2)
     .expect_stderr("expected HOST:PORT, found \"mail.example\"");
@@ -849,7 +856,8 @@ fn a_send_killed_while_the_server_answers_is_uncertain_and_not_sent_again() {
             .expect_stderr("not sent, delivery uncertain (1): Zustellung ungewiss – bitte im Postausgang prüfen; --resend sends them again:\n  05554 Kreis Borken: attempt on ")
             .expect_stderr(sent);
         assert!(
-            run.stdout().contains("  not sent again: Zustellung ungewiss – bitte im Postausgang prüfen"),
+            run.stdout()
+                .contains("  not sent again: Zustellung ungewiss – bitte im Postausgang prüfen"),
             "{}",
             run.stdout()
         );
@@ -882,9 +890,15 @@ fn a_timeout_after_the_message_is_uncertain_not_failed() {
     let maildir = fx.dir.path().join("maildir");
     let sink = Sink::start(&maildir, &["--delay", "4"]);
     let smtp = sink.address();
-    let run = invite(&fx, &["--send", "--smtp", &smtp, "--smtp-timeout", "1"], &[]);
+    let run = invite(
+        &fx,
+        &["--send", "--smtp", &smtp, "--smtp-timeout", "1"],
+        &[],
+    );
     run.expect_code(1)
-        .expect_stderr("05554 Kreis Borken: Zustellung ungewiss – bitte im Postausgang prüfen: 127.0.0.1:")
+        .expect_stderr(
+            "05554 Kreis Borken: Zustellung ungewiss – bitte im Postausgang prüfen: 127.0.0.1:",
+        )
         .expect_stderr("not sent, delivery uncertain (2)");
     assert!(!run.stderr().contains("sending failed"), "{}", run.stderr());
     assert_eq!(sink.received().len(), 2);
@@ -920,7 +934,12 @@ fn the_send_log_survives_a_run_of_the_month_and_a_rendering_by_invite() {
     run.expect_code(0)
         .expect_stderr("lacks 1 report(s); rendering the reports of 2018-09 first");
     assert_eq!(run.stdout().matches("not sent again").count(), 2);
-    assert!(fx.out().join(MONTH).join("05554_kreis-borken.pdf").is_file());
+    assert!(
+        fx.out()
+            .join(MONTH)
+            .join("05554_kreis-borken.pdf")
+            .is_file()
+    );
     assert_eq!(std::fs::read(drafts(&fx).join("versand.log")).unwrap(), log);
     assert_eq!(sink.received().len(), 2);
 }
@@ -952,7 +971,8 @@ fn a_name_of_a_thousand_characters_keeps_every_line_within_998_octets() {
         .collect();
     emls.sort();
     assert!(
-        emls.iter().all(|p| p.extension().is_some_and(|x| x == "eml")),
+        emls.iter()
+            .all(|p| p.extension().is_some_and(|x| x == "eml")),
         "only drafts, no temporary file: {emls:?}"
     );
     assert!(!emls.is_empty(), "{}", run.stderr());
@@ -986,8 +1006,11 @@ fn a_name_of_a_thousand_characters_keeps_every_line_within_998_octets() {
         run.expect_code(0);
     }
     assert!(
-        emls.iter()
-            .any(|p| p.file_name().unwrap().to_string_lossy().starts_with("05554_")),
+        emls.iter().any(|p| p
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("05554_")),
         "the folded name is written: {emls:?}\n{}",
         run.stderr()
     );

@@ -67,13 +67,7 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
     // Every text first, so that a template error stops the command before anything is written.
     let mut drafts = Vec::new();
     for (jc, termin, to) in &guests.invited {
-        let ctx = mail::context(
-            jc,
-            termin,
-            bm,
-            &from,
-            &mail::targets(&results, &jc.id),
-        );
+        let ctx = mail::context(jc, termin, bm, &from, &mail::targets(&results, &jc.id));
         let (subject, body) = template.render(&ctx)?;
         drafts.push(Draft {
             jc,
@@ -175,7 +169,9 @@ impl<'a> Guests<'a> {
             };
             match mail::recipients(jc) {
                 Ok(to) => guests.invited.push((jc, termin, to)),
-                Err(why) => guests.no_email.push(format!("{} {}: {why}", jc.id, jc.name)),
+                Err(why) => guests
+                    .no_email
+                    .push(format!("{} {}: {why}", jc.id, jc.name)),
             }
         }
         guests

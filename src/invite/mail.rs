@@ -225,6 +225,14 @@ impl MailTemplate {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .ok_or_else(|| fail(format!("expected the first line to be the subject (\"{SUBJECT_PREFIX} …\"), found \"{first}\"")))?;
+        // A control character would break the header (the data cannot hold one, a
+        // customised template could).
+        if let Some(c) = subject.chars().find(|c| c.is_control()) {
+            return Err(fail(format!(
+                "expected a subject of printable text, found the control character U+{:04X}",
+                u32::from(c)
+            )));
+        }
         let mut body = String::new();
         for line in rest.trim_matches('\n').lines() {
             body.push_str(line.trim_end());

@@ -46,7 +46,8 @@ pub struct Parts {
 
 impl Draft<'_> {
     pub fn parts(&self, from: &Mailbox, pdf: &[u8], time: DateTime<Utc>) -> Parts {
-        let ics = |stamp| ical::calendar(self.jc, self.termin, from, &self.to, &self.subject, stamp);
+        let ics =
+            |stamp| ical::calendar(self.jc, self.termin, from, &self.to, &self.subject, stamp);
         let mut content = String::new();
         for part in [
             addresses(&self.to).join(","),
@@ -191,4 +192,3 @@ pub fn remove_stale_drafts(dir: &Path, written: &BTreeSet<String>) {
         }
     }
 }
-

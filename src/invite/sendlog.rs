@@ -119,6 +119,12 @@ impl SendLog {
             .append(true)
             .open(path)
             .map_err(|e| Error::write(path, e))?;
+        if text.is_empty() {
+            // A new file: its directory entry is made durable too.
+            if let Some(dir) = path.parent().and_then(|d| File::open(d).ok()) {
+                let _ = dir.sync_all();
+            }
+        }
         Ok(Self {
             path: path.to_path_buf(),
             file,

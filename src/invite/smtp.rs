@@ -179,9 +179,8 @@ impl Settings {
         bytes: &[u8],
         before_content: impl FnOnce() -> Result<(), Error>,
     ) -> Result<Outcome, Error> {
-        let failed = |e: lettre::transport::smtp::Error| {
-            Outcome::Failed(format!("{}: {e}", self.server))
-        };
+        let failed =
+            |e: lettre::transport::smtp::Error| Outcome::Failed(format!("{}: {e}", self.server));
         let mut conn = match self.open() {
             Ok(conn) => conn,
             Err(e) => return Ok(failed(e)),
@@ -231,7 +230,18 @@ mod tests {
         assert_eq!("[::1]:2525".parse(), Ok(hp("::1", 2525)));
         assert_eq!(hp("::1", 2525).to_string(), "[::1]:2525");
         assert_eq!(hp("mail.example", 25).to_string(), "mail.example:25");
-        for bad in ["", "mail.example", "mail.example:", ":25", "mail.example:0", "mail.example:65536", "mail example:25", "::1:25", "[::1]25", "a\u{7}b:25"] {
+        for bad in [
+            "",
+            "mail.example",
+            "mail.example:",
+            ":25",
+            "mail.example:0",
+            "mail.example:65536",
+            "mail example:25",
+            "::1:25",
+            "[::1]25",
+            "a\u{7}b:25",
+        ] {
             assert_eq!(
                 bad.parse::<HostPort>(),
                 Err(format!("expected HOST:PORT, found \"{}\"", bad.trim())),

@@ -203,10 +203,7 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             Err(InputError::file(path, "file not found"))
         }
-        Err(e) => Err(InputError::file(
-            path,
-            format!("cannot read the file: {e}"),
-        )),
+        Err(e) => Err(InputError::file(path, format!("cannot read the file: {e}"))),
     }
 }
 
