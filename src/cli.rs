@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::domain::berichtsmonat::{parse_month_arg, parse_quarter_arg};
 use crate::domain::decimal::{Decimal, parse_tolerance_arg};
+use crate::invite::smtp::{HostPort, parse_host_port};
 
 /// German progress reports for the SGB II target agreements of Jobcenters
 /// (Zielsteuerung nach § 48b SGB II).
@@ -164,16 +165,21 @@ pub struct InviteArgs {
     /// Send the messages through SMTP (else only the drafts are written).
     #[arg(long, requires = "smtp")]
     pub send: bool,
-    /// SMTP server as HOST:PORT.
-    #[arg(long, value_name = "HOST:PORT")]
-    pub smtp: Option<String>,
+    /// SMTP server as HOST:PORT ([IPv6]:PORT for an IPv6 address).
+    #[arg(long, value_name = "HOST:PORT", value_parser = parse_host_port)]
+    pub smtp: Option<HostPort>,
+    /// Seconds to wait for each answer of the SMTP server; a message whose answer does not
+    /// come in time counts as uncertain, not failed.
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub smtp_timeout: u64,
     /// Use STARTTLS.
     #[arg(long)]
     pub starttls: bool,
     /// SMTP user; the password is read from the environment variable `ZIELBERICHT_SMTP_PASSWORD`.
     #[arg(long, value_name = "NAME")]
     pub user: Option<String>,
-    /// Send again messages the send log records as sent.
+    /// Send again messages the send log records as sent, or as uncertain (an attempt
+    /// whose outcome is unknown, e.g. the program was killed while the server answered).
     #[arg(long)]
     pub resend: bool,
     #[command(flatten)]

@@ -3,7 +3,7 @@
 //! memory, and print the closing summary. `run`, `archive` and `invite` all go through
 //! here, so a report is made the same way whichever command asks for it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::cli::{DataArgs, RenderArgs};
@@ -11,7 +11,7 @@ use crate::domain::Berichtsmonat;
 use crate::error::Error;
 use crate::figures::{self, Results};
 use crate::load::{self, Dataset};
-use crate::output::{self, OutFile};
+use crate::output::{self, Existing, OutFile, manifest};
 use crate::report::{self, ReportOptions};
 
 /// Reads the data folder, printing warnings; input errors end the command.
@@ -167,6 +167,48 @@ pub(crate) fn produce(
         reports,
         overview,
     })
+}
+
+/// Renders one Berichtsmonat into its run folder `OUT/<YYYY-MM>/` with its manifest,
+/// replacing an earlier run of the month but keeping its `einladungen/`. `run` calls it
+/// once its arguments and data are validated, `invite` when a report to attach is missing.
+pub(crate) fn write_run_folder(
+    out_dir: &Path,
+    ds: &Dataset,
+    results: &Results,
+    ids: &[String],
+    options: Option<&ReportOptions>,
+    vorlaeufig: bool,
+    command_line: &[String],
+) -> Result<(PathBuf, RunOutput), Error> {
+    let bm = results.berichtsmonat;
+    let mut out = produce(results, ids, options)?;
+    let target = output::run_folder(out_dir, &bm.to_string());
+    let created = document_time()?;
+    let manifest = manifest::Manifest {
+        program: env!("CARGO_PKG_NAME").into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        berichtsmonat: bm.to_string(),
+        created: created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        command: command_line.to_vec(),
+        datenstand: latest_datenstand(results),
+        vorlaeufig,
+        edition: None,
+        supersedes: None,
+        supersede_reason: None,
+        inputs: manifest::inputs(&ds.files),
+        files: manifest::outputs(&out.files),
+    };
+    let mut files = std::mem::take(&mut out.files);
+    files.push(manifest.to_file());
+    output::write_folder(
+        &target,
+        &files,
+        Existing::Replace {
+            keep: &[output::INVITATIONS_FOLDER],
+        },
+    )?;
+    Ok((target, out))
 }
 
 pub(crate) fn latest_datenstand(results: &Results) -> Option<String> {

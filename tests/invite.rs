@@ -266,7 +266,9 @@ fn drafts_parse_with_the_report_attached_byte_for_byte_and_a_berlin_event() {
         ics.contains("\r\nLOCATION;LANGUAGE=de:Raum 3.14\\, Haus A\r\n"),
         "{ics}"
     );
-    run.expect_stderr("termine.csv:2: column \"jobcenter\": Kreisschlüssel \"5554\" padded");
+    run.expect_stderr(
+        "termine.csv:2: column \"jobcenter\": Kreisschlüssel padded with leading zeros: \"5554\" read as \"05554\"",
+    );
 
     // Reproducible with SOURCE_DATE_EPOCH: a second run writes the same bytes.
     fx.run(&[
@@ -346,6 +348,40 @@ fn bad_termine_rows_are_input_errors_with_file_line_and_column() {
     fx.run(&["invite", "--month", MONTH, "--termine", "fehlt.csv"])
         .expect_code(2)
         .expect_stderr("fehlt.csv: file not found");
+
+    // Blank lines above the header: the header is line 3, and so are its errors; the rows
+    // below count on from there; a control character (Alt+Enter) is named with its code point.
+    write_termine(
+        &fx,
+        "\n\njobcenter;datum;ort;ort\n05554;09.10.2018;Raum 1;Raum 2\n",
+    );
+    fx.run(&["invite", "--month", MONTH, "--termine", "termine.csv"])
+        .expect_code(2)
+        .expect_stderr("termine.csv:3: missing required column \"beginn\" in the header")
+        .expect_stderr("termine.csv:3: column \"ort\": expected each known column once");
+    write_termine(
+        &fx,
+        "\n\njobcenter;datum;beginn;ort;kontakt\n\n05554;09.10.2018;10:00;Raum 1;\"Frau M\u{fc}ller\nTel. 1\"\n\
+         05558;09.10.2018;10:00;Raum\u{1b}2;\n",
+    );
+    fx.run(&["invite", "--month", MONTH, "--termine", "termine.csv"])
+        .expect_code(2)
+        .expect_stderr("termine.csv:5: column \"kontakt\": expected printable text, found a control character (a line break from Alt+Enter in Excel?) U+000A")
+        .expect_stderr("termine.csv:7: column \"ort\": expected printable text, found a control character (a line break from Alt+Enter in Excel?) U+001B");
+
+    // --smtp is checked by the command line parser, before anything is read.
+    fx.run(&[
+        "invite",
+        "--month",
+        MONTH,
+        "--termine",
+        "fehlt.csv",
+        "--send",
+        "--smtp",
+        "mail.example",
+    ])
+    .expect_code(2)
+    .expect_stderr("expected HOST:PORT, found \"mail.example\"");
     assert!(!fx.out().exists());
 }
 
@@ -417,6 +453,17 @@ impl Drop for Sink {
 }
 
 fn invite(fx: &Fixture, extra: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = invite_command(fx, extra);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Run {
+        output: cmd.output().expect("run zielbericht"),
+    }
+}
+
+/// `zielbericht invite --month 2018-09 --termine termine.csv EXTRA` in the fixture.
+fn invite_command(fx: &Fixture, extra: &[&str]) -> Command {
     let mut cmd = Command::new(bin());
     cmd.args(["invite", "--month", MONTH, "--termine", "termine.csv"])
         .args(extra)
@@ -426,12 +473,7 @@ fn invite(fx: &Fixture, extra: &[&str], env: &[(&str, &str)]) -> Run {
         .env_remove("ZIELBERICHT_TEMPLATES")
         .env_remove("TYPST_FONT_PATHS")
         .env_remove("ZIELBERICHT_SMTP_PASSWORD");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    Run {
-        output: cmd.output().expect("run zielbericht"),
-    }
+    cmd
 }
 
 fn log_lines(fx: &Fixture) -> Vec<serde_json::Value> {
@@ -475,13 +517,20 @@ fn sending_delivers_each_message_once_also_when_run_twice() {
         );
         assert!(m.str("subject").contains("Steuerungsdialog"));
     }
+    // Each message: the attempt (synced before the content went out), then its outcome.
     let log = log_lines(&fx);
-    assert_eq!(log.len(), 2);
-    assert!(
-        log.iter()
-            .all(|e| e["status"] == "gesendet" && e["sha256"].as_str().unwrap().len() == 64),
+    let statuses: Vec<&str> = log.iter().map(|e| e["status"].as_str().unwrap()).collect();
+    assert_eq!(
+        statuses,
+        ["wird_gesendet", "gesendet", "wird_gesendet", "gesendet"],
         "{log:?}"
     );
+    assert!(
+        log.iter()
+            .all(|e| e["sha256"].as_str().unwrap().len() == 64),
+        "{log:?}"
+    );
+    assert_eq!(log[0]["message_id"], log[1]["message_id"]);
 
     // Again: nothing is sent twice.
     let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
@@ -497,7 +546,7 @@ fn sending_delivers_each_message_once_also_when_run_twice() {
     // --resend sends both again.
     invite(&fx, &["--send", "--smtp", &smtp, "--resend"], &[]).expect_code(0);
     assert_eq!(sink.received().len(), 4);
-    assert_eq!(log_lines(&fx).len(), 4);
+    assert_eq!(log_lines(&fx).len(), 8);
 }
 
 #[test]
@@ -699,4 +748,291 @@ fn test_certificates(dir: &Path) -> PathBuf {
         "leaf.ext",
     ]);
     dir.join("ca.pem")
+}
+
+/// Renders the reports and writes the drafts, so that a later `--send` starts at once.
+fn prepared() -> Fixture {
+    let fx = fixture();
+    write_termine(&fx, TERMINE);
+    invite(&fx, &[], &[]).expect_code(0);
+    fx
+}
+
+fn statuses(fx: &Fixture, jobcenter: &str) -> Vec<String> {
+    log_lines(fx)
+        .iter()
+        .filter(|e| e["jobcenter"] == jobcenter)
+        .map(|e| e["status"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Waits (at most a minute) until `done` holds.
+#[track_caller]
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_mins(1),
+            "gave up waiting: {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn two_concurrent_sends_of_one_month_deliver_each_message_once() {
+    let fx = prepared();
+    let maildir = fx.dir.path().join("maildir");
+    // Each answer takes a second, so the first process holds the month for two seconds.
+    let sink = Sink::start(&maildir, &["--delay", "1"]);
+    let smtp = sink.address();
+    let spawn = || {
+        invite_command(&fx, &["--send", "--smtp", &smtp])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let runs = [a, b].map(|child| Run {
+        output: child.wait_with_output().unwrap(),
+    });
+    let mut codes: Vec<i32> = runs.iter().map(Run::code).collect();
+    codes.sort_unstable();
+    let all = || {
+        runs.iter()
+            .map(|r| format!("{}\n{}", r.stdout(), r.stderr()))
+            .collect::<Vec<_>>()
+            .join("\n---\n")
+    };
+    // The second waits for nothing and refuses; had it come after the first had finished,
+    // it would find both sent.
+    match codes.as_slice() {
+        [0, 2] => {
+            let refused = runs.iter().find(|r| r.code() == 2).unwrap();
+            refused.expect_stderr(
+                "another zielbericht is writing or sending the invitations of 2018-09",
+            );
+            refused.expect_stderr(".2018-09.lock");
+        }
+        [0, 0] => assert_eq!(all().matches("not sent again").count(), 2, "{}", all()),
+        _ => panic!("exit codes {codes:?}:\n{}", all()),
+    }
+    let received = sink.received();
+    assert_eq!(received.len(), 2, "{received:?}\n{}", all());
+    let mut recipients: Vec<&str> = received.iter().map(|(_, r)| r.as_str()).collect();
+    recipients.sort_unstable();
+    assert_eq!(recipients, ["jc@borken.example", "jc@coesfeld.example"]);
+    assert_eq!(statuses(&fx, "05554"), ["wird_gesendet", "gesendet"]);
+    assert_eq!(statuses(&fx, "05558"), ["wird_gesendet", "gesendet"]);
+}
+
+#[test]
+fn a_send_killed_while_the_server_answers_is_uncertain_and_not_sent_again() {
+    let fx = prepared();
+    let slow_dir = fx.dir.path().join("slow");
+    let slow = Sink::start(&slow_dir, &["--delay", "120"]);
+    let mut child = invite_command(&fx, &["--send", "--smtp", &slow.address()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The server holds the first message and has not answered yet.
+    wait_for("the first message at the server", || {
+        slow.received().len() == 1 && statuses(&fx, "05554") == ["wird_gesendet"]
+    });
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    drop(slow);
+    assert_eq!(statuses(&fx, "05554"), ["wird_gesendet"]);
+    assert!(statuses(&fx, "05558").is_empty());
+
+    let maildir = fx.dir.path().join("maildir");
+    let sink = Sink::start(&maildir, &[]);
+    let smtp = sink.address();
+    for sent in ["1 sent", "0 sent"] {
+        let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
+        run.expect_code(1)
+            .expect_stderr("not sent, delivery uncertain (1): Zustellung ungewiss – bitte im Postausgang prüfen; --resend sends them again:\n  05554 Kreis Borken: attempt on ")
+            .expect_stderr(sent);
+        assert!(
+            run.stdout()
+                .contains("  not sent again: Zustellung ungewiss – bitte im Postausgang prüfen"),
+            "{}",
+            run.stdout()
+        );
+        // Only the second Jobcenter, which had not been tried, is sent (once).
+        let received = sink.received();
+        assert_eq!(received.len(), 1, "{received:?}");
+        assert_eq!(received[0].1, "jc@coesfeld.example");
+    }
+    assert_eq!(statuses(&fx, "05554"), ["wird_gesendet"]);
+
+    // --resend sends it (and the other again).
+    invite(&fx, &["--send", "--smtp", &smtp, "--resend"], &[]).expect_code(0);
+    assert_eq!(sink.received().len(), 3);
+    assert_eq!(
+        statuses(&fx, "05554"),
+        ["wird_gesendet", "wird_gesendet", "gesendet"]
+    );
+    let left: Vec<String> = std::fs::read_dir(drafts(&fx))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_timeout_after_the_message_is_uncertain_not_failed() {
+    let fx = prepared();
+    let maildir = fx.dir.path().join("maildir");
+    let sink = Sink::start(&maildir, &["--delay", "4"]);
+    let smtp = sink.address();
+    let run = invite(
+        &fx,
+        &["--send", "--smtp", &smtp, "--smtp-timeout", "1"],
+        &[],
+    );
+    run.expect_code(1)
+        .expect_stderr(
+            "05554 Kreis Borken: Zustellung ungewiss – bitte im Postausgang prüfen: 127.0.0.1:",
+        )
+        .expect_stderr("not sent, delivery uncertain (2)");
+    assert!(!run.stderr().contains("sending failed"), "{}", run.stderr());
+    assert_eq!(sink.received().len(), 2);
+    assert_eq!(statuses(&fx, "05554"), ["wird_gesendet", "ungewiss"]);
+    assert_eq!(statuses(&fx, "05558"), ["wird_gesendet", "ungewiss"]);
+
+    // A rerun sends neither again.
+    invite(&fx, &["--send", "--smtp", &smtp], &[])
+        .expect_code(1)
+        .expect_stderr("not sent, delivery uncertain (2)");
+    assert_eq!(sink.received().len(), 2);
+}
+
+#[test]
+fn the_send_log_survives_a_run_of_the_month_and_a_rendering_by_invite() {
+    let fx = prepared();
+    let maildir = fx.dir.path().join("maildir");
+    let sink = Sink::start(&maildir, &[]);
+    let smtp = sink.address();
+    invite(&fx, &["--send", "--smtp", &smtp], &[]).expect_code(0);
+    let log = std::fs::read(drafts(&fx).join("versand.log")).unwrap();
+
+    // `run` replaces the run folder, but keeps einladungen/ with the log.
+    fx.run(&["run", "--month", MONTH]).expect_code(0);
+    assert_eq!(std::fs::read(drafts(&fx).join("versand.log")).unwrap(), log);
+    let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
+    run.expect_code(0);
+    assert_eq!(run.stdout().matches("not sent again").count(), 2);
+
+    // A report missing: invite renders the month again, the log stays.
+    std::fs::remove_file(fx.out().join(MONTH).join("05554_kreis-borken.pdf")).unwrap();
+    let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
+    run.expect_code(0)
+        .expect_stderr("lacks 1 report(s); rendering the reports of 2018-09 first");
+    assert_eq!(run.stdout().matches("not sent again").count(), 2);
+    assert!(
+        fx.out()
+            .join(MONTH)
+            .join("05554_kreis-borken.pdf")
+            .is_file()
+    );
+    assert_eq!(std::fs::read(drafts(&fx).join("versand.log")).unwrap(), log);
+    assert_eq!(sink.received().len(), 2);
+}
+
+#[test]
+fn a_name_of_a_thousand_characters_keeps_every_line_within_998_octets() {
+    // 1,000 characters with spaces and umlauts for one, 1,000 letters without a space for
+    // the other: folded where a header can be folded, refused where it cannot.
+    let spaced: String = "Düren-Süd Nord Jobcenter "
+        .repeat(40)
+        .chars()
+        .take(1000)
+        .collect::<String>()
+        .trim_end()
+        .to_string();
+    let solid = "X".repeat(1000);
+    let mut fx = Fixture::new();
+    fx.jobcenter = fx
+        .jobcenter
+        .replace("Kreis Borken", &spaced)
+        .replace("Kreis Coesfeld", &solid);
+    let fx = fx.write();
+    write_termine(&fx, TERMINE);
+    let run = invite(&fx, &[], &[]);
+    let mut emls: Vec<PathBuf> = std::fs::read_dir(drafts(&fx))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    emls.sort();
+    assert!(
+        emls.iter()
+            .all(|p| p.extension().is_some_and(|x| x == "eml")),
+        "only drafts, no temporary file: {emls:?}"
+    );
+    assert!(!emls.is_empty(), "{}", run.stderr());
+    for eml in &emls {
+        let raw = std::fs::read(eml).unwrap();
+        for line in raw.split(|b| *b == b'\n') {
+            assert!(
+                line.len() <= 999,
+                "{}: a line of {} octets",
+                eml.display(),
+                line.len()
+            );
+        }
+        let m = parse(eml);
+        // Python joins the encoded words of a display name with a space (RFC 2047 says the
+        // space between them is to be dropped), so names are compared without spaces.
+        let bare = |s: &str| s.split_whitespace().collect::<String>();
+        let name = bare(m.json["to_names"][0].as_str().unwrap());
+        assert!(name == bare(&spaced) || name == solid, "{name}");
+        assert!(
+            bare(m.str("subject")).contains(&name),
+            "{}",
+            m.str("subject")
+        );
+    }
+    // Written (and folded) or refused with a message: never a panic, never a broken file.
+    if emls.len() == 1 {
+        run.expect_code(1)
+            .expect_stderr("more than the 998 RFC 5322 allows");
+    } else {
+        run.expect_code(0);
+    }
+    assert!(
+        emls.iter().any(|p| p
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("05554_")),
+        "the folded name is written: {emls:?}\n{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn a_failed_draft_write_leaves_no_temporary_file() {
+    let fx = prepared();
+    let dir = drafts(&fx);
+    // Left by a process killed while writing: removed by the next one.
+    std::fs::write(dir.join("05558_kreis-dueren-sued.eml.tmp-999999"), b"half").unwrap();
+    // A folder where the draft goes: writing it fails.
+    std::fs::remove_file(dir.join("05554_kreis-borken.eml")).unwrap();
+    std::fs::create_dir_all(dir.join("05554_kreis-borken.eml/x")).unwrap();
+    invite(&fx, &[], &[])
+        .expect_code(2)
+        .expect_stderr("05554_kreis-borken.eml");
+    let left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }

@@ -1,16 +1,20 @@
 """A real SMTP server on loopback for the invitation tests (aiosmtpd from PyPI).
 
-    python3 tests/smtp_sink.py MAILDIR [--tls CERT KEY --user NAME --password SECRET]
+    python3 tests/smtp_sink.py MAILDIR [--tls CERT KEY --user NAME --password SECRET] [--delay SECS]
 
 Binds 127.0.0.1 on a free port, prints that port on the first line of stdout, and writes
 every message it accepts as MAILDIR/NNNN.eml (the bytes as received) with the envelope
 recipients in MAILDIR/NNNN.rcpt. A recipient whose address starts with "reject" is refused
 (550), so that tests can make one delivery fail. With --tls it offers STARTTLS with the given certificate,
 requires it before MAIL, and accepts only the given login (AUTH PLAIN/LOGIN after STARTTLS).
+With --delay it stores each message at once and answers the end of its content only
+SECS seconds later, so that tests can kill the client, or let it time out, while the server
+has accepted a message but not yet said so.
 It stops when its standard input is closed (the test ends or drops the pipe).
 """
 
 import argparse
+import asyncio
 import itertools
 import pathlib
 import socket
@@ -22,8 +26,9 @@ from aiosmtpd.smtp import AuthResult
 
 
 class Sink:
-    def __init__(self, maildir: pathlib.Path):
+    def __init__(self, maildir: pathlib.Path, delay: float):
         self.maildir = maildir
+        self.delay = delay
         self.counter = itertools.count(1)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -41,6 +46,8 @@ class Sink:
         tmp.write_bytes(data)
         (self.maildir / f"{n:04}.rcpt").write_text("\n".join(envelope.rcpt_tos) + "\n")
         tmp.rename(self.maildir / f"{n:04}.eml")
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return "250 Message accepted for delivery"
 
 
@@ -56,6 +63,7 @@ def main() -> None:
     parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--user")
     parser.add_argument("--password")
+    parser.add_argument("--delay", type=float, default=0.0)
     args = parser.parse_args()
     args.maildir.mkdir(parents=True, exist_ok=True)
 
@@ -78,7 +86,7 @@ def main() -> None:
             auth_require_tls=True,
         )
 
-    controller = Controller(Sink(args.maildir), hostname="127.0.0.1", port=free_port(), **options)
+    controller = Controller(Sink(args.maildir, args.delay), hostname="127.0.0.1", port=free_port(), **options)
     controller.start()
     print(controller.port, flush=True)
     try:

@@ -7,7 +7,6 @@ use crate::domain::Berichtsmonat;
 use crate::error::{Error, Exit, InputError};
 use crate::figures;
 use crate::load::{self, Dataset};
-use crate::output::{self, Existing, manifest};
 use crate::pipeline;
 
 pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
@@ -41,32 +40,14 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
         options.vorlaeufig = !gaps.is_empty();
     }
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
-    let mut out = pipeline::produce(&results, &ids, options.as_ref())?;
-
-    let target = output::run_folder(&args.out, &bm.to_string());
-    let created = pipeline::document_time()?;
-    let manifest = manifest::Manifest {
-        program: env!("CARGO_PKG_NAME").into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        berichtsmonat: bm.to_string(),
-        created: created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        command: command_line.to_vec(),
-        datenstand: pipeline::latest_datenstand(&results),
-        vorlaeufig: !gaps.is_empty(),
-        edition: None,
-        supersedes: None,
-        supersede_reason: None,
-        inputs: manifest::inputs(&ds.files),
-        files: manifest::outputs(&out.files),
-    };
-    let mut files = std::mem::take(&mut out.files);
-    files.push(manifest.to_file());
-    output::write_folder(
-        &target,
-        &files,
-        Existing::Replace {
-            keep: &[output::INVITATIONS_FOLDER],
-        },
+    let (target, out) = pipeline::write_run_folder(
+        &args.out,
+        &ds,
+        &results,
+        &ids,
+        options.as_ref(),
+        !gaps.is_empty(),
+        command_line,
     )?;
     pipeline::summary(&target, &out, started);
     Ok(if out.failures.is_empty() {

@@ -117,17 +117,10 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
 
     let mut read = |name: &str, errors: &mut Vec<InputError>| -> Option<(PathBuf, Table)> {
         let path = dir.join(name);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match read_file(&path) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                errors.push(InputError::file(&path, "file not found"));
-                return None;
-            }
             Err(e) => {
-                errors.push(InputError::file(
-                    &path,
-                    format!("cannot read the file: {e}"),
-                ));
+                errors.push(e);
                 return None;
             }
         };
@@ -203,8 +196,20 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
     })
 }
 
-/// Column lookup for one file: header name → cell index.
-struct Columns<'a> {
+/// The bytes of an input file; a missing or unreadable file is an input error.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(InputError::file(path, "file not found"))
+        }
+        Err(e) => Err(InputError::file(path, format!("cannot read the file: {e}"))),
+    }
+}
+
+/// Column lookup for one file: header name → cell index (shared with the termine file of
+/// `invite`).
+pub(crate) struct Columns<'a> {
     path: &'a Path,
     index: HashMap<&'a str, usize>,
     width: usize,
@@ -213,7 +218,7 @@ struct Columns<'a> {
 
 impl<'a> Columns<'a> {
     /// Maps the known columns; a missing required or doubled known column is an error.
-    fn new(
+    pub(crate) fn new(
         path: &'a Path,
         table: &'a Table,
         required: &[&'a str],
@@ -254,18 +259,18 @@ impl<'a> Columns<'a> {
         })
     }
 
-    fn has(&self, name: &str) -> bool {
+    pub(crate) fn has(&self, name: &str) -> bool {
         self.index.contains_key(name)
     }
 
     /// The cell of `name` in `record`, if the column exists.
-    fn get<'r>(&self, record: &'r csv::Record, name: &str) -> Option<&'r str> {
+    pub(crate) fn get<'r>(&self, record: &'r csv::Record, name: &str) -> Option<&'r str> {
         self.index.get(name).map(|&i| record.cells[i].as_str())
     }
 
     /// A cell of a known column holding a control character or a character no report can
     /// show is an error (with its code point); returns false then.
-    fn check_text(&self, record: &csv::Record, errors: &mut Vec<InputError>) -> bool {
+    pub(crate) fn check_text(&self, record: &csv::Record, errors: &mut Vec<InputError>) -> bool {
         let mut ok = true;
         for (name, &i) in &self.index {
             if let Some(c) = record
@@ -286,7 +291,7 @@ impl<'a> Columns<'a> {
     }
 
     /// A short record is an error; returns false then.
-    fn check_width(&self, record: &csv::Record, errors: &mut Vec<InputError>) -> bool {
+    pub(crate) fn check_width(&self, record: &csv::Record, errors: &mut Vec<InputError>) -> bool {
         if record.cells.len() < self.width {
             errors.push(InputError::cell(
                 self.path,
@@ -304,7 +309,7 @@ impl<'a> Columns<'a> {
     }
 }
 
-fn no_rows(path: &Path, errors: &mut Vec<InputError>) {
+pub(crate) fn no_rows(path: &Path, errors: &mut Vec<InputError>) {
     errors.push(InputError::file(
         path,
         "expected at least one data row below the header, found none",
@@ -314,7 +319,7 @@ fn no_rows(path: &Path, errors: &mut Vec<InputError>) {
 const PADDED: &str = "Kreisschlüssel padded with leading zeros:";
 
 /// One padding warning per file: the first padded id and how many rows had one.
-fn collapse_padding(warnings: Vec<Warning>) -> Vec<Warning> {
+pub(crate) fn collapse_padding(warnings: Vec<Warning>) -> Vec<Warning> {
     let mut out: Vec<Warning> = Vec::with_capacity(warnings.len());
     let mut counts: HashMap<PathBuf, (usize, usize)> = HashMap::new();
     for w in warnings {
@@ -336,7 +341,7 @@ fn collapse_padding(warnings: Vec<Warning>) -> Vec<Warning> {
 }
 
 /// Reads a key id cell, padding short ids with a warning.
-fn read_id(
+pub(crate) fn read_id(
     path: &Path,
     line: usize,
     column: &str,

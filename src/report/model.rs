@@ -280,6 +280,17 @@ fn decimal_text(d: Decimal) -> String {
     format::change_exact(d.units, d.decimals.max(1))
 }
 
+/// The German name of a Kennzahl as the report's table of targets prints it (the
+/// invitations name the targets the same way).
+pub(crate) fn bezeichnung(k: Kennzahl) -> &'static str {
+    words(k).bezeichnung
+}
+
+/// A Soll as the report prints it: `+2,1 %`.
+pub(crate) fn soll_text(soll: Decimal) -> String {
+    decimal_text(soll)
+}
+
 pub const FOOTNOTE_KA: &str = "k. A. – keine Angabe: Für mindestens einen benötigten Monat fehlt ein Wert (anonymisiert, unbekannt, noch nicht verfügbar oder nicht geliefert) oder der Nenner ist null. Fehlende Werte werden nie als null gezählt.";
 
 #[derive(Serialize)]

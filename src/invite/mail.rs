@@ -1,0 +1,261 @@
+//! The text of an invitation: its recipients (the `email` cell of `jobcenter.csv`), what
+//! the mail template sees (the appointment and the statuses of the five targets, taken
+//! from the computed [`Results`]), and the template itself, built in or
+//! `DIR/mail/einladung.txt.j2` of `--templates DIR`. All German wording of the mail lives
+//! in the template; the target names and status words are the report's.
+
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate};
+use lettre::message::Mailbox;
+use minijinja::Environment;
+use serde::Serialize;
+
+use super::termine::Termin;
+use crate::domain::{Berichtsmonat, Decimal, Kennzahl, Status};
+use crate::error::Error;
+use crate::figures::Results;
+use crate::format;
+use crate::load::{Jobcenter, cells};
+use crate::report::model;
+
+const TEMPLATE_NAME: &str = "einladung.txt.j2";
+const TEMPLATE: &str = include_str!("../../templates/mail/einladung.txt.j2");
+const SUBJECT_PREFIX: &str = "Betreff:";
+const WEEKDAYS: [&str; 7] = [
+    "Montag",
+    "Dienstag",
+    "Mittwoch",
+    "Donnerstag",
+    "Freitag",
+    "Samstag",
+    "Sonntag",
+];
+
+/// One target of one Jobcenter as the computed figures give it.
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    pub kennzahl: Kennzahl,
+    pub soll: Option<Decimal>,
+    pub status: Status,
+}
+
+/// The five targets of a Jobcenter in the order of the report ([`Kennzahl::TARGETS`]);
+/// empty when the figures do not hold the Jobcenter.
+pub fn targets(results: &Results, jobcenter: &str) -> Vec<Target> {
+    let Some(entity) = results.entity(jobcenter) else {
+        return Vec::new();
+    };
+    Kennzahl::TARGETS
+        .iter()
+        .filter_map(|&k| {
+            let ziel = entity.figure(k)?.ziel?;
+            Some(Target {
+                kennzahl: k,
+                soll: ziel.soll,
+                status: ziel.status,
+            })
+        })
+        .collect()
+}
+
+/// The addresses of the `email` cell (several may be separated by `,` or `;`).
+pub fn recipients(jc: &Jobcenter) -> Result<Vec<Mailbox>, String> {
+    let Some(cell) = jc.email.as_deref().filter(|c| !cells::is_missing(c)) else {
+        return Err("no email".into());
+    };
+    cell.split([',', ';'])
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| {
+            a.parse::<Mailbox>()
+                .map(|m| Mailbox::new(m.name.or_else(|| Some(jc.name.clone())), m.email))
+                .map_err(|_| format!("not a mail address: \"{a}\""))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .and_then(|v| {
+            if v.is_empty() {
+                Err("no email".into())
+            } else {
+                Ok(v)
+            }
+        })
+}
+
+pub fn addresses(to: &[Mailbox]) -> Vec<String> {
+    to.iter().map(|m| m.email.to_string()).collect()
+}
+
+/// What the mail template sees.
+#[derive(Debug, Serialize)]
+pub struct MailContext {
+    name: String,
+    jobcenter: String,
+    datum: String,
+    datum_kurz: String,
+    beginn: String,
+    ende: String,
+    zeit: String,
+    ort: String,
+    ort_ist_link: bool,
+    kontakt: String,
+    berichtsmonat: String,
+    zeitraum: String,
+    jahr: i32,
+    dezember: bool,
+    ziele: Vec<ZielContext>,
+    bericht: String,
+    absender_name: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ZielContext {
+    kennzahl: &'static str,
+    bezeichnung: &'static str,
+    soll: String,
+    status: &'static str,
+    text: &'static str,
+}
+
+/// `Dienstag, 9. Oktober 2018`.
+pub fn date_with_weekday(d: NaiveDate) -> String {
+    format!(
+        "{}, {}",
+        WEEKDAYS[d.weekday().num_days_from_monday() as usize],
+        format::date_long(d)
+    )
+}
+
+pub fn context(
+    jc: &Jobcenter,
+    t: &Termin,
+    bm: Berichtsmonat,
+    from: &Mailbox,
+    targets: &[Target],
+) -> MailContext {
+    let dezember = bm.is_december();
+    let mut zeit = format!("{}–{} Uhr", t.start.format("%H:%M"), t.end.format("%H:%M"));
+    if t.end.date() != t.start.date() {
+        zeit = format!(
+            "{} Uhr bis {}, {} Uhr",
+            t.start.format("%H:%M"),
+            date_with_weekday(t.end.date()),
+            t.end.format("%H:%M")
+        );
+    }
+    MailContext {
+        name: jc.name.clone(),
+        jobcenter: jc.id.clone(),
+        datum: date_with_weekday(t.start.date()),
+        datum_kurz: format::date_numeric(t.start.date()),
+        beginn: t.start.format("%H:%M").to_string(),
+        ende: t.end.format("%H:%M").to_string(),
+        zeit,
+        ort: t.ort.clone(),
+        ort_ist_link: is_link(&t.ort),
+        kontakt: t.kontakt.clone().unwrap_or_default(),
+        berichtsmonat: format::month_long(bm.year, bm.month),
+        zeitraum: format::period_long(bm.year, bm.month),
+        jahr: bm.year,
+        dezember,
+        ziele: targets
+            .iter()
+            .map(|z| ZielContext {
+                kennzahl: z.kennzahl.code(),
+                bezeichnung: model::bezeichnung(z.kennzahl),
+                soll: z.soll.map(model::soll_text).unwrap_or_default(),
+                status: z.status.code(),
+                text: model::status_text(z.status, dezember),
+            })
+            .collect(),
+        bericht: crate::report::file_name(&jc.id, &jc.name),
+        absender_name: from.name.clone().unwrap_or_default(),
+    }
+}
+
+pub fn is_link(ort: &str) -> bool {
+    let lower = ort.to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+/// The mail template: built in, or `DIR/mail/einladung.txt.j2` of `--templates DIR`.
+pub struct MailTemplate {
+    env: Environment<'static>,
+    shown: String,
+}
+
+impl MailTemplate {
+    pub fn load(dir: Option<&Path>) -> Result<Self, Error> {
+        let custom = dir
+            .map(|d| d.join("mail").join(TEMPLATE_NAME))
+            .filter(|p| p.exists());
+        let source = match &custom {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| Error::Render(format!("cannot read {}: {e}", path.display())))?,
+            None => TEMPLATE.to_string(),
+        };
+        let shown = custom.map_or_else(
+            || format!("templates/mail/{TEMPLATE_NAME}"),
+            |p| p.display().to_string(),
+        );
+        let mut env = Environment::new();
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.set_keep_trailing_newline(true);
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.add_template_owned(TEMPLATE_NAME, source)
+            .map_err(|e| Error::Render(format!("{shown}: {}", describe(&e))))?;
+        Ok(Self { env, shown })
+    }
+
+    /// The subject (the first line, after `Betreff:`) and the body.
+    pub fn render(&self, ctx: &MailContext) -> Result<(String, String), Error> {
+        let fail = |why: String| Error::Render(format!("{}: {why}", self.shown));
+        let text = self
+            .env
+            .get_template(TEMPLATE_NAME)
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| fail(describe(&e)))?;
+        let text = text.replace("\r\n", "\n");
+        let text = text.trim_start();
+        let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+        let subject = first
+            .trim()
+            .strip_prefix(SUBJECT_PREFIX)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| fail(format!("expected the first line to be the subject (\"{SUBJECT_PREFIX} …\"), found \"{first}\"")))?;
+        // A control character would break the header (the data cannot hold one, a
+        // customised template could).
+        if let Some(c) = subject.chars().find(|c| c.is_control()) {
+            return Err(fail(format!(
+                "expected a subject of printable text, found the control character U+{:04X}",
+                u32::from(c)
+            )));
+        }
+        let mut body = String::new();
+        for line in rest.trim_matches('\n').lines() {
+            body.push_str(line.trim_end());
+            body.push('\n');
+        }
+        Ok((subject.to_string(), body))
+    }
+}
+
+fn describe(e: &minijinja::Error) -> String {
+    match e.line() {
+        Some(line) => format!("line {line}: {e}"),
+        None => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weekday_and_date_in_german() {
+        let d = NaiveDate::from_ymd_opt(2018, 10, 9).unwrap();
+        assert_eq!(date_with_weekday(d), "Dienstag, 9. Oktober 2018");
+    }
+}

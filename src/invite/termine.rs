@@ -1,0 +1,221 @@
+//! The termine file of `invite --termine`: one appointment per Jobcenter (`jobcenter`,
+//! `datum`, `beginn`, optional `ende`, `ort`, optional `kontakt`), read by the rules of the
+//! data contract (section 1.2) through [`crate::load`]'s CSV reader, column lookup and cell
+//! readers, so the header check, line numbers and Kreisschlüssel padding are those of the
+//! data folder.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
+
+use crate::error::{InputError, Warning};
+use crate::load::{self, Columns, Dataset, cells, csv};
+
+/// One appointment of the termine file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Termin {
+    pub jobcenter: String,
+    pub start: NaiveDateTime,
+    /// `ende` of the row, else two hours after the start.
+    pub end: NaiveDateTime,
+    /// A room or a video link.
+    pub ort: String,
+    pub kontakt: Option<String>,
+}
+
+const REQUIRED: [&str; 4] = ["jobcenter", "datum", "beginn", "ort"];
+const OPTIONAL: [&str; 2] = ["ende", "kontakt"];
+
+/// Reads the termine file by the contract's rules; every error is collected.
+pub fn read(path: &Path, ds: &Dataset) -> Result<(Vec<Termin>, Vec<Warning>), Vec<InputError>> {
+    let bytes = load::read_file(path).map_err(|e| vec![e])?;
+    let table = csv::parse(path, &bytes).map_err(|e| vec![e])?;
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let Some(cols) = Columns::new(path, &table, &REQUIRED, &OPTIONAL, &mut errors) else {
+        return Err(errors);
+    };
+    if !table.has_records() {
+        load::no_rows(path, &mut errors);
+        return Err(errors);
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for record in table.records() {
+        let record = &record;
+        if !cols.check_width(record, &mut errors) || !cols.check_text(record, &mut errors) {
+            continue;
+        }
+        let line = record.line;
+        let get = |name: &str| cols.get(record, name).unwrap_or("");
+        let id = load::read_id(
+            path,
+            line,
+            "jobcenter",
+            get("jobcenter"),
+            &mut errors,
+            &mut warnings,
+        );
+        let mut failed = id.is_none();
+        let mut fail = |column: &str, message: String| {
+            errors.push(InputError::cell(path, line, column, message));
+            failed = true;
+        };
+        let id = match id {
+            Some(id) if ds.jobcenters.iter().any(|j| j.id == id) => Some(id),
+            Some(id) => {
+                fail(
+                    "jobcenter",
+                    format!("expected a Jobcenter of jobcenter.csv, found unknown \"{id}\""),
+                );
+                None
+            }
+            None => None,
+        };
+        let datum = parse_date(get("datum")).map_err(|e| fail("datum", e)).ok();
+        let beginn = parse_time(get("beginn"))
+            .map_err(|e| fail("beginn", e))
+            .ok();
+        let ende = match get("ende") {
+            cell if cells::is_missing(cell) => Ok(None),
+            cell => parse_time(cell).map(Some),
+        }
+        .map_err(|e| fail("ende", e))
+        .ok();
+        let ort = get("ort");
+        if ort.is_empty() {
+            fail(
+                "ort",
+                "expected a room or a video link, found an empty cell".into(),
+            );
+        }
+        let (Some(id), Some(datum), Some(beginn), Some(ende)) = (id, datum, beginn, ende) else {
+            continue;
+        };
+        let start = datum.and_time(beginn);
+        let end = match ende {
+            Some(t) if t <= beginn => {
+                fail(
+                    "ende",
+                    format!(
+                        "expected a time after beginn {}, found \"{}\"",
+                        beginn.format("%H:%M"),
+                        get("ende")
+                    ),
+                );
+                continue;
+            }
+            Some(t) => datum.and_time(t),
+            None => start + TimeDelta::hours(2),
+        };
+        if failed {
+            continue;
+        }
+        if let Some(first) = seen.insert(id.clone(), line) {
+            errors.push(InputError::cell(
+                path,
+                line,
+                "jobcenter",
+                format!(
+                    "expected each Jobcenter once, found \"{id}\" again (first in line {first})"
+                ),
+            ));
+            continue;
+        }
+        out.push(Termin {
+            jobcenter: id,
+            start,
+            end,
+            ort: ort.to_string(),
+            kontakt: Some(get("kontakt"))
+                .filter(|c| !c.is_empty())
+                .map(str::to_string),
+        });
+    }
+    if errors.is_empty() {
+        Ok((out, load::collapse_padding(warnings)))
+    } else {
+        Err(errors)
+    }
+}
+
+fn expected(what: &str, cell: &str) -> String {
+    if cell.is_empty() {
+        format!("expected {what}, found an empty cell")
+    } else {
+        format!("expected {what}, found \"{cell}\"")
+    }
+}
+
+/// A date as `YYYY-MM-DD` or `DD.MM.YYYY` (`D.M.YYYY` too).
+pub fn parse_date(cell: &str) -> Result<NaiveDate, String> {
+    let digits = |s: &str, min: usize, max: usize| {
+        (s.len() >= min && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let parts: Vec<&str> = cell.split(['-', '.']).collect();
+    let ymd = match parts.as_slice() {
+        [y, m, d] if cell.contains('-') => (digits(y, 4, 4), digits(m, 2, 2), digits(d, 2, 2)),
+        [d, m, y] if cell.contains('.') => (digits(y, 4, 4), digits(m, 1, 2), digits(d, 1, 2)),
+        _ => (None, None, None),
+    };
+    if let (Some(y), Some(m), Some(d)) = ymd
+        && let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d)
+    {
+        return Ok(date);
+    }
+    Err(expected("a date as YYYY-MM-DD or DD.MM.YYYY", cell))
+}
+
+/// A time of day as `HH:MM` (`H:MM` and Excel's `HH:MM:00` too).
+pub fn parse_time(cell: &str) -> Result<NaiveTime, String> {
+    let digits = |s: &str| {
+        (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let parts: Vec<&str> = cell.split(':').collect();
+    let hm = match parts.as_slice() {
+        [h, m] if m.len() == 2 => (digits(h), digits(m)),
+        [h, m, "00"] if m.len() == 2 => (digits(h), digits(m)),
+        _ => (None, None),
+    };
+    if let (Some(h), Some(m)) = hm
+        && let Some(time) = NaiveTime::from_hms_opt(h, m, 0)
+    {
+        return Ok(time);
+    }
+    Err(expected("a time as HH:MM", cell))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_times_as_excel_writes_them() {
+        let d = NaiveDate::from_ymd_opt(2018, 10, 9).unwrap();
+        assert_eq!(parse_date("2018-10-09"), Ok(d));
+        assert_eq!(parse_date("09.10.2018"), Ok(d));
+        assert_eq!(parse_date("9.10.2018"), Ok(d));
+        assert!(parse_date("2018-02-30").is_err());
+        assert!(parse_date("2018-10").is_err());
+        assert_eq!(
+            parse_date("").unwrap_err(),
+            "expected a date as YYYY-MM-DD or DD.MM.YYYY, found an empty cell"
+        );
+        assert_eq!(
+            parse_time("9:30"),
+            Ok(NaiveTime::from_hms_opt(9, 30, 0).unwrap())
+        );
+        assert_eq!(
+            parse_time("10:00:00"),
+            Ok(NaiveTime::from_hms_opt(10, 0, 0).unwrap())
+        );
+        assert!(parse_time("24:00").is_err());
+        assert!(parse_time("10").is_err());
+        assert!(parse_time("10:5").is_err());
+    }
+}
