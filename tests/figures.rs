@@ -126,12 +126,18 @@ fn missing_values_make_a_side_missing_never_zero() {
         .expect_code(0);
     let k = fx.kennzahlen("2018-03");
     // wert needs Feb 2018: missing; vorjahr needs Jan 2017: missing.
-    assert_eq!(k.get("05558", "int")[..5], ["", "", "", "2.1", "keine_daten"]);
+    assert_eq!(
+        k.get("05558", "int")[..5],
+        ["", "", "", "2.1", "keine_daten"]
+    );
     // The stock figures of March are unaffected.
     assert_eq!(k.get("05558", "elb")[..2], ["1000", "1000"]);
     // The aggregate is taken over its complete members (contract 2.5): Coesfeld lacks
     // needed values, so the Land's int is Borken's alone, on both sides: 60 against 60.
-    assert_eq!(k.get("LAND:NRW", "int")[..6], ["60", "60", "0", "", "", "1"]);
+    assert_eq!(
+        k.get("LAND:NRW", "int")[..6],
+        ["60", "60", "0", "", "", "1"]
+    );
     // elb needs only March of both years, which Coesfeld has: both members count.
     assert_eq!(k.get("LAND:NRW", "elb")[5], "2");
     // Borken keeps its figures.
@@ -231,7 +237,10 @@ fn every_jobcenter_gets_figures_even_without_rows() {
     fx.run(&["run", "--month", "2018-03", "--figures-only"])
         .expect_code(0);
     let k = fx.kennzahlen("2018-03");
-    assert_eq!(k.get("05358", "int")[..5], ["", "", "", "2.1", "keine_daten"]);
+    assert_eq!(
+        k.get("05358", "int")[..5],
+        ["", "", "", "2.1", "keine_daten"]
+    );
     // Düren has no Vergleichstyp, so VT:IIa keeps its figures; the Land leaves Düren out.
     assert_eq!(k.get("VT:IIa", "int")[0], "120");
     assert_eq!(k.get("LAND:NRW", "int")[0], "120");

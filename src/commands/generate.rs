@@ -9,7 +9,11 @@ pub fn generate(args: &GenerateArgs) -> Result<Exit, Error> {
         jobcenters: args.jobcenters,
         first_year: if args.sample { 2016 } else { args.first_year },
         years: if args.sample { 3 } else { args.years },
-        seed: if args.sample { generate::SAMPLE_SEED } else { args.seed },
+        seed: if args.sample {
+            generate::SAMPLE_SEED
+        } else {
+            args.seed
+        },
         sample_nrw: args.sample,
         missing_symbols: args.sample,
     };

@@ -12,7 +12,8 @@ use crate::pipeline;
 
 pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     let started = Instant::now();
-    // Arguments first: a bad template or font folder fails before any data is read.
+    // Arguments first: a bad --out, template or font folder fails before any data is read.
+    output::check_out(&args.out)?;
     let mut options = if args.figures_only {
         None
     } else {
@@ -40,10 +41,11 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     if let Some(options) = &mut options {
         options.vorlaeufig = !gaps.is_empty();
     }
+    let target = output::run_folder(&args.out, &bm.to_string());
+    output::check_apart(&args.data.data, &target)?;
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
     let mut out = pipeline::produce(&results, &ids, options.as_ref())?;
 
-    let target = output::run_folder(&args.out, &bm.to_string());
     let created = pipeline::document_time()?;
     let manifest = manifest::Manifest {
         program: env!("CARGO_PKG_NAME").into(),
@@ -61,13 +63,23 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     };
     let mut files = std::mem::take(&mut out.files);
     files.push(manifest.to_file());
-    output::write_folder(
-        &target,
+    let lock = output::lock_folder(&target)?;
+    let written = output::write_folder(
+        &lock,
         &files,
         Existing::Replace {
             keep: &[output::INVITATIONS_FOLDER],
         },
     )?;
+    drop(lock);
+    if !written.kept_unknown.is_empty() {
+        eprintln!(
+            "note: kept {} file(s) in {} that zielbericht did not write:\n  {}",
+            written.kept_unknown.len(),
+            target.display(),
+            written.kept_unknown.join("\n  ")
+        );
+    }
     pipeline::summary(&target, &out, started);
     Ok(if out.failures.is_empty() {
         Exit::Ok
@@ -88,4 +100,3 @@ fn berichtsmonat(args: &RunArgs, ds: &Dataset) -> Result<Berichtsmonat, Error> {
         )])
     })
 }
-

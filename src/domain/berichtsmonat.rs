@@ -15,7 +15,8 @@ impl Berichtsmonat {
     /// Parses `YYYY-MM`.
     pub fn parse(text: &str) -> Option<Self> {
         let (y, m) = text.trim().split_once('-')?;
-        if y.len() != 4 || m.len() != 2 || !(y.bytes().chain(m.bytes())).all(|b| b.is_ascii_digit()) {
+        if y.len() != 4 || m.len() != 2 || !(y.bytes().chain(m.bytes())).all(|b| b.is_ascii_digit())
+        {
             return None;
         }
         let year = y.parse().ok()?;
@@ -72,13 +73,19 @@ mod tests {
     fn months_and_quarters_parse() {
         assert_eq!(
             Berichtsmonat::parse("2018-09"),
-            Some(Berichtsmonat { year: 2018, month: 9 })
+            Some(Berichtsmonat {
+                year: 2018,
+                month: 9
+            })
         );
         assert_eq!(Berichtsmonat::parse("2018-13"), None);
         assert_eq!(Berichtsmonat::parse("+018-09"), None);
         assert_eq!(
             Berichtsmonat::parse_quarter("2018-Q3"),
-            Some(Berichtsmonat { year: 2018, month: 9 })
+            Some(Berichtsmonat {
+                year: 2018,
+                month: 9
+            })
         );
         assert_eq!(Berichtsmonat::parse_quarter("2018-Q5"), None);
     }

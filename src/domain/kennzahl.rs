@@ -271,11 +271,24 @@ impl Kennzahl {
         use Section::{I, II, III};
         match self {
             Kennzahl::Int => def("int", Sum(Col::Int), true, true, true, II),
-            Kennzahl::K2 => def("k2", Quota { num: Col::Int, den: Col::Elb }, true, true, true, II),
+            Kennzahl::K2 => def(
+                "k2",
+                Quota {
+                    num: Col::Int,
+                    den: Col::Elb,
+                },
+                true,
+                true,
+                true,
+                II,
+            ),
             Kennzahl::K3 => def("k3", Mean(Col::Lzb), false, true, true, III),
             Kennzahl::K3e1 => def(
                 "k3e1",
-                Quota { num: Col::IntLzb, den: Col::Lzb },
+                Quota {
+                    num: Col::IntLzb,
+                    den: Col::Lzb,
+                },
                 true,
                 true,
                 true,
@@ -288,7 +301,11 @@ impl Kennzahl {
             Kennzahl::Bg => def("bg", Stock(Col::Bg), false, false, false, I),
             Kennzahl::Nachhaltigkeit => def(
                 "nachhaltigkeit",
-                Share { num: Col::IntNachhaltig, den: Col::IntSvb, lag: 1 },
+                Share {
+                    num: Col::IntNachhaltig,
+                    den: Col::IntSvb,
+                    lag: 1,
+                },
                 true,
                 false,
                 false,
@@ -296,7 +313,11 @@ impl Kennzahl {
             ),
             Kennzahl::Bedarfsdeckend => def(
                 "bedarfsdeckend",
-                Share { num: Col::IntBedarfsdeckend, den: Col::Int, lag: 0 },
+                Share {
+                    num: Col::IntBedarfsdeckend,
+                    den: Col::Int,
+                    lag: 0,
+                },
                 true,
                 false,
                 false,
@@ -305,7 +326,10 @@ impl Kennzahl {
             Kennzahl::Lzb4j => def("lzb_4j", Stock(Col::Lzb4j), false, false, false, III),
             Kennzahl::IqAsyl8 => def(
                 "iq_asyl8",
-                Quota { num: Col::IntAsyl8, den: Col::ElbAsyl8 },
+                Quota {
+                    num: Col::IntAsyl8,
+                    den: Col::ElbAsyl8,
+                },
                 true,
                 false,
                 false,
@@ -316,7 +340,10 @@ impl Kennzahl {
             Kennzahl::IntMaenner => def("int_maenner", Sum(Col::IntMaenner), true, false, true, II),
             Kennzahl::K2Frauen => def(
                 "k2_frauen",
-                Quota { num: Col::IntFrauen, den: Col::ElbFrauen },
+                Quota {
+                    num: Col::IntFrauen,
+                    den: Col::ElbFrauen,
+                },
                 true,
                 false,
                 true,
@@ -324,17 +351,25 @@ impl Kennzahl {
             ),
             Kennzahl::K2Maenner => def(
                 "k2_maenner",
-                Quota { num: Col::IntMaenner, den: Col::ElbMaenner },
+                Quota {
+                    num: Col::IntMaenner,
+                    den: Col::ElbMaenner,
+                },
                 true,
                 false,
                 true,
                 II,
             ),
             Kennzahl::K3Frauen => def("k3_frauen", Mean(Col::LzbFrauen), false, false, true, III),
-            Kennzahl::K3Maenner => def("k3_maenner", Mean(Col::LzbMaenner), false, false, true, III),
+            Kennzahl::K3Maenner => {
+                def("k3_maenner", Mean(Col::LzbMaenner), false, false, true, III)
+            }
             Kennzahl::K3e1Frauen => def(
                 "k3e1_frauen",
-                Quota { num: Col::IntLzbFrauen, den: Col::LzbFrauen },
+                Quota {
+                    num: Col::IntLzbFrauen,
+                    den: Col::LzbFrauen,
+                },
                 true,
                 false,
                 true,
@@ -342,7 +377,10 @@ impl Kennzahl {
             ),
             Kennzahl::K3e1Maenner => def(
                 "k3e1_maenner",
-                Quota { num: Col::IntLzbMaenner, den: Col::LzbMaenner },
+                Quota {
+                    num: Col::IntLzbMaenner,
+                    den: Col::LzbMaenner,
+                },
                 true,
                 false,
                 true,

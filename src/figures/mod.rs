@@ -272,9 +272,7 @@ fn side(
     match formula {
         Formula::Sum(c) => money(jfw, c),
         // 100 · Σ numerator / mean(denominator stocks) = 100 · n · Σ num / Σ den.
-        Formula::Quota { num, den } => {
-            Value::ratio(100 * n * get(jfw, num)?, get(base, den)?)
-        }
+        Formula::Quota { num, den } => Value::ratio(100 * n * get(jfw, num)?, get(base, den)?),
         Formula::Mean(c) => Value::ratio(get(jfw, c)?, n),
         Formula::StockDec(c) => money(at, c),
         Formula::Stock(c) => money(if vorjahr { AT_T_PREV } else { AT_T }, c),
@@ -310,8 +308,9 @@ fn zielpfad(
     // The figure's December value of Y−1.
     let december = match def.formula {
         Formula::Sum(c) => int(FULL_PREV, c),
-        Formula::Quota { num, den } => get(FULL_PREV, num)
-            .and_then(|s| Value::ratio(100 * 12 * s, get(BASE_FULL_PREV, den)?)),
+        Formula::Quota { num, den } => {
+            get(FULL_PREV, num).and_then(|s| Value::ratio(100 * 12 * s, get(BASE_FULL_PREV, den)?))
+        }
         Formula::Mean(c) => get(FULL_PREV, c).and_then(|s| Value::ratio(s, 12)),
         Formula::StockDec(c) => int(DEC_PREV, c),
         Formula::Stock(_) | Formula::Share { .. } => None,
@@ -348,7 +347,9 @@ fn zielpfad(
     let vorjahr_rest = match def.formula {
         Formula::Sum(c) | Formula::Quota { num: c, .. } => int(REST_PREV, c),
         Formula::Mean(c) => get(REST_PREV, c).and_then(|s| Value::ratio(s, 12 - t)),
-        Formula::StockDec(c) => int(DEC_PREV, c).zip(int(AT_T_PREV, c)).and_then(|(a, b)| a.sub(b)),
+        Formula::StockDec(c) => int(DEC_PREV, c)
+            .zip(int(AT_T_PREV, c))
+            .and_then(|(a, b)| a.sub(b)),
         Formula::Stock(_) | Formula::Share { .. } => None,
     };
     Zielpfad {
@@ -407,8 +408,7 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
     let wins = windows(bm);
     let per_jc = frame::monthly_by_entity(&ds.monatswerte, &own, first, last)
         .map_err(|e| format!("computing monthly values: {e}"))?;
-    let sums =
-        frame::window_sums(per_jc, &wins).map_err(|e| format!("computing sums: {e}"))?;
+    let sums = frame::window_sums(per_jc, &wins).map_err(|e| format!("computing sums: {e}"))?;
 
     // Monthly series of every entity for the charts (Jan of Y−1 .. Dec of Y).
     let mut membership = Membership {
@@ -510,7 +510,11 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
                             mitglieder: Some(complete.len()),
                             ohne: ohne
                                 .into_iter()
-                                .map(|m| names.get(m.as_str()).map_or_else(|| m.clone(), |s| (*s).to_string()))
+                                .map(|m| {
+                                    names
+                                        .get(m.as_str())
+                                        .map_or_else(|| m.clone(), |s| (*s).to_string())
+                                })
                                 .collect(),
                         }
                     }

@@ -27,12 +27,12 @@ use minijinja::Environment;
 use serde::{Deserialize, Serialize};
 
 use crate::cli::{DataArgs, InviteArgs, RenderArgs, RunArgs};
-use crate::error::{Error, InputError, Warning};
 use crate::domain::{Berichtsmonat, Status};
+use crate::error::Exit;
+use crate::error::{Error, InputError, Warning};
 use crate::format;
 use crate::load::{Dataset, Jobcenter, cells, csv};
 use crate::output::{self, manifest, sha256_hex};
-use crate::error::Exit;
 use crate::pipeline as run;
 
 /// The folder of the drafts inside the run folder.
@@ -581,21 +581,21 @@ fn ensure_reports(
     let log_path = folder.join(FOLDER).join(SEND_LOG);
     let log = std::fs::read(&log_path).ok();
     let run_args = RunArgs {
-            data: DataArgs {
-                data: args.data.data.clone(),
-            },
-            out: args.out.clone(),
-            month: Some(bm),
-            quarter: None,
-            jobcenters: Vec::new(),
-            allow_incomplete: false,
-            figures_only: false,
-            render: RenderArgs {
-                tolerance: args.render.tolerance,
-                templates: args.render.templates.clone(),
-                font_path: args.render.font_path.clone(),
-                jobs: args.render.jobs,
-            },
+        data: DataArgs {
+            data: args.data.data.clone(),
+        },
+        out: args.out.clone(),
+        month: Some(bm),
+        quarter: None,
+        jobcenters: Vec::new(),
+        allow_incomplete: false,
+        figures_only: false,
+        render: RenderArgs {
+            tolerance: args.render.tolerance,
+            templates: args.render.templates.clone(),
+            font_path: args.render.font_path.clone(),
+            jobs: args.render.jobs,
+        },
     };
     let result = crate::commands::run::run(&run_args, command_line);
     if let Some(bytes) = log {

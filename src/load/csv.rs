@@ -63,8 +63,67 @@ impl Table {
     }
 }
 
-/// Decodes bytes: UTF-8 (a BOM is dropped), else Windows-1252.
+/// The most an input file may hold; a larger one is an input error, read no further.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// Reads an input file: only a regular file (a FIFO, a device such as `/dev/zero`, a
+/// folder are refused at once, never read), and at most [`MAX_FILE_BYTES`]. The error is
+/// the message for an [`InputError`] on the file.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let not_regular =
+        "expected a regular file, found a FIFO, device, socket or folder; it was not read";
+    let meta = std::fs::metadata(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            "file not found".to_string()
+        } else {
+            format!("cannot read the file: {e}")
+        }
+    })?;
+    if !meta.is_file() {
+        return Err(not_regular.into());
+    }
+    let too_large = || "expected at most 1 GiB, found a larger file; it was not read".to_string();
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    // Opened without blocking: if the path was swapped for a FIFO since the check, the
+    // open does not wait for a writer, and the check below refuses it.
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options
+        .open(path)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(not_regular.into());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// Decodes bytes: UTF-16 with a byte-order mark (what Excel's "Unicode text" writes), UTF-8
+/// (a BOM is dropped), else Windows-1252.
 pub fn decode(bytes: &[u8]) -> (String, bool) {
+    for (bom, encoding) in [
+        (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
+        (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE),
+    ] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            let (text, _) = encoding.decode_without_bom_handling(rest);
+            return (text.into_owned(), false);
+        }
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(text) = std::str::from_utf8(bytes) {
         (text.to_string(), false)

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-pub use crate::domain::{Col, Kind};
 use crate::domain::kennzahl::BY_SEX;
+pub use crate::domain::{Col, Kind};
 use crate::domain::{Decimal, Kennzahl};
 use crate::error::{InputError, Warning};
 use csv::Table;
@@ -117,17 +117,10 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
 
     let mut read = |name: &str, errors: &mut Vec<InputError>| -> Option<(PathBuf, Table)> {
         let path = dir.join(name);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match csv::read_file(&path) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                errors.push(InputError::file(&path, "file not found"));
-                return None;
-            }
-            Err(e) => {
-                errors.push(InputError::file(
-                    &path,
-                    format!("cannot read the file: {e}"),
-                ));
+            Err(message) => {
+                errors.push(InputError::file(&path, message));
                 return None;
             }
         };
@@ -268,7 +261,11 @@ impl<'a> Columns<'a> {
     fn check_text(&self, record: &csv::Record, errors: &mut Vec<InputError>) -> bool {
         let mut ok = true;
         for (name, &i) in &self.index {
-            if let Some(c) = record.cells.get(i).and_then(|cell| cells::unprintable(cell)) {
+            if let Some(c) = record
+                .cells
+                .get(i)
+                .and_then(|cell| cells::unprintable(cell))
+            {
                 errors.push(InputError::cell(
                     self.path,
                     record.line,
@@ -721,7 +718,8 @@ fn read_ziele(
             continue;
         }
         seen.insert(key.clone(), line);
-        out.soll.insert(key, Decimal::new(i128::from(units), decimals));
+        out.soll
+            .insert(key, Decimal::new(i128::from(units), decimals));
     }
     out
 }
