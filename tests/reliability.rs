@@ -330,31 +330,39 @@ fn a_fifo_or_dev_zero_as_input_is_an_error_at_once() {
     }
 }
 
-/// Regression: a UTF-16 file (Excel's "Unicode text") failed with "missing column
-/// jobcenter". It is read like its UTF-8 twin.
+/// Regression: a UTF-16 file (Excel's "Unicode text": a byte-order mark, tabs between
+/// cells, numbers as the German locale shows them) failed with "missing column jobcenter".
+/// It is read like its UTF-8 twin.
 #[test]
 fn utf16_files_with_bom_are_read() {
     let fx = Fixture::new().write();
     fx.run(&["run", "--month", "2018-03", "--figures-only"])
         .expect_code(0);
     let utf8 = fx.kennzahlen("2018-03").text;
-    for (name, big_endian) in [("monatswerte.csv", false), ("jobcenter.csv", true)] {
-        let path = fx.data().join(name);
-        let text = std::fs::read_to_string(&path).unwrap();
+    let utf16 = |text: &str, big_endian: bool| {
         let mut bytes = if big_endian {
             vec![0xFE, 0xFF]
         } else {
             vec![0xFF, 0xFE]
         };
         for unit in text.encode_utf16() {
-            if big_endian {
-                bytes.extend(unit.to_be_bytes());
+            bytes.extend(if big_endian {
+                unit.to_be_bytes()
             } else {
-                bytes.extend(unit.to_le_bytes());
-            }
+                unit.to_le_bytes()
+            });
         }
-        std::fs::write(&path, bytes).unwrap();
-    }
+        bytes
+    };
+    // "250000.50" → "250000,50"; cells separated by tabs.
+    let mw = std::fs::read_to_string(fx.data().join("monatswerte.csv"))
+        .unwrap()
+        .replace(',', "\t")
+        .replace('.', ",");
+    assert!(mw.contains("250000,50\t"), "{mw}");
+    fx.file("monatswerte.csv", &utf16(&mw, false));
+    let jc = std::fs::read_to_string(fx.data().join("jobcenter.csv")).unwrap();
+    fx.file("jobcenter.csv", &utf16(&jc, true));
     fx.run(&["run", "--month", "2018-03", "--figures-only"])
         .expect_code(0);
     assert_eq!(fx.kennzahlen("2018-03").text, utf8);

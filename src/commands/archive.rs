@@ -58,8 +58,14 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     // One archive command at a time: edition numbers and the register stay consistent.
     let _archive_lock = output::lock::acquire(&output::register::path(&args.archive))?;
     let year_dir = args.archive.join(args.year.to_string());
-    let existing = editions(&year_dir);
-    let previous = existing.last().copied();
+    // Numbers on disk and in the register: an edition renamed or removed on disk keeps
+    // its number taken.
+    let year_prefix = format!("{}/{EDITION_PREFIX}", args.year);
+    let registered = output::register::read(&args.archive)
+        .0
+        .into_iter()
+        .filter_map(|e| e.edition.strip_prefix(&year_prefix)?.parse::<u32>().ok());
+    let previous = editions(&year_dir).into_iter().chain(registered).max();
     match (previous, &args.supersede) {
         (Some(n), None) => {
             return Err(Error::Refused(format!(

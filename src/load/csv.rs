@@ -36,6 +36,8 @@ pub struct Record {
 #[derive(Debug)]
 pub struct Table {
     pub delimiter: Delimiter,
+    /// The character between cells: the delimiter's, or a tab (Excel's "Unicode text").
+    separator: char,
     pub header: Vec<String>,
     /// The line of the header (1 unless blank lines precede it).
     pub header_line: usize,
@@ -49,12 +51,8 @@ pub struct Table {
 impl Table {
     /// The data records, blank lines skipped, cells trimmed.
     pub fn records(&self) -> impl Iterator<Item = Record> + '_ {
-        Records::new(
-            &self.text[self.body.0..],
-            self.body.1,
-            self.delimiter.byte(),
-        )
-        .filter(|r| !r.cells.iter().all(String::is_empty))
+        Records::new(&self.text[self.body.0..], self.body.1, self.separator)
+            .filter(|r| !r.cells.iter().all(String::is_empty))
     }
 
     /// Whether the file has at least one data record.
@@ -155,14 +153,23 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
         .find(|l| !l.chars().all(|c| c.is_whitespace() || c == ';' || c == ','))
         .unwrap_or("");
     let delimiter = sniff_delimiter(first_line);
-    if let Some(line) = unterminated_quote(&text, delimiter.byte()) {
+    // Excel's "Unicode text" (UTF-16) separates cells by tabs and writes numbers as the
+    // German locale shows them, as in `;` files.
+    let tabs = first_line.matches('\t').count();
+    let (delimiter, separator) =
+        if tabs > first_line.matches(';').count() && tabs > first_line.matches(',').count() {
+            (Delimiter::Semicolon, '\t')
+        } else {
+            (delimiter, delimiter.byte())
+        };
+    if let Some(line) = unterminated_quote(&text, separator) {
         return Err(InputError::at(
             path,
             line,
             "expected a closing quote (\") for the quoted cell, found the end of the file",
         ));
     }
-    let mut rows = Records::new(&text, 1, delimiter.byte());
+    let mut rows = Records::new(&text, 1, separator);
     let (header, header_line) = loop {
         match rows.next() {
             Some(record) if record.cells.iter().all(String::is_empty) => {}
@@ -186,6 +193,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
     let body = (rows.pos, rows.line);
     Ok(Table {
         delimiter,
+        separator,
         header,
         header_line,
         windows_1252,
