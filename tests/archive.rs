@@ -212,7 +212,8 @@ fn archived() -> Fixture {
 #[test]
 fn verify_finds_removed_emptied_hidden_and_unregistered_editions() {
     let archiv = |fx: &Fixture| fx.dir.path().join("out/archiv");
-    let cases: [(&str, fn(&Path)); 4] = [
+    type Tamper = fn(&Path);
+    let cases: [(&str, Tamper); 4] = [
         ("deleted manifest", |a| {
             std::fs::remove_file(a.join("2018/ausgabe-1/manifest.json")).unwrap();
         }),
@@ -265,6 +266,9 @@ fn verify_checks_einladungen_inside_an_edition() {
         "{}",
         run.stdout()
     );
+    // Also when the archive is verified as part of the output folder.
+    fx.run(&["verify", "out"]).expect_code(1);
+    fx.run(&["verify", "out/archiv"]).expect_code(1);
 }
 
 /// Manifest paths that leave the folder are refused; symbolic links are reported, not
@@ -282,7 +286,11 @@ fn verify_refuses_escaping_paths_and_reports_symlinks() {
     let hash = {
         use sha2::Digest as _;
         let d = sha2::Sha256::digest(&passwd);
-        d.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        d.iter().fold(String::new(), |mut s, b| {
+            use std::fmt::Write as _;
+            let _ = write!(s, "{b:02x}");
+            s
+        })
     };
     for path in ["../../../../../../../../etc/passwd", "/etc/passwd"] {
         m["files"].as_array_mut().unwrap().push(serde_json::json!({

@@ -161,9 +161,9 @@ fn sigkill_at_random_moments_never_loses_the_folder_or_the_send_log() {
             let t = Instant::now();
             while !names(&out)
                 .iter()
-                .any(|n| n.starts_with(".zielbericht-tmp"))
+                .any(|n| n.starts_with(".zielbericht-tmp") && !earlier.contains(n))
                 && child.try_wait().unwrap().is_none()
-                && t.elapsed() < Duration::from_secs(60)
+                && t.elapsed() < Duration::from_mins(1)
             {
                 std::thread::yield_now();
             }

@@ -54,6 +54,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
             "--supersede: expected a reason, found an empty text".into(),
         ));
     }
+    output::check_out("--archive", &args.archive)?;
     let ds = pipeline::load_data(&args.data)?;
     // One archive command at a time: edition numbers and the register stay consistent.
     let _archive_lock = output::lock::acquire(&output::register::path(&args.archive))?;

@@ -13,7 +13,7 @@ use crate::pipeline;
 pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     let started = Instant::now();
     // Arguments first: a bad --out, template or font folder fails before any data is read.
-    output::check_out(&args.out)?;
+    output::check_out("--out", &args.out)?;
     let mut options = if args.figures_only {
         None
     } else {

@@ -27,8 +27,9 @@ pub fn verify(dir: &Path) -> Result<Exit, Error> {
         return Ok(verify_archive(&scope));
     }
     let mut folders = Vec::new();
-    find_manifests(dir, 0, &mut folders);
-    if folders.is_empty() {
+    let mut archives = Vec::new();
+    find_manifests(dir, 0, &mut folders, &mut archives);
+    if folders.is_empty() && archives.is_empty() {
         return Err(Error::Usage(format!(
             "verify: no {} in {} or its subfolders",
             manifest::FILE,
@@ -39,6 +40,9 @@ pub fn verify(dir: &Path) -> Result<Exit, Error> {
     let mut all_ok = true;
     for folder in &folders {
         all_ok &= print_folder(folder, &verify_folder(folder, Contents::RunFolder));
+    }
+    for archive in &archives {
+        all_ok &= verify_archive(archive) == Exit::Ok;
     }
     Ok(if all_ok { Exit::Ok } else { Exit::Partial })
 }
@@ -165,7 +169,7 @@ fn verify_archive(scope: &ArchiveScope) -> Exit {
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = entry.path();
             let lock_file = name.starts_with('.')
-                && name.ends_with(".lock")
+                && Path::new(&name).extension().is_some_and(|e| e == "lock")
                 && path.symlink_metadata().is_ok_and(|m| m.is_file());
             if lock_file || registered.contains(format!("{year}/{name}").as_str()) {
                 continue;
@@ -186,13 +190,7 @@ fn verify_archive(scope: &ArchiveScope) -> Exit {
         checked += 1;
         let folder = scope.root.join(&entry.edition);
         let mut problems = Vec::new();
-        if !is_real_dir(&folder) {
-            problems.push(format!(
-                "missing  {} (an edition in {})",
-                folder.display(),
-                register::FILE
-            ));
-        } else {
+        if is_real_dir(&folder) {
             let manifest = folder.join(manifest::FILE);
             if manifest.symlink_metadata().is_ok_and(|m| m.is_file())
                 && output::sha256_file(&manifest).is_ok_and(|h| h != entry.manifest_sha256)
@@ -204,6 +202,12 @@ fn verify_archive(scope: &ArchiveScope) -> Exit {
                 ));
             }
             problems.extend(verify_folder(&folder, Contents::Edition));
+        } else {
+            problems.push(format!(
+                "missing  {} (an edition in {})",
+                folder.display(),
+                register::FILE
+            ));
         }
         all_ok &= print_folder(&folder, &problems);
     }
@@ -221,7 +225,19 @@ fn verify_archive(scope: &ArchiveScope) -> Exit {
     if all_ok { Exit::Ok } else { Exit::Partial }
 }
 
-fn find_manifests(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+/// Run folders (with a manifest) and archives (checked as a whole) below `dir`.
+fn find_manifests(
+    dir: &Path,
+    depth: usize,
+    out: &mut Vec<PathBuf>,
+    archives: &mut Vec<ArchiveScope>,
+) {
+    if depth > 0
+        && let Some(scope) = archive_scope(dir)
+    {
+        archives.push(scope);
+        return;
+    }
     if dir.join(manifest::FILE).symlink_metadata().is_ok() {
         out.push(dir.to_path_buf());
         return;
@@ -233,7 +249,7 @@ fn find_manifests(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
         // `DirEntry::file_type` does not follow symbolic links.
         if !hidden && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            find_manifests(&entry.path(), depth + 1, out);
+            find_manifests(&entry.path(), depth + 1, out, archives);
         }
     }
 }

@@ -63,16 +63,16 @@ pub fn lock_folder(target: &Path) -> Result<FolderLock, Error> {
     Ok(lock)
 }
 
-/// Checks `--out` before any work: the nearest existing folder on its path must be a
-/// folder this process can create files in.
-pub fn check_out(out: &Path) -> Result<(), Error> {
+/// Checks an output folder (`flag` names it: `--out`, `--archive`) before any work: the
+/// nearest existing folder on its path must be a folder this process can create files in.
+pub fn check_out(flag: &str, out: &Path) -> Result<(), Error> {
     let mut dir = out;
     loop {
         match std::fs::metadata(dir) {
             Ok(m) if m.is_dir() => break,
             Ok(_) => {
                 return Err(Error::Usage(format!(
-                    "--out: {} is a file; expected a folder (or a path to create one)",
+                    "{flag}: {} is a file; expected a folder (or a path to create one)",
                     dir.display()
                 )));
             }
@@ -84,7 +84,7 @@ pub fn check_out(out: &Path) -> Result<(), Error> {
             }
             Err(e) => {
                 return Err(Error::Usage(format!(
-                    "--out: cannot use {}: {e}",
+                    "{flag}: cannot use {}: {e}",
                     dir.display()
                 )));
             }
@@ -101,7 +101,7 @@ pub fn check_out(out: &Path) -> Result<(), Error> {
             Ok(())
         }
         Err(e) => Err(Error::Usage(format!(
-            "--out: cannot write in {}: {e}",
+            "{flag}: cannot write in {}: {e}",
             dir.display()
         ))),
     }

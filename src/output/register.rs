@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! # zielbericht register of archive editions v1: edition<TAB>manifest SHA-256<TAB>chain
-//! 2018/ausgabe-1	3f2a…	9c41…
+//! 2018/ausgabe-1<TAB>3f2a…<TAB>9c41…
 //! ```
 //!
 //! `archive` appends (under the archive's lock, synced); `verify` checks the chain and
@@ -44,7 +44,7 @@ fn chain(previous: &str, edition: &str, manifest_sha256: &str) -> String {
 }
 
 /// Reads and checks the register: the entries that parse, and one message per problem
-/// (a missing or unreadable file, a malformed line, a broken chain) naming file:line.
+/// (a missing or unreadable file, a malformed line, a broken chain) naming `file:line`.
 pub fn read(root: &Path) -> (Vec<Entry>, Vec<String>) {
     let file = path(root);
     let text = match file.symlink_metadata() {
@@ -131,7 +131,8 @@ pub fn append(root: &Path, edition: &str, manifest_sha256: &str) -> Result<(), E
         line.push('\n');
     }
     let value = chain(&previous, edition, manifest_sha256);
-    line.push_str(&format!("{edition}\t{manifest_sha256}\t{value}\n"));
+    line.push_str(&[edition, manifest_sha256, &value].join("\t"));
+    line.push('\n');
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
