@@ -224,6 +224,29 @@ fn a_leftover_holding_the_only_send_log_is_recovered() {
     assert!(!leftover.exists());
 }
 
+/// Where the file system cannot exchange, the old folder is retired before the new one
+/// moves in; a kill in between leaves no run folder. The next run restores the retired
+/// one first, so its send log and user files stay.
+#[test]
+fn a_retired_folder_is_restored_when_the_run_folder_is_missing() {
+    let fx = with_send_log(true);
+    let dir = fx.out().join("2018-03");
+    std::fs::write(dir.join("notiz.txt"), "Notiz").unwrap();
+    std::fs::rename(&dir, fx.out().join(".zielbericht-old-2018-03-999999-7")).unwrap();
+    fx.run(&["run", "--month", "2018-03", "--figures-only"])
+        .expect_code(0)
+        .expect_stderr("notiz.txt");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("einladungen/versand.log")).unwrap(),
+        LOG
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("notiz.txt")).unwrap(),
+        "Notiz"
+    );
+    assert_eq!(names(&fx.out()), [".2018-03.lock", "2018-03"]);
+}
+
 /// A leftover whose content cannot be told apart is named, and nothing is deleted.
 #[test]
 fn an_unknown_leftover_is_named_and_kept() {
