@@ -207,12 +207,14 @@ fn archived() -> Fixture {
     fx
 }
 
+/// A way to damage an archive.
+type Tamper = fn(&Path);
+
 /// Regression: deleting an edition's manifest, emptying an edition, renaming it to a
 /// hidden name or removing its register entry made `verify archiv` exit 0.
 #[test]
 fn verify_finds_removed_emptied_hidden_and_unregistered_editions() {
     let archiv = |fx: &Fixture| fx.dir.path().join("out/archiv");
-    type Tamper = fn(&Path);
     let cases: [(&str, Tamper); 4] = [
         ("deleted manifest", |a| {
             std::fs::remove_file(a.join("2018/ausgabe-1/manifest.json")).unwrap();
