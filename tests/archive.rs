@@ -323,3 +323,31 @@ fn verify_refuses_escaping_paths_and_reports_symlinks() {
         "{stdout}"
     );
 }
+
+/// An archive written before registers existed gets one at the next `archive`, holding its
+/// earlier editions; until then `verify` names the missing register.
+#[test]
+fn an_archive_without_register_adopts_its_editions() {
+    let fx = Fixture::new().write();
+    fx.run(&["archive", "--year", "2017"]).expect_code(0);
+    let register = fx.dir.path().join("out/archiv/register.txt");
+    std::fs::remove_file(&register).unwrap();
+    let run = fx.run(&["verify", "out/archiv"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout().contains("missing  out/archiv/register.txt"),
+        "{}",
+        run.stdout()
+    );
+    fx.run(&["archive", "--year", "2018"])
+        .expect_code(0)
+        .expect_stderr("1 earlier edition(s)");
+    let text = std::fs::read_to_string(&register).unwrap();
+    let editions: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(editions, ["2017/ausgabe-1", "2018/ausgabe-1"]);
+    fx.run(&["verify", "out/archiv"]).expect_code(0);
+}

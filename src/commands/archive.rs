@@ -132,6 +132,14 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     files.push(manifest);
     let name = format!("{EDITION_PREFIX}{edition}");
     let target = year_dir.join(&name);
+    let adopted = output::register::adopt(&args.archive)?;
+    if adopted > 0 {
+        eprintln!(
+            "note: {adopted} earlier edition(s) entered in the new register {}; check them with `zielbericht verify {}`",
+            output::register::path(&args.archive).display(),
+            args.archive.display()
+        );
+    }
     let lock = output::lock_folder(&target)?;
     output::write_folder(&lock, &files, Existing::Refuse)?;
     output::register::append(

@@ -146,3 +146,52 @@ pub fn append(root: &Path, edition: &str, manifest_sha256: &str) -> Result<(), E
     }
     Ok(())
 }
+
+/// Editions on disk (`YYYY/ausgabe-N` with a `manifest.json`), by year and number.
+pub fn editions_on_disk(root: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for year in std::fs::read_dir(root).into_iter().flatten().flatten() {
+        let year_name = year.file_name().to_string_lossy().into_owned();
+        if year_name.len() != 4 || !year_name.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        for edition in std::fs::read_dir(year.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let name = edition.file_name().to_string_lossy().into_owned();
+            let Some(n) = name
+                .strip_prefix("ausgabe-")
+                .and_then(|n| n.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let manifest = edition.path().join(super::manifest::FILE);
+            if manifest.symlink_metadata().is_ok_and(|m| m.is_file()) {
+                out.push((
+                    (year_name.clone(), n),
+                    format!("{year_name}/{name}"),
+                    manifest,
+                ));
+            }
+        }
+    }
+    out.sort();
+    out.into_iter().map(|(_, e, m)| (e, m)).collect()
+}
+
+/// Starts the register of an archive written before registers existed: every edition on
+/// disk is entered, in order of year and number. Returns how many; 0 when a register
+/// exists already.
+pub fn adopt(root: &Path) -> Result<usize, Error> {
+    if path(root).symlink_metadata().is_ok() {
+        return Ok(0);
+    }
+    let editions = editions_on_disk(root);
+    for (edition, manifest) in &editions {
+        let hash = super::sha256_file(manifest).map_err(|e| Error::write(manifest, e))?;
+        append(root, edition, &hash)?;
+    }
+    Ok(editions.len())
+}
