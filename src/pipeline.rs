@@ -201,13 +201,24 @@ pub(crate) fn write_run_folder(
     };
     let mut files = std::mem::take(&mut out.files);
     files.push(manifest.to_file());
-    output::write_folder(
-        &target,
+    // The month folder's lock (the one `invite` holds while it sends) for the whole write.
+    let lock = output::lock_folder(&target)?;
+    let written = output::write_folder(
+        &lock,
         &files,
         Existing::Replace {
             keep: &[output::INVITATIONS_FOLDER],
         },
     )?;
+    drop(lock);
+    if !written.kept_unknown.is_empty() {
+        eprintln!(
+            "note: kept {} file(s) in {} that zielbericht did not write:\n  {}",
+            written.kept_unknown.len(),
+            target.display(),
+            written.kept_unknown.join("\n  ")
+        );
+    }
     Ok((target, out))
 }
 

@@ -1,6 +1,8 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
+use std::path::Path;
+
 use crate::util::{Fixture, bin, run_in, snapshot_tree};
 
 #[test]
@@ -93,7 +95,8 @@ fn archive_is_write_once_and_supersede_adds_an_edition() {
 
     let text = run_in(fx.dir.path(), &["verify", "out/archiv"]);
     text.expect_code(0);
-    assert_eq!(text.stdout().matches("ok ").count(), 2, "{}", text.stdout());
+    // Two editions and the register.
+    assert_eq!(text.stdout().matches("ok ").count(), 3, "{}", text.stdout());
 }
 
 #[test]
@@ -168,9 +171,11 @@ fn sigkill_while_rendering_leaves_the_earlier_output() {
         .flatten()
         .map(|e| e.file_name())
         .collect();
+    let mut entries = entries;
+    entries.sort();
     assert_eq!(
         entries,
-        ["2018-12"],
+        [".2018-12.lock", "2018-12"],
         "something was left beside the run folder"
     );
 }
@@ -189,4 +194,160 @@ fn rerun_keeps_the_invitations_and_verify_ignores_them() {
         .expect_code(0);
     assert!(log.exists(), "send log lost");
     fx.run(&["verify", "out/2018-03"]).expect_code(0);
+}
+
+/// An archive with two editions of 2018 and one of 2017.
+fn archived() -> Fixture {
+    let fx = Fixture::new().write();
+    fx.run(&["archive", "--year", "2018"]).expect_code(0);
+    fx.run(&["archive", "--year", "2018", "--supersede", "Korrektur"])
+        .expect_code(0);
+    fx.run(&["archive", "--year", "2017"]).expect_code(0);
+    fx.run(&["verify", "out/archiv"]).expect_code(0);
+    fx
+}
+
+/// A way to damage an archive.
+type Tamper = fn(&Path);
+
+/// Regression: deleting an edition's manifest, emptying an edition, renaming it to a
+/// hidden name or removing its register entry made `verify archiv` exit 0.
+#[test]
+fn verify_finds_removed_emptied_hidden_and_unregistered_editions() {
+    let archiv = |fx: &Fixture| fx.dir.path().join("out/archiv");
+    let cases: [(&str, Tamper); 4] = [
+        ("deleted manifest", |a| {
+            std::fs::remove_file(a.join("2018/ausgabe-1/manifest.json")).unwrap();
+        }),
+        ("emptied", |a| {
+            std::fs::remove_dir_all(a.join("2018/ausgabe-1")).unwrap();
+            std::fs::create_dir(a.join("2018/ausgabe-1")).unwrap();
+        }),
+        ("hidden", |a| {
+            std::fs::rename(a.join("2018/ausgabe-1"), a.join("2018/.ausgabe-1")).unwrap();
+        }),
+        ("register entry removed", |a| {
+            let register = a.join("register.txt");
+            let text = std::fs::read_to_string(&register).unwrap();
+            let kept: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.starts_with("2018/ausgabe-1\t"))
+                .collect();
+            std::fs::write(&register, kept.join("\n") + "\n").unwrap();
+        }),
+    ];
+    for (what, tamper) in cases {
+        let fx = archived();
+        tamper(&archiv(&fx));
+        let run = fx.run(&["verify", "out/archiv"]);
+        assert_eq!(run.code(), 1, "{what}: {}", run.stdout());
+        assert!(
+            run.stdout().contains("ausgabe-1"),
+            "{what}: {}",
+            run.stdout()
+        );
+        // The year and the edition alone fail as well.
+        let year = fx.run(&["verify", "out/archiv/2018"]);
+        assert_eq!(year.code(), 1, "{what} (year): {}", year.stdout());
+    }
+}
+
+/// Regression: `einladungen/` was skipped inside archive editions too, so a forged PDF
+/// there passed.
+#[test]
+fn verify_checks_einladungen_inside_an_edition() {
+    let fx = archived();
+    let forged = fx.dir.path().join("out/archiv/2018/ausgabe-2/einladungen");
+    std::fs::create_dir_all(&forged).unwrap();
+    std::fs::write(forged.join("05554_kreis-borken.pdf"), "%PDF-gefälscht").unwrap();
+    let run = fx.run(&["verify", "out/archiv/2018/ausgabe-2"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout()
+            .contains("unexpected out/archiv/2018/ausgabe-2/einladungen/05554_kreis-borken.pdf"),
+        "{}",
+        run.stdout()
+    );
+    // Also when the archive is verified as part of the output folder.
+    fx.run(&["verify", "out"]).expect_code(1);
+    fx.run(&["verify", "out/archiv"]).expect_code(1);
+}
+
+/// Manifest paths that leave the folder are refused; symbolic links are reported, not
+/// followed, and a link loop ends the check at once.
+#[test]
+fn verify_refuses_escaping_paths_and_reports_symlinks() {
+    let fx = Fixture::new().write();
+    fx.run(&["run", "--month", "2018-03", "--figures-only"])
+        .expect_code(0);
+    let dir = fx.out().join("2018-03");
+    let manifest_path = dir.join("manifest.json");
+    let mut m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    let passwd = std::fs::read("/etc/passwd").unwrap();
+    let hash = {
+        use sha2::Digest as _;
+        let d = sha2::Sha256::digest(&passwd);
+        d.iter().fold(String::new(), |mut s, b| {
+            use std::fmt::Write as _;
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+    };
+    for path in ["../../../../../../../../etc/passwd", "/etc/passwd"] {
+        m["files"].as_array_mut().unwrap().push(serde_json::json!({
+            "path": path, "sha256": hash, "bytes": passwd.len()
+        }));
+    }
+    std::fs::write(&manifest_path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    std::os::unix::fs::symlink(&dir, dir.join("schleife")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", dir.join("kennwort.txt")).unwrap();
+    let out = Command::new("timeout")
+        .args(["20", bin(), "verify", "out/2018-03"])
+        .current_dir(fx.dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("refused") && stdout.contains("\"/etc/passwd\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("../../../../../../../../etc/passwd"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("symlink  out/2018-03/schleife"), "{stdout}");
+    assert!(
+        stdout.contains("symlink  out/2018-03/kennwort.txt"),
+        "{stdout}"
+    );
+}
+
+/// An archive written before registers existed gets one at the next `archive`, holding its
+/// earlier editions; until then `verify` names the missing register.
+#[test]
+fn an_archive_without_register_adopts_its_editions() {
+    let fx = Fixture::new().write();
+    fx.run(&["archive", "--year", "2017"]).expect_code(0);
+    let register = fx.dir.path().join("out/archiv/register.txt");
+    std::fs::remove_file(&register).unwrap();
+    let run = fx.run(&["verify", "out/archiv"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout().contains("missing  out/archiv/register.txt"),
+        "{}",
+        run.stdout()
+    );
+    fx.run(&["archive", "--year", "2018"])
+        .expect_code(0)
+        .expect_stderr("1 earlier edition(s)");
+    let text = std::fs::read_to_string(&register).unwrap();
+    let editions: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(editions, ["2017/ausgabe-1", "2018/ausgabe-1"]);
+    fx.run(&["verify", "out/archiv"]).expect_code(0);
 }

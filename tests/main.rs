@@ -15,5 +15,7 @@ mod inputs;
 mod invite;
 /// Reading rules: dialects, encodings, symbols, ids and months as Excel writes them.
 mod reading;
+/// Nothing lost: locks, SIGKILL, leftovers, user files, hostile input files and folders.
+mod reliability;
 /// Rendered PDFs: text, German formats, k. A., PDF/A + UA, reproducibility, failures.
 mod reports;

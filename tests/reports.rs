@@ -125,8 +125,8 @@ fn reruns_with_source_date_epoch_are_byte_identical() {
         .expect_code(0);
     fx.run(&["run", "--month", "2018-06", "--out", "b", "--jobs", "1"])
         .expect_code(0);
-    let a = snapshot_tree(&fx.dir.path().join("a"));
-    let b = snapshot_tree(&fx.dir.path().join("b"));
+    let a = snapshot_tree(&fx.dir.path().join("a/2018-06"));
+    let b = snapshot_tree(&fx.dir.path().join("b/2018-06"));
     assert_eq!(
         a.len(),
         5,

@@ -4,7 +4,8 @@
 //! `ARCHIVE/Y/ausgabe-N/`: every report, the overview, `kennzahlen.csv`, the input files
 //! exactly as read (`eingaben/`), and a manifest with the SHA-256 of every file. An edition
 //! is never overwritten or deleted; `--supersede REASON` adds the next one and records
-//! what it supersedes.
+//! what it supersedes. Every edition is entered in the archive's register
+//! (`ARCHIVE/register.txt`, see [`output::register`]), which `verify` checks.
 
 use std::path::Path;
 use std::time::Instant;
@@ -53,10 +54,19 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
             "--supersede: expected a reason, found an empty text".into(),
         ));
     }
+    output::check_out("--archive", &args.archive)?;
     let ds = pipeline::load_data(&args.data)?;
+    // One archive command at a time: edition numbers and the register stay consistent.
+    let _archive_lock = output::lock::acquire(&output::register::path(&args.archive))?;
     let year_dir = args.archive.join(args.year.to_string());
-    let existing = editions(&year_dir);
-    let previous = existing.last().copied();
+    // Numbers on disk and in the register: an edition renamed or removed on disk keeps
+    // its number taken.
+    let year_prefix = format!("{}/{EDITION_PREFIX}", args.year);
+    let registered = output::register::read(&args.archive)
+        .0
+        .into_iter()
+        .filter_map(|e| e.edition.strip_prefix(&year_prefix)?.parse::<u32>().ok());
+    let previous = editions(&year_dir).into_iter().chain(registered).max();
     match (previous, &args.supersede) {
         (Some(n), None) => {
             return Err(Error::Refused(format!(
@@ -117,9 +127,26 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         inputs: manifest::inputs(&ds.files),
         files: manifest::outputs(&files),
     };
-    files.push(manifest.to_file());
-    let target = year_dir.join(format!("{EDITION_PREFIX}{edition}"));
-    output::write_folder(&target, &files, Existing::Refuse)?;
+    let manifest = manifest.to_file();
+    let manifest_sha256 = output::sha256_hex(&manifest.bytes);
+    files.push(manifest);
+    let name = format!("{EDITION_PREFIX}{edition}");
+    let target = year_dir.join(&name);
+    let adopted = output::register::adopt(&args.archive)?;
+    if adopted > 0 {
+        eprintln!(
+            "note: {adopted} earlier edition(s) entered in the new register {}; check them with `zielbericht verify {}`",
+            output::register::path(&args.archive).display(),
+            args.archive.display()
+        );
+    }
+    let lock = output::lock_folder(&target)?;
+    output::write_folder(&lock, &files, Existing::Refuse)?;
+    output::register::append(
+        &args.archive,
+        &format!("{}/{name}", args.year),
+        &manifest_sha256,
+    )?;
     pipeline::summary(&target, &out, started);
     Ok(Exit::Ok)
 }

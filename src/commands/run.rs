@@ -7,11 +7,13 @@ use crate::domain::Berichtsmonat;
 use crate::error::{Error, Exit, InputError};
 use crate::figures;
 use crate::load::{self, Dataset};
+use crate::output;
 use crate::pipeline;
 
 pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     let started = Instant::now();
-    // Arguments first: a bad template or font folder fails before any data is read.
+    // Arguments first: a bad --out, template or font folder fails before any data is read.
+    output::check_out("--out", &args.out)?;
     let mut options = if args.figures_only {
         None
     } else {
@@ -39,6 +41,7 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     if let Some(options) = &mut options {
         options.vorlaeufig = !gaps.is_empty();
     }
+    output::check_apart(&args.data.data, &output::run_folder(&args.out, &bm.to_string()))?;
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
     let (target, out) = pipeline::write_run_folder(
         &args.out,

@@ -153,33 +153,27 @@ impl SendLog {
 /// process ends, however it ends).
 #[derive(Debug)]
 pub struct MonthLock {
-    _file: File,
+    _lock: crate::output::FolderLock,
 }
 
 impl MonthLock {
-    /// The lock file of `bm` below `out`.
+    /// The lock file of `bm` below `out`: the month folder's lock, the same that `run`
+    /// holds while it replaces the folder.
     pub fn path(out: &Path, bm: Berichtsmonat) -> PathBuf {
-        out.join(format!(".{bm}.lock"))
+        crate::output::lock_file(&crate::output::run_folder(out, &bm.to_string()))
     }
 
-    /// Takes the lock, or refuses (exit 2) when another process holds it.
+    /// Takes the lock (putting back a send log an interrupted run left beside the folder),
+    /// or refuses (exit 2) when another process holds it.
     pub fn acquire(out: &Path, bm: Berichtsmonat) -> Result<Self, Error> {
-        let path = Self::path(out, bm);
-        std::fs::create_dir_all(out).map_err(|e| Error::write(out, e))?;
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| Error::write(&path, e))?;
-        match file.try_lock() {
-            Ok(()) => Ok(Self { _file: file }),
-            Err(std::fs::TryLockError::WouldBlock) => Err(Error::Refused(format!(
+        let target = crate::output::run_folder(out, &bm.to_string());
+        match crate::output::try_lock_folder(&target)? {
+            Some(lock) => Ok(Self { _lock: lock }),
+            None => Err(Error::Refused(format!(
                 "another zielbericht is writing or sending the invitations of {bm} (it holds {}); \
                  nothing was sent by this one — run it again when the other has finished",
-                path.display()
+                Self::path(out, bm).display()
             ))),
-            Err(std::fs::TryLockError::Error(e)) => Err(Error::write(&path, e)),
         }
     }
 }

@@ -36,6 +36,8 @@ pub struct Record {
 #[derive(Debug)]
 pub struct Table {
     pub delimiter: Delimiter,
+    /// The character between cells: the delimiter's, or a tab (Excel's "Unicode text").
+    separator: char,
     pub header: Vec<String>,
     /// The line of the header (1 unless blank lines precede it).
     pub header_line: usize,
@@ -49,12 +51,8 @@ pub struct Table {
 impl Table {
     /// The data records, blank lines skipped, cells trimmed.
     pub fn records(&self) -> impl Iterator<Item = Record> + '_ {
-        Records::new(
-            &self.text[self.body.0..],
-            self.body.1,
-            self.delimiter.byte(),
-        )
-        .filter(|r| !r.cells.iter().all(String::is_empty))
+        Records::new(&self.text[self.body.0..], self.body.1, self.separator)
+            .filter(|r| !r.cells.iter().all(String::is_empty))
     }
 
     /// Whether the file has at least one data record.
@@ -63,8 +61,67 @@ impl Table {
     }
 }
 
-/// Decodes bytes: UTF-8 (a BOM is dropped), else Windows-1252.
+/// The most an input file may hold; a larger one is an input error, read no further.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// Reads an input file: only a regular file (a FIFO, a device such as `/dev/zero`, a
+/// folder are refused at once, never read), and at most [`MAX_FILE_BYTES`]. The error is
+/// the message for an [`InputError`] on the file.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let not_regular =
+        "expected a regular file, found a FIFO, device, socket or folder; it was not read";
+    let meta = std::fs::metadata(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            "file not found".to_string()
+        } else {
+            format!("cannot read the file: {e}")
+        }
+    })?;
+    if !meta.is_file() {
+        return Err(not_regular.into());
+    }
+    let too_large = || "expected at most 1 GiB, found a larger file; it was not read".to_string();
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    // Opened without blocking: if the path was swapped for a FIFO since the check, the
+    // open does not wait for a writer, and the check below refuses it.
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = options
+        .open(path)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(not_regular.into());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// Decodes bytes: UTF-16 with a byte-order mark (what Excel's "Unicode text" writes), UTF-8
+/// (a BOM is dropped), else Windows-1252.
 pub fn decode(bytes: &[u8]) -> (String, bool) {
+    for (bom, encoding) in [
+        (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
+        (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE),
+    ] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            let (text, _) = encoding.decode_without_bom_handling(rest);
+            return (text.into_owned(), false);
+        }
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Ok(text) = std::str::from_utf8(bytes) {
         (text.to_string(), false)
@@ -96,14 +153,23 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
         .find(|l| !l.chars().all(|c| c.is_whitespace() || c == ';' || c == ','))
         .unwrap_or("");
     let delimiter = sniff_delimiter(first_line);
-    if let Some(line) = unterminated_quote(&text, delimiter.byte()) {
+    // Excel's "Unicode text" (UTF-16) separates cells by tabs and writes numbers as the
+    // German locale shows them, as in `;` files.
+    let tabs = first_line.matches('\t').count();
+    let (delimiter, separator) =
+        if tabs > first_line.matches(';').count() && tabs > first_line.matches(',').count() {
+            (Delimiter::Semicolon, '\t')
+        } else {
+            (delimiter, delimiter.byte())
+        };
+    if let Some(line) = unterminated_quote(&text, separator) {
         return Err(InputError::at(
             path,
             line,
             "expected a closing quote (\") for the quoted cell, found the end of the file",
         ));
     }
-    let mut rows = Records::new(&text, 1, delimiter.byte());
+    let mut rows = Records::new(&text, 1, separator);
     let (header, header_line) = loop {
         match rows.next() {
             Some(record) if record.cells.iter().all(String::is_empty) => {}
@@ -127,6 +193,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
     let body = (rows.pos, rows.line);
     Ok(Table {
         delimiter,
+        separator,
         header,
         header_line,
         windows_1252,

@@ -198,13 +198,7 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
 
 /// The bytes of an input file; a missing or unreadable file is an input error.
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(bytes),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Err(InputError::file(path, "file not found"))
-        }
-        Err(e) => Err(InputError::file(path, format!("cannot read the file: {e}"))),
-    }
+    csv::read_file(path).map_err(|message| InputError::file(path, message))
 }
 
 /// Column lookup for one file: header name → cell index (shared with the termine file of

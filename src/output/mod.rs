@@ -1,12 +1,20 @@
 //! Stage 4 — output: finished files in memory in, a complete folder on disk out.
 //!
 //! Nothing is written while a run computes or renders: every file is kept in memory and
-//! the folder is written only at the end, into a temporary folder beside the target on
-//! the same file system, then renamed into place. An interrupted run (error, exit 2,
-//! SIGKILL while rendering) leaves the earlier output exactly as it was.
+//! the folder is written only at the end, under the folder's lock, into a staging folder
+//! beside the target that is then swapped into place in one step ([`folder`]). An
+//! interrupted run (error, exit 2, SIGKILL at any moment) leaves the earlier output — or
+//! the new one, complete — and never loses a file it did not write.
 
+pub mod folder;
 pub mod kennzahlen;
+pub mod lock;
 pub mod manifest;
+pub mod register;
+pub mod walk;
+
+pub use folder::{Existing, Written, write_folder};
+pub use lock::{FolderLock, lock_file};
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -31,118 +39,98 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     out
 }
 
-/// Prefix of temporary and retired folders; stale ones are removed by later runs.
-const STAGING: &str = ".zielbericht-";
+/// The SHA-256 of a file, read in pieces (a large file is never held whole).
+pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+    let mut out = String::with_capacity(64);
+    for b in hasher.finalize() {
+        let _ = write!(out, "{b:02x}");
+    }
+    Ok(out)
+}
 
 /// The folder of invitation drafts and the send log inside a run folder; a rerun of the
 /// month keeps it (it is not part of what `run` writes).
 pub const INVITATIONS_FOLDER: &str = "einladungen";
 
-/// How an existing target folder is treated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Existing {
-    /// Replace it as a whole (a normal run of the same month), carrying over the
-    /// subfolders named here (e.g. the invitations and their send log, which belong to
-    /// the month, not to one rendering of it).
-    Replace { keep: &'static [&'static str] },
-    /// Refuse (write-once archive editions).
-    Refuse,
+/// Takes the lock of `target` (waiting for another process) and puts back what an
+/// interrupted earlier write left beside it. Every command that changes a run folder or
+/// archive edition — including what it keeps, such as the send log — holds this lock.
+pub fn lock_folder(target: &Path) -> Result<FolderLock, Error> {
+    let lock = lock::acquire(target)?;
+    folder::recover(&lock)?;
+    Ok(lock)
 }
 
-/// Writes `files` as the folder `target`, atomically.
-pub fn write_folder(target: &Path, files: &[OutFile], existing: Existing) -> Result<(), Error> {
-    let parent = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
-    remove_stale(parent);
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let unique = format!("{}-{}", std::process::id(), nanos());
-    let staging = parent.join(format!("{STAGING}tmp-{name}-{unique}"));
-    let result = (|| {
-        std::fs::create_dir(&staging).map_err(|e| Error::write(&staging, e))?;
-        for file in files {
-            let path = staging.join(&file.path);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
-            }
-            write_synced(&path, &file.bytes).map_err(|e| Error::write(&path, e))?;
-        }
-        sync_dir(&staging);
-        if target.exists() {
-            if existing == Existing::Refuse {
-                return Err(Error::Refused(format!(
-                    "{} exists already; nothing was changed",
-                    target.display()
+/// Like [`lock_folder`], but `None` at once when another process holds the lock.
+pub fn try_lock_folder(target: &Path) -> Result<Option<FolderLock>, Error> {
+    let Some(lock) = lock::try_acquire(target)? else {
+        return Ok(None);
+    };
+    folder::recover(&lock)?;
+    Ok(Some(lock))
+}
+
+/// Checks an output folder (`flag` names it: `--out`, `--archive`) before any work: the
+/// nearest existing folder on its path must be a folder this process can create files in.
+pub fn check_out(flag: &str, out: &Path) -> Result<(), Error> {
+    let mut dir = out;
+    loop {
+        match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => break,
+            Ok(_) => {
+                return Err(Error::Usage(format!(
+                    "{flag}: {} is a file; expected a folder (or a path to create one)",
+                    dir.display()
                 )));
             }
-            if let Existing::Replace { keep } = existing {
-                for sub in keep {
-                    let old = target.join(sub);
-                    if old.is_dir() && !staging.join(sub).exists() {
-                        std::fs::rename(&old, staging.join(sub))
-                            .map_err(|e| Error::write(&old, e))?;
-                    }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                dir = lock::parent_of(dir);
+                if dir == Path::new(".") && std::fs::metadata(dir).is_err() {
+                    break;
                 }
             }
-            let retired = parent.join(format!("{STAGING}old-{name}-{unique}"));
-            std::fs::rename(target, &retired).map_err(|e| Error::write(target, e))?;
-            std::fs::rename(&staging, target).map_err(|e| Error::write(target, e))?;
-            let _ = std::fs::remove_dir_all(&retired);
-        } else {
-            std::fs::rename(&staging, target).map_err(|e| Error::write(target, e))?;
+            Err(e) => {
+                return Err(Error::Usage(format!(
+                    "{flag}: cannot use {}: {e}",
+                    dir.display()
+                )));
+            }
         }
-        sync_dir(parent);
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
     }
-    result
-}
-
-fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut f = std::fs::File::create(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
-}
-
-fn sync_dir(dir: &Path) {
-    if let Ok(f) = std::fs::File::open(dir) {
-        let _ = f.sync_all();
+    let probe = dir.join(format!(".zielbericht-probe-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(Error::Usage(format!(
+            "{flag}: cannot write in {}: {e}",
+            dir.display()
+        ))),
     }
 }
 
-fn nanos() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default()
-}
-
-/// Removes staging folders left by runs that were killed while writing (their process
-/// no longer exists).
-fn remove_stale(parent: &Path) {
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
+/// Refuses a data folder inside (or equal to) the folder a run would replace: the run
+/// would replace its own input.
+pub fn check_apart(data: &Path, target: &Path) -> Result<(), Error> {
+    let (Ok(data_real), Ok(target_real)) = (data.canonicalize(), target.canonicalize()) else {
+        return Ok(()); // a target that does not exist yet holds nothing
     };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix(STAGING) else {
-            continue;
-        };
-        let pid = rest.rsplit('-').nth(1).and_then(|p| p.parse::<u32>().ok());
-        let alive = pid
-            .is_some_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists());
-        if !alive {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
+    if data_real.starts_with(&target_real) {
+        return Err(Error::Usage(format!(
+            "--data {} lies inside {}, the folder this run would replace; nothing was \
+             changed. Keep the data folder outside --out, or choose another --out.",
+            data.display(),
+            target.display()
+        )));
     }
+    Ok(())
 }
 
 /// The run folder for a Berichtsmonat below `out`.

@@ -223,9 +223,11 @@ impl Renderer {
         // more (a user can change only style.typ); files keep their virtual path.
         if let Some(dir) = templates_dir {
             let mut found = Vec::new();
-            collect_files(dir, &mut found).map_err(|source| RenderError::TemplateRead {
-                path: dir.to_owned(),
-                source,
+            collect_files(dir, Links::Inside, &mut found).map_err(|source| {
+                RenderError::TemplateRead {
+                    path: dir.to_owned(),
+                    source,
+                }
             })?;
             for path in found {
                 let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -380,9 +382,11 @@ fn load_fonts(font_dirs: &[PathBuf]) -> Result<Vec<Font>, RenderError> {
         .collect();
     for root in font_dirs {
         let mut paths = Vec::new();
-        collect_files(root, &mut paths).map_err(|source| RenderError::FontRead {
-            path: root.clone(),
-            source,
+        collect_files(root, Links::AnyFile, &mut paths).map_err(|source| {
+            RenderError::FontRead {
+                path: root.clone(),
+                source,
+            }
         })?;
         let is_file = root.is_file();
         for path in paths {
@@ -406,31 +410,51 @@ fn load_fonts(font_dirs: &[PathBuf]) -> Result<Vec<Font>, RenderError> {
     Ok(fonts)
 }
 
+/// Which symbolic links [`collect_files`] serves. Links to folders are never followed, so
+/// a link loop ends the walk at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Links {
+    /// A link to a regular file inside the walked folder (templates: a template can
+    /// read nothing outside its folder, such as `/etc/passwd`).
+    Inside,
+    /// A link to a regular file anywhere (fonts).
+    AnyFile,
+}
+
 /// All regular files below `path` (or `path` itself if it is a file), sorted, skipping
-/// hidden entries.
-fn collect_files(path: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+/// hidden entries, FIFOs and devices; symbolic links as `links` allows.
+fn collect_files(path: &Path, links: Links, out: &mut Vec<PathBuf>) -> io::Result<()> {
     if fs::metadata(path)?.is_file() {
         out.push(path.to_owned());
         return Ok(());
     }
-    let mut entries = fs::read_dir(path)?
-        .map(|entry| entry.map(|e| e.path()))
-        .collect::<io::Result<Vec<_>>>()?;
-    entries.sort();
-    for entry in entries {
-        if entry
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'))
-        {
-            continue;
-        }
-        if entry.is_dir() {
-            collect_files(&entry, out)?;
-        } else if entry.is_file() {
-            out.push(entry);
+    let real_root = path.canonicalize()?;
+    let mut found = Vec::new();
+    let mut stack = vec![path.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir)? {
+            let entry = entry?;
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            // `DirEntry::file_type` does not follow symbolic links.
+            let kind = entry.file_type()?;
+            let entry = entry.path();
+            if kind.is_dir() {
+                stack.push(entry);
+            } else if kind.is_file() {
+                found.push(entry);
+            } else if kind.is_symlink()
+                && let Ok(real) = entry.canonicalize()
+                && fs::metadata(&real).is_ok_and(|m| m.is_file())
+                && (links == Links::AnyFile || real.starts_with(&real_root))
+            {
+                found.push(entry);
+            }
         }
     }
+    found.sort();
+    out.extend(found);
     Ok(())
 }
 

@@ -1,0 +1,388 @@
+//! Writing a folder so that nothing is ever lost: not by a crash, a SIGKILL, a second
+//! process, or a rerun.
+//!
+//! Under the folder's lock ([`super::lock`]) the new content is written into a staging
+//! folder `.zielbericht-tmp-<NAME>-<PID>-<NANOS>` beside the target (same file system),
+//! `manifest.json` first. What the old folder holds that zielbericht did not write there —
+//! `einladungen/` with its send log, and any file not listed in the old `manifest.json` — is
+//! moved into the staging folder, and then one `renameat2(RENAME_EXCHANGE)` swaps staging
+//! and target: at every instant the target is a complete folder, old or new. The staging
+//! name now holds the old rendering, which is renamed to `.zielbericht-trash-…` and removed.
+//! Where the file system cannot exchange, the old folder is first renamed to
+//! `.zielbericht-old-…` (a short window in which the target is missing).
+//!
+//! A process killed midway leaves `.zielbericht-*` folders. They are never deleted
+//! unseen: the next process that takes the lock first moves every file in them that
+//! zielbericht did not render (by their own manifest) back into the target, and only then
+//! removes them; a retired folder is restored when the target is missing; a folder whose
+//! content cannot be told apart is named, and the command stops (exit 2).
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::lock::{FolderLock, parent_of};
+use super::walk::{self, Kind};
+use super::{INVITATIONS_FOLDER, OutFile, manifest};
+use crate::error::Error;
+
+/// Prefix of staging, retired and trashed folders.
+const STAGING: &str = ".zielbericht-";
+
+/// How an existing target folder is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// Replace it (a normal run of the same month), carrying over the subfolders named
+    /// here (the invitations and their send log belong to the month, not to one
+    /// rendering of it) and every file the earlier run did not write.
+    Replace { keep: &'static [&'static str] },
+    /// Refuse (write-once archive editions).
+    Refuse,
+}
+
+/// What [`write_folder`] carried over from the folder it replaced.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Files (relative paths) that zielbericht did not write and kept in place.
+    pub kept_unknown: Vec<String>,
+}
+
+/// Writes `files` as the folder guarded by `lock`, atomically (see the module doc).
+pub fn write_folder(
+    lock: &FolderLock,
+    files: &[OutFile],
+    existing: Existing,
+) -> Result<Written, Error> {
+    let target = lock.target();
+    recover(lock)?;
+    let exists = target.symlink_metadata().is_ok();
+    let mut carry = Vec::new();
+    let mut written = Written::default();
+    if exists {
+        if existing == Existing::Refuse {
+            return Err(Error::Refused(format!(
+                "{} exists already; nothing was changed",
+                target.display()
+            )));
+        }
+        if !target.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+            return Err(Error::Refused(format!(
+                "{} is not a folder (a file or a symbolic link); nothing was changed",
+                target.display()
+            )));
+        }
+        let keep = match existing {
+            Existing::Replace { keep } => keep,
+            Existing::Refuse => &[][..],
+        };
+        let foreign = foreign(target, keep)?;
+        for rel in &foreign.files {
+            let name = walk::rel_name(rel);
+            if files
+                .iter()
+                .any(|f| f.path == name || f.path.starts_with(&format!("{name}/")))
+            {
+                return Err(Error::Refused(format!(
+                    "{} was not written by zielbericht, and this run would write a file of the \
+                     same name; nothing was changed. Move it away and run again.",
+                    target.join(rel).display()
+                )));
+            }
+            written.kept_unknown.push(name);
+        }
+        carry.extend(foreign.kept);
+        carry.extend(foreign.files);
+    }
+
+    let staging = leftover_path(target, "tmp");
+    let result = stage(&staging, files).and_then(|()| {
+        if exists {
+            for rel in &carry {
+                move_into(&target.join(rel), &staging.join(rel))?;
+            }
+            sync_dir(&staging);
+            let old = swap(&staging, target)?;
+            sync_dir(parent_of(target));
+            trash(&old, target)
+        } else {
+            std::fs::rename(&staging, target).map_err(|e| Error::write(target, e))?;
+            sync_dir(parent_of(target));
+            Ok(())
+        }
+    });
+    if let Err(e) = result {
+        // Whatever was moved into the staging folder goes back before it is removed.
+        if let Err(again) = recover(lock) {
+            return Err(Error::Refused(format!("{e}\n{again}")));
+        }
+        return Err(e);
+    }
+    Ok(written)
+}
+
+/// Writes the staging folder, `manifest.json` first (so that a staging folder with any
+/// content names it as rendered), every file synced.
+fn stage(staging: &Path, files: &[OutFile]) -> Result<(), Error> {
+    std::fs::create_dir(staging).map_err(|e| Error::write(staging, e))?;
+    let manifest_first = files
+        .iter()
+        .filter(|f| f.path == manifest::FILE)
+        .chain(files.iter().filter(|f| f.path != manifest::FILE));
+    for file in manifest_first {
+        let path = staging.join(&file.path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+        }
+        write_synced(&path, &file.bytes).map_err(|e| Error::write(&path, e))?;
+    }
+    sync_dir(staging);
+    Ok(())
+}
+
+/// Swaps `staging` into `target`; returns where the old folder now is.
+fn swap(staging: &Path, target: &Path) -> Result<PathBuf, Error> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        use rustix::io::Errno;
+        match renameat_with(CWD, staging, CWD, target, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(staging.to_path_buf()),
+            // No RENAME_EXCHANGE on this kernel or file system: fall back.
+            Err(e) if e == Errno::INVAL || e == Errno::NOSYS || e == Errno::OPNOTSUPP => {}
+            Err(e) => return Err(Error::write(target, e.into())),
+        }
+    }
+    let old = leftover_path(target, "old");
+    std::fs::rename(target, &old).map_err(|e| Error::write(target, e))?;
+    std::fs::rename(staging, target).map_err(|e| Error::write(target, e))?;
+    Ok(old)
+}
+
+/// Removes a folder that holds only rendered files: renamed to `trash` first, so that an
+/// interrupted removal is recognised as one.
+fn trash(dir: &Path, target: &Path) -> Result<(), Error> {
+    let trash = leftover_path(target, "trash");
+    std::fs::rename(dir, &trash).map_err(|e| Error::write(dir, e))?;
+    let _ = std::fs::remove_dir_all(&trash);
+    Ok(())
+}
+
+/// The files of `folder` that zielbericht did not render there: the `keep` subfolders
+/// (whole) and every entry not listed in its `manifest.json`.
+struct Foreign {
+    kept: Vec<PathBuf>,
+    files: Vec<PathBuf>,
+}
+
+fn foreign(folder: &Path, keep: &[&str]) -> Result<Foreign, Error> {
+    let kept: Vec<PathBuf> = keep
+        .iter()
+        .map(PathBuf::from)
+        .filter(|k| folder.join(k).symlink_metadata().is_ok())
+        .collect();
+    let entries = walk::entries(folder, &|rel| kept.iter().any(|k| k == rel))
+        .map_err(|e| Error::write(folder, e))?;
+    let listed = std::fs::read(folder.join(manifest::FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<manifest::Manifest>(&b).ok());
+    let files = match listed {
+        Some(m) => entries
+            .into_iter()
+            .filter(|e| {
+                let name = e.name();
+                e.kind != Kind::File
+                    || (name != manifest::FILE && !m.files.iter().any(|f| f.path == name))
+            })
+            .map(|e| e.rel)
+            .collect(),
+        None if entries.iter().all(|e| e.name() == manifest::FILE) => Vec::new(),
+        None => {
+            return Err(Error::Refused(format!(
+                "{} has no readable {}, so zielbericht cannot tell its own files from \
+                 others; nothing was changed. Restore the manifest or move the folder away.",
+                folder.display(),
+                manifest::FILE
+            )));
+        }
+    };
+    Ok(Foreign { kept, files })
+}
+
+/// Brings back what interrupted writes left beside the target of `lock` (see the module
+/// doc). Called under the lock before anything else touches the folder.
+pub fn recover(lock: &FolderLock) -> Result<(), Error> {
+    let target = lock.target();
+    let parent = parent_of(target);
+    let Some(name) = target.file_name().and_then(|n| n.to_str()) else {
+        return Ok(());
+    };
+    let mut leftovers: Vec<(String, PathBuf)> = std::fs::read_dir(parent)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let file = e.file_name();
+            let (kind, of) = parse(file.to_str()?)?;
+            (of == name).then(|| (kind.to_string(), e.path()))
+        })
+        .collect();
+    leftovers.sort();
+    let mut pending = Vec::new();
+    for (kind, path) in leftovers {
+        if kind == "trash" {
+            std::fs::remove_dir_all(&path).map_err(|e| Error::write(&path, e))?;
+        } else {
+            pending.push((kind, path));
+        }
+    }
+    if target.symlink_metadata().is_err() {
+        let old: Vec<&PathBuf> = pending
+            .iter()
+            .filter(|(k, _)| k == "old")
+            .map(|(_, p)| p)
+            .collect();
+        match old.as_slice() {
+            [] => {}
+            [one] => {
+                let one = (*one).clone();
+                std::fs::rename(&one, target).map_err(|e| Error::write(target, e))?;
+                sync_dir(parent);
+                pending.retain(|(_, p)| *p != one);
+            }
+            many => {
+                return Err(stop(
+                    target,
+                    &many
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>(),
+                ));
+            }
+        }
+    }
+    for (_, path) in pending {
+        let foreign = foreign(&path, &[INVITATIONS_FOLDER]).map_err(|_| {
+            stop(
+                target,
+                &[format!("{} (no readable manifest)", path.display())],
+            )
+        })?;
+        let items: Vec<PathBuf> = foreign.kept.into_iter().chain(foreign.files).collect();
+        if !items.is_empty() && target.symlink_metadata().is_err() {
+            return Err(stop(target, &[path.display().to_string()]));
+        }
+        for rel in &items {
+            let (from, to) = (path.join(rel), target.join(rel));
+            if to.symlink_metadata().is_ok() {
+                if same_file_content(&from, &to) {
+                    continue;
+                }
+                return Err(stop(
+                    target,
+                    &[format!(
+                        "{} (differs from {})",
+                        from.display(),
+                        to.display()
+                    )],
+                ));
+            }
+            move_into(&from, &to)?;
+        }
+        sync_dir(target);
+        trash(&path, target)?;
+    }
+    Ok(())
+}
+
+/// The refusal for leftovers that cannot be merged automatically.
+fn stop(target: &Path, what: &[String]) -> Error {
+    Error::Refused(format!(
+        "an interrupted earlier write of {} left folders that may hold the only copy of \
+         files, and they cannot be put back automatically:\n  {}\nNothing was changed. \
+         Compare them with {}, keep what is needed, and move them away.",
+        target.display(),
+        what.join("\n  "),
+        target.display()
+    ))
+}
+
+fn same_file_content(a: &Path, b: &Path) -> bool {
+    let regular = |p: &Path| p.symlink_metadata().is_ok_and(|m| m.is_file());
+    regular(a)
+        && regular(b)
+        && matches!((std::fs::read(a), std::fs::read(b)), (Ok(x), Ok(y)) if x == y)
+}
+
+/// Moves `from` to `to` (same file system), creating the folders above `to`.
+fn move_into(from: &Path, to: &Path) -> Result<(), Error> {
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+    }
+    std::fs::rename(from, to).map_err(|e| Error::write(from, e))
+}
+
+/// `(kind, name)` of a leftover folder name `.zielbericht-<kind>-<name>-<pid>-<nanos>`.
+fn parse(file: &str) -> Option<(&str, &str)> {
+    let rest = file.strip_prefix(STAGING)?;
+    let (kind, rest) = rest.split_once('-')?;
+    if !["tmp", "old", "trash"].contains(&kind) {
+        return None;
+    }
+    let mut parts = rest.rsplitn(3, '-');
+    let nanos = parts.next()?;
+    let pid = parts.next()?;
+    let name = parts.next()?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(nanos) && digits(pid) && !name.is_empty()).then_some((kind, name))
+}
+
+/// A fresh leftover path of `kind` for `target`.
+fn leftover_path(target: &Path, kind: &str) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    parent_of(target).join(format!(
+        "{STAGING}{kind}-{name}-{}-{}",
+        std::process::id(),
+        nanos()
+    ))
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(f) = std::fs::File::open(dir) {
+        let _ = f.sync_all();
+    }
+}
+
+fn nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn leftover_names_parse_with_dashes_in_the_name() {
+        assert_eq!(
+            parse(".zielbericht-tmp-2018-12-123-456"),
+            Some(("tmp", "2018-12"))
+        );
+        assert_eq!(
+            parse(".zielbericht-old-ausgabe-11-1-2"),
+            Some(("old", "ausgabe-11"))
+        );
+        assert_eq!(parse(".zielbericht-probe-1"), None);
+        assert_eq!(parse(".zielbericht-tmp-2018-12-x-456"), None);
+    }
+}
