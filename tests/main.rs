@@ -17,3 +17,5 @@ mod invite;
 mod reading;
 /// Rendered PDFs: text, German formats, k. A., PDF/A + UA, reproducibility, failures.
 mod reports;
+/// Target agreements: parties, targets worded by direction, notes, config errors.
+mod vereinbarung;
