@@ -189,12 +189,13 @@ fn betrag_text(soll: Decimal) -> String {
 }
 
 /// A value of the figure `k` as the agreement states it: counts whole, means of stocks
-/// whole, quotas and shares in percent with two decimals, money in euros (short).
+/// whole, quotas and shares in percent with two decimals, money in whole euros (an
+/// agreement states the amount, not a rounded `3,0 Mio. €` that hides a 1 % target).
 fn value_text(k: Kennzahl, v: Value) -> String {
     let x = v.as_f64();
     match k.formula() {
         Formula::Quota { .. } | Formula::Share { .. } => format::percent(x, 2),
-        Formula::Sum(c) if c.kind() == Kind::Money => format::euro_short(x),
+        Formula::Sum(c) if c.kind() == Kind::Money => format!("{} €", format::int(x)),
         _ => format::int(x),
     }
 }
