@@ -196,8 +196,8 @@ pub struct VereinbarungArgs {
     /// Render only the agreement of this Jobcenter (repeatable).
     #[arg(long = "jobcenter", value_name = "ID")]
     pub jobcenters: Vec<String>,
-    /// The ministry's configuration (TOML: [ministerium] name, vertreten_durch, ort;
-    /// [vereinbarung] schwerpunkte, besonderheiten, datum). Default: bericht.toml in the
+    /// The ministry's configuration (TOML: `[ministerium]` name, `vertreten_durch`, ort;
+    /// `[vereinbarung]` schwerpunkte, besonderheiten, datum). Default: bericht.toml in the
     /// data folder; when that file is absent, the ministry's lines are left blank.
     #[arg(long, value_name = "FILE", env = "ZIELBERICHT_CONFIG")]
     pub config: Option<PathBuf>,

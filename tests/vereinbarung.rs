@@ -223,3 +223,15 @@ fn gemeinsame_einrichtungen_are_skipped_and_refused_by_name() {
         .expect_code(2)
         .expect_stderr("gemeinsame Einrichtung");
 }
+
+#[test]
+fn a_broken_template_names_its_line_and_exits_1() {
+    let fx = fixture();
+    let dir = fx.dir.path().join("vorlagen");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("vereinbarung.typ"), "// kaputt\n#let x = (\n").unwrap();
+    fx.run(&["vereinbarung", "--year", "2019", "--templates", "vorlagen"])
+        .expect_code(1)
+        .expect_stderr("2 document(s) failed")
+        .expect_stderr("vorlagen/vereinbarung.typ:2:");
+}

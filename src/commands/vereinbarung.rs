@@ -105,7 +105,7 @@ fn selected(args: &VereinbarungArgs, ds: &Dataset) -> Result<Vec<String>, Error>
             .is_some_and(|t| t.eq_ignore_ascii_case("gE"))
     };
     if !args.jobcenters.is_empty() {
-        if let Some(id) = ids.iter().find(|id| is_ge(*id)) {
+        if let Some(id) = ids.iter().find(|id| is_ge(id)) {
             return Err(Error::Usage(format!(
                 "--jobcenter: {id} is a gemeinsame Einrichtung (traeger gE); agreements under \
                  § 48b Abs. 1 S. 1 Nr. 4 SGB II are made with zugelassene kommunale Träger only"

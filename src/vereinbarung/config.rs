@@ -162,7 +162,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, InputError> {
 /// The 1-based line of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.get(..end).unwrap_or(text).matches('\n').count() + 1
 }
 
 #[cfg(test)]
