@@ -132,17 +132,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, InputError> {
             if value.is_empty() {
                 None
             } else {
-                Some(
-                    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
-                        InputError::at(
-                            path,
-                            line_of(text, spanned.span().start),
-                            format!(
-                                "key \"datum\": expected a date as \"YYYY-MM-DD\", found \"{value}\""
-                            ),
-                        )
-                    })?,
-                )
+                Some(NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
+                    InputError::at(
+                        path,
+                        line_of(text, spanned.span().start),
+                        format!(
+                            "key \"datum\": expected a date as \"YYYY-MM-DD\", found \"{value}\""
+                        ),
+                    )
+                })?)
             }
         }
     };

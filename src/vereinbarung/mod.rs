@@ -53,10 +53,7 @@ pub fn render_all(
         .map_err(|e| Error::Render(e.to_string()))?;
     // December of the year: each figure's `vorjahr` is then last year's value (the
     // Ausgangswert) and its `soll_wert` the level the year must reach.
-    let december = Berichtsmonat {
-        year,
-        month: 12,
-    };
+    let december = Berichtsmonat { year, month: 12 };
     let results = figures::compute(ds, december, Decimal::ZERO).map_err(Error::Render)?;
     let ts = options.timestamp;
     let erstellt = crate::format::date_long(ts.date_naive());
@@ -73,7 +70,10 @@ pub fn render_all(
         let json = serde_json::to_vec(&data).map_err(|e| Error::Render(e.to_string()))?;
         let ident = format!("vereinbarung-{}-{year}", jc.id);
         match renderer.render(Template::Vereinbarung, &json, &ident, date) {
-            Ok(pdf) => files.push(OutFile { path: file, bytes: pdf }),
+            Ok(pdf) => files.push(OutFile {
+                path: file,
+                bytes: pdf,
+            }),
             Err(e) => failures.push((file, e.to_string())),
         }
         if n % 2 == 1 {

@@ -103,10 +103,7 @@ pub fn ziele(ds: &Dataset, year: i32, id: &str, figures: Option<&EntityFigures>)
                     def.formula,
                     Formula::Stock(_) | Formula::StockDec(_) | Formula::Mean(_)
                 ),
-                eigen: ds
-                    .ziele
-                    .soll
-                    .contains_key(&(year, Some(id.to_string()), k)),
+                eigen: ds.ziele.soll.contains_key(&(year, Some(id.to_string()), k)),
                 ausgangswert: fmt(figure.and_then(|f| f.vorjahr)),
                 zielwert: fmt(figure.and_then(|f| f.pfad).and_then(|p| p.soll_wert)),
             })
@@ -185,7 +182,10 @@ fn soll_text(soll: Decimal) -> String {
 /// `2,1 %`, `0,25 %`.
 fn betrag_text(soll: Decimal) -> String {
     let d = places(soll);
-    format::percent(soll.scaled(d).unsigned_abs() as f64 / 10f64.powi(d as i32), d as usize)
+    format::percent(
+        soll.scaled(d).unsigned_abs() as f64 / 10f64.powi(d as i32),
+        d as usize,
+    )
 }
 
 /// A value of the figure `k` as the agreement states it: counts whole, means of stocks
