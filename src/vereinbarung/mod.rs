@@ -69,11 +69,17 @@ pub fn render_all(
         let data = model::vereinbarung(ds, year, jc, config, erstellt.clone(), results.entity(id));
         let json = serde_json::to_vec(&data).map_err(|e| Error::Render(e.to_string()))?;
         let ident = format!("vereinbarung-{}-{year}", jc.id);
-        match renderer.render(Template::Vereinbarung, &json, &ident, date) {
-            Ok(pdf) => files.push(OutFile {
-                path: file,
-                bytes: pdf,
-            }),
+        match renderer.render_with_warnings(Template::Vereinbarung, &json, &ident, date) {
+            Ok(rendered) => {
+                // Printed on success too (a customised template may warn).
+                if !rendered.warnings.is_empty() {
+                    eprintln!("warning: {file}:\n{}", rendered.warnings.trim_end());
+                }
+                files.push(OutFile {
+                    path: file,
+                    bytes: rendered.pdf,
+                });
+            }
             Err(e) => failures.push((file, e.to_string())),
         }
         if n % 2 == 1 {
