@@ -64,6 +64,7 @@ pub fn execute(cli: Cli, command_line: &[String]) -> Result<Exit, Error> {
         Command::Verify(args) => commands::verify::verify(&args.dir),
         Command::Invite(args) => commands::invite::invite(&args, command_line),
         Command::Generate(args) => commands::generate::generate(&args),
+        Command::Vereinbarung(args) => commands::vereinbarung::vereinbarung(&args, command_line),
     }
 }
 

@@ -34,6 +34,9 @@ pub enum Command {
     Invite(InviteArgs),
     /// Write a synthetic data folder (for benchmarks and tests).
     Generate(GenerateArgs),
+    /// Render the year's target agreement (Zielvereinbarung) of every zkT into
+    /// OUT/vereinbarungen/<year>/.
+    Vereinbarung(VereinbarungArgs),
 }
 
 #[derive(Debug, Args)]
@@ -184,4 +187,36 @@ pub struct InviteArgs {
     pub resend: bool,
     #[command(flatten)]
     pub render: RenderArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VereinbarungArgs {
+    /// The year of the agreements (its targets come from ziele.csv).
+    #[arg(long, value_name = "YYYY", value_parser = crate::vereinbarung::parse_year_arg)]
+    pub year: i32,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The parent folder; the agreements go to DIR/vereinbarungen/<year>/.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// Render only the agreement of this Jobcenter (repeatable).
+    #[arg(long = "jobcenter", value_name = "ID")]
+    pub jobcenters: Vec<String>,
+    /// The ministry's configuration (TOML: `[ministerium]` name, `vertreten_durch`, ort;
+    /// `[vereinbarung]` schwerpunkte, besonderheiten, datum). Default: bericht.toml in the
+    /// data folder; when that file is absent, the ministry's lines are left blank.
+    #[arg(long, value_name = "FILE", env = "ZIELBERICHT_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// A folder with a customised vereinbarung.typ; files missing there fall back to the
+    /// built-in copies.
+    #[arg(long, value_name = "DIR", env = "ZIELBERICHT_TEMPLATES")]
+    pub templates: Option<PathBuf>,
+    /// Extra font files (.ttf, .otf) to load besides the embedded fonts.
+    #[arg(
+        long = "font-path",
+        value_name = "DIR",
+        env = "TYPST_FONT_PATHS",
+        value_delimiter = ':'
+    )]
+    pub font_path: Vec<PathBuf>,
 }

@@ -8,6 +8,8 @@
 //! - [`load`] (data folder → validated dataset) → [`figures`] (dataset → every Kennzahl,
 //!   attainment, Zielpfad, aggregates) → [`report`] (figures → PDF via Typst) →
 //!   [`output`] (files → an atomically written folder with manifest);
+//! - [`vereinbarung`] the year's target agreements (figures → PDF via the same Typst
+//!   renderer);
 //! - [`invite`] mails and calendar entries for the Steuerungsdialoge, [`generate`]
 //!   synthetic data;
 //! - [`domain`] the vocabulary without I/O (Berichtsmonat, the table of Kennzahlen,
@@ -26,6 +28,7 @@ pub mod load;
 pub mod output;
 pub mod pipeline;
 pub mod report;
+pub mod vereinbarung;
 
 pub use app::{execute, run};
 pub use error::Exit;

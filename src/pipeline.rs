@@ -211,14 +211,7 @@ pub(crate) fn write_run_folder(
         },
     )?;
     drop(lock);
-    if !written.kept_unknown.is_empty() {
-        eprintln!(
-            "note: kept {} file(s) in {} that zielbericht did not write:\n  {}",
-            written.kept_unknown.len(),
-            target.display(),
-            written.kept_unknown.join("\n  ")
-        );
-    }
+    output::note_kept(&target, &written);
     Ok((target, out))
 }
 

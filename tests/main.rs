@@ -19,3 +19,5 @@ mod reading;
 mod reliability;
 /// Rendered PDFs: text, German formats, k. A., PDF/A + UA, reproducibility, failures.
 mod reports;
+/// Target agreements: parties, targets worded by direction, notes, config errors.
+mod vereinbarung;

@@ -6,4 +6,5 @@ pub mod check;
 pub mod generate;
 pub mod invite;
 pub mod run;
+pub mod vereinbarung;
 pub mod verify;

@@ -425,9 +425,10 @@ for euro amounts, UTF-8.\n\
 \n\
 | file | content |\n\
 |---|---|\n\
-| `jobcenter.csv` | the 18 zkT: Kreisschlüssel, name, Land, Träger, Vergleichstyp, e-mail |\n\
-| `monatswerte.csv` | one row per Jobcenter and month, {y0}-01 to {y1}-{m1:02}: stocks (ELB, BG, LZB, LZB ≥ 4 years, ELB from the eight Asylherkunftsländer), integrations (all, of LZB, into insured employment, sustainable, bedarfsdeckend, Asyl8), LLU and KdU in euros, and the Datenstand |\n\
-| `ziele.csv` | targets (relative change in percent) per year: `*` rows for every Jobcenter, plus a few Jobcenter-specific rows for {y1} |\n\
+| `jobcenter.csv` | the 18 zkT: Kreisschlüssel, name, Land, Träger, Vergleichstyp, e-mail, signatory (`vertreten_durch`: the office, e.g. „Landrat des Kreises Borken“, no person) |\n\
+| `monatswerte.csv` | one row per Jobcenter and month, {y0}-01 to {y1}-{m1:02}: stocks (ELB, BG, LZB, LZB ≥ 4 years, ELB from the eight Asylherkunftsländer), integrations (all, of LZB, into insured employment, sustainable, bedarfsdeckend, Asyl8), LLU and KdU in euros, the same counts for women and men (`_frauen`, `_maenner`; a few persons without recorded sex), and the Datenstand |\n\
+| `bericht.toml` | the ministry's party and free texts for the target agreements (`zielbericht vereinbarung`); not written by the generator |\n\
+| `ziele.csv` | targets (relative change in percent) per year: `*` rows for every Jobcenter, plus a few Jobcenter-specific rows for {y1}, among them targets for the Integrationsquote of women (`k2_frauen`) and the share of bedarfsdeckende Integrationen |\n\
 \n\
 A few cells hold statistical symbols on purpose (`*` anonymised, `.` unknown, `…` not yet\n\
 available) to show how missing values are reported (\"k. A.\").\n\

@@ -63,6 +63,18 @@ pub fn lock_folder(target: &Path) -> Result<FolderLock, Error> {
     Ok(lock)
 }
 
+/// Names the files a rewrite of `target` kept because zielbericht did not write them.
+pub fn note_kept(target: &Path, written: &Written) {
+    if !written.kept_unknown.is_empty() {
+        eprintln!(
+            "note: kept {} file(s) in {} that zielbericht did not write:\n  {}",
+            written.kept_unknown.len(),
+            target.display(),
+            written.kept_unknown.join("\n  ")
+        );
+    }
+}
+
 /// Like [`lock_folder`], but `None` at once when another process holds the lock.
 pub fn try_lock_folder(target: &Path) -> Result<Option<FolderLock>, Error> {
     let Some(lock) = lock::try_acquire(target)? else {

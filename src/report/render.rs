@@ -35,6 +35,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 /// File names of the templates; also their virtual paths below `/`.
 const REPORT_FILE: &str = "report.typ";
 const OVERVIEW_FILE: &str = "uebersicht.typ";
+const VEREINBARUNG_FILE: &str = "vereinbarung.typ";
 /// Virtual path under which each document's data is served.
 const DATA_PATH: &str = "/data.json";
 
@@ -46,6 +47,10 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/uebersicht.typ"),
     ),
     ("style.typ", include_str!("../../templates/style.typ")),
+    (
+        VEREINBARUNG_FILE,
+        include_str!("../../templates/vereinbarung.typ"),
+    ),
 ];
 
 /// Files read from a template folder (sources and what they may load or include).
@@ -64,6 +69,8 @@ pub enum Template {
     Report,
     /// `uebersicht.typ`: the overview across all Jobcenters (A4 landscape).
     Overview,
+    /// `vereinbarung.typ`: the target agreement of one Jobcenter (A4 portrait).
+    Vereinbarung,
 }
 
 impl Template {
@@ -72,6 +79,7 @@ impl Template {
         match self {
             Template::Report => REPORT_FILE,
             Template::Overview => OVERVIEW_FILE,
+            Template::Vereinbarung => VEREINBARUNG_FILE,
         }
     }
 }
@@ -307,6 +315,7 @@ impl Renderer {
             main: match template {
                 Template::Report => self.report,
                 Template::Overview => self.overview,
+                Template::Vereinbarung => file_id(&format!("/{VEREINBARUNG_FILE}")),
             },
             data: Bytes::new(data_json.to_vec()),
             today: Datetime::from_ymd(date.year, date.month, date.day),

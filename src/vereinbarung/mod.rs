@@ -1,0 +1,91 @@
+//! Target agreements (Zielvereinbarungen nach § 48b Abs. 1 S. 1 Nr. 4 SGB II): the
+//! dataset, a year and the ministry's configuration in, one PDF per Jobcenter out.
+//!
+//! The same `ziele.csv` that drives the progress reports holds every target an agreement
+//! states; [`model`] turns a Jobcenter's targets of the year (own rows, else the `*` rows)
+//! and the parties into the JSON the template `templates/vereinbarung.typ` reads, and the
+//! reports' Typst [`Renderer`] typesets it as PDF/A-2a + PDF/UA-1. All German wording is
+//! in the template, so a ministry edits it without recompiling (`--templates DIR`).
+//! [`config`] reads the ministry's TOML file.
+//!
+//! Agreements are few (one per zkT and year), so they are rendered one after another on
+//! the calling thread; a failing document is reported and the others are still written.
+
+pub mod config;
+pub mod model;
+
+use crate::domain::{Berichtsmonat, Decimal};
+use crate::error::Error;
+use crate::figures;
+use crate::load::Dataset;
+use crate::output::OutFile;
+use crate::report::render::{DocumentDate, Renderer, Template};
+use crate::report::{self, ReportOptions};
+
+/// The folder below `--out` that holds the agreements, one subfolder per year.
+pub const FOLDER: &str = "vereinbarungen";
+
+/// Rendered agreements and the documents that failed (file name, diagnostic).
+pub struct Rendered {
+    pub files: Vec<OutFile>,
+    pub failures: Vec<(String, String)>,
+}
+
+/// clap value parser for `--year`: a four-digit year from 2000 to 2099, the years
+/// `ziele.csv` can hold agreements for.
+pub fn parse_year_arg(text: &str) -> Result<i32, String> {
+    let t = text.trim();
+    t.parse::<i32>()
+        .ok()
+        .filter(|y| t.len() == 4 && (2000..=2099).contains(y))
+        .ok_or_else(|| format!("expected a four-digit year such as 2019, found \"{text}\""))
+}
+
+/// Renders the agreements of the Jobcenters `ids` for `year` into memory.
+pub fn render_all(
+    ds: &Dataset,
+    year: i32,
+    ids: &[String],
+    config: &config::Config,
+    options: &ReportOptions,
+) -> Result<Rendered, Error> {
+    let renderer = Renderer::new(options.templates.as_deref(), &options.font_paths)
+        .map_err(|e| Error::Render(e.to_string()))?;
+    // December of the year: each figure's `vorjahr` is then last year's value (the
+    // Ausgangswert) and its `soll_wert` the level the year must reach.
+    let december = Berichtsmonat { year, month: 12 };
+    let results = figures::compute(ds, december, Decimal::ZERO).map_err(Error::Render)?;
+    let ts = options.timestamp;
+    let erstellt = crate::format::date_long(ts.date_naive());
+    let date = DocumentDate::from_unix_seconds(ts.timestamp());
+
+    let mut files = Vec::new();
+    let mut failures = Vec::new();
+    for (n, id) in ids.iter().enumerate() {
+        let Some(jc) = ds.jobcenters.iter().find(|j| &j.id == id) else {
+            continue;
+        };
+        let file = report::file_name(&jc.id, &jc.name);
+        let data = model::vereinbarung(ds, year, jc, config, erstellt.clone(), results.entity(id));
+        let json = serde_json::to_vec(&data).map_err(|e| Error::Render(e.to_string()))?;
+        let ident = format!("vereinbarung-{}-{year}", jc.id);
+        match renderer.render_with_warnings(Template::Vereinbarung, &json, &ident, date) {
+            Ok(rendered) => {
+                // Printed on success too (a customised template may warn).
+                if !rendered.warnings.is_empty() {
+                    eprintln!("warning: {file}:\n{}", rendered.warnings.trim_end());
+                }
+                files.push(OutFile {
+                    path: file,
+                    bytes: rendered.pdf,
+                });
+            }
+            Err(e) => failures.push((file, e.to_string())),
+        }
+        if n % 2 == 1 {
+            report::render::evict_cache(2);
+        }
+    }
+    report::render::evict_cache(0);
+    Ok(Rendered { files, failures })
+}

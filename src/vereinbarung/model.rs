@@ -1,0 +1,227 @@
+//! The data one agreement's template reads as `/data.json`: the parties, the year, the
+//! targets of the Jobcenter in the order of the law (I, II, III) with their values in
+//! German format, and the free texts of the configuration. Everything here is data, not
+//! wording: the German sentences live in `templates/vereinbarung.typ`, which chooses them
+//! by `richtung` (the sign of the target) and `hoeher_besser` (the figure's direction).
+
+use serde::Serialize;
+
+use crate::domain::kennzahl::{Formula, Kind, Section};
+use crate::domain::{Decimal, Kennzahl};
+use crate::figures::{EntityFigures, Value};
+use crate::format;
+use crate::load::{Dataset, Jobcenter};
+
+use super::config::Config;
+
+/// The whole document.
+#[derive(Debug, Clone, Serialize)]
+pub struct VereinbarungData {
+    /// The year the agreement is for, and the year before (the comparison year).
+    pub jahr: i32,
+    pub vorjahr: i32,
+    /// The date the document was made, e.g. `1. Dezember 2026` (footer).
+    pub erstellt: String,
+    pub ministerium: Partei,
+    pub jobcenter: JobcenterPartei,
+    /// The Land's common priorities (preamble), one entry per paragraph.
+    pub schwerpunkte: Vec<String>,
+    /// The year's particular circumstances (Section 2), one entry per paragraph.
+    pub besonderheiten: Vec<String>,
+    /// The signing date in words (`15. Januar 2019`); `None` leaves the lines blank.
+    pub datum: Option<String>,
+    /// The targets of this Jobcenter for `jahr`, sections I, II, III in turn.
+    pub ziele: Vec<Ziel>,
+}
+
+/// The Land's party; `None` fields are left as lines to fill in.
+#[derive(Debug, Clone, Serialize)]
+pub struct Partei {
+    pub name: Option<String>,
+    pub vertreten_durch: Option<String>,
+    pub ort: Option<String>,
+}
+
+/// The Jobcenter's Träger (a zugelassener kommunaler Träger).
+#[derive(Debug, Clone, Serialize)]
+pub struct JobcenterPartei {
+    pub id: String,
+    pub name: String,
+    pub land: String,
+    pub vertreten_durch: Option<String>,
+}
+
+/// One agreed target.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ziel {
+    /// The code of the figure (`int`, `k2`, …); the template names it.
+    pub kennzahl: &'static str,
+    /// `I`, `II` or `III` (§ 48b Abs. 3 SGB II).
+    pub abschnitt: Section,
+    /// The target with its sign: `+2,1 %`, `0,0 %`, `−0,25 %`.
+    pub soll: String,
+    /// Its amount without sign: `2,1 %`.
+    pub betrag: String,
+    /// `plus`, `null` or `minus`.
+    pub richtung: &'static str,
+    /// Whether a higher value is better (contract section 2, "better when").
+    pub hoeher_besser: bool,
+    /// A stock or mean stock (its 0,0 % target is a "Stagnation").
+    pub bestand: bool,
+    /// The Jobcenter's own row (rather than the `*` row of every Jobcenter).
+    pub eigen: bool,
+    /// The figure's value for the year before (December), formatted; `None` when the
+    /// data do not give it.
+    pub ausgangswert: Option<String>,
+    /// The level the year must reach: Ausgangswert × (1 + soll), formatted.
+    pub zielwert: Option<String>,
+}
+
+/// The Jobcenter's targets for `year`, own rows overriding `*` rows, in the order of the
+/// law and within a section in the order of the table of Kennzahlen. `figures` are the
+/// Jobcenter's figures for December of `year` (their `vorjahr` is last year's value).
+pub fn ziele(ds: &Dataset, year: i32, id: &str, figures: Option<&EntityFigures>) -> Vec<Ziel> {
+    let mut out: Vec<Ziel> = Kennzahl::ALL
+        .into_iter()
+        .filter_map(|k| {
+            let soll = ds.ziele.lookup(year, id, k)?;
+            let def = k.def();
+            let figure = figures.and_then(|f| f.figure(k));
+            let fmt = |v: Option<Value>| v.map(|v| value_text(k, v));
+            Some(Ziel {
+                kennzahl: def.code,
+                abschnitt: def.section,
+                soll: soll_text(soll),
+                betrag: betrag_text(soll),
+                richtung: match soll.units.signum() {
+                    1 => "plus",
+                    0 => "null",
+                    _ => "minus",
+                },
+                hoeher_besser: def.higher_is_better,
+                bestand: matches!(
+                    def.formula,
+                    Formula::Stock(_) | Formula::StockDec(_) | Formula::Mean(_)
+                ),
+                eigen: ds.ziele.soll.contains_key(&(year, Some(id.to_string()), k)),
+                ausgangswert: fmt(figure.and_then(|f| f.vorjahr)),
+                zielwert: fmt(figure.and_then(|f| f.pfad).and_then(|p| p.soll_wert)),
+            })
+        })
+        .collect();
+    // Stable: the table order stays within each section.
+    out.sort_by_key(|z| z.abschnitt);
+    out
+}
+
+/// The document of one Jobcenter.
+pub fn vereinbarung(
+    ds: &Dataset,
+    year: i32,
+    jc: &Jobcenter,
+    config: &Config,
+    erstellt: String,
+    figures: Option<&EntityFigures>,
+) -> VereinbarungData {
+    VereinbarungData {
+        jahr: year,
+        vorjahr: year - 1,
+        erstellt,
+        ministerium: Partei {
+            name: config.ministerium.name.clone(),
+            vertreten_durch: config.ministerium.vertreten_durch.clone(),
+            ort: config.ministerium.ort.clone(),
+        },
+        jobcenter: JobcenterPartei {
+            id: jc.id.clone(),
+            name: jc.name.clone(),
+            land: jc.land.clone(),
+            vertreten_durch: jc.vertreten_durch.clone(),
+        },
+        schwerpunkte: paragraphs(config.schwerpunkte.as_deref()),
+        besonderheiten: paragraphs(config.besonderheiten.as_deref()),
+        datum: config.datum.map(format::date_long),
+        ziele: ziele(ds, year, &jc.id, figures),
+    }
+}
+
+/// Free text split at blank lines; lines within a paragraph joined by a space.
+fn paragraphs(text: Option<&str>) -> Vec<String> {
+    let Some(text) = text else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() {
+            if !current.is_empty() {
+                out.push(current.join(" "));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.join(" "));
+    }
+    out
+}
+
+/// Decimals shown for a target: those written, one at least (`0` → `0,0 %`).
+fn places(soll: Decimal) -> u32 {
+    soll.decimals.max(1)
+}
+
+/// `+2,1 %`, `0,0 %`, `−0,25 %`.
+fn soll_text(soll: Decimal) -> String {
+    let d = places(soll);
+    format::change_exact(soll.scaled(d), d)
+}
+
+/// `2,1 %`, `0,25 %`.
+fn betrag_text(soll: Decimal) -> String {
+    let d = places(soll);
+    format::percent(
+        soll.scaled(d).unsigned_abs() as f64 / 10f64.powi(d as i32),
+        d as usize,
+    )
+}
+
+/// A value of the figure `k` as the agreement states it: counts whole, means of stocks
+/// whole, quotas and shares in percent with two decimals, money in whole euros (an
+/// agreement states the amount, not a rounded `3,0 Mio. €` that hides a 1 % target).
+fn value_text(k: Kennzahl, v: Value) -> String {
+    let x = v.as_f64();
+    match k.formula() {
+        Formula::Quota { .. } | Formula::Share { .. } => format::percent(x, 2),
+        Formula::Sum(c) if c.kind() == Kind::Money => format!("{} €", format::int(x)),
+        _ => format::int(x),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_in_german_format_with_sign() {
+        assert_eq!(soll_text(Decimal::new(21, 1)), "+2,1 %");
+        assert_eq!(soll_text(Decimal::ZERO), "0,0 %");
+        assert_eq!(soll_text(Decimal::new(0, 1)), "0,0 %");
+        assert_eq!(soll_text(Decimal::new(-25, 2)), "\u{2212}0,25 %");
+        assert_eq!(soll_text(Decimal::new(-10, 1)), "\u{2212}1,0 %");
+        assert_eq!(soll_text(Decimal::new(3, 0)), "+3,0 %");
+        assert_eq!(betrag_text(Decimal::new(-25, 2)), "0,25 %");
+        assert_eq!(betrag_text(Decimal::new(1234, 1)), "123,4 %");
+    }
+
+    #[test]
+    fn paragraphs_split_at_blank_lines() {
+        assert_eq!(
+            paragraphs(Some("Erstens\nweiter\n\n  \nZweitens\n")),
+            vec!["Erstens weiter".to_string(), "Zweitens".to_string()]
+        );
+        assert!(paragraphs(None).is_empty());
+    }
+}

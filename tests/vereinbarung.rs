@@ -1,0 +1,365 @@
+//! `vereinbarung`: one target agreement per zkT and year, its text checked with pdftotext.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::util::{Fixture, snapshot_tree};
+
+fn pdftotext(path: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .replace('\u{a0}', " ")
+}
+
+/// Text with hyphenation undone and all whitespace runs collapsed (pdftotext breaks
+/// lines at will and keeps Typst's soft hyphens).
+fn flat(text: &str) -> String {
+    text.replace("\u{ad}\n", "")
+        .replace('\u{ad}', "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const MINISTERIUM: &str =
+    "Ministerium für Arbeit, Gesundheit und Soziales des Landes Nordrhein-Westfalen";
+
+const CONFIG: &str = "[ministerium]\n\
+    name = \"Ministerium für Arbeit, Gesundheit und Soziales des Landes Nordrhein-Westfalen\"\n\
+    vertreten_durch = \"Staatssekretärin des Ministeriums\"\n\
+    ort = \"Düsseldorf\"\n\
+    [vereinbarung]\n\
+    schwerpunkte = \"Alleinerziehende #1 besonders *fördern*.\"\n\
+    besonderheiten = \"Neue Förderinstrumente werden gesondert betrachtet.\"\n\
+    datum = \"2019-01-15\"\n";
+
+/// Two zkT with signatories; 2019 targets: `*` rows plus own rows of 05558 that override
+/// them (k3, int), and targets for monitoring figures (contract v3) of both directions.
+fn fixture() -> Fixture {
+    let mut fx = Fixture::new();
+    fx.jobcenter = "jobcenter,name,land,traeger,vergleichstyp,vertreten_durch\n\
+                    05554,Kreis Borken,NRW,zkT,IIa,Landrat Dr. Kai Zwicker\n\
+                    05558,Kreis Coesfeld,NRW,zkT,IIa,Landrätin des Kreises Coesfeld\n"
+        .into();
+    fx.ziele = "jahr,jobcenter,ziel,soll_pct\n\
+                2019,*,int,2.1\n2019,*,k2,0.0\n2019,*,k3,0\n2019,*,k3e1,4.0\n2019,*,lzb_je,-\n\
+                2019,05558,k3,-0.25\n2019,05558,int,1.5\n\
+                2019,05554,llu,-1.0\n2019,05554,nachhaltigkeit,0.0\n2019,05554,lzb_4j,1.5\n\
+                2019,05554,iq_asyl8,-2.0\n\
+                2018,*,int,9.9\n"
+        .into();
+    let fx = fx.write();
+    fx.file("bericht.toml", CONFIG.as_bytes());
+    fx
+}
+
+fn agreement(fx: &Fixture, file: &str) -> String {
+    flat(&pdftotext(&fx.out().join("vereinbarungen/2019").join(file)))
+}
+
+#[track_caller]
+fn has(text: &str, needle: &str) {
+    assert!(text.contains(needle), "{needle:?} not in:\n{text}");
+}
+
+#[test]
+fn agreements_name_parties_and_every_target_worded_for_its_direction() {
+    let fx = fixture();
+    let run = fx.run(&["vereinbarung", "--year", "2019"]);
+    run.expect_code(0).expect_stderr("2 agreement(s)");
+    // The built-in template compiles without Typst warnings (they would be printed).
+    assert!(!run.stderr().contains("warning"), "{}", run.stderr());
+
+    let borken = agreement(&fx, "05554_kreis-borken.pdf");
+    // Parties, year, legal basis, free texts (markup characters literal), date.
+    has(&borken, "Zielvereinbarung 2019");
+    has(&borken, MINISTERIUM);
+    has(
+        &borken,
+        "vertreten durch Staatssekretärin des Ministeriums",
+    );
+    has(&borken, "Kreis Borken");
+    has(&borken, "vertreten durch Landrat Dr. Kai Zwicker");
+    has(&borken, "§ 48b Abs. 1 Satz 1 Nr. 4");
+    has(&borken, "Alleinerziehende #1 besonders *fördern*.");
+    has(
+        &borken,
+        "Neue Förderinstrumente werden gesondert betrachtet.",
+    );
+    has(&borken, "Düsseldorf, den 15. Januar 2019");
+    has(&borken, "Steuerungsdialoge");
+
+    // The `*` targets, with sign and wording by direction.
+    has(&borken, "+2,1 %");
+    has(
+        &borken,
+        "die Zahl der Integrationen im Jahr 2019 um mindestens 2,1 % über dem Wert des Jahres 2018 liegt",
+    );
+    has(
+        &borken,
+        "die Integrationsquote im Jahr 2019 mindestens den Wert des Jahres 2018 erreicht",
+    );
+    has(&borken, "+4,0 %");
+    // k3 written as "0" and lzb_je as "-" (zero): both 0,0 % stock targets, "Stagnation".
+    has(
+        &borken,
+        "Stagnation: Das Ziel ist erreicht, wenn der durchschnittliche Bestand an Langzeitleistungsbeziehenden im Jahr 2019 nicht über dem Wert des Jahres 2018 liegt",
+    );
+    has(
+        &borken,
+        "Stagnation: Das Ziel ist erreicht, wenn der Bestand an Langzeitleistungsbeziehenden im Dezember 2019 nicht über dem Wert vom Dezember 2018 liegt",
+    );
+    // Further figures (v3): lower is better −1,0 % / +1,5 %, higher is better 0,0 % / −2,0 %.
+    has(&borken, "\u{2212}1,0 %");
+    has(
+        &borken,
+        "die Summe der Leistungen zum Lebensunterhalt im Jahr 2019 um mindestens 1,0 % unter dem Wert des Jahres 2018 liegt",
+    );
+    // 12 × 250.000,50 € = 3.000.006 €; × 0,99 = 2.970.005,94 € → 2.970.006 €.
+    has(
+        &borken,
+        "Ausgangswert 2018: 3.000.006 € · Zielgröße 2019: höchstens 2.970.006 €",
+    );
+    has(
+        &borken,
+        "der Bestand an Langzeitleistungsbeziehenden mit vier und mehr Jahren Leistungsbezug im Dezember 2019 um höchstens 1,5 % über dem Wert vom Dezember 2018 liegt",
+    );
+    has(
+        &borken,
+        "der Anteil nachhaltiger Integrationen im Jahr 2019 mindestens den Wert des Jahres 2018 erreicht",
+    );
+    has(
+        &borken,
+        "um höchstens 2,0 % unter dem Wert des Jahres 2018 liegt",
+    );
+    // Ausgangswert and Zielgröße from the 2018 figures: 12 months × 20 integrations = 240;
+    // 240 × 1,021 = 245,04 → 245. Mean LZB 600 × 1,00 = 600.
+    has(
+        &borken,
+        "Ausgangswert 2018: 240 · Zielgröße 2019: mindestens 245",
+    );
+    has(
+        &borken,
+        "Ausgangswert 2018: 600 · Zielgröße 2019: höchstens 600",
+    );
+    // The 2018 target (+9,9 %) belongs to another year.
+    assert!(!borken.contains("9,9 %"), "{borken}");
+
+    // In the order of the law: I (llu), II (int), III (k3), each heading once.
+    let at = |needle: &str| {
+        borken
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} not in {borken}"))
+    };
+    assert!(
+        at("I. Verringerung der Hilfebedürftigkeit")
+            < at("Leistungen zum Lebensunterhalt im Jahr 2019")
+    );
+    assert!(
+        at("Leistungen zum Lebensunterhalt im Jahr 2019") < at("II. Verbesserung der Integration")
+    );
+    assert!(at("II. Verbesserung der Integration") < at("die Zahl der Integrationen im Jahr 2019"));
+    assert!(
+        at("die Zahl der Integrationen im Jahr 2019")
+            < at("III. Vermeidung von langfristigem Leistungsbezug")
+    );
+    assert!(at("III. Vermeidung von langfristigem Leistungsbezug") < at("Stagnation"));
+
+    // Own rows override the `*` rows: Coesfeld has +1,5 % integrations and −0,25 % K3.
+    let coesfeld = agreement(&fx, "05558_kreis-coesfeld.pdf");
+    has(&coesfeld, "vertreten durch Landrätin des Kreises Coesfeld");
+    has(&coesfeld, "+1,5 %");
+    assert!(!coesfeld.contains("+2,1 %"), "{coesfeld}");
+    has(&coesfeld, "\u{2212}0,25 %");
+    has(
+        &coesfeld,
+        "der durchschnittliche Bestand an Langzeitleistungsbeziehenden im Jahr 2019 um mindestens 0,25 % unter dem Wert des Jahres 2018 liegt",
+    );
+    has(&coesfeld, "abweichend vom landesweiten Zielwert");
+    // Borken's own targets are not Coesfeld's.
+    assert!(
+        !coesfeld.contains("Leistungen zum Lebensunterhalt im Jahr 2019"),
+        "{coesfeld}"
+    );
+}
+
+#[test]
+fn a_jobcenter_without_targets_gets_a_note_and_blank_lines_without_config() {
+    let fx = fixture();
+    std::fs::remove_file(fx.data().join("bericht.toml")).unwrap();
+    fx.run(&["vereinbarung", "--year", "2020", "--jobcenter", "5554"])
+        .expect_code(0)
+        .expect_stderr("bericht.toml: not found")
+        .expect_stderr("no targets for 2020");
+    let dir = fx.out().join("vereinbarungen/2020");
+    let names: Vec<_> = snapshot_tree(&dir).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(
+        names,
+        [
+            Path::new("05554_kreis-borken.pdf"),
+            Path::new("manifest.json")
+        ]
+    );
+    let text = flat(&pdftotext(&dir.join("05554_kreis-borken.pdf")));
+    has(
+        &text,
+        "Hinweis: Für das Jahr 2020 enthält die Zieltabelle für Kreis Borken keine Zielwerte",
+    );
+    has(
+        &text,
+        "Das für die Grundsicherung für Arbeitsuchende zuständige Ministerium des Landes NRW",
+    );
+    has(&text, "vertreten durch Landrat Dr. Kai Zwicker");
+    assert!(!text.contains("Das Ziel ist erreicht"), "{text}");
+}
+
+#[test]
+fn reruns_are_byte_identical_declare_pdf_a_and_ua_and_verify() {
+    let fx = fixture();
+    fx.run(&["vereinbarung", "--year", "2019", "--out", "a"])
+        .expect_code(0);
+    fx.run(&["vereinbarung", "--year", "2019", "--out", "b"])
+        .expect_code(0);
+    // The edition folders (the lock file beside them is not part of the output).
+    let a = snapshot_tree(&fx.dir.path().join("a/vereinbarungen/2019"));
+    let b = snapshot_tree(&fx.dir.path().join("b/vereinbarungen/2019"));
+    assert_eq!(a.len(), 3, "two agreements and manifest.json");
+    for ((pa, ba), (pb, bb)) in a.iter().zip(&b) {
+        assert_eq!(pa, pb);
+        if pa.ends_with("manifest.json") {
+            let text = String::from_utf8_lossy(ba);
+            assert!(
+                text.contains("bericht.toml"),
+                "config not in the manifest: {text}"
+            );
+            continue; // names the --out folder in its command line
+        }
+        assert!(ba == bb, "{} differs", pa.display());
+        let text = String::from_utf8_lossy(ba);
+        assert!(
+            text.contains("<pdfaid:part>2</pdfaid:part>"),
+            "{} lacks PDF/A",
+            pa.display()
+        );
+        assert!(
+            text.contains("<pdfuaid:part>1</pdfuaid:part>"),
+            "{} lacks PDF/UA",
+            pa.display()
+        );
+    }
+    let verify = fx.run(&["verify", "a/vereinbarungen/2019"]);
+    verify.expect_code(0);
+    // A changed PDF no longer verifies.
+    std::fs::write(
+        fx.dir
+            .path()
+            .join("a/vereinbarungen/2019/05554_kreis-borken.pdf"),
+        b"x",
+    )
+    .unwrap();
+    fx.run(&["verify", "a/vereinbarungen/2019"]).expect_code(1);
+}
+
+#[test]
+fn bad_arguments_and_config_exit_2_and_write_nothing() {
+    let fx = fixture();
+    let refused = |args: &[&str], needle: &str| {
+        fx.run(args).expect_code(2).expect_stderr(needle);
+        assert!(!fx.out().exists(), "{args:?} wrote output");
+    };
+    refused(
+        &["vereinbarung", "--year", "19"],
+        "expected a four-digit year",
+    );
+    refused(
+        &["vereinbarung", "--year", "zwei"],
+        "expected a four-digit year",
+    );
+    refused(&["vereinbarung"], "--year");
+    refused(
+        &["vereinbarung", "--year", "2019", "--jobcenter", "09999"],
+        "\"09999\" is not in jobcenter.csv",
+    );
+    refused(
+        &[
+            "vereinbarung",
+            "--year",
+            "2019",
+            "--config",
+            "data/fehlt.toml",
+        ],
+        "data/fehlt.toml: file not found",
+    );
+    fx.file(
+        "bericht.toml",
+        b"[ministerium]\nname = \"M\"\nvertreten_durh = \"X\"\n",
+    );
+    refused(
+        &["vereinbarung", "--year", "2019"],
+        "data/bericht.toml:3: unknown field `vertreten_durh`",
+    );
+    fx.file(
+        "bericht.toml",
+        b"[ministerium]\nname = \"M\"\n\nort = 40210\n",
+    );
+    refused(
+        &["vereinbarung", "--year", "2019"],
+        "data/bericht.toml:4: invalid type: integer",
+    );
+    fx.file("bericht.toml", b"[vereinbarung]\ndatum = \"15.01.2019\"\n");
+    refused(
+        &["vereinbarung", "--year", "2019"],
+        "data/bericht.toml:2: key \"datum\": expected a date",
+    );
+    fx.file("bericht.toml", b"[ministerium\n");
+    refused(&["vereinbarung", "--year", "2019"], "data/bericht.toml:1:");
+}
+
+#[test]
+fn gemeinsame_einrichtungen_are_skipped_and_refused_by_name() {
+    let mut fx = fixture();
+    fx.jobcenter = fx.jobcenter.replace(
+        "05558,Kreis Coesfeld,NRW,zkT",
+        "05558,Kreis Coesfeld,NRW,gE",
+    );
+    let fx = fx.write();
+    fx.run(&["vereinbarung", "--year", "2019"])
+        .expect_code(0)
+        .expect_stderr("1 gemeinsame Einrichtung(en)");
+    assert!(
+        fx.out()
+            .join("vereinbarungen/2019/05554_kreis-borken.pdf")
+            .exists()
+    );
+    assert!(
+        !fx.out()
+            .join("vereinbarungen/2019/05558_kreis-coesfeld.pdf")
+            .exists()
+    );
+    fx.run(&["vereinbarung", "--year", "2019", "--jobcenter", "05558"])
+        .expect_code(2)
+        .expect_stderr("gemeinsame Einrichtung");
+}
+
+#[test]
+fn a_broken_template_names_its_line_and_exits_1() {
+    let fx = fixture();
+    let dir = fx.dir.path().join("vorlagen");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("vereinbarung.typ"), "// kaputt\n#let x = (\n").unwrap();
+    fx.run(&["vereinbarung", "--year", "2019", "--templates", "vorlagen"])
+        .expect_code(1)
+        .expect_stderr("2 document(s) failed")
+        .expect_stderr("vorlagen/vereinbarung.typ:2:");
+}
