@@ -143,6 +143,10 @@ pub struct GenerateArgs {
     /// Seed of the random generator (same seed, same files).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Replace data files already in the folder (without it, existing files are refused,
+    /// so that a slip cannot overwrite delivered figures).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

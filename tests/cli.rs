@@ -116,6 +116,20 @@ fn generator_writes_a_loadable_synthetic_set() {
     let run = run_in(dir.path(), &["run", "--data", "gen", "--figures-only"]);
     run.expect_code(0);
     assert!(dir.path().join("out/2018-12/kennzahlen.csv").exists());
+
+    // Regression: `generate --out data` silently replaced delivered figures. An existing
+    // data file is refused (exit 2, untouched) unless --force is given.
+    let before = std::fs::read(dir.path().join("gen/monatswerte.csv")).unwrap();
+    run_in(dir.path(), &["generate", "--out", "gen", "--jobcenters", "3", "--years", "1"])
+        .expect_code(2)
+        .expect_stderr("already holds");
+    assert_eq!(std::fs::read(dir.path().join("gen/monatswerte.csv")).unwrap(), before);
+    run_in(
+        dir.path(),
+        &["generate", "--out", "gen", "--jobcenters", "3", "--years", "1", "--force"],
+    )
+    .expect_code(0);
+    assert_ne!(std::fs::read(dir.path().join("gen/monatswerte.csv")).unwrap(), before);
 }
 
 /// The figures of the shipped sample for December 2018, as a reviewed snapshot.

@@ -5,6 +5,21 @@ use crate::error::{Error, Exit};
 use crate::generate::{self, GenerateConfig};
 
 pub fn generate(args: &GenerateArgs) -> Result<Exit, Error> {
+    if !args.force {
+        let existing: Vec<String> = generate::FILES
+            .iter()
+            .map(|f| args.out.join(f))
+            .filter(|p| std::fs::symlink_metadata(p).is_ok())
+            .map(|p| p.display().to_string())
+            .collect();
+        if !existing.is_empty() {
+            return Err(Error::Refused(format!(
+                "--out: {} already holds {}; nothing was written (use --force to replace them)",
+                args.out.display(),
+                existing.join(", ")
+            )));
+        }
+    }
     let cfg = GenerateConfig {
         jobcenters: args.jobcenters,
         first_year: if args.sample { 2016 } else { args.first_year },

@@ -59,7 +59,10 @@ pub struct GenerateSummary {
     pub rows: usize,
 }
 
-/// Generates the data set into `dir` (created if needed).
+/// The files [`generate`] writes.
+pub const FILES: [&str; 4] = ["jobcenter.csv", "monatswerte.csv", "ziele.csv", "README.md"];
+
+/// Generates the data set into `dir` (created if needed), replacing files of the same names.
 pub fn generate(cfg: &GenerateConfig, dir: &Path) -> io::Result<GenerateSummary> {
     let files = render(cfg)?;
     fs::create_dir_all(dir)?;
@@ -433,7 +436,7 @@ for euro amounts, UTF-8.\n\
 A few cells hold statistical symbols on purpose (`*` anonymised, `.` unknown, `…` not yet\n\
 available) to show how missing values are reported (\"k. A.\").\n\
 \n\
-Regenerate with the generator in `src/generate.rs` (`GenerateConfig::nrw_sample()`).\n",
+Regenerate with `zielbericht generate --sample --out data --force` (the generator in\n`src/generate/`, `GenerateConfig::nrw_sample()`).\n",
         seed = cfg.seed,
         y0 = cfg.first_year,
         y1 = last.0,
