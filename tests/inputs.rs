@@ -351,5 +351,5 @@ fn values_too_large_for_exact_arithmetic_are_input_errors() {
     let run = fx.run(&["check"]);
     run.expect_code(2)
         .expect_stderr("column \"elb\": expected a whole number of at most 10^12, found \"9223372036854775807\"")
-        .expect_stderr("column \"llu_eur\": expected an amount in euros of at most 10^15");
+        .expect_stderr("column \"llu_eur\": expected an amount in euros of at most 10^12");
 }

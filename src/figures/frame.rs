@@ -78,13 +78,7 @@ fn raw_frame(mw: &Monatswerte) -> PolarsResult<DataFrame> {
         let values = mw.values(col);
         columns.push(match col.kind() {
             // Counts are at most 10^12 (checked when read).
-            Kind::Count => Column::new(
-                col.name().into(),
-                values
-                    .iter()
-                    .map(|v| v.map(|v| v as i64))
-                    .collect::<Vec<Option<i64>>>(),
-            ),
+            Kind::Count => Column::new(col.name().into(), values),
             // Euros as floats, for the charts only; exact sums come from `money_sums`.
             Kind::Money => Column::new(
                 col.name().into(),
@@ -224,7 +218,7 @@ pub fn money_sums(mw: &Monatswerte, windows: &[Window], sums: &mut HashMap<(Stri
                 }
                 let total = (window.from..=window.to).try_fold(0i128, |acc, p| {
                     let v = values[*rows.get(&(id, p))?]?;
-                    acc.checked_add(v)
+                    acc.checked_add(i128::from(v))
                 });
                 sums.entry((id.to_string(), w)).or_default().values[col.index()] = total;
             }

@@ -122,13 +122,14 @@ pub fn count(cell: &str, delimiter: Delimiter) -> Result<Cell<i64>, Expected> {
 /// The largest count accepted: beyond it a value is surely a typing error, and exact
 /// arithmetic over sums of many months and Jobcenters could overflow.
 pub const MAX_COUNT: i64 = 1_000_000_000_000;
-/// The largest amount of euros accepted (in absolute value).
-pub const MAX_EUROS: i64 = 1_000_000_000_000_000;
+/// The largest amount of euros accepted (in absolute value): a trillion euros in one month
+/// of one Jobcenter is surely an error, and in millionths it still fits 64 bits.
+pub const MAX_EUROS: i64 = 1_000_000_000_000;
 
 /// An amount of euros, may carry decimals and be negative; returned exactly in millionths
 /// of a euro ([`crate::domain::MONEY_SCALE`]; a seventh decimal and beyond is rounded half
 /// away from zero).
-pub fn money(cell: &str, delimiter: Delimiter) -> Result<Cell<i128>, Expected> {
+pub fn money(cell: &str, delimiter: Delimiter) -> Result<Cell<i64>, Expected> {
     if is_missing(cell) {
         return Ok(None);
     }
@@ -139,8 +140,8 @@ pub fn money(cell: &str, delimiter: Delimiter) -> Result<Cell<i128>, Expected> {
         return Err(Expected::new("an amount in euros", cell));
     };
     let int_digits = int_digits.trim_start_matches('0');
-    if int_digits.len() > 16 {
-        return Err(Expected::new("an amount in euros of at most 10^15", cell));
+    if int_digits.len() > 13 {
+        return Err(Expected::new("an amount in euros of at most 10^12", cell));
     }
     let euros: i128 = if int_digits.is_empty() {
         0
@@ -150,7 +151,7 @@ pub fn money(cell: &str, delimiter: Delimiter) -> Result<Cell<i128>, Expected> {
             .map_err(|_| Expected::new("an amount in euros", cell))?
     };
     if euros > i128::from(MAX_EUROS) {
-        return Err(Expected::new("an amount in euros of at most 10^15", cell));
+        return Err(Expected::new("an amount in euros of at most 10^12", cell));
     }
     let mut units = euros;
     for i in 0..6 {
@@ -161,6 +162,11 @@ pub fn money(cell: &str, delimiter: Delimiter) -> Result<Cell<i128>, Expected> {
     if frac.as_bytes().get(6).is_some_and(|&b| b >= b'5') {
         units += 1;
     }
+    if units > i128::from(MAX_EUROS) * crate::domain::MONEY_SCALE {
+        return Err(Expected::new("an amount in euros of at most 10^12", cell));
+    }
+    // At most 10^12 · 10^6 in absolute value: fits 64 bits.
+    let units = i64::try_from(units).map_err(|_| Expected::new("an amount in euros", cell))?;
     Ok(Some(if negative { -units } else { units }))
 }
 
@@ -322,6 +328,8 @@ mod tests {
         assert_eq!(money("0.0000005", Comma), Ok(Some(1)));
         assert_eq!(money("-0.0000005", Comma), Ok(Some(-1)));
         assert!(money("10000000000000000", Comma).is_err());
+        assert!(money("1000000000000.01", Comma).is_err());
+        assert_eq!(money("-1000000000000", Comma), Ok(Some(-1_000_000_000_000_000_000)));
         assert_eq!(money("...", Comma), Ok(None));
         assert!(money("1.234,5", Comma).is_err());
         assert!(money("12,", Semicolon).is_err());

@@ -41,7 +41,7 @@ pub struct Monatswerte {
     pub year: Vec<i32>,
     pub month: Vec<u32>,
     /// One vector per [`Col`], in [`Col::ALL`] order.
-    pub values: Vec<Vec<Option<i128>>>,
+    pub values: Vec<Vec<Option<i64>>>,
     pub datenstand: Vec<Option<NaiveDate>>,
     /// Optional columns present in the header (a figure needing an absent one is left out).
     pub present: HashSet<Col>,
@@ -58,7 +58,7 @@ impl Monatswerte {
     }
 
     /// The column `col` (money in millionths of a euro).
-    pub fn values(&self, col: Col) -> &[Option<i128>] {
+    pub fn values(&self, col: Col) -> &[Option<i64>] {
         &self.values[col.index()]
     }
 
@@ -156,6 +156,16 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
         .map(|(path, table)| read_ziele(path, table, known.as_ref(), &mut errors, &mut warnings));
 
     if !errors.is_empty() {
+        // The first errors fix a delivery; thousands of the same kind only hide them.
+        const KEPT: usize = 100;
+        if errors.len() > KEPT {
+            let more = errors.len() - KEPT;
+            errors.truncate(KEPT);
+            errors.push(InputError::file(
+                dir,
+                format!("… and {more} more input error(s) not listed"),
+            ));
+        }
         return Err(errors);
     }
     let (Some(jobcenters), Some(monatswerte), Some(ziele)) = (jobcenters, monatswerte, ziele)
@@ -553,7 +563,7 @@ fn read_monatswerte(
                 continue;
             };
             let parsed = match col.kind() {
-                Kind::Count => cells::count(cell, delimiter).map(|v| v.map(i128::from)),
+                Kind::Count => cells::count(cell, delimiter),
                 Kind::Money => cells::money(cell, delimiter),
             };
             match parsed {
