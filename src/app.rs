@@ -64,5 +64,6 @@ pub fn execute(cli: Cli, command_line: &[String]) -> Result<Exit, Error> {
         Command::Verify(args) => commands::verify::verify(&args.dir),
         Command::Invite(args) => commands::invite::invite(&args, command_line),
         Command::Generate(args) => commands::generate::generate(&args),
+        Command::Vorlage(args) => commands::vorlage::vorlage(&args),
     }
 }

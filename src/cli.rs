@@ -33,6 +33,9 @@ pub enum Command {
     Invite(InviteArgs),
     /// Write a synthetic data folder (for benchmarks and tests).
     Generate(GenerateArgs),
+    /// Write empty input files to fill in: jobcenter, monatswerte and ziele as workbooks
+    /// (or CSV) with every column, notes on what each means, and one example row.
+    Vorlage(VorlageArgs),
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +142,16 @@ pub struct GenerateArgs {
     /// Seed of the random generator (same seed, same files).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct VorlageArgs {
+    /// The folder to write (created if missing; existing files are never overwritten).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Write `;`-separated CSV files instead of Excel workbooks.
+    #[arg(long)]
+    pub csv: bool,
 }
 
 #[derive(Debug, Args)]

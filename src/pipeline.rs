@@ -136,10 +136,16 @@ pub(crate) fn produce(
     ids: &[String],
     options: Option<&ReportOptions>,
 ) -> Result<RunOutput, Error> {
-    let mut files = vec![OutFile {
-        path: "kennzahlen.csv".into(),
-        bytes: output::kennzahlen::render(results).into_bytes(),
-    }];
+    let mut files = vec![
+        OutFile {
+            path: "kennzahlen.csv".into(),
+            bytes: output::kennzahlen::render(results).into_bytes(),
+        },
+        OutFile {
+            path: output::xlsx::FILE.into(),
+            bytes: output::xlsx::render(results, document_time()?).map_err(Error::Render)?,
+        },
+    ];
     let mut failures = Vec::new();
     let mut reports = 0;
     let mut overview = false;

@@ -7,3 +7,4 @@ pub mod generate;
 pub mod invite;
 pub mod run;
 pub mod verify;
+pub mod vorlage;

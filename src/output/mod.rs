@@ -7,6 +7,8 @@
 
 pub mod kennzahlen;
 pub mod manifest;
+pub mod vorlage;
+pub mod xlsx;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
