@@ -4,6 +4,7 @@
 //! pass `check`. The workbooks are written here with rust_xlsxwriter and read back with
 //! calamine, as Excel and any standard reader would.
 
+use std::fmt::Write as _;
 use std::io::{Cursor, Read as _};
 
 use calamine::{Data, Reader, Xlsx};
@@ -29,6 +30,7 @@ fn text(s: &str) -> Cell {
 }
 
 /// A workbook whose first sheet holds `rows` from `A1` on (`offset` blank rows above).
+#[allow(clippy::many_single_char_names)] // r, c: row and column as in the writer's API
 fn workbook(sheet: &str, offset: u32, rows: &[Vec<Cell>]) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name(sheet).unwrap();
@@ -57,7 +59,11 @@ fn workbook(sheet: &str, offset: u32, rows: &[Vec<Cell>]) -> Vec<u8> {
         }
     }
     // A second sheet that must not be read.
-    wb.add_worksheet().set_name("Notizen").unwrap().write_string(0, 0, "ignoriert").unwrap();
+    wb.add_worksheet()
+        .set_name("Notizen")
+        .unwrap()
+        .write_string(0, 0, "ignoriert")
+        .unwrap();
     wb.save_to_buffer().unwrap()
 }
 
@@ -68,9 +74,32 @@ fn workbook(sheet: &str, offset: u32, rows: &[Vec<Cell>]) -> Vec<u8> {
 /// and German text.
 fn write_workbooks(fx: &Fixture) {
     let jobcenter: Vec<Vec<Cell>> = vec![
-        ["jobcenter", "name", "land", "traeger", "vergleichstyp", "email"].map(text).to_vec(),
-        vec![Cell::Number(5554.0), text("Kreis Borken"), text("NRW"), text("zkT"), text("IIa"), text("jc@borken.example")],
-        vec![Cell::Number(5558.0), text("Kreis Coesfeld"), text("NRW"), text("zkT"), text("IIa"), text("jc@coesfeld.example")],
+        [
+            "jobcenter",
+            "name",
+            "land",
+            "traeger",
+            "vergleichstyp",
+            "email",
+        ]
+        .map(text)
+        .to_vec(),
+        vec![
+            Cell::Number(5554.0),
+            text("Kreis Borken"),
+            text("NRW"),
+            text("zkT"),
+            text("IIa"),
+            text("jc@borken.example"),
+        ],
+        vec![
+            Cell::Number(5558.0),
+            text("Kreis Coesfeld"),
+            text("NRW"),
+            text("zkT"),
+            text("IIa"),
+            text("jc@coesfeld.example"),
+        ],
     ];
     fx.file("jobcenter.xlsx", &workbook("Tabelle1", 0, &jobcenter));
 
@@ -82,7 +111,11 @@ fn write_workbooks(fx: &Fixture) {
         let (year, month): (u16, u8) = (year.parse().unwrap(), month.parse().unwrap());
         let mut row = vec![
             Cell::Number(r.jobcenter.parse().unwrap()),
-            if year == 2016 { Cell::Date(year, month, 1) } else { text(&r.monat) },
+            if year == 2016 {
+                Cell::Date(year, month, 1)
+            } else {
+                text(&r.monat)
+            },
         ];
         for c in COLUMNS {
             let v = &r.values.iter().find(|(n, _)| *n == c).unwrap().1;
@@ -104,11 +137,26 @@ fn write_workbooks(fx: &Fixture) {
 
     let ziele = vec![
         ["jahr", "jobcenter", "ziel", "soll_pct"].map(text).to_vec(),
-        vec![Cell::Number(2018.0), text("*"), text("int"), Cell::Percent(0.021)],
+        vec![
+            Cell::Number(2018.0),
+            text("*"),
+            text("int"),
+            Cell::Percent(0.021),
+        ],
         vec![Cell::Number(2018.0), text("*"), text("k2"), text("0,0")],
         vec![Cell::Number(2018.0), text("*"), text("k3"), text("-")],
-        vec![Cell::Number(2018.0), text("*"), text("K3E1"), Cell::Number(4.0)],
-        vec![Cell::Number(2018.0), text("*"), text("lzb_je"), Cell::Number(0.0)],
+        vec![
+            Cell::Number(2018.0),
+            text("*"),
+            text("K3E1"),
+            Cell::Number(4.0),
+        ],
+        vec![
+            Cell::Number(2018.0),
+            text("*"),
+            text("lzb_je"),
+            Cell::Number(0.0),
+        ],
     ];
     fx.file("ziele.xlsx", &workbook("Tabelle1", 0, &ziele));
 }
@@ -128,7 +176,8 @@ fn read_file(dir: &std::path::Path, name: &str) -> Vec<u8> {
 #[test]
 fn workbooks_give_the_same_figures_as_their_csv_twins() {
     let csv = fixture().write();
-    csv.run(&["run", "--month", "2018-06", "--figures-only"]).expect_code(0);
+    csv.run(&["run", "--month", "2018-06", "--figures-only"])
+        .expect_code(0);
     let xlsx = fixture();
     write_workbooks(&xlsx);
     let run = xlsx.run(&["run", "--month", "2018-06", "--figures-only"]);
@@ -145,11 +194,8 @@ fn workbooks_give_the_same_figures_as_their_csv_twins() {
     assert_eq!(k.get("05554", "k3")[3], "0");
 
     // The manifest records the workbooks' SHA-256 like CSV files.
-    let manifest: serde_json::Value = serde_json::from_slice(&read_file(
-        &xlsx.out().join("2018-06"),
-        "manifest.json",
-    ))
-    .unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&read_file(&xlsx.out().join("2018-06"), "manifest.json")).unwrap();
     let inputs = manifest["inputs"].as_array().unwrap();
     assert_eq!(inputs.len(), 3);
     for name in ["jobcenter.xlsx", "monatswerte.xlsx", "ziele.xlsx"] {
@@ -158,7 +204,12 @@ fn workbooks_give_the_same_figures_as_their_csv_twins() {
             .find(|e| e["path"].as_str().unwrap().ends_with(name))
             .unwrap_or_else(|| panic!("{name} not in {inputs:?}"));
         let bytes = read_file(&xlsx.data(), name);
-        let sha: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let sha = Sha256::digest(&bytes)
+            .iter()
+            .fold(String::new(), |mut out, b| {
+                let _ = write!(out, "{b:02x}");
+                out
+            });
         assert_eq!(entry["sha256"], sha.as_str());
         assert_eq!(entry["bytes"], bytes.len());
     }
@@ -201,7 +252,11 @@ fn a_broken_cell_is_named_by_file_sheet_and_cell() {
             "data/monatswerte.xlsx: Tabelle1!E17: column \"elb\": expected a whole number, found \"12a\"",
         )
         .expect_stderr("nothing was written");
-    assert_eq!(before, crate::util::snapshot_tree(fx.dir.path()), "nothing written");
+    assert_eq!(
+        before,
+        crate::util::snapshot_tree(fx.dir.path()),
+        "nothing written"
+    );
 
     // A count stored as a fraction, and a negative money amount (allowed).
     bytes = monatswerte_with(&fx, 9, "int", Cell::Number(12.5));
@@ -225,7 +280,10 @@ fn a_broken_cell_is_named_by_file_sheet_and_cell() {
     );
 
     // Not a workbook at all.
-    fx.file("jobcenter.xlsx", b"jobcenter;name;land\n05554;Kreis Borken;NRW\n");
+    fx.file(
+        "jobcenter.xlsx",
+        b"jobcenter;name;land\n05554;Kreis Borken;NRW\n",
+    );
     fx.run(&["check"])
         .expect_code(2)
         .expect_stderr("data/jobcenter.xlsx: expected an Excel workbook (.xlsx), cannot read it");
@@ -248,10 +306,17 @@ fn csv_errors_keep_their_form_and_both_twins_are_ambiguous() {
         "  data/monatswerte.csv:8: column \"elb\": expected a whole number, found \"12a\"\n",
     );
     let fx = Fixture::new().write();
-    fx.file("ziele.xlsx", &workbook("Tabelle1", 0, &[["jahr", "jobcenter", "ziel", "soll_pct"].map(text).to_vec()]));
-    fx.run(&["check"])
-        .expect_code(2)
-        .expect_stderr("data/ziele.xlsx: expected either data/ziele.csv or this workbook, found both");
+    fx.file(
+        "ziele.xlsx",
+        &workbook(
+            "Tabelle1",
+            0,
+            &[["jahr", "jobcenter", "ziel", "soll_pct"].map(text).to_vec()],
+        ),
+    );
+    fx.run(&["check"]).expect_code(2).expect_stderr(
+        "data/ziele.xlsx: expected either data/ziele.csv or this workbook, found both",
+    );
     // Without the CSV twin, a workbook of targets without rows is fine (no targets).
     std::fs::remove_file(fx.data().join("ziele.csv")).unwrap();
     fx.run(&["check"]).expect_code(0);
@@ -277,9 +342,11 @@ fn part(bytes: &[u8], name: &str) -> String {
 }
 
 #[test]
+#[allow(clippy::float_cmp)] // the workbook must hold exactly the numbers of the CSV file
 fn kennzahlen_xlsx_holds_the_values_of_kennzahlen_csv() {
     let fx = fixture().write();
-    fx.run(&["run", "--month", "2018-06", "--figures-only"]).expect_code(0);
+    fx.run(&["run", "--month", "2018-06", "--figures-only"])
+        .expect_code(0);
     let folder = fx.out().join("2018-06");
     let bytes = read_file(&folder, "kennzahlen.xlsx");
     let csv = String::from_utf8(read_file(&folder, "kennzahlen.csv")).unwrap();
@@ -289,16 +356,43 @@ fn kennzahlen_xlsx_holds_the_values_of_kennzahlen_csv() {
     assert_eq!(
         titles,
         [
-            "Jobcenter", "Name", "Art", "Berichtsmonat", "Kennzahl", "Bezeichnung", "Wert",
-            "Vorjahr", "Veränderung", "Soll", "Status", "Mitglieder", "Soll-Wert",
-            "Jahres-Soll", "Restbedarf", "Vorjahr Restmonate"
+            "Jobcenter",
+            "Name",
+            "Art",
+            "Berichtsmonat",
+            "Kennzahl",
+            "Bezeichnung",
+            "Wert",
+            "Vorjahr",
+            "Veränderung",
+            "Soll",
+            "Status",
+            "Mitglieder",
+            "Soll-Wert",
+            "Jahres-Soll",
+            "Restbedarf",
+            "Vorjahr Restmonate"
         ]
     );
     let lines: Vec<Vec<String>> = csv.lines().skip(1).map(split_csv_line).collect();
-    assert_eq!(rows.len() - 1, lines.len(), "one row per entity and Kennzahl");
+    assert_eq!(
+        rows.len() - 1,
+        lines.len(),
+        "one row per entity and Kennzahl"
+    );
     // CSV field → xlsx column: wert 3→6, vorjahr 4→7, veraenderung 5→8, soll 6→9,
     // mitglieder 8→11, soll_wert 9→12, jahres_soll 10→13, rest_bedarf 11→14, vorjahr_rest 12→15.
-    let numeric = [(3, 6), (4, 7), (5, 8), (6, 9), (8, 11), (9, 12), (10, 13), (11, 14), (12, 15)];
+    let numeric = [
+        (3, 6),
+        (4, 7),
+        (5, 8),
+        (6, 9),
+        (8, 11),
+        (9, 12),
+        (10, 13),
+        (11, 14),
+        (12, 15),
+    ];
     let mut compared = 0;
     for (line, row) in lines.iter().zip(&rows[1..]) {
         assert_eq!(row[0], Data::String(line[0].clone()));
@@ -306,7 +400,9 @@ fn kennzahlen_xlsx_holds_the_values_of_kennzahlen_csv() {
         assert_eq!(row[4], Data::String(line[2].clone()));
         for (c, x) in numeric {
             match (&line[c], &row[x]) {
-                (v, Data::Empty) => assert!(v.is_empty(), "{line:?} field {c}: {v} missing in xlsx"),
+                (v, Data::Empty) => {
+                    assert!(v.is_empty(), "{line:?} field {c}: {v} missing in xlsx")
+                }
                 (v, Data::Float(f)) => {
                     assert_eq!(v.parse::<f64>().unwrap(), *f, "{line:?} field {c}");
                     compared += 1;
@@ -336,7 +432,9 @@ fn kennzahlen_xlsx_holds_the_values_of_kennzahlen_csv() {
     assert!(compared > 100, "compared {compared} numbers");
     // Names beside ids; aggregates named.
     assert_eq!(rows[1][1], Data::String("Kreis Borken".into()));
-    assert!(rows.iter().any(|r| r[0] == Data::String("LAND:NRW".into()) && r[1] == Data::String("Land NRW".into())));
+    assert!(rows.iter().any(
+        |r| r[0] == Data::String("LAND:NRW".into()) && r[1] == Data::String("Land NRW".into())
+    ));
 
     // Frozen header, autofilter, German display formats (Excel shows #,##0 as #.##0).
     let xml = part(&bytes, "xl/worksheets/sheet1.xml");
@@ -361,10 +459,18 @@ fn kennzahlen_xlsx_holds_the_values_of_kennzahlen_csv() {
 
     // Listed in the manifest; byte-identical on a rerun (SOURCE_DATE_EPOCH is set).
     let manifest = String::from_utf8(read_file(&folder, "manifest.json")).unwrap();
-    assert!(manifest.contains("\"path\": \"kennzahlen.xlsx\""), "{manifest}");
+    assert!(
+        manifest.contains("\"path\": \"kennzahlen.xlsx\""),
+        "{manifest}"
+    );
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    fx.run(&["run", "--month", "2018-06", "--figures-only"]).expect_code(0);
-    assert_eq!(bytes, read_file(&folder, "kennzahlen.xlsx"), "byte-identical rerun");
+    fx.run(&["run", "--month", "2018-06", "--figures-only"])
+        .expect_code(0);
+    assert_eq!(
+        bytes,
+        read_file(&folder, "kennzahlen.xlsx"),
+        "byte-identical rerun"
+    );
     fx.run(&["verify", "out/2018-06"]).expect_code(0);
 }
 
@@ -376,20 +482,39 @@ fn vorlage_writes_templates_that_pass_check_when_filled() {
     let mw = read_file(&folder, "monatswerte.xlsx");
     let (_, rows) = sheet(&mw, 0);
     let header: Vec<String> = rows[0].iter().map(ToString::to_string).collect();
-    for c in ["jobcenter", "monat", "elb", "llu_eur", "lzb_asyl8", "elb_frauen", "int_lzb_maenner", "datenstand"] {
+    for c in [
+        "jobcenter",
+        "monat",
+        "elb",
+        "llu_eur",
+        "lzb_asyl8",
+        "elb_frauen",
+        "int_lzb_maenner",
+        "datenstand",
+    ] {
         assert!(header.iter().any(|h| h == c), "{c} in {header:?}");
     }
     assert_eq!(header.len(), 25);
     assert_eq!(rows.len(), 2, "one example row");
     // The example month is text, the Datenstand a date cell.
     assert_eq!(rows[1][1], Data::String("2018-01".into()));
-    assert!(matches!(rows[1][24], Data::DateTime(_)), "{:?}", rows[1][24]);
+    assert!(
+        matches!(rows[1][24], Data::DateTime(_)),
+        "{:?}",
+        rows[1][24]
+    );
     // Notes on the column titles, a month check.
     let notes = part(&mw, "xl/comments1.xml");
-    assert!(notes.contains("Erwerbsfähige Leistungsberechtigte"), "{notes:.500}");
+    assert!(
+        notes.contains("Erwerbsfähige Leistungsberechtigte"),
+        "{notes:.500}"
+    );
     assert!(notes.contains("Einheit: Euro"));
     let xml = part(&mw, "xl/worksheets/sheet1.xml");
-    assert!(xml.contains("<dataValidation type=\"custom\""), "month check");
+    assert!(
+        xml.contains("<dataValidation type=\"custom\""),
+        "month check"
+    );
 
     let jc = read_file(&folder, "jobcenter.xlsx");
     let (_, rows) = sheet(&jc, 0);
@@ -420,7 +545,13 @@ fn vorlage_writes_templates_that_pass_check_when_filled() {
     assert!(text.contains(";2500000,5;"), "decimal comma: {text}");
     let check = crate::util::run_in(dir.path(), &["check", "--data", "csv"]);
     check.expect_code(0);
-    assert!(check.stdout().contains("1 Jobcenter, 1 monthly rows, 1 target rows, 0 warning(s)"), "{}", check.stdout());
+    assert!(
+        check
+            .stdout()
+            .contains("1 Jobcenter, 1 monthly rows, 1 target rows, 0 warning(s)"),
+        "{}",
+        check.stdout()
+    );
 }
 
 /// A `,`-separated CSV file (no quoting, as `generate` writes it) as a workbook: numbers
@@ -458,19 +589,38 @@ fn timing_405_jobcenters_from_workbooks() {
     let xlsx = dir.path().join("xlsx");
     std::fs::create_dir_all(&xlsx).unwrap();
     for stem in ["jobcenter", "monatswerte", "ziele"] {
-        let text = std::fs::read_to_string(dir.path().join("csv").join(format!("{stem}.csv"))).unwrap();
+        let text =
+            std::fs::read_to_string(dir.path().join("csv").join(format!("{stem}.csv"))).unwrap();
         std::fs::write(xlsx.join(format!("{stem}.xlsx")), csv_to_workbook(&text)).unwrap();
     }
     for data in ["csv", "xlsx"] {
-        for args in [vec!["check", "--data", data], vec!["run", "--data", data, "--out", data, "--figures-only", "--month", "2018-06"]] {
+        for args in [
+            vec!["check", "--data", data],
+            vec![
+                "run",
+                "--data",
+                data,
+                "--out",
+                data,
+                "--figures-only",
+                "--month",
+                "2018-06",
+            ],
+        ] {
             let started = std::time::Instant::now();
             crate::util::run_in(dir.path(), &args).expect_code(0);
-            eprintln!("{}: {:.2} s", args.join(" "), started.elapsed().as_secs_f64());
+            eprintln!(
+                "{}: {:.2} s",
+                args.join(" "),
+                started.elapsed().as_secs_f64()
+            );
         }
     }
     let a = std::fs::read(dir.path().join("csv/2018-06/kennzahlen.csv")).unwrap();
     let b = std::fs::read(dir.path().join("xlsx/2018-06/kennzahlen.csv")).unwrap();
     assert!(a == b, "same figures from workbooks");
-    let size = std::fs::metadata(xlsx.join("monatswerte.xlsx")).unwrap().len();
+    let size = std::fs::metadata(xlsx.join("monatswerte.xlsx"))
+        .unwrap()
+        .len();
     eprintln!("monatswerte.xlsx: {} KiB", size / 1024);
 }

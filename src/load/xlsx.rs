@@ -84,8 +84,12 @@ pub fn locate(errors: &mut [InputError], sheet: &Sheet) {
 /// Reads the first worksheet of a workbook as a [`Table`]. Fails on bytes that are no
 /// readable workbook and on a workbook without a worksheet or without a header row.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Table, Sheet), InputError> {
-    let unreadable =
-        |e: &dyn std::fmt::Display| InputError::file(path, format!("expected an Excel workbook (.xlsx), cannot read it: {e}"));
+    let unreadable = |e: &dyn std::fmt::Display| {
+        InputError::file(
+            path,
+            format!("expected an Excel workbook (.xlsx), cannot read it: {e}"),
+        )
+    };
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let Some(name) = workbook.sheet_names().first().cloned() else {
         return Err(InputError::file(
@@ -102,7 +106,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Table, Sheet), InputError> {
     let empty_sheet = || {
         InputError::file(
             path,
-            format!("expected a header row in the first worksheet \"{name}\", found an empty sheet"),
+            format!(
+                "expected a header row in the first worksheet \"{name}\", found an empty sheet"
+            ),
         )
     };
     let Some((first_row, first_col)) = range.start() else {
@@ -169,7 +175,7 @@ fn is_percent_format(code: &str) -> bool {
 fn text(cell: &Data, percent: impl Fn() -> bool) -> String {
     match cell {
         Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
+        Data::String(s) | Data::DurationIso(s) => s.trim().to_string(),
         Data::Int(i) => {
             let t = i.to_string();
             semicolon_dialect(&if percent() { shift_percent(&t) } else { t })
@@ -189,7 +195,6 @@ fn text(cell: &Data, percent: impl Fn() -> bool) -> String {
             Some((date, _)) => date.to_string(),
             None => s.trim().to_string(),
         },
-        Data::DurationIso(s) => s.trim().to_string(),
         Data::Error(e) => e.to_string(),
     }
 }

@@ -69,35 +69,101 @@ fn id_column(note: &str) -> Column {
 fn jobcenter_columns() -> Vec<Column> {
     vec![
         id_column(ID_NOTE),
-        column("name", true, "Name des Jobcenters, wie er im Bericht erscheint (Text).", Example::Text("Kreis Borken")),
-        column("land", true, "Bundesland (Text, z. B. NRW); bildet das Aggregat LAND:<land>.", Example::Text("NRW")),
+        column(
+            "name",
+            true,
+            "Name des Jobcenters, wie er im Bericht erscheint (Text).",
+            Example::Text("Kreis Borken"),
+        ),
+        column(
+            "land",
+            true,
+            "Bundesland (Text, z. B. NRW); bildet das Aggregat LAND:<land>.",
+            Example::Text("NRW"),
+        ),
         Column {
             check: Check::Traeger,
-            ..column("traeger", false, "Trägerform: zkT (zugelassener kommunaler Träger) oder gE (gemeinsame Einrichtung); leer lassen, wenn unbekannt.", Example::Text("zkT"))
+            ..column(
+                "traeger",
+                false,
+                "Trägerform: zkT (zugelassener kommunaler Träger) oder gE (gemeinsame Einrichtung); leer lassen, wenn unbekannt.",
+                Example::Text("zkT"),
+            )
         },
-        column("vergleichstyp", false, "Vergleichstyp des Jobcenters (Text, z. B. IIa); bildet das Aggregat VT:<typ>. Leer: in keinem Vergleichstyp.", Example::Text("IIa")),
-        column("email", false, "E-Mail-Adresse für die Einladungen zum Steuerungsdialog.", Example::Text("jobcenter@kreis-borken.example")),
-        column("vertreten_durch", false, "Wer für den Träger unterzeichnet (Text), z. B. Landrat Dr. Kai Zwicker; für die Zielvereinbarung.", Example::Text("Landrat Dr. Kai Zwicker")),
+        column(
+            "vergleichstyp",
+            false,
+            "Vergleichstyp des Jobcenters (Text, z. B. IIa); bildet das Aggregat VT:<typ>. Leer: in keinem Vergleichstyp.",
+            Example::Text("IIa"),
+        ),
+        column(
+            "email",
+            false,
+            "E-Mail-Adresse für die Einladungen zum Steuerungsdialog.",
+            Example::Text("jobcenter@kreis-borken.example"),
+        ),
+        column(
+            "vertreten_durch",
+            false,
+            "Wer für den Träger unterzeichnet (Text), z. B. Landrat Dr. Kai Zwicker; für die Zielvereinbarung.",
+            Example::Text("Landrat Dr. Kai Zwicker"),
+        ),
     ]
 }
 
 /// Meaning and example of a monthly value column.
 fn col_words(c: Col) -> (&'static str, f64) {
     match c {
-        Col::Elb => ("Erwerbsfähige Leistungsberechtigte (Bestand im Monat)", 10_500.0),
+        Col::Elb => (
+            "Erwerbsfähige Leistungsberechtigte (Bestand im Monat)",
+            10_500.0,
+        ),
         Col::Bg => ("Bedarfsgemeinschaften (Bestand im Monat)", 7_400.0),
         Col::Int => ("Integrationen im Monat", 210.0),
-        Col::Lzb => ("Langzeitleistungsbeziehende (Bestand; in mindestens 21 der letzten 24 Monate hilfebedürftig)", 6_300.0),
-        Col::IntLzb => ("Integrationen von Langzeitleistungsbeziehenden im Monat", 80.0),
-        Col::LluEur => ("Leistungen zum Lebensunterhalt (§§ 20, 21, 23, 24 Abs. 1 SGB II) im Monat", 2_500_000.5),
-        Col::KduEur => ("Leistungen für Unterkunft und Heizung (§ 22 SGB II) im Monat", 2_000_000.0),
-        Col::IntSvb => ("Integrationen in sozialversicherungspflichtige Beschäftigung im Monat", 160.0),
-        Col::IntNachhaltig => ("Von den int_svb dieses Monats: 12 Monate später noch so beschäftigt (nach dem Monat der Integration)", 100.0),
-        Col::IntBedarfsdeckend => ("Von den int dieses Monats: drei Monate später ohne SGB-II-Leistungen", 90.0),
-        Col::Lzb4j => ("Langzeitleistungsbeziehende mit 4 und mehr Jahren Leistungsbezug (Bestand)", 2_500.0),
-        Col::ElbAsyl8 => ("Erwerbsfähige Leistungsberechtigte aus den acht Asylherkunftsländern (Bestand)", 1_500.0),
-        Col::IntAsyl8 => ("Integrationen von Personen aus den acht Asylherkunftsländern im Monat", 30.0),
-        Col::LzbAsyl8 => ("Langzeitleistungsbeziehende aus den acht Asylherkunftsländern (Bestand)", 600.0),
+        Col::Lzb => (
+            "Langzeitleistungsbeziehende (Bestand; in mindestens 21 der letzten 24 Monate hilfebedürftig)",
+            6_300.0,
+        ),
+        Col::IntLzb => (
+            "Integrationen von Langzeitleistungsbeziehenden im Monat",
+            80.0,
+        ),
+        Col::LluEur => (
+            "Leistungen zum Lebensunterhalt (§§ 20, 21, 23, 24 Abs. 1 SGB II) im Monat",
+            2_500_000.5,
+        ),
+        Col::KduEur => (
+            "Leistungen für Unterkunft und Heizung (§ 22 SGB II) im Monat",
+            2_000_000.0,
+        ),
+        Col::IntSvb => (
+            "Integrationen in sozialversicherungspflichtige Beschäftigung im Monat",
+            160.0,
+        ),
+        Col::IntNachhaltig => (
+            "Von den int_svb dieses Monats: 12 Monate später noch so beschäftigt (nach dem Monat der Integration)",
+            100.0,
+        ),
+        Col::IntBedarfsdeckend => (
+            "Von den int dieses Monats: drei Monate später ohne SGB-II-Leistungen",
+            90.0,
+        ),
+        Col::Lzb4j => (
+            "Langzeitleistungsbeziehende mit 4 und mehr Jahren Leistungsbezug (Bestand)",
+            2_500.0,
+        ),
+        Col::ElbAsyl8 => (
+            "Erwerbsfähige Leistungsberechtigte aus den acht Asylherkunftsländern (Bestand)",
+            1_500.0,
+        ),
+        Col::IntAsyl8 => (
+            "Integrationen von Personen aus den acht Asylherkunftsländern im Monat",
+            30.0,
+        ),
+        Col::LzbAsyl8 => (
+            "Langzeitleistungsbeziehende aus den acht Asylherkunftsländern (Bestand)",
+            600.0,
+        ),
         Col::ElbFrauen => ("elb, nur Frauen", 5_200.0),
         Col::ElbMaenner => ("elb, nur Männer", 5_300.0),
         Col::IntFrauen => ("int, nur Frauen", 90.0),
@@ -117,7 +183,12 @@ fn monatswerte_columns() -> Vec<Column> {
         Column {
             check: Check::Monat,
             format: Some("@"),
-            ..column("monat", true, "Monat als JJJJ-MM (z. B. 2018-01); auch ein Datum (der Tag wird ignoriert).", Example::Text("2018-01"))
+            ..column(
+                "monat",
+                true,
+                "Monat als JJJJ-MM (z. B. 2018-01); auch ein Datum (der Tag wird ignoriert).",
+                Example::Text("2018-01"),
+            )
         },
     ];
     for c in Col::ALL {
@@ -126,7 +197,11 @@ fn monatswerte_columns() -> Vec<Column> {
             Kind::Count => "Einheit: Anzahl (ganze Zahl, mindestens 0).",
             Kind::Money => "Einheit: Euro (Dezimalstellen erlaubt, auch negativ).",
         };
-        let required = if c.required() { "Pflichtspalte." } else { "Optionale Spalte." };
+        let required = if c.required() {
+            "Pflichtspalte."
+        } else {
+            "Optionale Spalte."
+        };
         out.push(Column {
             format: Some(match c.kind() {
                 Kind::Count => "#,##0",
@@ -142,7 +217,12 @@ fn monatswerte_columns() -> Vec<Column> {
     }
     out.push(Column {
         format: Some("dd.mm.yyyy"),
-        ..column("datenstand", false, "Datum, zu dem die Zahlen abgerufen wurden (Datum, z. B. 30.04.2018).", Example::Date(2018, 4, 30))
+        ..column(
+            "datenstand",
+            false,
+            "Datum, zu dem die Zahlen abgerufen wurden (Datum, z. B. 30.04.2018).",
+            Example::Date(2018, 4, 30),
+        )
     });
     out
 }
@@ -151,9 +231,16 @@ fn ziele_columns() -> Vec<Column> {
     vec![
         Column {
             check: Check::Jahr,
-            ..column("jahr", true, "Jahr der Zielvereinbarung (vierstellig).", Example::Number(2018.0))
+            ..column(
+                "jahr",
+                true,
+                "Jahr der Zielvereinbarung (vierstellig).",
+                Example::Number(2018.0),
+            )
         },
-        id_column("Kreisschlüssel des Jobcenters (5 Ziffern, als Text) oder * für alle Jobcenter ohne eigene Zeile."),
+        id_column(
+            "Kreisschlüssel des Jobcenters (5 Ziffern, als Text) oder * für alle Jobcenter ohne eigene Zeile.",
+        ),
         Column {
             check: Check::Ziel,
             ..column(
@@ -168,7 +255,12 @@ fn ziele_columns() -> Vec<Column> {
         },
         Column {
             format: Some("0.0#"),
-            ..column("soll_pct", true, "Vereinbarte Veränderung in Prozent, höchstens zwei Dezimalstellen: 2,1 bedeutet +2,1 %, -0,25 bedeutet −0,25 %; - bedeutet 0. Eine als Prozent formatierte Zelle zählt wie angezeigt (2,1 %).", Example::Number(2.1))
+            ..column(
+                "soll_pct",
+                true,
+                "Vereinbarte Veränderung in Prozent, höchstens zwei Dezimalstellen: 2,1 bedeutet +2,1 %, -0,25 bedeutet −0,25 %; - bedeutet 0. Eine als Prozent formatierte Zelle zählt wie angezeigt (2,1 %).",
+                Example::Number(2.1),
+            )
         },
     ]
 }
@@ -275,7 +367,12 @@ fn workbook(columns: &[Column], created: DateTime<Utc>) -> Result<Vec<u8>, XlsxE
                 sheet.write_number_with_format(1, col, x, &format)?;
             }
             Example::Date(y, m, d) => {
-                sheet.write_datetime_with_format(1, col, ExcelDateTime::from_ymd(y, m, d)?, &format)?;
+                sheet.write_datetime_with_format(
+                    1,
+                    col,
+                    ExcelDateTime::from_ymd(y, m, d)?,
+                    &format,
+                )?;
             }
         }
         if let Some(validation) = validation(c.check, &column_letters(u32::from(col)))? {

@@ -8,7 +8,9 @@
 //! time is the run's document time (`SOURCE_DATE_EPOCH` when set) and nothing else varies.
 
 use chrono::{DateTime, Utc};
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
+};
 
 use crate::domain::{Decimal, Formula, Kennzahl, Kind, Status};
 use crate::figures::{EntityFigures, EntityKind, Figure, Results, Value};
@@ -217,7 +219,11 @@ fn build(results: &Results, created: DateTime<Utc>) -> Result<Vec<u8>, XlsxError
     let title_refs: Vec<&str> = titles.iter().map(String::as_str).collect();
     header(sheet, &title_refs, &formats)?;
     let mut row = 0u32;
-    for entity in results.entities.iter().filter(|e| e.kind == EntityKind::Jobcenter) {
+    for entity in results
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Jobcenter)
+    {
         row += 1;
         sheet.write_string_with_format(row, 0, &entity.id, &formats.text)?;
         sheet.write_string(row, 1, name(entity))?;
@@ -229,9 +235,21 @@ fn build(results: &Results, created: DateTime<Utc>) -> Result<Vec<u8>, XlsxError
             let Some(f) = entity.figure(k) else { continue };
             let (fmt, _) = display_formats(k);
             write_num(sheet, row, col, value(f.wert), formats.num(fmt))?;
-            write_num(sheet, row, col + 1, f.veraenderung_pct, formats.num(PERCENT))?;
+            write_num(
+                sheet,
+                row,
+                col + 1,
+                f.veraenderung_pct,
+                formats.num(PERCENT),
+            )?;
             if let Some(z) = &f.ziel {
-                write_num(sheet, row, col + 2, z.soll.map(Decimal::as_f64), formats.num(SOLL))?;
+                write_num(
+                    sheet,
+                    row,
+                    col + 2,
+                    z.soll.map(Decimal::as_f64),
+                    formats.num(SOLL),
+                )?;
                 sheet.write_string(row, col + 3, status_words(z.status))?;
             }
         }
@@ -264,7 +282,13 @@ fn write_figure(
     write_num(sheet, row, 7, value(f.vorjahr), formats.num(fmt))?;
     write_num(sheet, row, 8, f.veraenderung_pct, formats.num(PERCENT))?;
     if let Some(z) = &f.ziel {
-        write_num(sheet, row, 9, z.soll.map(Decimal::as_f64), formats.num(SOLL))?;
+        write_num(
+            sheet,
+            row,
+            9,
+            z.soll.map(Decimal::as_f64),
+            formats.num(SOLL),
+        )?;
         sheet.write_string(row, 10, status_words(z.status))?;
     }
     if let Some(m) = f.mitglieder {
@@ -273,7 +297,19 @@ fn write_figure(
     let pfad = f.pfad.unwrap_or_default();
     write_num(sheet, row, 12, value(pfad.soll_wert), formats.num(fmt))?;
     write_num(sheet, row, 13, value(pfad.jahres_soll), formats.num(fmt))?;
-    write_num(sheet, row, 14, value(pfad.rest_bedarf), formats.num(rest_fmt))?;
-    write_num(sheet, row, 15, value(pfad.vorjahr_rest), formats.num(rest_fmt))?;
+    write_num(
+        sheet,
+        row,
+        14,
+        value(pfad.rest_bedarf),
+        formats.num(rest_fmt),
+    )?;
+    write_num(
+        sheet,
+        row,
+        15,
+        value(pfad.vorjahr_rest),
+        formats.num(rest_fmt),
+    )?;
     Ok(())
 }
