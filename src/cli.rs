@@ -40,7 +40,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct DataArgs {
-    /// The data folder with jobcenter.csv, monatswerte.csv and ziele.csv.
+    /// The data folder with jobcenter.csv, monatswerte.csv and ziele.csv (or .xlsx workbooks).
     #[arg(
         long,
         value_name = "DIR",
@@ -91,7 +91,7 @@ pub struct RunArgs {
     /// Render a quarter even when its figures are incomplete; reports are marked "vorläufig".
     #[arg(long)]
     pub allow_incomplete: bool,
-    /// Write kennzahlen.csv and manifest.json only, no PDF.
+    /// Write kennzahlen.csv, kennzahlen.xlsx and manifest.json only, no PDF.
     #[arg(long)]
     pub figures_only: bool,
     #[command(flatten)]
