@@ -65,6 +65,7 @@ pub fn execute(cli: Cli, command_line: &[String]) -> Result<Exit, Error> {
         Command::Invite(args) => commands::invite::invite(&args, command_line),
         Command::Generate(args) => commands::generate::generate(&args),
         Command::Vereinbarung(args) => commands::vereinbarung::vereinbarung(&args, command_line),
+        Command::Vorlage(args) => commands::vorlage::vorlage(&args),
     }
 }
 

@@ -37,11 +37,14 @@ pub enum Command {
     /// Render the year's target agreement (Zielvereinbarung) of every zkT into
     /// OUT/vereinbarungen/<year>/.
     Vereinbarung(VereinbarungArgs),
+    /// Write empty input files to fill in: jobcenter, monatswerte and ziele as workbooks
+    /// (or CSV) with every column, notes on what each means, and one example row.
+    Vorlage(VorlageArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct DataArgs {
-    /// The data folder with jobcenter.csv, monatswerte.csv and ziele.csv.
+    /// The data folder with jobcenter.csv, monatswerte.csv and ziele.csv (or .xlsx workbooks).
     #[arg(
         long,
         value_name = "DIR",
@@ -92,7 +95,7 @@ pub struct RunArgs {
     /// Render a quarter even when its figures are incomplete; reports are marked "vorläufig".
     #[arg(long)]
     pub allow_incomplete: bool,
-    /// Write kennzahlen.csv and manifest.json only, no PDF.
+    /// Write kennzahlen.csv, kennzahlen.xlsx and manifest.json only, no PDF.
     #[arg(long)]
     pub figures_only: bool,
     #[command(flatten)]
@@ -147,6 +150,16 @@ pub struct GenerateArgs {
     /// so that a slip cannot overwrite delivered figures).
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VorlageArgs {
+    /// The folder to write (created if missing; existing files are never overwritten).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Write `;`-separated CSV files instead of Excel workbooks.
+    #[arg(long)]
+    pub csv: bool,
 }
 
 #[derive(Debug, Args)]

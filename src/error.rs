@@ -12,6 +12,10 @@ pub struct InputError {
     pub file: PathBuf,
     pub line: Option<usize>,
     pub column: Option<String>,
+    /// Where a workbook's problem sits as the user sees it in Excel: `Tabelle1!E17`
+    /// (a cell) or `Tabelle1 row 17` (a whole row). Printed instead of `:line`; CSV
+    /// files leave it empty.
+    pub cell: Option<String>,
     pub message: String,
 }
 
@@ -21,6 +25,7 @@ impl InputError {
             file: file.into(),
             line: None,
             column: None,
+            cell: None,
             message: message.into(),
         }
     }
@@ -30,6 +35,7 @@ impl InputError {
             file: file.into(),
             line: Some(line),
             column: None,
+            cell: None,
             message: message.into(),
         }
     }
@@ -44,6 +50,7 @@ impl InputError {
             file: file.into(),
             line: Some(line),
             column: Some(column.to_string()),
+            cell: None,
             message: message.into(),
         }
     }
@@ -52,7 +59,9 @@ impl InputError {
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
-        if let Some(line) = self.line {
+        if let Some(cell) = &self.cell {
+            write!(f, ": {cell}")?;
+        } else if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }
         write!(f, ": ")?;

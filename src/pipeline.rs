@@ -139,10 +139,16 @@ pub(crate) fn produce(
     ids: &[String],
     options: Option<&ReportOptions>,
 ) -> Result<RunOutput, Error> {
-    let mut files = vec![OutFile {
-        path: "kennzahlen.csv".into(),
-        bytes: output::kennzahlen::render(results).into_bytes(),
-    }];
+    let mut files = vec![
+        OutFile {
+            path: "kennzahlen.csv".into(),
+            bytes: output::kennzahlen::render(results).into_bytes(),
+        },
+        OutFile {
+            path: output::xlsx::FILE.into(),
+            bytes: output::xlsx::render(results, document_time()?).map_err(Error::Render)?,
+        },
+    ];
     let mut failures = Vec::new();
     let mut reports = 0;
     let mut overview = false;
@@ -228,9 +234,11 @@ pub(crate) fn latest_datenstand(results: &Results) -> Option<String> {
 pub(crate) fn summary(target: &Path, out: &RunOutput, started: Instant) {
     let secs = started.elapsed().as_secs_f64();
     let written = match (out.reports, out.overview) {
-        (0, false) => "kennzahlen.csv and manifest.json".to_string(),
-        (n, true) => format!("{n} report(s), uebersicht.pdf, kennzahlen.csv and manifest.json"),
-        (n, false) => format!("{n} report(s), kennzahlen.csv and manifest.json"),
+        (0, false) => "kennzahlen.csv, kennzahlen.xlsx and manifest.json".to_string(),
+        (n, true) => format!(
+            "{n} report(s), uebersicht.pdf, kennzahlen.csv, kennzahlen.xlsx and manifest.json"
+        ),
+        (n, false) => format!("{n} report(s), kennzahlen.csv, kennzahlen.xlsx and manifest.json"),
     };
     eprintln!("{written} written to {} in {secs:.1} s", target.display());
     if !out.failures.is_empty() {

@@ -7,6 +7,8 @@ mod util;
 mod archive;
 /// Command line: default month, `check`, arguments, exit codes, the shipped sample.
 mod cli;
+/// Excel workbooks in (contract 1.3), `kennzahlen.xlsx` out, `vorlage` templates.
+mod excel;
 /// Hand-worked figures, attainment and aggregates against `kennzahlen.csv`.
 mod figures;
 /// Broken data folders: exit 2, messages with file, line and column, nothing written.

@@ -129,8 +129,8 @@ fn reruns_with_source_date_epoch_are_byte_identical() {
     let b = snapshot_tree(&fx.dir.path().join("b/2018-06"));
     assert_eq!(
         a.len(),
-        5,
-        "two reports, overview, kennzahlen.csv, manifest.json"
+        6,
+        "two reports, overview, kennzahlen.csv, kennzahlen.xlsx, manifest.json"
     );
     for ((pa, ba), (pb, bb)) in a.iter().zip(&b) {
         assert_eq!(pa, pb);

@@ -8,3 +8,4 @@ pub mod invite;
 pub mod run;
 pub mod vereinbarung;
 pub mod verify;
+pub mod vorlage;

@@ -31,8 +31,9 @@ pub struct Record {
     pub cells: Vec<String>,
 }
 
-/// A decoded file: header names (trimmed, lower case) and the records below, which are
-/// split on demand ([`Table::records`]) so that a large file is never held as cells.
+/// A decoded file: header names (trimmed, lower case) and the records below. A CSV file's
+/// records are split on demand ([`Table::records`]) so that a large file is never held as
+/// cells; a workbook's (see `load::xlsx`) come as cells already.
 #[derive(Debug)]
 pub struct Table {
     pub delimiter: Delimiter,
@@ -43,15 +44,44 @@ pub struct Table {
     pub header_line: usize,
     /// True when the bytes were not UTF-8 and were read as Windows-1252.
     pub windows_1252: bool,
-    text: String,
-    /// Byte offset and line number where the records start.
-    body: (usize, usize),
+    body: Body,
+}
+
+/// Where a table's records come from.
+#[derive(Debug)]
+enum Body {
+    /// The decoded text, and the byte offset and line number where the records start.
+    Text(String, usize, usize),
+    /// Records already split (a worksheet: the line is the sheet row).
+    Cells(Vec<Record>),
 }
 
 impl Table {
+    /// A table of records already split into trimmed cells, read by the rules of a `;`
+    /// file (a worksheet's text cells follow German Excel: decimal comma).
+    pub fn from_records(header: Vec<String>, header_line: usize, records: Vec<Record>) -> Self {
+        Self {
+            delimiter: Delimiter::Semicolon,
+            separator: ';',
+            header,
+            header_line,
+            windows_1252: false,
+            body: Body::Cells(records),
+        }
+    }
+
     /// The data records, blank lines skipped, cells trimmed.
     pub fn records(&self) -> impl Iterator<Item = Record> + '_ {
-        Records::new(&self.text[self.body.0..], self.body.1, self.separator)
+        let (text, cells) = match &self.body {
+            Body::Text(text, offset, line) => (
+                Some(Records::new(&text[*offset..], *line, self.separator)),
+                None,
+            ),
+            Body::Cells(records) => (None, Some(records.iter().cloned())),
+        };
+        text.into_iter()
+            .flatten()
+            .chain(cells.into_iter().flatten())
             .filter(|r| !r.cells.iter().all(String::is_empty))
     }
 
@@ -190,15 +220,14 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
             }
         }
     };
-    let body = (rows.pos, rows.line);
+    let (offset, line) = (rows.pos, rows.line);
     Ok(Table {
         delimiter,
         separator,
         header,
         header_line,
         windows_1252,
-        text,
-        body,
+        body: Body::Text(text, offset, line),
     })
 }
 

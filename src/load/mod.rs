@@ -1,12 +1,13 @@
 //! Stage 1 — load: a data folder in, a validated [`Dataset`] out.
 //!
-//! Reads `jobcenter.csv`, `monatswerte.csv` and `ziele.csv` by the rules of the data
-//! contract (section 1), checks every file whole, and collects *all* input errors with
+//! Reads `jobcenter.csv`, `monatswerte.csv` and `ziele.csv` (or workbooks of the same
+//! stem, [`xlsx`]) by the rules of the data contract (section 1), checks every file whole, and collects *all* input errors with
 //! file, line and column before giving up, so one delivery round fixes them all.
 //! Implausible but well-formed rows become warnings.
 
 pub mod cells;
 pub mod csv;
+pub mod xlsx;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -115,8 +116,25 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
     let mut warnings = Vec::new();
     let mut files = Vec::new();
 
+    let mut sheets = Vec::new();
     let mut read = |name: &str, errors: &mut Vec<InputError>| -> Option<(PathBuf, Table)> {
-        let path = dir.join(name);
+        // A workbook of the same stem may stand in for the CSV file (contract 1.3).
+        let csv_path = dir.join(name);
+        let xlsx_path = csv_path.with_extension(xlsx::EXTENSION);
+        let path = match (csv_path.exists(), xlsx_path.exists()) {
+            (true, true) => {
+                errors.push(InputError::file(
+                    &xlsx_path,
+                    format!(
+                        "expected either {} or this workbook, found both (which one holds the figures?); remove one",
+                        csv_path.display()
+                    ),
+                ));
+                return None;
+            }
+            (false, true) => xlsx_path,
+            _ => csv_path,
+        };
         let bytes = match read_file(&path) {
             Ok(bytes) => bytes,
             Err(e) => {
@@ -124,7 +142,14 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
                 return None;
             }
         };
-        let parsed = csv::parse(&path, &bytes);
+        let parsed = if path.extension().is_some_and(|e| e == xlsx::EXTENSION) {
+            xlsx::parse(&path, &bytes).map(|(table, sheet)| {
+                sheets.push(sheet);
+                table
+            })
+        } else {
+            csv::parse(&path, &bytes)
+        };
         files.push(InputFile {
             path: path.clone(),
             bytes,
@@ -155,6 +180,10 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
         .as_ref()
         .map(|(path, table)| read_ziele(path, table, known.as_ref(), &mut errors, &mut warnings));
 
+    for sheet in &sheets {
+        xlsx::locate(&mut errors, sheet);
+        xlsx::locate(&mut warnings, sheet);
+    }
     if !errors.is_empty() {
         // The first errors fix a delivery; thousands of the same kind only hide them.
         const KEPT: usize = 100;

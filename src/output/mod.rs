@@ -11,7 +11,9 @@ pub mod kennzahlen;
 pub mod lock;
 pub mod manifest;
 pub mod register;
+pub mod vorlage;
 pub mod walk;
+pub mod xlsx;
 
 pub use folder::{Existing, Written, write_folder};
 pub use lock::{FolderLock, lock_file};
