@@ -7,9 +7,15 @@
 //! rayon inside; nesting it in an outer rayon pool overflows the stack). A failing report
 //! does not stop the others.
 
+pub mod charts;
+pub mod goals;
 pub mod model;
+pub mod overview;
 pub mod render;
+pub mod sexes;
+pub mod talking;
 pub mod text;
+pub mod words;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -143,7 +149,7 @@ pub fn render_all(
     } else {
         Vec::new()
     };
-    let overview = model::overview(&ctx, ids, &incomplete);
+    let overview = overview::overview(&ctx, ids, &incomplete);
     // The overview is the longest document: start it first so that it does not finish
     // alone at the end while the other workers idle.
     jobs.insert(

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 
-const BUILTIN: [(&str, &str); 2] = [
+const BUILTIN: [(&str, &str); 4] = [
     (
         "ziel.txt.j2",
         include_str!("../../templates/texte/ziel.txt.j2"),
@@ -17,6 +17,14 @@ const BUILTIN: [(&str, &str); 2] = [
     (
         "bewertung.txt.j2",
         include_str!("../../templates/texte/bewertung.txt.j2"),
+    ),
+    (
+        "pfad.txt.j2",
+        include_str!("../../templates/texte/pfad.txt.j2"),
+    ),
+    (
+        "geschlecht.txt.j2",
+        include_str!("../../templates/texte/geschlecht.txt.j2"),
     ),
 ];
 

@@ -1,0 +1,164 @@
+//! Chart geometry: the series of each section's chart, its axis and its alt text.
+
+use serde::Serialize;
+
+use crate::domain::Col;
+use crate::figures::{Berichtsmonat, EntityFigures};
+use crate::format;
+
+#[derive(Serialize)]
+struct Tick {
+    wert: f64,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct Reihe {
+    name: String,
+    stil: &'static str,
+    werte: Vec<Option<f64>>,
+}
+
+#[derive(Serialize)]
+pub struct Diagramm {
+    titel: String,
+    alt: String,
+    y_titel: String,
+    x_labels: Vec<&'static str>,
+    y_min: f64,
+    y_max: f64,
+    y_ticks: Vec<Tick>,
+    reihen: Vec<Reihe>,
+}
+
+/// The chart of a section: I the ELB stock, II the cumulative integrations, III the LZB
+/// stock — this year (to the Berichtsmonat) against last year.
+pub fn chart(section: &str, e: &EntityFigures, bm: Berichtsmonat) -> Option<Diagramm> {
+    let (col, cumulative, titel, y_titel, was) = match section {
+        "I" => (
+            Col::Elb,
+            false,
+            "Bestand erwerbsfähige Leistungsberechtigte je Monat",
+            "Personen",
+            "Bestand erwerbsfähige Leistungsberechtigte",
+        ),
+        "II" => (
+            Col::Int,
+            true,
+            "Integrationen, kumuliert ab Januar (Jahresfortschritt)",
+            "Integrationen",
+            "Integrationen kumuliert",
+        ),
+        _ => (
+            Col::Lzb,
+            false,
+            "Bestand Langzeitleistungsbeziehende je Monat",
+            "Personen",
+            "Bestand Langzeitleistungsbeziehende",
+        ),
+    };
+    let series = |this_year: bool| -> Vec<Option<f64>> {
+        let raw = e.months(col, this_year);
+        if !cumulative {
+            return raw.to_vec();
+        }
+        let mut sum = Some(0.0);
+        raw.iter()
+            .map(|v| {
+                sum = sum.zip(*v).map(|(a, b)| a + b);
+                sum
+            })
+            .collect()
+    };
+    let mut now = series(true);
+    now.truncate(12);
+    for v in now.iter_mut().skip(bm.month as usize) {
+        *v = None;
+    }
+    let before = series(false);
+    let all: Vec<f64> = now.iter().chain(&before).flatten().copied().collect();
+    if all.is_empty() {
+        return None;
+    }
+    let (lo, hi) = all
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let (y_min, y_max, step) = axis(if cumulative { 0.0 } else { lo }, hi);
+    let mut y_ticks = Vec::new();
+    let mut t = y_min;
+    while t <= y_max + step / 2.0 {
+        y_ticks.push(Tick {
+            wert: t,
+            label: format::int(t),
+        });
+        t += step;
+    }
+    let describe = |name: String, values: &[Option<f64>]| -> String {
+        let points: Vec<(usize, f64)> = values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (i, v)))
+            .collect();
+        match (points.first(), points.last()) {
+            (Some(&(i0, v0)), Some(&(i1, v1))) if i0 != i1 => format!(
+                "{name}: {} im {}, {} im {}",
+                format::int(v0),
+                format::MONTHS[i0],
+                format::int(v1),
+                format::MONTHS[i1]
+            ),
+            (Some(&(i0, v0)), _) => {
+                format!("{name}: {} im {}", format::int(v0), format::MONTHS[i0])
+            }
+            _ => format!("{name}: keine Werte"),
+        }
+    };
+    let alt = format!(
+        "Liniendiagramm {was} je Monat, {} gegen {}. {}. {}. Senkrechte Achse: {y_titel}, von {} bis {}.",
+        bm.year,
+        bm.year - 1,
+        describe(bm.year.to_string(), &now),
+        describe((bm.year - 1).to_string(), &before),
+        format::int(y_min),
+        format::int(y_max)
+    );
+    Some(Diagramm {
+        titel: format!("{titel}, {} und {}", bm.year, bm.year - 1),
+        alt,
+        y_titel: y_titel.into(),
+        x_labels: format::MONTHS_SHORT.to_vec(),
+        y_min,
+        y_max,
+        y_ticks,
+        reihen: vec![
+            Reihe {
+                name: bm.year.to_string(),
+                stil: "aktuell",
+                werte: now,
+            },
+            Reihe {
+                name: (bm.year - 1).to_string(),
+                stil: "vorjahr",
+                werte: before,
+            },
+        ],
+    })
+}
+
+/// A readable axis from `lo` to `hi`: (min, max, step) with 3–6 round steps.
+fn axis(lo: f64, hi: f64) -> (f64, f64, f64) {
+    let span = (hi - lo).max(hi.abs() * 0.02).max(1.0);
+    let raw = span / 4.0;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    let min = (lo / step).floor() * step;
+    let mut max = (hi / step).ceil() * step;
+    if max <= min {
+        max = min + step;
+    }
+    (min, max, step)
+}
