@@ -10,7 +10,7 @@ use crate::domain::Decimal;
 /// keeps "k." and "A." on one line.
 pub const KA: &str = "k.\u{202F}A.";
 /// The narrow no-break space set before `%` and `€` in documents.
-pub const NNBSP: char = '\u{202F}';
+pub const UNIT_SPACE: char = '\u{202F}';
 /// The real minus sign.
 pub const MINUS: char = '\u{2212}';
 
@@ -113,7 +113,7 @@ pub fn int(x: f64) -> String {
 
 /// A percentage value: `26,9 %` (narrow no-break space before `%`).
 pub fn percent(x: f64, decimals: usize) -> String {
-    format!("{}{NNBSP}%", number(x, decimals))
+    format!("{}{UNIT_SPACE}%", number(x, decimals))
 }
 
 /// A change in percent with sign for plain text (mails): `+2,1 %`, `−0,4 %`, `0,0 %`.
@@ -121,10 +121,10 @@ pub fn change(x: f64, decimals: usize) -> String {
     signed(number(x, decimals), ' ')
 }
 
-/// A change in percent with sign for documents: as [`change`], with a narrow no-break
+/// A change in percent with sign for documents: as [`change`], with a no-break
 /// space before `%`.
 pub fn change_doc(x: f64, decimals: usize) -> String {
-    signed(number(x, decimals), NNBSP)
+    signed(number(x, decimals), UNIT_SPACE)
 }
 
 fn signed(body: String, space: char) -> String {
@@ -138,17 +138,17 @@ fn signed(body: String, space: char) -> String {
 /// An exact decimal change (e.g. Ist or Soll) for documents with `places` decimals:
 /// `+2,10 %`.
 pub fn change_exact(d: Decimal, places: usize) -> String {
-    signed(decimal(d, places), NNBSP)
+    signed(decimal(d, places), UNIT_SPACE)
 }
 
 /// Euros, short, for documents: `12,3 Mio. €` from one million, else `123.456 €`.
 pub fn euro_short(x: f64) -> String {
     if x.abs() >= 1e9 {
-        format!("{}{NNBSP}Mrd.{NNBSP}€", number(x / 1e9, 2))
+        format!("{}{UNIT_SPACE}Mrd.{UNIT_SPACE}€", number(x / 1e9, 2))
     } else if x.abs() >= 1e6 {
-        format!("{}{NNBSP}Mio.{NNBSP}€", number(x / 1e6, 1))
+        format!("{}{UNIT_SPACE}Mio.{UNIT_SPACE}€", number(x / 1e6, 1))
     } else {
-        format!("{}{NNBSP}€", number(x, 0))
+        format!("{}{UNIT_SPACE}€", number(x, 0))
     }
 }
 

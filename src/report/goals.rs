@@ -141,7 +141,7 @@ pub fn soll_parts(soll: crate::figures::Decimal) -> (&'static str, String) {
         crate::figures::Decimal::new(soll.units.abs(), soll.decimals),
         soll.decimals.max(1) as usize,
     );
-    (richtung, format!("{betrag}{}%", format::NNBSP))
+    (richtung, format!("{betrag}{}%", format::UNIT_SPACE))
 }
 
 /// `⌈v⌉` of an exact value.
@@ -164,7 +164,7 @@ fn quota_level(v: Value, up: bool) -> String {
     format!(
         "{}{}%",
         format::decimal(crate::figures::Decimal::new(scaled, 2), 2),
-        format::NNBSP
+        format::UNIT_SPACE
     )
 }
 

@@ -181,7 +181,14 @@ pub fn render_all(
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(job) = jobs.get(i) else { break };
             let result = renderer
-                .render(job.template, &job.data, &job.ident, timestamp)
+                .render_with_warnings(job.template, &job.data, &job.ident, timestamp)
+                .map(|rendered| {
+                    // As typst-cli does: warnings are printed on success too.
+                    if !rendered.warnings.is_empty() {
+                        eprintln!("{}: {}", job.file, rendered.warnings.trim_end());
+                    }
+                    rendered.pdf
+                })
                 .map_err(|e| e.to_string());
             progress.tick(&job.file, result.is_ok());
             // The PDF writer leaves up to twice the length as capacity, and 400 reports

@@ -134,7 +134,7 @@ pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> Overvie
     );
     let legende = if dezember {
         format!(
-            "✓ erreicht · ◐ knapp nicht erreicht (höchstens {tol} Prozentpunkte unter dem Soll) · ✗ nicht erreicht · – keine Daten oder kein Ziel. Ist: Veränderung gegenüber dem Vorjahreszeitraum; Land und Vergleichstyp ohne Ziel."
+            "✓ erreicht · ◐ knapp nicht erreicht (höchstens {tol} Prozentpunkte vom Soll entfernt, in der Richtung des Ziels) · ✗ nicht erreicht · – keine Daten oder kein Ziel. Ist: Veränderung gegenüber dem Vorjahreszeitraum; Land und Vergleichstyp ohne Ziel."
         )
     } else {
         format!(

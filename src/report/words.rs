@@ -205,8 +205,8 @@ pub fn value_text(fmt: Fmt, v: Option<Value>) -> String {
     };
     match fmt {
         Fmt::Count | Fmt::Mean => exact(0),
-        Fmt::Quota => format!("{}{}%", exact(2), format::NNBSP),
-        Fmt::Share => format!("{}{}%", exact(1), format::NNBSP),
+        Fmt::Quota => format!("{}{}%", exact(2), format::UNIT_SPACE),
+        Fmt::Share => format!("{}{}%", exact(1), format::UNIT_SPACE),
         Fmt::Money => format::euro_short(v.as_f64()),
     }
 }
