@@ -286,12 +286,19 @@ fn margin(fmt: Fmt, diff: Value, erreicht: bool, k: Kennzahl) -> Option<String> 
     Some(match fmt {
         Fmt::Quota | Fmt::Share => {
             let d = exact::round(abs, 2)?;
-            let unit = if d.units == 100 { "Prozentpunkt" } else { "Prozentpunkten" };
+            let unit = match (d.units == 100, better) {
+                (true, _) => "Prozentpunkt",
+                (false, true) => "Prozentpunkten",
+                (false, false) => "Prozentpunkte",
+            };
             format!("{} {unit}", format::decimal(d, 2))
         }
         _ => {
             // A lead counts whole persons reached (down), a gap whole persons missing (up).
             let n = if better { floor(abs) } else { ceil(abs) };
+            if n == 0 {
+                return None;
+            }
             let integrations = matches!(k.formula(), Formula::Sum(_));
             let unit = match (integrations, n == 1) {
                 (true, true) => "Integration",

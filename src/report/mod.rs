@@ -13,6 +13,8 @@ pub mod model;
 pub mod overview;
 pub mod render;
 pub mod sexes;
+#[cfg(test)]
+mod snapshot_tests;
 pub mod talking;
 pub mod text;
 pub mod words;
