@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::domain::Col;
-use crate::figures::{Berichtsmonat, EntityFigures};
+use crate::figures::{Berichtsmonat, EntityFigures, Kennzahl};
 use crate::format;
 
 #[derive(Serialize)]
@@ -76,7 +76,16 @@ pub fn chart(section: &str, e: &EntityFigures, bm: Berichtsmonat) -> Option<Diag
         *v = None;
     }
     let before = series(false);
-    let all: Vec<f64> = now.iter().chain(&before).flatten().copied().collect();
+    // The target path: II the cumulative integrations of last year × (1 + Soll); III the
+    // December target of the LZB stock (one point).
+    let ziel = target_series(section, e, bm, &before);
+    let all: Vec<f64> = now
+        .iter()
+        .chain(&before)
+        .chain(ziel.iter().flat_map(|r| &r.werte))
+        .flatten()
+        .copied()
+        .collect();
     if all.is_empty() {
         return None;
     }
@@ -113,8 +122,12 @@ pub fn chart(section: &str, e: &EntityFigures, bm: Berichtsmonat) -> Option<Diag
             _ => format!("{name}: keine Werte"),
         }
     };
+    let ziel_alt = ziel
+        .as_ref()
+        .map(|r| format!(" {}.", describe(r.name.clone(), &r.werte)))
+        .unwrap_or_default();
     let alt = format!(
-        "Liniendiagramm {was} je Monat, {} gegen {}. {}. {}. Senkrechte Achse: {y_titel}, von {} bis {}.",
+        "Liniendiagramm {was} je Monat, {} gegen {}. {}. {}.{ziel_alt} Senkrechte Achse: {y_titel}, von {} bis {}.",
         bm.year,
         bm.year - 1,
         describe(bm.year.to_string(), &now),
@@ -125,7 +138,12 @@ pub fn chart(section: &str, e: &EntityFigures, bm: Berichtsmonat) -> Option<Diag
     Some(Diagramm {
         titel: format!("{titel}, {} und {}", bm.year, bm.year - 1),
         alt,
-        y_titel: y_titel.into(),
+        // An axis that does not start at zero says so.
+        y_titel: if y_min > 0.0 {
+            format!("{y_titel} (Achse beginnt bei {}, nicht bei null)", format::int(y_min))
+        } else {
+            y_titel.into()
+        },
         x_labels: format::MONTHS_SHORT.to_vec(),
         y_min,
         y_max,
@@ -141,8 +159,44 @@ pub fn chart(section: &str, e: &EntityFigures, bm: Berichtsmonat) -> Option<Diag
                 stil: "vorjahr",
                 werte: before,
             },
-        ],
+        ]
+        .into_iter()
+        .chain(ziel)
+        .collect(),
     })
+}
+
+/// The Soll path of a section's chart, where the Jobcenter has a target.
+fn target_series(
+    section: &str,
+    e: &EntityFigures,
+    bm: Berichtsmonat,
+    before: &[Option<f64>],
+) -> Option<Reihe> {
+    match section {
+        "II" => {
+            let soll = e.figure(Kennzahl::Int)?.ziel?.soll?;
+            let factor = 1.0 + soll.as_f64() / 100.0;
+            Some(Reihe {
+                name: format!("Zielpfad {} (Vorjahr × (1 {} {}))", bm.year, if soll.units < 0 { "−" } else { "+" }, format::percent(soll.as_f64().abs(), soll.decimals.max(1) as usize)),
+                stil: "ziel",
+                werte: before.iter().map(|v| v.map(|x| x * factor)).collect(),
+            })
+        }
+        "III" => {
+            let f = e.figure(Kennzahl::LzbJe)?;
+            f.ziel?.soll?;
+            let target = f.pfad?.jahres_soll?.as_f64();
+            let mut werte = vec![None; 12];
+            werte[11] = Some(target);
+            Some(Reihe {
+                name: format!("Soll Dezember {}", bm.year),
+                stil: "ziel",
+                werte,
+            })
+        }
+        _ => None,
+    }
 }
 
 /// A readable axis from `lo` to `hi`: (min, max, step) with 3–6 round steps.
