@@ -28,6 +28,9 @@ struct UeZeile {
     name: String,
     art: &'static str,
     vorlaeufig: bool,
+    /// Jobcenters: "4 von 5", counting every figure with an agreed target (also those
+    /// beyond the five columns); empty for aggregates.
+    ziele: String,
     zellen: Vec<UeZelle>,
 }
 
@@ -116,7 +119,19 @@ pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> Overvie
             (EntityKind::Land, _) => format!("Land {}", e.id.trim_start_matches("LAND:")),
             _ => format!("Vergleichstyp {}", e.id.trim_start_matches("VT:")),
         };
+        let ziele = if is_jc {
+            let agreed: Vec<Status> = super::goals::with_target(e)
+                .iter()
+                .filter_map(|f| f.ziel.filter(|z| z.soll.is_some()))
+                .map(|z| z.status)
+                .collect();
+            let met = agreed.iter().filter(|s| **s == Status::Erreicht).count();
+            format!("{met} von {}", agreed.len())
+        } else {
+            String::new()
+        };
         zeilen.push(UeZeile {
+            ziele,
             id: if is_jc { e.id.clone() } else { String::new() },
             name,
             art: if is_jc { "jobcenter" } else { "aggregat" },
