@@ -13,7 +13,10 @@ use super::charts::{Diagramm, chart};
 use super::goals::{ZielZeile, ziele};
 use super::sexes::{Geschlecht, geschlecht};
 use super::text::Texte;
-use super::words::{FOOTNOTE_KA, Words, change_text, decimal_text, table_value_text, value_text, words, art};
+use super::words::{
+    FOOTNOTE_KA, Words, art, change_decimals, change_places, decimal_text,
+    table_value_text, value_text, words,
+};
 use crate::figures::{Berichtsmonat, EntityFigures, Figure, Kennzahl, Results};
 use crate::format::{self, KA};
 use crate::load::Jobcenter;
@@ -348,6 +351,7 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
         for &k in figures {
             let Some(f) = e.figure(k) else { continue };
             let w = words(k);
+            let places = change_decimals(f);
             let mut marks = Vec::new();
             let mut cell = |other: Option<&EntityFigures>, was: &str| match other
                 .and_then(|o| o.figure(k))
@@ -362,7 +366,7 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
                     Zelle {
                         wert: table_value_text(w.fmt, g.wert),
                         vorjahr: table_value_text(w.fmt, g.vorjahr),
-                        veraenderung: change_text(g.veraenderung_pct),
+                        veraenderung: change_places(g.veraenderung_pct, places),
                     }
                 }
                 None => Zelle {
@@ -514,8 +518,9 @@ fn sentence(
     let bm = ctx.bm();
     let fehlt = f.veraenderung_pct.is_none();
     let pct = f.veraenderung_pct.unwrap_or(0.0);
-    let betrag = format::percent(pct.abs(), 1);
-    let richtung = if format::number(pct.abs(), 1) == "0,0" {
+    let places = change_decimals(f);
+    let betrag = format::percent(pct.abs(), places);
+    let richtung = if format::number(pct.abs(), places).trim_start_matches(['0', ',']).is_empty() {
         "gleich"
     } else if pct > 0.0 {
         "über"
@@ -552,7 +557,7 @@ fn sentence(
             };
             minijinja::context! {
                 name => name,
-                veraenderung => change_text(Some(theirs)),
+                veraenderung => change_places(Some(theirs), change_decimals(f)),
                 richtung => richtung,
             }
         });
@@ -565,7 +570,7 @@ fn sentence(
             verb => "liegt",
             wert => value_text(w.fmt, f.wert),
             vorjahr => value_text(w.fmt, f.vorjahr),
-            veraenderung => change_text(f.veraenderung_pct),
+            veraenderung => change_places(f.veraenderung_pct, change_decimals(f)),
             betrag => betrag,
             richtung => richtung,
             vergleich => vergleich,

@@ -222,7 +222,21 @@ pub fn table_value_text(fmt: Fmt, v: Option<Value>) -> String {
 
 /// A change rate with one decimal, as in every table of the reports.
 pub fn change_text(x: Option<f64>) -> String {
-    format::or_ka(x, |v| format::change_doc(v, 1))
+    change_places(x, 1)
+}
+
+/// A change rate with `places` decimals.
+pub fn change_places(x: Option<f64>, places: usize) -> String {
+    format::or_ka(x, |v| format::change_doc(v, places))
+}
+
+/// The decimals of a figure's change everywhere in a report: those of its agreed target
+/// (one at least, two at most, as its Ist), else one — so K3 reads −1,23 % in the
+/// overview of targets and in its section alike.
+pub fn change_decimals(f: &crate::figures::Figure) -> usize {
+    f.ziel
+        .and_then(|z| z.soll)
+        .map_or(1, |s| s.decimals.clamp(1, 2) as usize)
 }
 
 /// The period a figure's value refers to, short ("Summe Jan.–Sept.").
