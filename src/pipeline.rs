@@ -25,7 +25,11 @@ pub(crate) fn load_data(data: &DataArgs) -> Result<Dataset, Error> {
 
 /// Validated rendering settings shared by `run`, `archive` and `invite`: the template
 /// and font folders exist, at least one job.
-pub(crate) fn report_options(render: &RenderArgs, vorlaeufig: bool) -> Result<ReportOptions, Error> {
+pub(crate) fn report_options(
+    render: &RenderArgs,
+    data: &DataArgs,
+    vorlaeufig: bool,
+) -> Result<ReportOptions, Error> {
     if let Some(dir) = &render.templates
         && !dir.is_dir()
     {
@@ -53,6 +57,7 @@ pub(crate) fn report_options(render: &RenderArgs, vorlaeufig: bool) -> Result<Re
         jobs,
         timestamp: document_time()?,
         vorlaeufig,
+        bericht: crate::report::config::Bericht::load(&data.data)?,
     })
 }
 

@@ -8,6 +8,7 @@
 //! does not stop the others.
 
 pub mod charts;
+pub mod config;
 pub mod goals;
 pub mod model;
 pub mod overview;
@@ -40,6 +41,8 @@ pub struct ReportOptions {
     pub timestamp: chrono::DateTime<chrono::Utc>,
     /// Mark every report "vorläufig – Daten unvollständig".
     pub vorlaeufig: bool,
+    /// Issuer, source note and banner from `bericht.toml`.
+    pub bericht: config::Bericht,
 }
 
 /// Rendered files and the reports that failed (file name, diagnostic).
@@ -124,6 +127,7 @@ pub fn render_all(
         texte: &texte,
         erstellt,
         vorlaeufig: options.vorlaeufig,
+        bericht: &options.bericht,
     };
     let bm = results.berichtsmonat;
 

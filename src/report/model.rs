@@ -39,6 +39,10 @@ pub struct Meta {
     pub vorlaeufig: bool,
     pub programm: String,
     pub dokument_titel: String,
+    /// From `bericht.toml`: the issuer, the source note, an optional banner.
+    pub herausgeber: Option<super::config::Herausgeber>,
+    pub quelle: String,
+    pub banner: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -121,6 +125,7 @@ pub struct Context<'a> {
     pub texte: &'a Texte,
     pub erstellt: String,
     pub vorlaeufig: bool,
+    pub bericht: &'a super::config::Bericht,
 }
 
 impl Context<'_> {
@@ -172,6 +177,9 @@ impl Context<'_> {
             vorlaeufig: self.vorlaeufig,
             programm: format!("zielbericht {}", env!("CARGO_PKG_VERSION")),
             dokument_titel,
+            herausgeber: self.bericht.herausgeber.clone(),
+            quelle: self.bericht.quelle.clone(),
+            banner: self.bericht.banner.clone(),
         }
     }
 }

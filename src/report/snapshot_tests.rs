@@ -33,11 +33,13 @@ fn report_and_overview_json_of_the_sample() {
     };
     let results = crate::figures::compute(&ds, bm, Decimal::new(10, 1)).expect("figures");
     let texte = Texte::load(None).expect("built-in Textbausteine");
+    let bericht = super::config::Bericht::load(&root.join("data")).expect("bericht.toml");
     let ctx = Context {
         results: &results,
         texte: &texte,
         erstellt: "1. Dezember 2026".into(),
         vorlaeufig: false,
+        bericht: &bericht,
     };
     let e = results.entity("05554").expect("Kreis Borken");
     let data = report(&ctx, e).expect("report data");
