@@ -356,3 +356,30 @@ fn figures_by_sex_get_their_section_and_their_targets() {
     assert!(ziele.contains("Soll bis zum Berichtsmonat 16,80 %"), "{ziele}");
     assert!(ziele.contains("5 von 6 vereinbarten Zielen auf Kurs") || ziele.contains("von 6 vereinbarten Zielen"), "{ziele}");
 }
+
+#[test]
+fn bericht_toml_sets_banner_issuer_and_source_and_rejects_unknown_keys() {
+    let fx = Fixture::new().write();
+    fx.file(
+        "bericht.toml",
+        "banner = \"Beispieldaten – keine amtlichen Zahlen\"\n[herausgeber]\nname = \"MAGS NRW\"\nreferat = \"Referat II 3\"\n"
+            .as_bytes(),
+    );
+    fx.run(&["run", "--month", "2018-03"]).expect_code(0);
+    let dir = fx.out().join("2018-03");
+    let text = flat(&pdftotext(&dir.join("05554_kreis-borken.pdf")));
+    assert!(text.contains("Beispieldaten – keine amtlichen Zahlen"), "{text}");
+    assert!(text.contains("Herausgeber: MAGS NRW · Referat II 3"), "{text}");
+    // The default source note.
+    assert!(text.contains("Quelle: Statistik der Bundesagentur für Arbeit; eigene Berechnungen"), "{text}");
+    let overview = flat(&pdftotext(&dir.join("uebersicht.pdf")));
+    assert!(overview.contains("Beispieldaten – keine amtlichen Zahlen"), "{overview}");
+
+    // An unknown key on line 3 is an input error naming file and line; nothing is written.
+    fx.file("bericht.toml", b"banner = \"x\"\n\nfarbe = \"rot\"\n");
+    fx.run(&["run", "--month", "2018-04"])
+        .expect_code(2)
+        .expect_stderr("bericht.toml:3")
+        .expect_stderr("farbe");
+    assert!(!fx.out().join("2018-04").exists());
+}
