@@ -29,6 +29,9 @@ pub struct Diagramm {
     y_max: f64,
     y_ticks: Vec<Tick>,
     reihen: Vec<Reihe>,
+    /// Index of the first month (0 = January) still within the Wartezeit: drawn hollow.
+    vorlaeufig_ab: Option<usize>,
+    vorlaeufig_hinweis: Option<String>,
 }
 
 /// The chart of a section: I the ELB stock, II the cumulative integrations, III the LZB
@@ -122,6 +125,13 @@ pub fn chart(section: &str, e: &EntityFigures, bm: Berichtsmonat) -> Option<Diag
             _ => format!("{name}: keine Werte"),
         }
     };
+    // Months of this year within three months before the Datenstand are provisional.
+    let provisional = e.datenstand.and_then(|d| {
+        use chrono::Datelike;
+        let first = d.year() * 12 + d.month0() as i32 - 3 - bm.year * 12;
+        let first = usize::try_from(first.max(0)).ok()?;
+        (first < bm.month as usize).then(|| (first, format::date_long(d)))
+    });
     let ziel_alt = ziel
         .as_ref()
         .map(|r| format!(" {}.", describe(r.name.clone(), &r.werte)))
@@ -148,6 +158,12 @@ pub fn chart(section: &str, e: &EntityFigures, bm: Berichtsmonat) -> Option<Diag
         y_min,
         y_max,
         y_ticks,
+        vorlaeufig_ab: provisional.as_ref().map(|(i, _)| *i),
+        vorlaeufig_hinweis: provisional.map(|(_, d)| {
+            format!(
+                "vorläufig (Wartezeit, Datenstand {d})"
+            )
+        }),
         reihen: vec![
             Reihe {
                 name: bm.year.to_string(),
