@@ -118,16 +118,16 @@ pub fn percent(x: f64, decimals: usize) -> String {
 
 /// A change in percent with sign for plain text (mails): `+2,1 %`, `−0,4 %`, `0,0 %`.
 pub fn change(x: f64, decimals: usize) -> String {
-    signed(number(x, decimals), ' ')
+    signed(&number(x, decimals), ' ')
 }
 
 /// A change in percent with sign for documents: as [`change`], with a no-break
 /// space before `%`.
 pub fn change_doc(x: f64, decimals: usize) -> String {
-    signed(number(x, decimals), UNIT_SPACE)
+    signed(&number(x, decimals), UNIT_SPACE)
 }
 
-fn signed(body: String, space: char) -> String {
+fn signed(body: &str, space: char) -> String {
     if body.starts_with(MINUS) || body.trim_start_matches(['0', ',', '.']).is_empty() {
         format!("{body}{space}%")
     } else {
@@ -138,7 +138,7 @@ fn signed(body: String, space: char) -> String {
 /// An exact decimal change (e.g. Ist or Soll) for documents with `places` decimals:
 /// `+2,10 %`.
 pub fn change_exact(d: Decimal, places: usize) -> String {
-    signed(decimal(d, places), UNIT_SPACE)
+    signed(&decimal(d, places), UNIT_SPACE)
 }
 
 /// Euros, short, for documents: `12,3 Mio. €` from one million, else `123.456 €`.

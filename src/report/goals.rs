@@ -187,6 +187,7 @@ fn vorlaeufiges_ergebnis(ctx: &Context, e: &EntityFigures) -> bool {
 }
 
 /// The Zielpfad line of one target (template `texte/pfad.txt.j2`).
+#[allow(clippy::many_single_char_names)] // e, f, k, p, w, r, v: the names used throughout
 fn pfad_text(ctx: &Context, e: &EntityFigures, f: &Figure) -> Result<Option<String>, String> {
     let bm = ctx.bm();
     let k = f.kennzahl;

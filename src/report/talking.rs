@@ -90,7 +90,7 @@ pub fn points(
         // Months within three months before the Datenstand are provisional.
         let first = d.year() * 12 + d.month0() as i32 - 3;
         let months: Vec<String> = (1..=bm.month)
-            .filter(|&m| bm.year * 12 + m as i32 - 1 >= first)
+            .filter(|&m| bm.year * 12 + m as i32 > first)
             .map(|m| format::month_long(bm.year, m))
             .collect();
         if !months.is_empty() {
