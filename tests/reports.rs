@@ -362,7 +362,7 @@ fn bericht_toml_sets_banner_issuer_and_source_and_rejects_unknown_keys() {
     let fx = Fixture::new().write();
     fx.file(
         "bericht.toml",
-        "banner = \"Beispieldaten – keine amtlichen Zahlen\"\n[herausgeber]\nname = \"MAGS NRW\"\nreferat = \"Referat II 3\"\n"
+        "[ministerium]\nname = \"MAGS NRW\"\n\n[bericht]\nbanner = \"Beispieldaten – keine amtlichen Zahlen\"\nreferat = \"Referat II 3\"\n"
             .as_bytes(),
     );
     fx.run(&["run", "--month", "2018-03"]).expect_code(0);
@@ -376,7 +376,7 @@ fn bericht_toml_sets_banner_issuer_and_source_and_rejects_unknown_keys() {
     assert!(overview.contains("Beispieldaten – keine amtlichen Zahlen"), "{overview}");
 
     // An unknown key on line 3 is an input error naming file and line; nothing is written.
-    fx.file("bericht.toml", b"banner = \"x\"\n\nfarbe = \"rot\"\n");
+    fx.file("bericht.toml", b"[bericht]\nbanner = \"x\"\nfarbe = \"rot\"\n");
     fx.run(&["run", "--month", "2018-04"])
         .expect_code(2)
         .expect_stderr("bericht.toml:3")
