@@ -23,6 +23,18 @@ use crate::load::Jobcenter;
 
 pub use super::words::{status_text, symbol};
 
+/// The German name of a Kennzahl as the report's table of targets prints it (the
+/// invitations name the targets the same way).
+pub fn bezeichnung(k: Kennzahl) -> &'static str {
+    words(k).bezeichnung
+}
+
+/// A Soll as the report prints it, for plain text (mails): `+2,1 %` with an ordinary
+/// space, since a mail client may not show the narrow no-break space.
+pub fn soll_text(soll: crate::figures::Decimal) -> String {
+    decimal_text(soll).replace(format::UNIT_SPACE, " ")
+}
+
 #[derive(Serialize)]
 pub struct Meta {
     pub titel: String,
