@@ -4,8 +4,13 @@
 
 use chrono::{Datelike, NaiveDate};
 
-/// Shown for a missing value (with a footnote in the reports).
-pub const KA: &str = "k. A.";
+use crate::domain::Decimal;
+
+/// Shown for a missing value (with a footnote in the reports); a narrow no-break space
+/// keeps "k." and "A." on one line.
+pub const KA: &str = "k.\u{202F}A.";
+/// The narrow no-break space set before `%` and `€` in documents.
+pub const UNIT_SPACE: char = '\u{202F}';
 /// The real minus sign.
 pub const MINUS: char = '\u{2212}';
 
@@ -39,28 +44,66 @@ fn group_thousands(digits: &str) -> String {
 }
 
 /// A number with `decimals` places, decimal comma, `.` thousands, real minus.
-/// Rounds halves away from zero on the printed decimal.
+/// Rounds halves away from zero on the decimal text of `x` (the shortest text that reads
+/// back as `x`), so `number(1.005, 2)` is "1,01" although the float lies below 1.005.
 pub fn number(x: f64, decimals: usize) -> String {
-    let text = format!("{:.*}", decimals, round_half_away(x, decimals).abs());
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let mut out = String::new();
-    let zero = text.bytes().all(|b| b == b'0' || b == b'.');
-    if x < 0.0 && !zero {
-        out.push(MINUS);
+    if !x.is_finite() {
+        return KA.to_string();
     }
-    out.push_str(&group_thousands(int));
-    if !frac.is_empty() {
-        out.push(',');
-        out.push_str(frac);
-    }
-    out
+    let shortest = format!("{}", x.abs());
+    let (int, frac) = shortest.split_once('.').unwrap_or((&shortest, ""));
+    digits_text(x < 0.0, int, frac, decimals)
 }
 
-fn round_half_away(x: f64, decimals: usize) -> f64 {
-    // Round via the shortest decimal representation to avoid 2,0499… artefacts.
-    let exact: f64 = format!("{x:.12}").parse().unwrap_or(x);
-    let f = 10f64.powi(decimals as i32);
-    (exact * f).round() / f
+/// An exact decimal with `decimals` places (rounded half away from zero), as [`number`].
+pub fn decimal(d: Decimal, decimals: usize) -> String {
+    let text = d.to_string();
+    let negative = text.starts_with('-');
+    let body = text.trim_start_matches('-');
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    digits_text(negative, int, frac, decimals)
+}
+
+/// Rounds the digit strings `int.frac` half away from zero to `decimals` places and prints
+/// them in German form.
+fn digits_text(negative: bool, int: &str, frac: &str, decimals: usize) -> String {
+    let mut digits: Vec<u8> = int.bytes().chain(frac.bytes()).map(|b| b - b'0').collect();
+    let keep = int.len() + decimals;
+    digits.resize(digits.len().max(keep + 1), 0);
+    let round_up = digits[keep] >= 5;
+    digits.truncate(keep);
+    if round_up {
+        let mut i = keep;
+        loop {
+            if i == 0 {
+                digits.insert(0, 1);
+                break;
+            }
+            i -= 1;
+            if digits[i] == 9 {
+                digits[i] = 0;
+            } else {
+                digits[i] += 1;
+                break;
+            }
+        }
+    }
+    let split = digits.len() - decimals;
+    let int_digits: String = digits[..split].iter().map(|d| char::from(b'0' + d)).collect();
+    let int_digits = int_digits.trim_start_matches('0');
+    let int_digits = if int_digits.is_empty() { "0" } else { int_digits };
+    let frac_digits: String = digits[split..].iter().map(|d| char::from(b'0' + d)).collect();
+    let zero = digits.iter().all(|&d| d == 0);
+    let mut out = String::new();
+    if negative && !zero {
+        out.push(MINUS);
+    }
+    out.push_str(&group_thousands(int_digits));
+    if decimals > 0 {
+        out.push(',');
+        out.push_str(&frac_digits);
+    }
+    out
 }
 
 /// A whole number: `1.234.567`.
@@ -68,35 +111,44 @@ pub fn int(x: f64) -> String {
     number(x, 0)
 }
 
-/// A percentage value: `26,9 %`.
+/// A percentage value: `26,9 %` (narrow no-break space before `%`).
 pub fn percent(x: f64, decimals: usize) -> String {
-    format!("{} %", number(x, decimals))
+    format!("{}{UNIT_SPACE}%", number(x, decimals))
 }
 
-/// A change in percent with sign: `+2,1 %`, `−0,4 %`, `0,0 %`.
+/// A change in percent with sign for plain text (mails): `+2,1 %`, `−0,4 %`, `0,0 %`.
 pub fn change(x: f64, decimals: usize) -> String {
-    let body = number(x, decimals);
-    if body.starts_with(MINUS) || body.trim_start_matches(['0', ',']).is_empty() {
-        format!("{body} %")
+    signed(&number(x, decimals), ' ')
+}
+
+/// A change in percent with sign for documents: as [`change`], with a no-break
+/// space before `%`.
+pub fn change_doc(x: f64, decimals: usize) -> String {
+    signed(&number(x, decimals), UNIT_SPACE)
+}
+
+fn signed(body: &str, space: char) -> String {
+    if body.starts_with(MINUS) || body.trim_start_matches(['0', ',', '.']).is_empty() {
+        format!("{body}{space}%")
     } else {
-        format!("+{body} %")
+        format!("+{body}{space}%")
     }
 }
 
-/// An exact decimal change (e.g. Ist or Soll): `+2,10 %` keeps its places.
-pub fn change_exact(units: i128, decimals: u32) -> String {
-    let x = units as f64 / 10f64.powi(decimals as i32);
-    change(x, decimals as usize)
+/// An exact decimal change (e.g. Ist or Soll) for documents with `places` decimals:
+/// `+2,10 %`.
+pub fn change_exact(d: Decimal, places: usize) -> String {
+    signed(&decimal(d, places), UNIT_SPACE)
 }
 
-/// Euros, short: `12,3 Mio. €` from one million, else `123.456 €`.
+/// Euros, short, for documents: `12,3 Mio. €` from one million, else `123.456 €`.
 pub fn euro_short(x: f64) -> String {
     if x.abs() >= 1e9 {
-        format!("{} Mrd. €", number(x / 1e9, 2))
+        format!("{}{UNIT_SPACE}Mrd.{UNIT_SPACE}€", number(x / 1e9, 2))
     } else if x.abs() >= 1e6 {
-        format!("{} Mio. €", number(x / 1e6, 1))
+        format!("{}{UNIT_SPACE}Mio.{UNIT_SPACE}€", number(x / 1e6, 1))
     } else {
-        format!("{} €", number(x, 0))
+        format!("{}{UNIT_SPACE}€", number(x, 0))
     }
 }
 
@@ -151,6 +203,16 @@ mod tests {
         assert_eq!(number(0.0, 1), "0,0");
         assert_eq!(number(-0.04, 1), "0,0");
         assert_eq!(number(1234.5, 1), "1.234,5");
+        // Exactly 1.005 (as written) rounds up, although the float is 1.00499999…
+        assert_eq!(number(1.005, 2), "1,01");
+        assert_eq!(number(2.675, 2), "2,68");
+        assert_eq!(number(-2.5, 0), "−3");
+        assert_eq!(number(9.995, 2), "10,00");
+        assert_eq!(number(999_999.5, 0), "1.000.000");
+        assert_eq!(number(1e-7, 2), "0,00");
+        assert_eq!(decimal(Decimal::new(-1005, 3), 2), "−1,01");
+        assert_eq!(decimal(Decimal::new(25, 1), 0), "3");
+        assert_eq!(decimal(Decimal::new(-4, 2), 1), "0,0");
     }
 
     #[test]
@@ -160,16 +222,20 @@ mod tests {
         assert_eq!(change(0.0, 1), "0,0 %");
         assert_eq!(change(-0.01, 1), "0,0 %");
         assert_eq!(change(2.05, 1), "+2,1 %");
-        assert_eq!(change_exact(-25, 2), "−0,25 %");
-        assert_eq!(percent(26.86, 1), "26,9 %");
+        assert_eq!(change_exact(Decimal::new(-25, 2), 2), "−0,25\u{202F}%");
+        assert_eq!(change_exact(Decimal::new(0, 0), 1), "0,0\u{202F}%");
+        assert_eq!(change_exact(Decimal::new(2, 0), 1), "+2,0\u{202F}%");
+        assert_eq!(change_doc(2.1, 1), "+2,1\u{202F}%");
+        assert_eq!(percent(26.86, 1), "26,9\u{202F}%");
     }
 
     #[test]
     fn money_short() {
-        assert_eq!(euro_short(12_345_678.9), "12,3 Mio. €");
-        assert_eq!(euro_short(345_100_000.0), "345,1 Mio. €");
-        assert_eq!(euro_short(1_234_000_000.0), "1,23 Mrd. €");
-        assert_eq!(euro_short(98_765.4), "98.765 €");
+        let nb = |s: &str| s.replace(' ', "\u{202F}");
+        assert_eq!(euro_short(12_345_678.9), nb("12,3 Mio. €"));
+        assert_eq!(euro_short(345_100_000.0), nb("345,1 Mio. €"));
+        assert_eq!(euro_short(1_234_000_000.0), nb("1,23 Mrd. €"));
+        assert_eq!(euro_short(98_765.4), nb("98.765 €"));
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub(crate) fn load_data(data: &DataArgs) -> Result<Dataset, Error> {
 /// and font folders exist, at least one job.
 pub(crate) fn report_options(
     render: &RenderArgs,
+    data: &DataArgs,
     vorlaeufig: bool,
 ) -> Result<ReportOptions, Error> {
     if let Some(dir) = &render.templates
@@ -56,6 +57,7 @@ pub(crate) fn report_options(
         jobs,
         timestamp: document_time()?,
         vorlaeufig,
+        bericht: crate::report::config::Bericht::load(&data.data)?,
     })
 }
 

@@ -17,7 +17,7 @@ fn pdftotext(path: &Path) -> String {
     );
     String::from_utf8(out.stdout)
         .unwrap()
-        .replace('\u{a0}', " ")
+        .replace(['\u{a0}', '\u{202f}'], " ")
 }
 
 /// Text with all whitespace runs collapsed (pdftotext breaks lines at will).
@@ -77,6 +77,11 @@ fn missing_values_print_as_k_a_with_footnote() {
     let text = flat(&pdftotext(&long.path()));
     assert!(text.contains("k. A."), "{text}");
     assert!(text.contains("keine Angabe"), "footnote missing:\n{text}");
+    // The footnote names the month without values (the row of February 2018 is absent).
+    assert!(text.contains("fehlen Werte für Februar 2018"), "{text}");
+    // Borken's report names Coesfeld as left out of the Land figures that need February.
+    let borken = flat(&pdftotext(&dir.join("05554_kreis-x-y-z-a-b.pdf")));
+    assert!(borken.contains("ohne Stadt Mülheim an der Ruhr und Umgebung"), "{borken}");
     assert!(
         text.contains("Stadt Mülheim an der Ruhr und Umgebung"),
         "{text}"
@@ -195,4 +200,186 @@ fn textbausteine_can_be_customised() {
         .expect_code(0);
     let text = flat(&pdftotext(&fx.out().join("2018-03/05554_kreis-borken.pdf")));
     assert!(text.contains("Eigener Baustein für int: 60."), "{text}");
+}
+
+/// Lines of `pdftotext` (reading order) that begin with a unit: a number was broken off
+/// from its `%` or `€`.
+fn broken_units(path: &Path) -> Vec<String> {
+    let out = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with('%') || l.starts_with('€'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Rounds up: the Zielpfad prints counts still needed as whole persons.
+fn ceil_text(x: f64) -> String {
+    let n = x.ceil() as i64;
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn september_report_shows_soll_level_and_what_the_year_still_needs() {
+    // Borken integrates 19 a month in 2018 (20 in 2017), Coesfeld 20 in both years.
+    let fx = Fixture::new()
+        .rows_of("05554", |r| {
+            if r.monat.starts_with("2018") {
+                r.set("int", 19)
+            } else {
+                r
+            }
+        })
+        .write();
+    fx.run(&["run", "--month", "2018-09"]).expect_code(0);
+    let pdf = fx.out().join("2018-09/05554_kreis-borken.pdf");
+    let text = flat(&pdftotext(&pdf));
+    let kz = fx.kennzahlen("2018-09");
+    // int: jahres_soll = 240 × 1,021 = 245,04 → "246"; bisher 9 × 19 = 171;
+    // rest_bedarf = 245,04 − 171 = 74,04 → rounded up "75"; Vorjahr Okt.–Dez. 3 × 20 = 60.
+    let int = kz.get("05554", "int");
+    let jahres_soll: f64 = int[7].parse().unwrap();
+    let rest: f64 = int[8].parse().unwrap();
+    assert!((jahres_soll - 245.04).abs() < 1e-9 && (rest - 74.04).abs() < 1e-9, "{int:?}");
+    let line = format!(
+        "Soll 2018: {} Integrationen · bisher 171 · für Okt.–Dez. noch {} (Vorjahr im selben Zeitraum: 60)",
+        ceil_text(jahres_soll),
+        ceil_text(rest)
+    );
+    assert_eq!(line, "Soll 2018: 246 Integrationen · bisher 171 · für Okt.–Dez. noch 75 (Vorjahr im selben Zeitraum: 60)");
+    assert!(text.contains(&line), "{line}\nnot in\n{text}");
+    // k2: 171 / 1.000 × 100 = 17,10 % against 18,00 %; jahres_soll 24 % × 1,0 = 24,00 %;
+    // rest = 24 / 100 × 1.000 − 171 = 69 integrations; Vorjahr Okt.–Dez. 60.
+    assert!(
+        text.contains("Soll 2018: Quote 24,00 % im Dezember (Soll bis zum Berichtsmonat 18,00 %, bisher 17,10 %) · für Okt.–Dez. noch 69 Integrationen (Vorjahr im selben Zeitraum: 60)"),
+        "{text}"
+    );
+    // k3: 600 each month; the rest of the year may average (12 × 600 − 9 × 600) / 3 = 600.
+    assert!(
+        text.contains("Soll 2018: Ø höchstens 600 Langzeitleistungsbeziehende · bisher Ø 600 · für Okt.–Dez. im Mittel höchstens 600"),
+        "{text}"
+    );
+    // lzb_je: December target 600 × 1,0 = 600, stock 600: no rise left.
+    assert!(
+        text.contains("Soll Dezember 2018: höchstens 600 Langzeitleistungsbeziehende · aktuell 600 · bis Dezember kein Anstieg mehr möglich"),
+        "{text}"
+    );
+    // int −5,0 % against +2,1 %: not on course, worded as the course of the year.
+    assert_eq!(int[4], "verfehlt");
+    assert!(text.contains("liegt derzeit unter dem Zielpfad (+2,1 %)"), "{text}");
+    assert!(!text.contains("verfehlt"), "{text}");
+    // Ranks by change: Borken −5,0 % behind Coesfeld 0,0 % in both groups.
+    assert!(text.contains("Rang 2 von 2 im Vergleichstyp IIa · Rang 2 von 2 im Land NRW"), "{text}");
+    // Comparison heads say what and how many they hold.
+    assert!(text.contains("zkT in NRW, 2 Jobcenter"), "{text}");
+    // (pdftotext reads the two-line head of the Vergleichstyp column out of order.)
+    assert!(text.contains("Vergleichstyp IIa, 2"), "{text}");
+    // The talking points put the target at risk first.
+    let punkte = text.split("Gesprächspunkte für den Steuerungsdialog").nth(1).expect("Gesprächspunkte");
+    assert!(punkte.trim_start().starts_with("1. Integrationen: nicht auf Kurs – Soll 2018: 246"), "{punkte}");
+    // Without columns by sex there is no such section.
+    assert!(!text.contains("Frauen und Männer"), "{text}");
+    assert!(text.contains("Ziel: mindestens Vorjahresniveau"), "{text}");
+    assert!(text.contains("entspricht mit"), "{text}");
+    assert_eq!(broken_units(&pdf), Vec::<String>::new());
+}
+
+#[test]
+fn figures_by_sex_get_their_section_and_their_targets() {
+    let mut columns: Vec<&str> = crate::util::COLUMNS.to_vec();
+    columns.extend([
+        "elb_frauen",
+        "elb_maenner",
+        "int_frauen",
+        "int_maenner",
+        "lzb_frauen",
+        "lzb_maenner",
+        "int_lzb_frauen",
+        "int_lzb_maenner",
+    ]);
+    let mut fx = Fixture::new().rows_of("05554", |r| {
+        let (f, m) = if r.monat.starts_with("2018") { (7, 13) } else { (8, 12) };
+        r.set("elb_frauen", 450)
+            .set("elb_maenner", 550)
+            .set("int_frauen", f)
+            .set("int_maenner", m)
+            .set("lzb_frauen", 300)
+            .set("lzb_maenner", 300)
+            .set("int_lzb_frauen", 3)
+            .set("int_lzb_maenner", 5)
+    });
+    fx = fx.rows_of("05558", |r| {
+        r.set("elb_frauen", 450)
+            .set("elb_maenner", 550)
+            .set("int_frauen", 8)
+            .set("int_maenner", 12)
+            .set("lzb_frauen", 300)
+            .set("lzb_maenner", 300)
+            .set("int_lzb_frauen", 3)
+            .set("int_lzb_maenner", 5)
+    });
+    fx.ziele.push_str("2018,05554,k2_frauen,5.0\n");
+    let mw = fx.monatswerte_csv(&columns);
+    let fx = fx.write_with(&mw);
+    fx.run(&["run", "--month", "2018-09"]).expect_code(0);
+    let text = flat(&pdftotext(&fx.out().join("2018-09/05554_kreis-borken.pdf")));
+    assert!(text.contains("Frauen und Männer"), "{text}");
+    // K2 women: 9 × 7 / 450 × 100 = 14,00 % (2017: 72 / 450 = 16,00 %, −12,5 %);
+    // men: 9 × 13 / 550 × 100 = 21,27 % (2017: 108 / 550 = 19,64 %).
+    // Gap 14,00 − 21,2727 = −7,27 points against 16,00 − 19,6364 = −3,64: widening.
+    assert!(text.contains("14,00 %") && text.contains("21,27 %"), "{text}");
+    assert!(
+        text.contains("liegt mit 14,00 % um 7,27 Prozentpunkte unter der der Männer (21,27 %); im Vorjahreszeitraum betrug der Abstand 3,64 Prozentpunkte, er hat sich also vergrößert"),
+        "{text}"
+    );
+    // The by-sex target is listed among the targets with its status and Zielpfad:
+    // soll_wert = 16 % × 1,05 = 16,80 %.
+    let kz = fx.kennzahlen("2018-09");
+    assert_eq!(kz.get("05554", "k2_frauen")[4], "verfehlt");
+    let ziele = text.split("I Verringerung").next().unwrap();
+    assert!(ziele.contains("Integrationsquote der Frauen (K2)"), "{ziele}");
+    assert!(ziele.contains("Soll bis zum Berichtsmonat 16,80 %"), "{ziele}");
+    assert!(ziele.contains("5 von 6 vereinbarten Zielen auf Kurs") || ziele.contains("von 6 vereinbarten Zielen"), "{ziele}");
+}
+
+#[test]
+fn bericht_toml_sets_banner_issuer_and_source_and_rejects_unknown_keys() {
+    let fx = Fixture::new().write();
+    fx.file(
+        "bericht.toml",
+        "[ministerium]\nname = \"MAGS NRW\"\n\n[bericht]\nbanner = \"Beispieldaten – keine amtlichen Zahlen\"\nreferat = \"Referat II 3\"\n"
+            .as_bytes(),
+    );
+    fx.run(&["run", "--month", "2018-03"]).expect_code(0);
+    let dir = fx.out().join("2018-03");
+    let text = flat(&pdftotext(&dir.join("05554_kreis-borken.pdf")));
+    assert!(text.contains("Beispieldaten – keine amtlichen Zahlen"), "{text}");
+    assert!(text.contains("Herausgeber: MAGS NRW · Referat II 3"), "{text}");
+    // The default source note.
+    assert!(text.contains("Quelle: Statistik der Bundesagentur für Arbeit; eigene Berechnungen"), "{text}");
+    let overview = flat(&pdftotext(&dir.join("uebersicht.pdf")));
+    assert!(overview.contains("Beispieldaten – keine amtlichen Zahlen"), "{overview}");
+
+    // An unknown key on line 3 is an input error naming file and line; nothing is written.
+    fx.file("bericht.toml", b"[bericht]\nbanner = \"x\"\nfarbe = \"rot\"\n");
+    fx.run(&["run", "--month", "2018-04"])
+        .expect_code(2)
+        .expect_stderr("bericht.toml:3")
+        .expect_stderr("farbe");
+    assert!(!fx.out().join("2018-04").exists());
 }

@@ -90,7 +90,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     };
     let ids = pipeline::selected(&[], &ds)?;
     let gaps = pipeline::incomplete(&ds, bm, &ids);
-    let options = pipeline::report_options(&args.render, !gaps.is_empty())?;
+    let options = pipeline::report_options(&args.render, &args.data, !gaps.is_empty())?;
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
     let mut out = pipeline::produce(&results, &ids, Some(&options))?;
     if !out.failures.is_empty() {

@@ -49,7 +49,7 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
     };
     let template = MailTemplate::load(args.render.templates.as_deref())?;
     // The rendering settings are checked before any data is read.
-    pipeline::report_options(&args.render, false)?;
+    pipeline::report_options(&args.render, &args.data, false)?;
     let time = pipeline::document_time()?;
 
     let ds = pipeline::load_data(&args.data)?;
@@ -395,7 +395,7 @@ fn ensure_reports(
         args.month
     );
     let started = Instant::now();
-    let options = pipeline::report_options(&args.render, false)?;
+    let options = pipeline::report_options(&args.render, &args.data, false)?;
     let ids = pipeline::selected(&[], ds)?;
     let (target, out) = pipeline::write_run_folder(
         &args.out,

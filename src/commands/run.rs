@@ -17,7 +17,7 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     let mut options = if args.figures_only {
         None
     } else {
-        Some(pipeline::report_options(&args.render, false)?)
+        Some(pipeline::report_options(&args.render, &args.data, false)?)
     };
     let ds = pipeline::load_data(&args.data)?;
     let bm = berichtsmonat(args, &ds)?;

@@ -23,6 +23,7 @@ pub fn vereinbarung(args: &VereinbarungArgs, command_line: &[String]) -> Result<
             font_path: args.font_path.clone(),
             jobs: Some(1),
         },
+        &args.data,
         false,
     )?;
     let source = match &args.config {

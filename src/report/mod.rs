@@ -7,9 +7,18 @@
 //! rayon inside; nesting it in an outer rayon pool overflows the stack). A failing report
 //! does not stop the others.
 
+pub mod charts;
+pub mod config;
+pub mod goals;
 pub mod model;
+pub mod overview;
 pub mod render;
+pub mod sexes;
+#[cfg(test)]
+mod snapshot_tests;
+pub mod talking;
 pub mod text;
+pub mod words;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -32,6 +41,8 @@ pub struct ReportOptions {
     pub timestamp: chrono::DateTime<chrono::Utc>,
     /// Mark every report "vorläufig – Daten unvollständig".
     pub vorlaeufig: bool,
+    /// Issuer, source note and banner from `bericht.toml`.
+    pub bericht: config::Bericht,
 }
 
 /// Rendered files and the reports that failed (file name, diagnostic).
@@ -116,6 +127,7 @@ pub fn render_all(
         texte: &texte,
         erstellt,
         vorlaeufig: options.vorlaeufig,
+        bericht: &options.bericht,
     };
     let bm = results.berichtsmonat;
 
@@ -143,7 +155,7 @@ pub fn render_all(
     } else {
         Vec::new()
     };
-    let overview = model::overview(&ctx, ids, &incomplete);
+    let overview = overview::overview(&ctx, ids, &incomplete);
     // The overview is the longest document: start it first so that it does not finish
     // alone at the end while the other workers idle.
     jobs.insert(
@@ -175,7 +187,14 @@ pub fn render_all(
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(job) = jobs.get(i) else { break };
             let result = renderer
-                .render(job.template, &job.data, &job.ident, timestamp)
+                .render_with_warnings(job.template, &job.data, &job.ident, timestamp)
+                .map(|rendered| {
+                    // As typst-cli does: warnings are printed on success too.
+                    if !rendered.warnings.is_empty() {
+                        eprintln!("{}: {}", job.file, rendered.warnings.trim_end());
+                    }
+                    rendered.pdf
+                })
                 .map_err(|e| e.to_string());
             progress.tick(&job.file, result.is_ok());
             // The PDF writer leaves up to twice the length as capacity, and 400 reports

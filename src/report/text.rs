@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 
-const BUILTIN: [(&str, &str); 2] = [
+const BUILTIN: [(&str, &str); 4] = [
     (
         "ziel.txt.j2",
         include_str!("../../templates/texte/ziel.txt.j2"),
@@ -17,6 +17,14 @@ const BUILTIN: [(&str, &str); 2] = [
     (
         "bewertung.txt.j2",
         include_str!("../../templates/texte/bewertung.txt.j2"),
+    ),
+    (
+        "pfad.txt.j2",
+        include_str!("../../templates/texte/pfad.txt.j2"),
+    ),
+    (
+        "geschlecht.txt.j2",
+        include_str!("../../templates/texte/geschlecht.txt.j2"),
     ),
 ];
 
@@ -49,13 +57,14 @@ impl Texte {
         Ok(Self { env })
     }
 
-    /// Renders one Textbaustein; whitespace runs collapse to single spaces.
+    /// Renders one Textbaustein; runs of ASCII whitespace collapse to single spaces (the
+    /// no-break spaces before units stay).
     pub fn render(&self, name: &str, ctx: impl Serialize) -> Result<String, String> {
         let tmpl = self.env.get_template(name).map_err(|e| describe(&e))?;
         let text = tmpl
             .render(ctx)
             .map_err(|e| format!("templates/texte/{name}: {}", describe(&e)))?;
-        Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
+        Ok(text.split_ascii_whitespace().collect::<Vec<_>>().join(" "))
     }
 }
 

@@ -58,6 +58,10 @@ struct RawConfig {
     ministerium: Ministerium,
     #[serde(default)]
     vereinbarung: RawVereinbarung,
+    /// The reports' section, read by `report::config`.
+    #[serde(default)]
+    #[allow(dead_code)]
+    bericht: Option<toml::Table>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -176,7 +176,7 @@ fn places(soll: Decimal) -> u32 {
 /// `+2,1 %`, `0,0 %`, `−0,25 %`.
 fn soll_text(soll: Decimal) -> String {
     let d = places(soll);
-    format::change_exact(soll.scaled(d), d)
+    format::change_exact(soll, d as usize)
 }
 
 /// `2,1 %`, `0,25 %`.
@@ -206,14 +206,14 @@ mod tests {
 
     #[test]
     fn targets_in_german_format_with_sign() {
-        assert_eq!(soll_text(Decimal::new(21, 1)), "+2,1 %");
-        assert_eq!(soll_text(Decimal::ZERO), "0,0 %");
-        assert_eq!(soll_text(Decimal::new(0, 1)), "0,0 %");
-        assert_eq!(soll_text(Decimal::new(-25, 2)), "\u{2212}0,25 %");
-        assert_eq!(soll_text(Decimal::new(-10, 1)), "\u{2212}1,0 %");
-        assert_eq!(soll_text(Decimal::new(3, 0)), "+3,0 %");
-        assert_eq!(betrag_text(Decimal::new(-25, 2)), "0,25 %");
-        assert_eq!(betrag_text(Decimal::new(1234, 1)), "123,4 %");
+        assert_eq!(soll_text(Decimal::new(21, 1)), "+2,1\u{202f}%");
+        assert_eq!(soll_text(Decimal::ZERO), "0,0\u{202f}%");
+        assert_eq!(soll_text(Decimal::new(0, 1)), "0,0\u{202f}%");
+        assert_eq!(soll_text(Decimal::new(-25, 2)), "\u{2212}0,25\u{202f}%");
+        assert_eq!(soll_text(Decimal::new(-10, 1)), "\u{2212}1,0\u{202f}%");
+        assert_eq!(soll_text(Decimal::new(3, 0)), "+3,0\u{202f}%");
+        assert_eq!(betrag_text(Decimal::new(-25, 2)), "0,25\u{202f}%");
+        assert_eq!(betrag_text(Decimal::new(1234, 1)), "123,4\u{202f}%");
     }
 
     #[test]

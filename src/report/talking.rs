@@ -1,0 +1,106 @@
+//! Gesprächspunkte für den Steuerungsdialog: 3–5 findings chosen and ordered by rules,
+//! instead of sentences that read the table aloud.
+//!
+//! The rules, in this order:
+//! 1. Every target at risk ("nicht auf Kurs" before "knapp nicht auf Kurs"; in December
+//!    not reached), with what the year still needs in the target's own unit (the Zielpfad
+//!    line). When none is at risk: one point saying so.
+//! 2. The target indicator with the largest distance, in percentage points of the change
+//!    rate, to its Vergleichstyp (when there is a Vergleichstyp of two or more members).
+//! 3. Data caveats: months without values (naming them), then the months still within
+//!    the Wartezeit of three months before the Datenstand.
+//!
+//! At most five points are kept (the first ones by this order).
+
+use chrono::Datelike;
+
+use super::goals::with_target;
+use super::model::Context;
+use super::words::{change_text, status_text, words};
+use crate::figures::{EntityFigures, Status};
+use crate::format;
+
+pub fn points(
+    ctx: &Context,
+    e: &EntityFigures,
+    vt: Option<&EntityFigures>,
+    gefaehrdet: &[(Status, &'static str, Option<String>)],
+) -> Vec<String> {
+    let bm = ctx.bm();
+    let dezember = bm.is_december();
+    let mut out = Vec::new();
+
+    // 1. Targets at risk, the clear misses first.
+    let mut risk: Vec<_> = gefaehrdet.iter().collect();
+    risk.sort_by_key(|(s, _, _)| usize::from(*s != Status::Verfehlt));
+    for (status, name, pfad) in risk {
+        out.push(match pfad {
+            Some(p) => format!("{name}: {} – {p}.", status_text(*status, dezember)),
+            None => format!("{name}: {}.", status_text(*status, dezember)),
+        });
+    }
+    if gefaehrdet.is_empty() {
+        let n = with_target(e)
+            .iter()
+            .filter(|f| f.ziel.is_some_and(|z| z.soll.is_some()))
+            .count();
+        if n > 0 {
+            out.push(if dezember {
+                format!("Alle {n} vereinbarten Ziele sind erreicht.")
+            } else {
+                format!("Alle {n} vereinbarten Ziele sind derzeit auf Kurs; zu besprechen ist, wie der Vorsprung bis Dezember gehalten wird.")
+            });
+        }
+    }
+
+    // 2. The largest distance to the Vergleichstyp among the targets.
+    if let (Some(g), Some(name)) = (vt, e.jobcenter.as_ref().and_then(|j| j.vergleichstyp.as_deref())) {
+        let best = with_target(e)
+            .into_iter()
+            .filter_map(|f| {
+                let own = f.veraenderung_pct?;
+                let theirs = g.figure(f.kennzahl)?.veraenderung_pct?;
+                Some((f.kennzahl, own, theirs, (own - theirs).abs()))
+            })
+            .max_by(|a, b| a.3.total_cmp(&b.3));
+        if let Some((k, own, theirs, dist)) = best
+            && format::number(dist, 1) != "0,0"
+        {
+            let better = (own > theirs) == k.higher_is_better();
+            out.push(format!(
+                "Größter Abstand zum Vergleichstyp {name}: {} mit {} gegenüber {} im Vergleichstyp ({} Prozentpunkte {}).",
+                words(k).bezeichnung,
+                change_text(Some(own)),
+                change_text(Some(theirs)),
+                format::number(dist, 1),
+                if better { "günstiger" } else { "ungünstiger" }
+            ));
+        }
+    }
+
+    // 3. Data caveats.
+    let missing = super::model::missing_months(e, bm);
+    if !missing.is_empty() {
+        out.push(format!(
+            "Datenlage: Für {} fehlen Werte; die betroffenen Kennzahlen sind mit „k.\u{202F}A.“ ausgewiesen und bis zur Nachlieferung nicht bewertbar.",
+            super::model::join_names(&missing)
+        ));
+    }
+    if let Some(d) = e.datenstand {
+        // Months within three months before the Datenstand are provisional.
+        let first = d.year() * 12 + d.month0() as i32 - 3;
+        let months: Vec<String> = (1..=bm.month)
+            .filter(|&m| bm.year * 12 + m as i32 > first)
+            .map(|m| format::month_long(bm.year, m))
+            .collect();
+        if !months.is_empty() {
+            out.push(format!(
+                "Die Werte für {} sind noch vorläufig (Datenstand {}); sie können sich bis zum Ende der Wartezeit ändern.",
+                super::model::join_names(&months),
+                format::date_long(d)
+            ));
+        }
+    }
+    out.truncate(5);
+    out
+}
