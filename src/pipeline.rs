@@ -69,9 +69,11 @@ pub(crate) fn document_time() -> Result<chrono::DateTime<chrono::Utc>, Error> {
             .parse::<i64>()
             .ok()
             .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+            // A PDF date has four digits for the year.
+            .filter(|d| chrono::Datelike::year(d) <= 9999)
             .ok_or_else(|| {
                 Error::Usage(format!(
-                    "SOURCE_DATE_EPOCH: expected seconds since 1970, found \"{text}\""
+                    "SOURCE_DATE_EPOCH: expected seconds since 1970 up to the year 9999, found \"{text}\""
                 ))
             }),
         _ => Ok(chrono::Utc::now()),

@@ -333,7 +333,7 @@ fn bad_termine_rows_are_input_errors_with_file_line_and_column() {
     );
     let run = fx.run(&["invite", "--month", MONTH, "--termine", "termine.csv"]);
     run.expect_code(2)
-        .expect_stderr("termine.csv:2: column \"datum\": expected a date as YYYY-MM-DD or DD.MM.YYYY, found \"31.09.2018\"")
+        .expect_stderr("termine.csv:2: column \"datum\": expected a date as YYYY-MM-DD or DD.MM.YYYY (years 1900–9998), found \"31.09.2018\"")
         .expect_stderr("termine.csv:4: column \"jobcenter\": expected a Jobcenter of jobcenter.csv, found unknown \"12345\"")
         .expect_stderr("termine.csv:5: column \"beginn\": expected a time as HH:MM, found \"10 Uhr\"")
         .expect_stderr("termine.csv:6: column \"ende\": expected a time after beginn 10:00, found \"09:00\"")

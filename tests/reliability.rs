@@ -444,3 +444,29 @@ fn a_symlink_loop_in_a_font_folder_terminates() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Regression: a FIFO as a Textbaustein under --templates blocked the run forever; a
+/// SOURCE_DATE_EPOCH in the year 10000 failed every PDF after the arguments were accepted.
+#[test]
+fn template_fifo_and_far_epoch_are_refused_at_once() {
+    let fx = crate::util::Fixture::new().write();
+    let texte = fx.dir.path().join("tpl/texte");
+    std::fs::create_dir_all(&texte).unwrap();
+    let fifo = texte.join("ziel.txt.j2");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    let started = std::time::Instant::now();
+    fx.run(&["run", "--month", "2018-03", "--templates", "tpl"])
+        .expect_stderr("expected a regular file");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert!(!fx.out().join("2018-03").exists());
+
+    let run = std::process::Command::new(crate::util::bin())
+        .current_dir(fx.dir.path())
+        .args(["run", "--month", "2018-03", "--figures-only"])
+        .env("SOURCE_DATE_EPOCH", "253402300800")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("up to the year 9999"));
+}

@@ -190,7 +190,7 @@ impl MailTemplate {
             .map(|d| d.join("mail").join(TEMPLATE_NAME))
             .filter(|p| p.exists());
         let source = match &custom {
-            Some(path) => std::fs::read_to_string(path)
+            Some(path) => crate::load::csv::read_text(path)
                 .map_err(|e| Error::Render(format!("cannot read {}: {e}", path.display())))?,
             None => TEMPLATE.to_string(),
         };

@@ -161,12 +161,15 @@ pub fn parse_date(cell: &str) -> Result<NaiveDate, String> {
         [d, m, y] if cell.contains('.') => (digits(y, 4, 4), digits(m, 1, 2), digits(d, 1, 2)),
         _ => (None, None, None),
     };
+    // A Steuerungsdialog lies in a year a calendar entry can hold (four digits, also for
+    // the end of an appointment late on New Year's Eve).
     if let (Some(y), Some(m), Some(d)) = ymd
+        && (1900..=9998).contains(&y)
         && let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d)
     {
         return Ok(date);
     }
-    Err(expected("a date as YYYY-MM-DD or DD.MM.YYYY", cell))
+    Err(expected("a date as YYYY-MM-DD or DD.MM.YYYY (years 1900–9998)", cell))
 }
 
 /// A time of day as `HH:MM` (`H:MM` and Excel's `HH:MM:00` too).
@@ -202,9 +205,12 @@ mod tests {
         assert_eq!(parse_date("9.10.2018"), Ok(d));
         assert!(parse_date("2018-02-30").is_err());
         assert!(parse_date("2018-10").is_err());
+        // Regression: 9999-12-31 23:00 gave an iCalendar end in the year 10000.
+        assert!(parse_date("9999-12-31").is_err());
+        assert!(parse_date("0000-01-01").is_err());
         assert_eq!(
             parse_date("").unwrap_err(),
-            "expected a date as YYYY-MM-DD or DD.MM.YYYY, found an empty cell"
+            "expected a date as YYYY-MM-DD or DD.MM.YYYY (years 1900–9998), found an empty cell"
         );
         assert_eq!(
             parse_time("9:30"),

@@ -140,6 +140,12 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// Reads a text file the user supplies besides the data (a template, `bericht.toml`) by
+/// the rules of [`read_file`]: only a regular file, never a FIFO or device, at most 1 GiB.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    String::from_utf8(read_file(path)?).map_err(|_| "expected UTF-8 text".to_string())
+}
+
 /// Decodes bytes: UTF-16 with a byte-order mark (what Excel's "Unicode text" writes), UTF-8
 /// (a BOM is dropped), else Windows-1252.
 pub fn decode(bytes: &[u8]) -> (String, bool) {

@@ -86,9 +86,8 @@ impl Bericht {
         if !path.exists() {
             return Ok(Self::default());
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Error::Input(vec![InputError::file(&path, format!("cannot read: {e}"))])
-        })?;
+        let text = crate::load::csv::read_text(&path)
+            .map_err(|e| Error::Input(vec![InputError::file(&path, format!("cannot read: {e}"))]))?;
         Self::parse(&text).map_err(|(line, message)| {
             Error::Input(vec![match line {
                 Some(line) => InputError::at(&path, line, message),

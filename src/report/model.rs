@@ -474,14 +474,25 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
         hinweise.push("Vorläufig – Daten unvollständig: Für mindestens ein Jobcenter des Laufs fehlen Werte des Berichtszeitraums. Die Angaben können sich mit vollständigen Daten noch ändern.".into());
     }
 
-    let glossar = Kennzahl::ALL
+    // The figures by sex share one entry: eight near-identical definitions would only
+    // push the glossary onto another page.
+    let mut glossar: Vec<Glossar> = Kennzahl::ALL
         .iter()
-        .filter(|k| e.figure(**k).is_some())
+        .filter(|k| e.figure(**k).is_some() && k.by_sex().is_none())
         .map(|&k| Glossar {
             begriff: words(k).bezeichnung,
             definition: words(k).definition,
         })
         .collect();
+    if Kennzahl::ALL
+        .iter()
+        .any(|k| k.by_sex().is_some() && e.figure(*k).is_some())
+    {
+        glossar.push(Glossar {
+            begriff: "Kennzahlen für Frauen und Männer",
+            definition: "Integrationen, Integrationsquote (K2), Ø Bestand an Langzeitleistungsbeziehenden (K3) und deren Integrationsquote (K3E1), berechnet wie die Gesamtwerte, jeweils für erwerbsfähige leistungsberechtigte Frauen bzw. Männer; Personen ohne erfasstes Geschlecht zählen nur in den Gesamtwerten.",
+        });
+    }
 
     Ok(ReportData {
         meta: ctx.meta(

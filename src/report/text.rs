@@ -43,7 +43,7 @@ impl Texte {
                 .map(|d| d.join("texte").join(name))
                 .filter(|p| p.exists());
             let source = match &custom {
-                Some(path) => std::fs::read_to_string(path)
+                Some(path) => crate::load::csv::read_text(path)
                     .map_err(|e| Error::Render(format!("cannot read {}: {e}", path.display())))?,
                 None => builtin.to_string(),
             };

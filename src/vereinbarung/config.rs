@@ -95,19 +95,14 @@ pub fn load(source: &Source) -> Result<Loaded, InputError> {
         Source::Explicit(p) => (p, true),
         Source::Default(p) => (p, false),
     };
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
-            return Ok(Loaded {
-                config: Config::default(),
-                file: None,
-            });
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(InputError::file(path, "file not found"));
-        }
-        Err(e) => return Err(InputError::file(path, format!("cannot read the file: {e}"))),
-    };
+    if std::fs::symlink_metadata(path).is_err() && !explicit {
+        return Ok(Loaded {
+            config: Config::default(),
+            file: None,
+        });
+    }
+    // Only a regular file is read (a FIFO would block, a device never end).
+    let bytes = crate::load::csv::read_file(path).map_err(|m| InputError::file(path, m))?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| InputError::file(path, "expected a UTF-8 text file (TOML)"))?;
     let config = parse(path, text)?;
