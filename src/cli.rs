@@ -98,6 +98,10 @@ pub struct RunArgs {
     /// Write kennzahlen.csv, kennzahlen.xlsx and manifest.json only, no PDF.
     #[arg(long)]
     pub figures_only: bool,
+    /// Also write the exact JSON handed to Typst for each document into DIR
+    /// (`<id>_<slug>.json`, `uebersicht.json`): the data a template receives.
+    #[arg(long, value_name = "DIR", conflicts_with = "figures_only")]
+    pub emit_data: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub render: RenderArgs,
 }

@@ -58,6 +58,7 @@ pub(crate) fn report_options(
         timestamp: document_time()?,
         vorlaeufig,
         bericht: crate::report::config::Bericht::load(&data.data)?,
+        emit_data: None,
     })
 }
 

@@ -383,3 +383,19 @@ fn bericht_toml_sets_banner_issuer_and_source_and_rejects_unknown_keys() {
         .expect_stderr("farbe");
     assert!(!fx.out().join("2018-04").exists());
 }
+
+/// `run --emit-data DIR` writes the JSON each template receives, one file per document.
+#[test]
+fn emit_data_writes_the_json_handed_to_typst() {
+    let fx = crate::util::Fixture::new().write();
+    fx.run(&["run", "--month", "2018-03", "--emit-data", "json"])
+        .expect_code(0);
+    let dir = fx.dir.path().join("json");
+    let report = std::fs::read_to_string(dir.join("05554_kreis-borken.json")).unwrap();
+    let data: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(data["jobcenter"]["name"], "Kreis Borken");
+    assert!(dir.join("05558_kreis-coesfeld.json").is_file());
+    assert!(dir.join("uebersicht.json").is_file());
+    // The run folder itself holds no JSON.
+    assert!(!fx.out().join("2018-03/05554_kreis-borken.json").exists());
+}

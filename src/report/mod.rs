@@ -43,6 +43,8 @@ pub struct ReportOptions {
     pub vorlaeufig: bool,
     /// Issuer, source note and banner from `bericht.toml`.
     pub bericht: config::Bericht,
+    /// Where to write each document's data JSON as well (`run --emit-data`).
+    pub emit_data: Option<PathBuf>,
 }
 
 /// Rendered files and the reports that failed (file name, diagnostic).
@@ -98,6 +100,16 @@ pub fn slug(name: &str) -> String {
     } else {
         out
     }
+}
+
+/// Writes the data of every job as `<document>.json` into `dir` (created if needed).
+fn emit(dir: &std::path::Path, jobs: &[Job]) -> Result<(), Error> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+    for job in jobs {
+        let path = dir.join(std::path::Path::new(&job.file).with_extension("json"));
+        std::fs::write(&path, &job.data).map_err(|e| Error::write(&path, e))?;
+    }
+    Ok(())
 }
 
 /// A finished job: its index and the PDF or the diagnostic.
@@ -167,6 +179,10 @@ pub fn render_all(
             data: serde_json::to_vec(&overview).map_err(|e| Error::Render(e.to_string()))?,
         },
     );
+
+    if let Some(dir) = &options.emit_data {
+        emit(dir, &jobs)?;
+    }
 
     let timestamp = render::DocumentDate {
         year: ts.year(),
