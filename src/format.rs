@@ -89,10 +89,20 @@ fn digits_text(negative: bool, int: &str, frac: &str, decimals: usize) -> String
         }
     }
     let split = digits.len() - decimals;
-    let int_digits: String = digits[..split].iter().map(|d| char::from(b'0' + d)).collect();
+    let int_digits: String = digits[..split]
+        .iter()
+        .map(|d| char::from(b'0' + d))
+        .collect();
     let int_digits = int_digits.trim_start_matches('0');
-    let int_digits = if int_digits.is_empty() { "0" } else { int_digits };
-    let frac_digits: String = digits[split..].iter().map(|d| char::from(b'0' + d)).collect();
+    let int_digits = if int_digits.is_empty() {
+        "0"
+    } else {
+        int_digits
+    };
+    let frac_digits: String = digits[split..]
+        .iter()
+        .map(|d| char::from(b'0' + d))
+        .collect();
     let zero = digits.iter().all(|&d| d == 0);
     let mut out = String::new();
     if negative && !zero {

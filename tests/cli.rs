@@ -120,16 +120,42 @@ fn generator_writes_a_loadable_synthetic_set() {
     // Regression: `generate --out data` silently replaced delivered figures. An existing
     // data file is refused (exit 2, untouched) unless --force is given.
     let before = std::fs::read(dir.path().join("gen/monatswerte.csv")).unwrap();
-    run_in(dir.path(), &["generate", "--out", "gen", "--jobcenters", "3", "--years", "1"])
-        .expect_code(2)
-        .expect_stderr("already holds");
-    assert_eq!(std::fs::read(dir.path().join("gen/monatswerte.csv")).unwrap(), before);
     run_in(
         dir.path(),
-        &["generate", "--out", "gen", "--jobcenters", "3", "--years", "1", "--force"],
+        &[
+            "generate",
+            "--out",
+            "gen",
+            "--jobcenters",
+            "3",
+            "--years",
+            "1",
+        ],
+    )
+    .expect_code(2)
+    .expect_stderr("already holds");
+    assert_eq!(
+        std::fs::read(dir.path().join("gen/monatswerte.csv")).unwrap(),
+        before
+    );
+    run_in(
+        dir.path(),
+        &[
+            "generate",
+            "--out",
+            "gen",
+            "--jobcenters",
+            "3",
+            "--years",
+            "1",
+            "--force",
+        ],
     )
     .expect_code(0);
-    assert_ne!(std::fs::read(dir.path().join("gen/monatswerte.csv")).unwrap(), before);
+    assert_ne!(
+        std::fs::read(dir.path().join("gen/monatswerte.csv")).unwrap(),
+        before
+    );
 }
 
 /// The figures of the shipped sample for December 2018, as a reviewed snapshot.

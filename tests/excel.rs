@@ -401,7 +401,7 @@ fn kennzahlen_xlsx_holds_the_values_of_kennzahlen_csv() {
         for (c, x) in numeric {
             match (&line[c], &row[x]) {
                 (v, Data::Empty) => {
-                    assert!(v.is_empty(), "{line:?} field {c}: {v} missing in xlsx")
+                    assert!(v.is_empty(), "{line:?} field {c}: {v} missing in xlsx");
                 }
                 (v, Data::Float(f)) => {
                     assert_eq!(v.parse::<f64>().unwrap(), *f, "{line:?} field {c}");

@@ -446,14 +446,17 @@ fn a_symlink_loop_in_a_font_folder_terminates() {
 }
 
 /// Regression: a FIFO as a Textbaustein under --templates blocked the run forever; a
-/// SOURCE_DATE_EPOCH in the year 10000 failed every PDF after the arguments were accepted.
+/// `SOURCE_DATE_EPOCH` in the year 10000 failed every PDF after the arguments were accepted.
 #[test]
 fn template_fifo_and_far_epoch_are_refused_at_once() {
     let fx = crate::util::Fixture::new().write();
     let texte = fx.dir.path().join("tpl/texte");
     std::fs::create_dir_all(&texte).unwrap();
     let fifo = texte.join("ziel.txt.j2");
-    let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(status.success());
     let started = std::time::Instant::now();
     fx.run(&["run", "--month", "2018-03", "--templates", "tpl"])

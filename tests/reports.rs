@@ -81,7 +81,10 @@ fn missing_values_print_as_k_a_with_footnote() {
     assert!(text.contains("fehlen Werte für Februar 2018"), "{text}");
     // Borken's report names Coesfeld as left out of the Land figures that need February.
     let borken = flat(&pdftotext(&dir.join("05554_kreis-x-y-z-a-b.pdf")));
-    assert!(borken.contains("ohne Stadt Mülheim an der Ruhr und Umgebung"), "{borken}");
+    assert!(
+        borken.contains("ohne Stadt Mülheim an der Ruhr und Umgebung"),
+        "{borken}"
+    );
     assert!(
         text.contains("Stadt Mülheim an der Ruhr und Umgebung"),
         "{text}"
@@ -255,13 +258,19 @@ fn september_report_shows_soll_level_and_what_the_year_still_needs() {
     let int = kz.get("05554", "int");
     let jahres_soll: f64 = int[7].parse().unwrap();
     let rest: f64 = int[8].parse().unwrap();
-    assert!((jahres_soll - 245.04).abs() < 1e-9 && (rest - 74.04).abs() < 1e-9, "{int:?}");
+    assert!(
+        (jahres_soll - 245.04).abs() < 1e-9 && (rest - 74.04).abs() < 1e-9,
+        "{int:?}"
+    );
     let line = format!(
         "Soll 2018: {} Integrationen · bisher 171 · für Okt.–Dez. noch {} (Vorjahr im selben Zeitraum: 60)",
         ceil_text(jahres_soll),
         ceil_text(rest)
     );
-    assert_eq!(line, "Soll 2018: 246 Integrationen · bisher 171 · für Okt.–Dez. noch 75 (Vorjahr im selben Zeitraum: 60)");
+    assert_eq!(
+        line,
+        "Soll 2018: 246 Integrationen · bisher 171 · für Okt.–Dez. noch 75 (Vorjahr im selben Zeitraum: 60)"
+    );
     assert!(text.contains(&line), "{line}\nnot in\n{text}");
     // k2: 171 / 1.000 × 100 = 17,10 % against 18,00 %; jahres_soll 24 % × 1,0 = 24,00 %;
     // rest = 24 / 100 × 1.000 − 171 = 69 integrations; Vorjahr Okt.–Dez. 60.
@@ -281,17 +290,31 @@ fn september_report_shows_soll_level_and_what_the_year_still_needs() {
     );
     // int −5,0 % against +2,1 %: not on course, worded as the course of the year.
     assert_eq!(int[4], "verfehlt");
-    assert!(text.contains("liegt derzeit unter dem Zielpfad (+2,1 %)"), "{text}");
+    assert!(
+        text.contains("liegt derzeit unter dem Zielpfad (+2,1 %)"),
+        "{text}"
+    );
     assert!(!text.contains("verfehlt"), "{text}");
     // Ranks by change: Borken −5,0 % behind Coesfeld 0,0 % in both groups.
-    assert!(text.contains("Rang 2 von 2 im Vergleichstyp IIa · Rang 2 von 2 im Land NRW"), "{text}");
+    assert!(
+        text.contains("Rang 2 von 2 im Vergleichstyp IIa · Rang 2 von 2 im Land NRW"),
+        "{text}"
+    );
     // Comparison heads say what and how many they hold.
     assert!(text.contains("zkT in NRW, 2 Jobcenter"), "{text}");
     // (pdftotext reads the two-line head of the Vergleichstyp column out of order.)
     assert!(text.contains("Vergleichstyp IIa, 2"), "{text}");
     // The talking points put the target at risk first.
-    let punkte = text.split("Gesprächspunkte für den Steuerungsdialog").nth(1).expect("Gesprächspunkte");
-    assert!(punkte.trim_start().starts_with("1. Integrationen: nicht auf Kurs – Soll 2018: 246"), "{punkte}");
+    let punkte = text
+        .split("Gesprächspunkte für den Steuerungsdialog")
+        .nth(1)
+        .expect("Gesprächspunkte");
+    assert!(
+        punkte
+            .trim_start()
+            .starts_with("1. Integrationen: nicht auf Kurs – Soll 2018: 246"),
+        "{punkte}"
+    );
     // Without columns by sex there is no such section.
     assert!(!text.contains("Frauen und Männer"), "{text}");
     assert!(text.contains("Ziel: mindestens Vorjahresniveau"), "{text}");
@@ -313,7 +336,11 @@ fn figures_by_sex_get_their_section_and_their_targets() {
         "int_lzb_maenner",
     ]);
     let mut fx = Fixture::new().rows_of("05554", |r| {
-        let (f, m) = if r.monat.starts_with("2018") { (7, 13) } else { (8, 12) };
+        let (f, m) = if r.monat.starts_with("2018") {
+            (7, 13)
+        } else {
+            (8, 12)
+        };
         r.set("elb_frauen", 450)
             .set("elb_maenner", 550)
             .set("int_frauen", f)
@@ -342,7 +369,10 @@ fn figures_by_sex_get_their_section_and_their_targets() {
     // K2 women: 9 × 7 / 450 × 100 = 14,00 % (2017: 72 / 450 = 16,00 %, −12,5 %);
     // men: 9 × 13 / 550 × 100 = 21,27 % (2017: 108 / 550 = 19,64 %).
     // Gap 14,00 − 21,2727 = −7,27 points against 16,00 − 19,6364 = −3,64: widening.
-    assert!(text.contains("14,00 %") && text.contains("21,27 %"), "{text}");
+    assert!(
+        text.contains("14,00 %") && text.contains("21,27 %"),
+        "{text}"
+    );
     assert!(
         text.contains("liegt mit 14,00 % um 7,27 Prozentpunkte unter der der Männer (21,27 %); im Vorjahreszeitraum betrug der Abstand 3,64 Prozentpunkte, er hat sich also vergrößert"),
         "{text}"
@@ -352,9 +382,19 @@ fn figures_by_sex_get_their_section_and_their_targets() {
     let kz = fx.kennzahlen("2018-09");
     assert_eq!(kz.get("05554", "k2_frauen")[4], "verfehlt");
     let ziele = text.split("I Verringerung").next().unwrap();
-    assert!(ziele.contains("Integrationsquote der Frauen (K2)"), "{ziele}");
-    assert!(ziele.contains("Soll bis zum Berichtsmonat 16,80 %"), "{ziele}");
-    assert!(ziele.contains("5 von 6 vereinbarten Zielen auf Kurs") || ziele.contains("von 6 vereinbarten Zielen"), "{ziele}");
+    assert!(
+        ziele.contains("Integrationsquote der Frauen (K2)"),
+        "{ziele}"
+    );
+    assert!(
+        ziele.contains("Soll bis zum Berichtsmonat 16,80 %"),
+        "{ziele}"
+    );
+    assert!(
+        ziele.contains("5 von 6 vereinbarten Zielen auf Kurs")
+            || ziele.contains("von 6 vereinbarten Zielen"),
+        "{ziele}"
+    );
 }
 
 #[test]
@@ -368,15 +408,30 @@ fn bericht_toml_sets_banner_issuer_and_source_and_rejects_unknown_keys() {
     fx.run(&["run", "--month", "2018-03"]).expect_code(0);
     let dir = fx.out().join("2018-03");
     let text = flat(&pdftotext(&dir.join("05554_kreis-borken.pdf")));
-    assert!(text.contains("Beispieldaten – keine amtlichen Zahlen"), "{text}");
-    assert!(text.contains("Herausgeber: MAGS NRW · Referat II 3"), "{text}");
+    assert!(
+        text.contains("Beispieldaten – keine amtlichen Zahlen"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Herausgeber: MAGS NRW · Referat II 3"),
+        "{text}"
+    );
     // The default source note.
-    assert!(text.contains("Quelle: Statistik der Bundesagentur für Arbeit; eigene Berechnungen"), "{text}");
+    assert!(
+        text.contains("Quelle: Statistik der Bundesagentur für Arbeit; eigene Berechnungen"),
+        "{text}"
+    );
     let overview = flat(&pdftotext(&dir.join("uebersicht.pdf")));
-    assert!(overview.contains("Beispieldaten – keine amtlichen Zahlen"), "{overview}");
+    assert!(
+        overview.contains("Beispieldaten – keine amtlichen Zahlen"),
+        "{overview}"
+    );
 
     // An unknown key on line 3 is an input error naming file and line; nothing is written.
-    fx.file("bericht.toml", b"[bericht]\nbanner = \"x\"\nfarbe = \"rot\"\n");
+    fx.file(
+        "bericht.toml",
+        b"[bericht]\nbanner = \"x\"\nfarbe = \"rot\"\n",
+    );
     fx.run(&["run", "--month", "2018-04"])
         .expect_code(2)
         .expect_stderr("bericht.toml:3")

@@ -85,10 +85,7 @@ fn agreements_name_parties_and_every_target_worded_for_its_direction() {
     // Parties, year, legal basis, free texts (markup characters literal), date.
     has(&borken, "Zielvereinbarung 2019");
     has(&borken, MINISTERIUM);
-    has(
-        &borken,
-        "vertreten durch Staatssekretärin des Ministeriums",
-    );
+    has(&borken, "vertreten durch Staatssekretärin des Ministeriums");
     has(&borken, "Kreis Borken");
     has(&borken, "vertreten durch Landrat Dr. Kai Zwicker");
     has(&borken, "§ 48b Abs. 1 Satz 1 Nr. 4");

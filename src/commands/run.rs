@@ -42,7 +42,10 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
         options.vorlaeufig = !gaps.is_empty();
         options.emit_data.clone_from(&args.emit_data);
     }
-    output::check_apart(&args.data.data, &output::run_folder(&args.out, &bm.to_string()))?;
+    output::check_apart(
+        &args.data.data,
+        &output::run_folder(&args.out, &bm.to_string()),
+    )?;
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
     let (target, out) = pipeline::write_run_folder(
         &args.out,

@@ -197,6 +197,7 @@ pub fn window_sums(
 
 /// Exact money sums of each Jobcenter over each window, in millionths of a euro: written
 /// into `sums` beside the counts (`None` where a month of the window is missing).
+#[allow(clippy::implicit_hasher)] // the map that `window_sums` returns
 pub fn money_sums(mw: &Monatswerte, windows: &[Window], sums: &mut HashMap<(String, usize), Sums>) {
     let mut rows: HashMap<(&str, i32), usize> = HashMap::with_capacity(mw.len());
     for row in 0..mw.len() {

@@ -169,7 +169,10 @@ pub fn parse_date(cell: &str) -> Result<NaiveDate, String> {
     {
         return Ok(date);
     }
-    Err(expected("a date as YYYY-MM-DD or DD.MM.YYYY (years 1900–9998)", cell))
+    Err(expected(
+        "a date as YYYY-MM-DD or DD.MM.YYYY (years 1900–9998)",
+        cell,
+    ))
 }
 
 /// A time of day as `HH:MM` (`H:MM` and Excel's `HH:MM:00` too).

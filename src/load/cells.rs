@@ -329,7 +329,10 @@ mod tests {
         assert_eq!(money("-0.0000005", Comma), Ok(Some(-1)));
         assert!(money("10000000000000000", Comma).is_err());
         assert!(money("1000000000000.01", Comma).is_err());
-        assert_eq!(money("-1000000000000", Comma), Ok(Some(-1_000_000_000_000_000_000)));
+        assert_eq!(
+            money("-1000000000000", Comma),
+            Ok(Some(-1_000_000_000_000_000_000))
+        );
         assert_eq!(money("...", Comma), Ok(None));
         assert!(money("1.234,5", Comma).is_err());
         assert!(money("12,", Semicolon).is_err());

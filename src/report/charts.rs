@@ -150,7 +150,10 @@ pub fn chart(section: &str, e: &EntityFigures, bm: Berichtsmonat) -> Option<Diag
         alt,
         // An axis that does not start at zero says so.
         y_titel: if y_min > 0.0 {
-            format!("{y_titel} (Achse beginnt bei {}, nicht bei null)", format::int(y_min))
+            format!(
+                "{y_titel} (Achse beginnt bei {}, nicht bei null)",
+                format::int(y_min)
+            )
         } else {
             y_titel.into()
         },
@@ -159,11 +162,8 @@ pub fn chart(section: &str, e: &EntityFigures, bm: Berichtsmonat) -> Option<Diag
         y_max,
         y_ticks,
         vorlaeufig_ab: provisional.as_ref().map(|(i, _)| *i),
-        vorlaeufig_hinweis: provisional.map(|(_, d)| {
-            format!(
-                "vorläufig (Wartezeit, Datenstand {d})"
-            )
-        }),
+        vorlaeufig_hinweis: provisional
+            .map(|(_, d)| format!("vorläufig (Wartezeit, Datenstand {d})")),
         reihen: vec![
             Reihe {
                 name: bm.year.to_string(),
@@ -194,7 +194,12 @@ fn target_series(
             let soll = e.figure(Kennzahl::Int)?.ziel?.soll?;
             let factor = 1.0 + soll.as_f64() / 100.0;
             Some(Reihe {
-                name: format!("Zielpfad {} (Vorjahr × (1 {} {}))", bm.year, if soll.units < 0 { "−" } else { "+" }, format::percent(soll.as_f64().abs(), soll.decimals.max(1) as usize)),
+                name: format!(
+                    "Zielpfad {} (Vorjahr × (1 {} {}))",
+                    bm.year,
+                    if soll.units < 0 { "−" } else { "+" },
+                    format::percent(soll.as_f64().abs(), soll.decimals.max(1) as usize)
+                ),
                 stil: "ziel",
                 werte: before.iter().map(|v| v.map(|x| x * factor)).collect(),
             })

@@ -86,8 +86,9 @@ impl Bericht {
         if !path.exists() {
             return Ok(Self::default());
         }
-        let text = crate::load::csv::read_text(&path)
-            .map_err(|e| Error::Input(vec![InputError::file(&path, format!("cannot read: {e}"))]))?;
+        let text = crate::load::csv::read_text(&path).map_err(|e| {
+            Error::Input(vec![InputError::file(&path, format!("cannot read: {e}"))])
+        })?;
         Self::parse(&text).map_err(|(line, message)| {
             Error::Input(vec![match line {
                 Some(line) => InputError::at(&path, line, message),
@@ -140,7 +141,10 @@ mod tests {
         assert_eq!(b.banner.as_deref(), Some("Beispieldaten"));
         assert_eq!(b.quelle, QUELLE);
         let h = b.herausgeber.unwrap();
-        assert_eq!((h.name.as_str(), h.referat.as_deref()), ("MAGS NRW", Some("II 3")));
+        assert_eq!(
+            (h.name.as_str(), h.referat.as_deref()),
+            ("MAGS NRW", Some("II 3"))
+        );
         // An unknown key on line 4.
         let (line, message) =
             Bericht::parse("[bericht]\nquelle = \"x\"\n\nfarbe = \"rot\"\n").unwrap_err();

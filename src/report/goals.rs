@@ -49,7 +49,10 @@ pub fn with_target(e: &EntityFigures) -> Vec<&Figure> {
     let mut figures: Vec<&Figure> = Kennzahl::ALL
         .iter()
         .filter_map(|&k| e.figure(k))
-        .filter(|f| f.ziel.is_some_and(|z| z.soll.is_some() || f.kennzahl.is_target()))
+        .filter(|f| {
+            f.ziel
+                .is_some_and(|z| z.soll.is_some() || f.kennzahl.is_target())
+        })
         .collect();
     figures.sort_by_key(|f| section_of(f.kennzahl));
     figures
@@ -160,7 +163,8 @@ fn count(n: i128) -> String {
 
 /// A quota level with two decimals, rounded up (a level to reach) or down (a ceiling).
 fn quota_level(v: Value, up: bool) -> String {
-    let scaled = Value::ratio(v.num * 100, v.den).map_or(0, |s| if up { ceil(s) } else { floor(s) });
+    let scaled =
+        Value::ratio(v.num * 100, v.den).map_or(0, |s| if up { ceil(s) } else { floor(s) });
     format!(
         "{}{}%",
         format::decimal(crate::figures::Decimal::new(scaled, 2), 2),
@@ -218,7 +222,10 @@ fn pfad_text(ctx: &Context, e: &EntityFigures, f: &Figure) -> Result<Option<Stri
         ("mittel", Some(r)) => (Some(count(floor(r))), "hoechstens"),
         ("dezember", Some(r)) => {
             if r.num < 0 {
-                (Some(count(ceil(Value::int(0).checked_sub(r).unwrap_or(r)))), "abbau")
+                (
+                    Some(count(ceil(Value::int(0).checked_sub(r).unwrap_or(r)))),
+                    "abbau",
+                )
             } else {
                 (Some(count(floor(r))), "anstieg")
             }
@@ -234,7 +241,11 @@ fn pfad_text(ctx: &Context, e: &EntityFigures, f: &Figure) -> Result<Option<Stri
     // December: the margin against the level, in the figure's unit.
     let (erreicht, abstand) = match (f.wert, p.soll_wert, f.ziel) {
         (Some(wert), Some(soll), Some(z)) if bm.is_december() => {
-            let diff = if up { wert.checked_sub(soll) } else { soll.checked_sub(wert) };
+            let diff = if up {
+                wert.checked_sub(soll)
+            } else {
+                soll.checked_sub(wert)
+            };
             let erreicht = z.status == Status::Erreicht;
             let text = diff.and_then(|d| margin(w.fmt, d, erreicht, k));
             (erreicht, text)
@@ -283,7 +294,11 @@ fn margin(fmt: Fmt, diff: Value, erreicht: bool, k: Kennzahl) -> Option<String> 
     if erreicht != better {
         return None;
     }
-    let abs = if better { diff } else { Value::int(0).checked_sub(diff)? };
+    let abs = if better {
+        diff
+    } else {
+        Value::int(0).checked_sub(diff)?
+    };
     Some(match fmt {
         Fmt::Quota | Fmt::Share => {
             let d = exact::round(abs, 2)?;
@@ -352,7 +367,10 @@ pub fn rank(
             x < own
         }
     };
-    Some((1 + values.iter().filter(|&&x| better(x)).count(), values.len()))
+    Some((
+        1 + values.iter().filter(|&&x| better(x)).count(),
+        values.len(),
+    ))
 }
 
 fn rank_text(ctx: &Context, e: &EntityFigures, k: Kennzahl) -> Option<String> {

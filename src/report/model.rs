@@ -14,8 +14,8 @@ use super::goals::{ZielZeile, ziele};
 use super::sexes::{Geschlecht, geschlecht};
 use super::text::Texte;
 use super::words::{
-    FOOTNOTE_KA, Words, art, change_decimals, change_places, decimal_text,
-    table_value_text, value_text, words,
+    FOOTNOTE_KA, Words, art, change_decimals, change_places, decimal_text, table_value_text,
+    value_text, words,
 };
 use crate::figures::{Berichtsmonat, EntityFigures, Figure, Kennzahl, Results};
 use crate::format::{self, KA};
@@ -225,10 +225,14 @@ impl Notes {
 
     /// The number of a further footnote (2, 3, …), the same number for the same text.
     fn mark(&mut self, text: String) -> u32 {
-        let i = self.others.iter().position(|t| *t == text).unwrap_or_else(|| {
-            self.others.push(text);
-            self.others.len() - 1
-        });
+        let i = self
+            .others
+            .iter()
+            .position(|t| *t == text)
+            .unwrap_or_else(|| {
+                self.others.push(text);
+                self.others.len() - 1
+            });
         u32::try_from(i).unwrap_or(u32::MAX - 2) + 2
     }
 
@@ -290,12 +294,7 @@ const SECTIONS: [(&str, &str, &[Kennzahl]); 3] = [
     (
         "I",
         "Verringerung der Hilfebedürftigkeit",
-        &[
-            Kennzahl::Llu,
-            Kennzahl::Kdu,
-            Kennzahl::Bg,
-            Kennzahl::Elb,
-        ],
+        &[Kennzahl::Llu, Kennzahl::Kdu, Kennzahl::Bg, Kennzahl::Elb],
     ),
     (
         "II",
@@ -398,7 +397,10 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
             let c_jc = cell(Some(e), "Jobcenter");
             let c_vt = cell(
                 vt,
-                &format!("Vergleichstyp {}", jc.vergleichstyp.as_deref().unwrap_or("")),
+                &format!(
+                    "Vergleichstyp {}",
+                    jc.vergleichstyp.as_deref().unwrap_or("")
+                ),
             );
             let c_land = cell(land, &format!("Land {}", jc.land));
             let ka = notes.mark_ka(&[
@@ -551,7 +553,10 @@ fn sentence(
     let pct = f.veraenderung_pct.unwrap_or(0.0);
     let places = change_decimals(f);
     let betrag = format::percent(pct.abs(), places);
-    let richtung = if format::number(pct.abs(), places).trim_start_matches(['0', ',']).is_empty() {
+    let richtung = if format::number(pct.abs(), places)
+        .trim_start_matches(['0', ','])
+        .is_empty()
+    {
         "gleich"
     } else if pct > 0.0 {
         "über"

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::model::{Context, Notes};
-use super::words::{change_text, status_text, symbol, value_text, words, art};
+use super::words::{art, change_text, status_text, symbol, value_text, words};
 use crate::figures::{EntityFigures, Figure, Kennzahl, Status, Value, exact};
 use crate::format;
 
@@ -116,8 +116,7 @@ pub fn geschlecht(
 
 /// The gap of K2 between women and men in percentage points, now and a year earlier.
 fn gap_sentence(ctx: &Context, e: &EntityFigures) -> Result<Option<String>, String> {
-    let (Some(fw), Some(fm)) = (e.figure(Kennzahl::K2Frauen), e.figure(Kennzahl::K2Maenner))
-    else {
+    let (Some(fw), Some(fm)) = (e.figure(Kennzahl::K2Frauen), e.figure(Kennzahl::K2Maenner)) else {
         return Ok(None);
     };
     let (Some(w_now), Some(m_now)) = (fw.wert, fm.wert) else {

@@ -11,7 +11,9 @@ use super::text::Texte;
 use crate::domain::{Berichtsmonat, Decimal};
 
 fn check_doc(name: &str, json: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs")
+        .join(name);
     if std::env::var_os("ZIELBERICHT_BLESS_DOCS").is_some() {
         std::fs::write(&path, json).expect("write the example");
     }

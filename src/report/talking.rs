@@ -54,7 +54,12 @@ pub fn points(
     }
 
     // 2. The largest distance to the Vergleichstyp among the targets.
-    if let (Some(g), Some(name)) = (vt, e.jobcenter.as_ref().and_then(|j| j.vergleichstyp.as_deref())) {
+    if let (Some(g), Some(name)) = (
+        vt,
+        e.jobcenter
+            .as_ref()
+            .and_then(|j| j.vergleichstyp.as_deref()),
+    ) {
         let best = with_target(e)
             .into_iter()
             .filter_map(|f| {
