@@ -66,6 +66,7 @@ pub fn execute(cli: Cli, command_line: &[String]) -> Result<Exit, Error> {
         Command::Generate(args) => commands::generate::generate(&args),
         Command::Vereinbarung(args) => commands::vereinbarung::vereinbarung(&args, command_line),
         Command::Vorlage(args) => commands::vorlage::vorlage(&args),
+        Command::Diff(args) => commands::diff::diff(&args),
     }
 }
 

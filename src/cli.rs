@@ -40,6 +40,9 @@ pub enum Command {
     /// Write empty input files to fill in: jobcenter, monatswerte and ziele as workbooks
     /// (or CSV) with every column, notes on what each means, and one example row.
     Vorlage(VorlageArgs),
+    /// Compare the figures of two run folders or archive editions (their kennzahlen.csv), or
+    /// of two data folders with --month: exit 0 when nothing changed, 1 when something did.
+    Diff(DiffArgs),
 }
 
 #[derive(Debug, Args)]
@@ -154,6 +157,25 @@ pub struct GenerateArgs {
     /// so that a slip cannot overwrite delivered figures).
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier run folder, archive edition, kennzahlen.csv or data folder.
+    #[arg(value_name = "A")]
+    pub a: PathBuf,
+    /// The later one.
+    #[arg(value_name = "B")]
+    pub b: PathBuf,
+    /// The Berichtsmonat, when A and B are data folders.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month_arg)]
+    pub month: Option<crate::domain::Berichtsmonat>,
+    /// Tolerance in percentage points for the statuses, when A and B are data folders.
+    #[arg(long, value_name = "PP", default_value = "1.0", value_parser = parse_tolerance_arg)]
+    pub tolerance: Decimal,
+    /// `text` (for people) or `csv` (one row per changed figure).
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "csv"])]
+    pub format: String,
 }
 
 #[derive(Debug, Args)]

@@ -179,3 +179,54 @@ fn kennzahlen_of_the_sample_data() {
     let csv = std::fs::read_to_string(dir.path().join("out/2018-12/kennzahlen.csv")).unwrap();
     insta::assert_snapshot!("kennzahlen_2018_12", csv);
 }
+
+/// `diff` after one value of one month was revised names exactly the figures that use it.
+#[test]
+fn diff_names_exactly_the_revised_figures() {
+    let fx = crate::util::Fixture::new().write();
+    fx.run(&["run", "--month", "2018-03", "--figures-only", "--out", "a"])
+        .expect_code(0);
+    // Revise Borken's integrations of February 2018: 20 → 26.
+    let mw = crate::util::Fixture::new()
+        .row("05554", "2018-02", |r| r.set("int", 26))
+        .monatswerte_csv(&crate::util::COLUMNS);
+    fx.file("monatswerte.csv", mw.as_bytes());
+    fx.run(&["run", "--month", "2018-03", "--figures-only", "--out", "b"])
+        .expect_code(0);
+    let same = fx.run(&["diff", "a/2018-03", "a/2018-03"]);
+    same.expect_code(0);
+    assert!(same.stdout().contains("0 figure(s)"), "{}", same.stdout());
+    let run = fx.run(&["diff", "a/2018-03", "b/2018-03", "--format", "csv"]);
+    run.expect_code(1);
+    let changed: std::collections::BTreeSet<(String, String)> = run
+        .stdout()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[1].to_string())
+        })
+        .collect();
+    // int 60 → 66 and K2 (its numerator) and bedarfsdeckend (int is its denominator), for
+    // Borken and both aggregates; nothing else (k3, elb, llu … do not read int).
+    let mut expected = std::collections::BTreeSet::new();
+    for e in ["05554", "LAND:NRW", "VT:IIa"] {
+        for k in ["int", "k2", "bedarfsdeckend"] {
+            expected.insert((e.to_string(), k.to_string()));
+        }
+    }
+    assert_eq!(changed, expected, "{}", run.stdout());
+    // In words: old → new in German format.
+    let text = fx.run(&["diff", "a/2018-03", "b/2018-03"]);
+    assert!(
+        text.stdout().contains("Integrationen, wert: 60 → 66"),
+        "{}",
+        text.stdout()
+    );
+    // Data folders with --month give the same comparison.
+    fx.run(&["diff", "data", "b/2018-03"])
+        .expect_code(2)
+        .expect_stderr("--month");
+    fx.run(&["diff", "data", "b/2018-03", "--month", "2018-03"])
+        .expect_code(0);
+}

@@ -3,6 +3,7 @@
 
 pub mod archive;
 pub mod check;
+pub mod diff;
 pub mod generate;
 pub mod invite;
 pub mod run;

@@ -6,6 +6,9 @@ use std::fmt::Write as _;
 
 use crate::figures::{Decimal, Results, Value};
 
+/// The file name in a run folder.
+pub const FILE: &str = "kennzahlen.csv";
+
 pub const HEADER: &str = "jobcenter,berichtsmonat,kennzahl,wert,vorjahr,veraenderung_pct,soll_pct,status,mitglieder,soll_wert,jahres_soll,rest_bedarf,vorjahr_rest";
 
 fn num(x: Option<f64>) -> String {
