@@ -43,9 +43,8 @@ pub fn parent_of(target: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
-/// Takes the lock of `target`, waiting (with a message) while another process holds it.
-/// Creates the parent folder if needed.
-pub fn acquire(target: &Path) -> Result<FolderLock, Error> {
+/// Opens (creating it and its folder) the lock file of `target`.
+fn open(target: &Path) -> Result<(File, PathBuf), Error> {
     let parent = parent_of(target);
     std::fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
     let path = lock_file(target);
@@ -56,6 +55,13 @@ pub fn acquire(target: &Path) -> Result<FolderLock, Error> {
         .truncate(false)
         .open(&path)
         .map_err(|e| Error::write(&path, e))?;
+    Ok((file, path))
+}
+
+/// Takes the lock of `target`, waiting (with a message) while another process holds it.
+/// Creates the parent folder if needed.
+pub fn acquire(target: &Path) -> Result<FolderLock, Error> {
+    let (file, path) = open(target)?;
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
@@ -75,16 +81,7 @@ pub fn acquire(target: &Path) -> Result<FolderLock, Error> {
 
 /// Takes the lock of `target` if no other process holds it; `None` when one does.
 pub fn try_acquire(target: &Path) -> Result<Option<FolderLock>, Error> {
-    let parent = parent_of(target);
-    std::fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
-    let path = lock_file(target);
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(|e| Error::write(&path, e))?;
+    let (file, path) = open(target)?;
     match file.try_lock() {
         Ok(()) => Ok(Some(FolderLock {
             _file: file,
