@@ -66,6 +66,11 @@ fn archive_is_write_once_and_supersede_adds_an_edition() {
         .expect_stderr("write-once");
     assert_eq!(snapshot_tree(&first), before);
 
+    // The correction: Borken's December integrations revised 20 → 30.
+    let mw = Fixture::new()
+        .row("05554", "2018-12", |r| r.set("int", 30))
+        .monatswerte_csv(&crate::util::COLUMNS);
+    fx.file("monatswerte.csv", mw.as_bytes());
     fx.run(&[
         "archive",
         "--year",
@@ -73,8 +78,22 @@ fn archive_is_write_once_and_supersede_adds_an_edition() {
         "--supersede",
         "Korrektur der Dezemberwerte",
     ])
-    .expect_code(0);
+    .expect_code(0)
+    .expect_stderr("against ausgabe-1:");
     assert_eq!(snapshot_tree(&first), before);
+    // The new edition says what changed against the one it supersedes.
+    let changes = std::fs::read_to_string(
+        fx.dir
+            .path()
+            .join("out/archiv/2018/ausgabe-2/aenderungen.csv"),
+    )
+    .unwrap();
+    assert!(
+        changes.starts_with("jobcenter,kennzahl,feld,alt,neu\n"),
+        "{changes}"
+    );
+    assert!(changes.contains("05554,int,wert,240,250\n"), "{changes}");
+    assert!(!changes.contains("05558,"), "{changes}");
     let manifest = std::fs::read_to_string(
         fx.dir
             .path()

@@ -193,6 +193,10 @@ fn diff_names_exactly_the_revised_figures() {
     fx.file("monatswerte.csv", mw.as_bytes());
     fx.run(&["run", "--month", "2018-03", "--figures-only", "--out", "b"])
         .expect_code(0);
+    // A rerun over an earlier run of the month says how much changed.
+    fx.run(&["run", "--month", "2018-03", "--figures-only", "--out", "b"])
+        .expect_code(0)
+        .expect_stderr("compared with the previous run of 2018-03: 0 figure(s)");
     let same = fx.run(&["diff", "a/2018-03", "a/2018-03"]);
     same.expect_code(0);
     assert!(same.stdout().contains("0 figure(s)"), "{}", same.stdout());

@@ -11,9 +11,11 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::cli::ArchiveArgs;
+use crate::commands::diff;
 use crate::domain::Berichtsmonat;
 use crate::error::{Error, Exit};
 use crate::figures;
+use crate::output::kennzahlen;
 use crate::output::{self, Existing, OutFile, manifest};
 use crate::pipeline;
 
@@ -110,6 +112,23 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
             path: format!("eingaben/{name}"),
             bytes: input.bytes.clone(),
         });
+    }
+    // A superseding edition says what it changed against the one it supersedes.
+    if let Some(n) = previous.filter(|_| args.supersede.is_some()) {
+        let old_csv = year_dir
+            .join(format!("{EDITION_PREFIX}{n}"))
+            .join(kennzahlen::FILE);
+        let new = files.iter().find(|f| f.path == kennzahlen::FILE);
+        if let (Ok(old), Some(new)) = (std::fs::read(&old_csv), new) {
+            let a = diff::parse(&format!("{EDITION_PREFIX}{n}"), &old_csv, &old)?;
+            let b = diff::parse("new", Path::new(kennzahlen::FILE), &new.bytes)?;
+            let changes = diff::compare(&a, &b);
+            eprintln!("against {EDITION_PREFIX}{n}: {}", changes.summary());
+            files.push(OutFile {
+                path: "aenderungen.csv".into(),
+                bytes: changes.table.into_bytes(),
+            });
+        }
     }
     let manifest = manifest::Manifest {
         program: env!("CARGO_PKG_NAME").into(),

@@ -18,7 +18,7 @@ use crate::output::{kennzahlen, manifest};
 use crate::report::model::{bezeichnung, status_text};
 
 /// One side: rows keyed by (entity, kennzahl) → fields after `kennzahl`.
-struct Side {
+pub struct Side {
     name: String,
     month: String,
     datenstand: Option<String>,
@@ -30,11 +30,62 @@ const FIELDS: [&str; 3] = ["wert", "vorjahr", "veraenderung_pct"];
 pub fn diff(args: &DiffArgs) -> Result<Exit, Error> {
     let a = side(&args.a, args)?;
     let b = side(&args.b, args)?;
+    let c = compare(&a, &b);
+    if args.format == "csv" {
+        print!("{}", c.table);
+    } else {
+        let stand = |s: &Side| s.datenstand.clone().unwrap_or_else(|| "k. A.".into());
+        println!(
+            "A: {} (Berichtsmonat {}, Datenstand {})",
+            a.name,
+            a.month,
+            stand(&a)
+        );
+        println!(
+            "B: {} (Berichtsmonat {}, Datenstand {})",
+            b.name,
+            b.month,
+            stand(&b)
+        );
+        print!("{}", c.text);
+        println!("{}", c.summary());
+    }
+    Ok(if c.figures == 0 {
+        Exit::Ok
+    } else {
+        Exit::Partial
+    })
+}
+
+/// The differences of two sides.
+pub struct Comparison {
+    /// For people: per entity, one line per change.
+    pub text: String,
+    /// `jobcenter,kennzahl,feld,alt,neu`, one row per change.
+    pub table: String,
+    /// Figures with any change, entities with any change, statuses that flipped.
+    pub figures: usize,
+    pub entities: usize,
+    pub statuses: usize,
+}
+
+impl Comparison {
+    pub fn summary(&self) -> String {
+        format!(
+            "{} figure(s) of {} Jobcenter(s) and aggregate(s) changed, {} status(es) flipped",
+            self.figures, self.entities, self.statuses
+        )
+    }
+}
+
+/// Compares two sides figure by figure.
+pub fn compare(a: &Side, b: &Side) -> Comparison {
     let december = b.month.ends_with("-12");
     let mut out = String::new();
     let mut table = String::from("jobcenter,kennzahl,feld,alt,neu\n");
     let mut entities = std::collections::BTreeSet::new();
     let mut figures_changed = 0usize;
+    let mut statuses = 0usize;
     let keys: std::collections::BTreeSet<(String, String)> =
         a.rows.keys().chain(b.rows.keys()).cloned().collect();
     for key in &keys {
@@ -65,6 +116,7 @@ pub fn diff(args: &DiffArgs) -> Result<Exit, Error> {
                 }
                 let (o, n) = (cell(old, 4), cell(new, 4));
                 if o != n {
+                    statuses += 1;
                     let words = |s: &str| {
                         Status::parse(s).map_or_else(
                             || "–".to_string(),
@@ -87,33 +139,13 @@ pub fn diff(args: &DiffArgs) -> Result<Exit, Error> {
             }
         }
     }
-    if args.format == "csv" {
-        print!("{table}");
-    } else {
-        let stand = |s: &Side| s.datenstand.clone().unwrap_or_else(|| "k. A.".into());
-        println!(
-            "A: {} (Berichtsmonat {}, Datenstand {})",
-            a.name,
-            a.month,
-            stand(&a)
-        );
-        println!(
-            "B: {} (Berichtsmonat {}, Datenstand {})",
-            b.name,
-            b.month,
-            stand(&b)
-        );
-        print!("{out}");
-        println!(
-            "{figures_changed} figure(s) of {} Jobcenter(s) and aggregate(s) changed",
-            entities.len()
-        );
+    Comparison {
+        text: out,
+        table,
+        figures: figures_changed,
+        entities: entities.len(),
+        statuses,
     }
-    Ok(if figures_changed == 0 {
-        Exit::Ok
-    } else {
-        Exit::Partial
-    })
 }
 
 fn cell(fields: &[String], i: usize) -> &str {
@@ -172,7 +204,8 @@ fn side(path: &Path, args: &DiffArgs) -> Result<Side, Error> {
     Ok(side)
 }
 
-fn parse(name: &str, file: &Path, bytes: &[u8]) -> Result<Side, Error> {
+/// One side from the bytes of a `kennzahlen.csv`.
+pub fn parse(name: &str, file: &Path, bytes: &[u8]) -> Result<Side, Error> {
     let table = csv::parse(file, bytes).map_err(|e| Error::Input(vec![e]))?;
     let col = |n: &str| {
         table.header.iter().position(|h| h == n).ok_or_else(|| {

@@ -3,11 +3,12 @@
 use std::time::Instant;
 
 use crate::cli::RunArgs;
+use crate::commands::diff;
 use crate::domain::Berichtsmonat;
 use crate::error::{Error, Exit, InputError};
 use crate::figures;
 use crate::load::{self, Dataset};
-use crate::output;
+use crate::output::{self, kennzahlen};
 use crate::pipeline;
 
 pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
@@ -47,6 +48,9 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
         &output::run_folder(&args.out, &bm.to_string()),
     )?;
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
+    // The figures of an earlier run of the month, to say what this one changed.
+    let previous_csv = output::run_folder(&args.out, &bm.to_string()).join(kennzahlen::FILE);
+    let previous = std::fs::read(&previous_csv).ok();
     let (target, out) = pipeline::write_run_folder(
         &args.out,
         &ds,
@@ -57,6 +61,18 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
         command_line,
     )?;
     pipeline::summary(&target, &out, started);
+    if let Some(old) = previous {
+        let new = std::fs::read(target.join(kennzahlen::FILE)).unwrap_or_default();
+        if let (Ok(a), Ok(b)) = (
+            diff::parse("previous run", &previous_csv, &old),
+            diff::parse("this run", &previous_csv, &new),
+        ) {
+            eprintln!(
+                "compared with the previous run of {bm}: {}",
+                diff::compare(&a, &b).summary()
+            );
+        }
+    }
     Ok(if out.failures.is_empty() {
         Exit::Ok
     } else {
