@@ -57,13 +57,11 @@ pub struct DataArgs {
     pub data: PathBuf,
 }
 
-#[derive(Debug, Args)]
-pub struct RenderArgs {
-    /// Tolerance in percentage points for "knapp verfehlt" (a miss of at most this much).
-    #[arg(long, value_name = "PP", default_value = "1.0", value_parser = parse_tolerance_arg)]
-    pub tolerance: Decimal,
-    /// A folder with customised templates (report.typ, uebersicht.typ, texte/*.j2);
-    /// files missing there fall back to the built-in copies.
+/// Where templates and fonts come from (every command that renders a PDF).
+#[derive(Debug, Clone, Args)]
+pub struct TemplateArgs {
+    /// A folder with customised templates (report.typ, uebersicht.typ, vereinbarung.typ,
+    /// texte/*.j2, mail/*.j2); files missing there fall back to the built-in copies.
     #[arg(long, value_name = "DIR", env = "ZIELBERICHT_TEMPLATES")]
     pub templates: Option<PathBuf>,
     /// Extra font files (.ttf, .otf) to load besides the embedded fonts.
@@ -74,6 +72,15 @@ pub struct RenderArgs {
         value_delimiter = ':'
     )]
     pub font_path: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Tolerance in percentage points for "knapp verfehlt" (a miss of at most this much).
+    #[arg(long, value_name = "PP", default_value = "1.0", value_parser = parse_tolerance_arg)]
+    pub tolerance: Decimal,
+    #[command(flatten)]
+    pub look: TemplateArgs,
     /// Reports rendered in parallel (default: all cores).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -250,16 +257,6 @@ pub struct VereinbarungArgs {
     /// data folder; when that file is absent, the ministry's lines are left blank.
     #[arg(long, value_name = "FILE", env = "ZIELBERICHT_CONFIG")]
     pub config: Option<PathBuf>,
-    /// A folder with a customised vereinbarung.typ; files missing there fall back to the
-    /// built-in copies.
-    #[arg(long, value_name = "DIR", env = "ZIELBERICHT_TEMPLATES")]
-    pub templates: Option<PathBuf>,
-    /// Extra font files (.ttf, .otf) to load besides the embedded fonts.
-    #[arg(
-        long = "font-path",
-        value_name = "DIR",
-        env = "TYPST_FONT_PATHS",
-        value_delimiter = ':'
-    )]
-    pub font_path: Vec<PathBuf>,
+    #[command(flatten)]
+    pub look: TemplateArgs,
 }

@@ -30,7 +30,7 @@ pub(crate) fn report_options(
     data: &DataArgs,
     vorlaeufig: bool,
 ) -> Result<ReportOptions, Error> {
-    if let Some(dir) = &render.templates
+    if let Some(dir) = &render.look.templates
         && !dir.is_dir()
     {
         return Err(Error::Usage(format!(
@@ -38,7 +38,7 @@ pub(crate) fn report_options(
             dir.display()
         )));
     }
-    for dir in &render.font_path {
+    for dir in &render.look.font_path {
         if !dir.exists() {
             return Err(Error::Usage(format!(
                 "--font-path: {} does not exist",
@@ -52,8 +52,8 @@ pub(crate) fn report_options(
         None => std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
     };
     Ok(ReportOptions {
-        templates: render.templates.clone(),
-        font_paths: render.font_path.clone(),
+        templates: render.look.templates.clone(),
+        font_paths: render.look.font_path.clone(),
         jobs,
         timestamp: document_time()?,
         vorlaeufig,

@@ -460,7 +460,8 @@ fn template_fifo_and_far_epoch_are_refused_at_once() {
     assert!(status.success());
     let started = std::time::Instant::now();
     fx.run(&["run", "--month", "2018-03", "--templates", "tpl"])
-        .expect_stderr("expected a regular file");
+        .expect_code(2)
+        .expect_stderr("cannot read tpl/texte/ziel.txt.j2: expected a regular file");
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
     assert!(!fx.out().join("2018-03").exists());
 

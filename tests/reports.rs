@@ -4,20 +4,7 @@ use std::process::Command;
 use crate::util::{Fixture, snapshot_tree};
 
 fn pdftotext(path: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) must be installed");
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}",
-        path.display()
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .replace(['\u{a0}', '\u{202f}'], " ")
+    crate::util::pdftotext(path, true)
 }
 
 /// Text with all whitespace runs collapsed (pdftotext breaks lines at will).

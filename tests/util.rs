@@ -317,3 +317,26 @@ pub fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// The text of a PDF (poppler's `pdftotext`, `-layout` keeping columns when asked), with
+/// no-break spaces as plain spaces so that tests read like the page.
+pub fn pdftotext(path: &Path, layout: bool) -> String {
+    let mut command = Command::new("pdftotext");
+    if layout {
+        command.arg("-layout");
+    }
+    let out = command
+        .args(["-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .replace(['\u{a0}', '\u{202f}'], " ")
+}

@@ -1,25 +1,11 @@
 //! `vereinbarung`: one target agreement per zkT and year, its text checked with pdftotext.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::util::{Fixture, snapshot_tree};
 
 fn pdftotext(path: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) must be installed");
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}",
-        path.display()
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .replace('\u{a0}', " ")
+    crate::util::pdftotext(path, false)
 }
 
 /// Text with hyphenation undone and all whitespace runs collapsed (pdftotext breaks

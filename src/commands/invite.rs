@@ -47,7 +47,7 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
         }
         (None, _) => None,
     };
-    let template = MailTemplate::load(args.render.templates.as_deref())?;
+    let template = MailTemplate::load(args.render.look.templates.as_deref())?;
     // The rendering settings are checked before any data is read.
     pipeline::report_options(&args.render, &args.data, false)?;
     let time = pipeline::document_time()?;

@@ -19,8 +19,7 @@ pub fn vereinbarung(args: &VereinbarungArgs, command_line: &[String]) -> Result<
     let options = pipeline::report_options(
         &RenderArgs {
             tolerance: Decimal::ZERO,
-            templates: args.templates.clone(),
-            font_path: args.font_path.clone(),
+            look: args.look.clone(),
             jobs: Some(1),
         },
         &args.data,
