@@ -360,16 +360,7 @@ fn figures_by_sex_and_targets_for_any_figure() {
     let fx = by_sex_fixture();
     let mut columns: Vec<&str> = crate::util::COLUMNS.to_vec();
     columns.retain(|c| !c.contains("asyl8"));
-    columns.extend([
-        "elb_frauen",
-        "elb_maenner",
-        "int_frauen",
-        "int_maenner",
-        "lzb_frauen",
-        "lzb_maenner",
-        "int_lzb_frauen",
-        "int_lzb_maenner",
-    ]);
+    columns.extend(crate::util::SEX_COLUMNS);
     let mw = fx.monatswerte_csv(&columns);
     let fx = fx.write_with(&mw);
     let run = fx.run(&["run", "--month", "2018-03", "--figures-only"]);

@@ -312,16 +312,7 @@ fn september_report_shows_soll_level_and_what_the_year_still_needs() {
 #[test]
 fn figures_by_sex_get_their_section_and_their_targets() {
     let mut columns: Vec<&str> = crate::util::COLUMNS.to_vec();
-    columns.extend([
-        "elb_frauen",
-        "elb_maenner",
-        "int_frauen",
-        "int_maenner",
-        "lzb_frauen",
-        "lzb_maenner",
-        "int_lzb_frauen",
-        "int_lzb_maenner",
-    ]);
+    columns.extend(crate::util::SEX_COLUMNS);
     let mut fx = Fixture::new().rows_of("05554", |r| {
         let (f, m) = if r.monat.starts_with("2018") {
             (7, 13)

@@ -31,6 +31,18 @@ pub const COLUMNS: [&str; 15] = [
     "datenstand",
 ];
 
+/// The optional columns by sex (contract v3, 1.1).
+pub const SEX_COLUMNS: [&str; 8] = [
+    "elb_frauen",
+    "elb_maenner",
+    "int_frauen",
+    "int_maenner",
+    "lzb_frauen",
+    "lzb_maenner",
+    "int_lzb_frauen",
+    "int_lzb_maenner",
+];
+
 impl Row {
     /// A plausible default row.
     pub fn new(jobcenter: &str, year: i32, month: u32) -> Self {
