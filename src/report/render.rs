@@ -47,6 +47,10 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/uebersicht.typ"),
     ),
     ("style.typ", include_str!("../../templates/style.typ")),
+    ("seite.typ", include_str!("../../templates/seite.typ")),
+    ("masse.typ", include_str!("../../templates/masse.typ")),
+    ("diagramm.typ", include_str!("../../templates/diagramm.typ")),
+    ("tabellen.typ", include_str!("../../templates/tabellen.typ")),
     (
         VEREINBARUNG_FILE,
         include_str!("../../templates/vereinbarung.typ"),
