@@ -15,20 +15,20 @@
 //! - [`domain`] the vocabulary without I/O (Berichtsmonat, the table of Kennzahlen,
 //!   Decimal, Status), [`format`] German number and date formatting, [`error`].
 
-pub mod app;
-pub mod cli;
-pub mod commands;
-pub mod domain;
-pub mod error;
-pub mod figures;
-pub mod format;
-pub mod generate;
-pub mod invite;
-pub mod load;
-pub mod output;
-pub mod pipeline;
-pub mod report;
-pub mod vereinbarung;
+mod app;
+mod cli;
+mod commands;
+mod domain;
+mod error;
+mod figures;
+mod format;
+mod generate;
+mod invite;
+mod load;
+mod output;
+mod pipeline;
+mod report;
+mod vereinbarung;
 
 pub use app::{execute, run};
 pub use error::Exit;

@@ -20,17 +20,17 @@ pub fn generate(args: &GenerateArgs) -> Result<Exit, Error> {
             )));
         }
     }
-    let cfg = GenerateConfig {
-        jobcenters: args.jobcenters,
-        first_year: if args.sample { 2016 } else { args.first_year },
-        years: if args.sample { 3 } else { args.years },
-        seed: if args.sample {
-            generate::SAMPLE_SEED
-        } else {
-            args.seed
-        },
-        sample_nrw: args.sample,
-        missing_symbols: args.sample,
+    let cfg = if args.sample {
+        GenerateConfig::nrw_sample()
+    } else {
+        GenerateConfig {
+            jobcenters: args.jobcenters,
+            first_year: args.first_year,
+            years: args.years,
+            seed: args.seed,
+            sample_nrw: false,
+            missing_symbols: false,
+        }
     };
     let summary = generate::generate(&cfg, &args.out).map_err(|e| Error::write(&args.out, e))?;
     println!(

@@ -112,17 +112,6 @@ impl Col {
     pub fn index(self) -> usize {
         self as usize
     }
-
-    /// For a column by sex: the column it is a part of (`elb_frauen` → `elb`).
-    pub fn sex_base(self) -> Option<Col> {
-        match self {
-            Col::ElbFrauen | Col::ElbMaenner => Some(Col::Elb),
-            Col::IntFrauen | Col::IntMaenner => Some(Col::Int),
-            Col::LzbFrauen | Col::LzbMaenner => Some(Col::Lzb),
-            Col::IntLzbFrauen | Col::IntLzbMaenner => Some(Col::IntLzb),
-            _ => None,
-        }
-    }
 }
 
 /// The columns by sex, as (base, women, men).

@@ -33,12 +33,6 @@ pub struct Window {
     pub to: i32,
 }
 
-impl Window {
-    /// Number of months.
-    pub fn months(self) -> i128 {
-        i128::from(self.to - self.from + 1)
-    }
-}
 
 /// Sums of one entity over one window, per column (`None`: some month missing); money
 /// in cents.

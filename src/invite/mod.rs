@@ -22,4 +22,3 @@ pub mod termine;
 /// The folder of the drafts and the send log inside the run folder.
 pub use crate::output::INVITATIONS_FOLDER as FOLDER;
 pub use sendlog::FILE as SEND_LOG;
-pub use smtp::PASSWORD_VAR;

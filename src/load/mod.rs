@@ -56,9 +56,6 @@ impl Monatswerte {
         self.jobcenter.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.jobcenter.is_empty()
-    }
 
     /// The column `col` (money in millionths of a euro).
     pub fn values(&self, col: Col) -> &[Option<i64>] {

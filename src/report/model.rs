@@ -21,7 +21,7 @@ use crate::figures::{Berichtsmonat, EntityFigures, Figure, Kennzahl, Results};
 use crate::format::{self, KA};
 use crate::load::Jobcenter;
 
-pub use super::words::{status_text, symbol};
+pub use super::words::status_text;
 
 /// The German name of a Kennzahl as the report's table of targets prints it (the
 /// invitations name the targets the same way).

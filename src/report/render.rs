@@ -294,6 +294,7 @@ impl Renderer {
     /// `data_json` is served to the template as `/data.json`. `ident` is a stable
     /// document id (e.g. `05554-2018-09`) from which the PDF's file identifier is
     /// derived; with the same `ident`, `date` and data the bytes are identical.
+    #[cfg(test)]
     pub fn render(
         &self,
         template: Template,
