@@ -155,6 +155,7 @@ impl Formula {
 
 /// The section of the agreement (§ 48b Abs. 3 SGB II) a figure belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[allow(clippy::upper_case_acronyms)] // Roman numerals, as the law and the reports number them
 pub enum Section {
     /// I Verringerung der Hilfebedürftigkeit.
     I,
