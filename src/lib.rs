@@ -28,6 +28,7 @@ pub mod load;
 pub mod output;
 pub mod pipeline;
 pub mod report;
+pub mod texte;
 pub mod vereinbarung;
 
 pub use app::{execute, run};
