@@ -28,6 +28,7 @@ mod load;
 mod output;
 mod pipeline;
 mod report;
+mod texte;
 mod vereinbarung;
 
 pub use app::{execute, run};

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::texte::Kennzahlnamen;
 use crate::cli::{DataArgs, RenderArgs};
 use crate::domain::Berichtsmonat;
 use crate::error::Error;
@@ -143,6 +144,7 @@ pub(crate) fn produce(
     results: &Results,
     ids: &[String],
     options: Option<&ReportOptions>,
+    namen: &Kennzahlnamen,
 ) -> Result<RunOutput, Error> {
     let mut files = vec![
         OutFile {
@@ -151,7 +153,7 @@ pub(crate) fn produce(
         },
         OutFile {
             path: output::xlsx::FILE.into(),
-            bytes: output::xlsx::render(results, document_time()?).map_err(Error::Render)?,
+            bytes: output::xlsx::render(results, document_time()?, namen).map_err(Error::Render)?,
         },
     ];
     let mut failures = Vec::new();
@@ -189,11 +191,12 @@ pub(crate) fn write_run_folder(
     results: &Results,
     ids: &[String],
     options: Option<&ReportOptions>,
+    namen: &Kennzahlnamen,
     vorlaeufig: bool,
     command_line: &[String],
 ) -> Result<(PathBuf, RunOutput), Error> {
     let bm = results.berichtsmonat;
-    let mut out = produce(results, ids, options)?;
+    let mut out = produce(results, ids, options, namen)?;
     let target = output::run_folder(out_dir, &bm.to_string());
     let created = document_time()?;
     let manifest = manifest::Manifest {

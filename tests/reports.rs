@@ -432,3 +432,82 @@ fn emit_data_writes_the_json_handed_to_typst() {
     // The run folder itself holds no JSON.
     assert!(!fx.out().join("2018-03/05554_kreis-borken.json").exists());
 }
+
+/// The builtin `kennzahlen.toml` with `edit` applied, written to `vorlagen/texte/`.
+fn custom_kennzahlen(fx: &Fixture, edit: impl Fn(&str) -> String) -> String {
+    let builtin = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/texte/kennzahlen.toml"),
+    )
+    .unwrap();
+    let custom = edit(&builtin);
+    assert_ne!(custom, builtin, "the edit changes the file");
+    let texte = fx.dir.path().join("vorlagen/texte");
+    std::fs::create_dir_all(&texte).unwrap();
+    std::fs::write(texte.join("kennzahlen.toml"), &custom).unwrap();
+    custom
+}
+
+#[test]
+fn kennzahl_names_come_from_kennzahlen_toml_of_the_templates_folder() {
+    use calamine::Reader;
+    let fx = Fixture::new().write();
+    custom_kennzahlen(&fx, |text| {
+        text.replace(
+            "bezeichnung = \"Integrationsquote (K2)\"",
+            "bezeichnung = \"Eingliederungsquote nach Ministerium (K2)\"",
+        )
+        .replace(
+            "tabelle = \"Integrationsquote (K2)\"",
+            "tabelle = \"Eingliederungsquote laut Tabelle\"",
+        )
+        .replace(
+            "zeitraum = \"Ø {{ jfw }}\"",
+            "zeitraum = \"Mittel {{ jfw }} (Vorjahr {{ vorjahr }})\"",
+        )
+    });
+    fx.run(&["run", "--month", "2018-03", "--templates", "vorlagen"])
+        .expect_code(0);
+    let dir = fx.out().join("2018-03");
+    let text = flat(&pdftotext(&dir.join("05554_kreis-borken.pdf")));
+    // The table of targets, the section II table and the glossary name it.
+    assert!(
+        text.matches("Eingliederungsquote nach Ministerium (K2)").count() >= 3,
+        "{text}"
+    );
+    // K3's period label, Jan.–März of 2018 against 2017 (the table cell wraps).
+    assert!(text.contains("Mittel Jan.–März 600 600"), "{text}");
+    assert!(text.contains("(Vorjahr 2017)"), "{text}");
+    let bytes = std::fs::read(dir.join("kennzahlen.xlsx")).unwrap();
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("Kennzahlen").unwrap();
+    let k2: Vec<String> = sheet
+        .rows()
+        .filter(|r| r[4].to_string() == "k2")
+        .map(|r| r[5].to_string())
+        .collect();
+    assert!(!k2.is_empty());
+    assert!(k2.iter().all(|n| n == "Eingliederungsquote laut Tabelle"), "{k2:?}");
+}
+
+#[test]
+fn an_incomplete_kennzahlen_toml_is_an_input_error_naming_file_line_and_key() {
+    let fx = Fixture::new().write();
+    let custom = custom_kennzahlen(&fx, |text| {
+        text.replace("kurz = \"Integrationsquote K2\"\n", "")
+    });
+    // The error names the line of the table that lacks the key.
+    let line = custom.lines().position(|l| l == "[k2]").unwrap() + 1;
+    fx.run(&["run", "--month", "2018-03", "--templates", "vorlagen"])
+        .expect_code(2)
+        .expect_stderr(&format!(
+            "vorlagen/texte/kennzahlen.toml:{line}: [k2]: missing field `kurz`"
+        ));
+    assert!(!fx.out().join("2018-03").exists());
+
+    // A syntax error names its line too.
+    let custom = custom_kennzahlen(&fx, |text| text.replacen("kurz = \"", "kurz = ", 1));
+    let line = custom.lines().position(|l| l.starts_with("kurz = ")).unwrap() + 1;
+    fx.run(&["run", "--month", "2018-03", "--templates", "vorlagen"])
+        .expect_code(2)
+        .expect_stderr(&format!("vorlagen/texte/kennzahlen.toml:{line}: "));
+}

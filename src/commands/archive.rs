@@ -94,7 +94,8 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     let gaps = pipeline::incomplete(&ds, bm, &ids);
     let options = pipeline::report_options(&args.render, &args.data, !gaps.is_empty())?;
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
-    let mut out = pipeline::produce(&results, &ids, Some(&options))?;
+    let namen = crate::texte::Kennzahlnamen::load(args.render.look.templates.as_deref())?;
+    let mut out = pipeline::produce(&results, &ids, Some(&options), &namen)?;
     if !out.failures.is_empty() {
         pipeline::summary(&year_dir, &out, started);
         return Err(Error::Refused(

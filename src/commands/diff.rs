@@ -15,7 +15,8 @@ use crate::figures;
 use crate::format;
 use crate::load::{self, csv};
 use crate::output::{kennzahlen, manifest};
-use crate::report::model::{bezeichnung, status_text};
+use crate::report::model::status_text;
+use crate::texte::Kennzahlnamen;
 
 /// One side: rows keyed by (entity, kennzahl) → fields after `kennzahl`.
 pub struct Side {
@@ -90,7 +91,9 @@ pub fn compare(a: &Side, b: &Side) -> Comparison {
         a.rows.keys().chain(b.rows.keys()).cloned().collect();
     for key in &keys {
         let (entity, code) = key;
-        let label: &str = Kennzahl::parse(code).map_or(code.as_str(), |k| bezeichnung(k));
+        let label: &str = Kennzahl::parse(code).map_or(code.as_str(), |k| {
+            Kennzahlnamen::builtin().bezeichnung(k)
+        });
         let mut lines = Vec::new();
         match (a.rows.get(key), b.rows.get(key)) {
             (Some(_), None) => {

@@ -67,7 +67,14 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
     // Every text first, so that a template error stops the command before anything is written.
     let mut drafts = Vec::new();
     for (jc, termin, to) in &guests.invited {
-        let ctx = mail::context(jc, termin, bm, &from, &mail::targets(&results, &jc.id));
+        let ctx = mail::context(
+            jc,
+            termin,
+            bm,
+            &from,
+            &mail::targets(&results, &jc.id),
+            &template.namen,
+        );
         let (subject, body) = template.render(&ctx)?;
         drafts.push(Draft {
             jc,
@@ -403,6 +410,7 @@ fn ensure_reports(
         results,
         &ids,
         Some(&options),
+        &crate::texte::Kennzahlnamen::load(args.render.look.templates.as_deref())?,
         false,
         command_line,
     )?;

@@ -10,6 +10,7 @@ use crate::figures;
 use crate::load::{self, Dataset};
 use crate::output::{self, kennzahlen};
 use crate::pipeline;
+use crate::texte::Kennzahlnamen;
 
 pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     let started = Instant::now();
@@ -20,6 +21,7 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     } else {
         Some(pipeline::report_options(&args.render, &args.data, false)?)
     };
+    let namen = Kennzahlnamen::load(args.render.look.templates.as_deref())?;
     let ds = pipeline::load_data(&args.data)?;
     let bm = berichtsmonat(args, &ds)?;
     let ids = pipeline::selected(&args.jobcenters, &ds)?;
@@ -57,6 +59,7 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
         &results,
         &ids,
         options.as_ref(),
+        &namen,
         !gaps.is_empty(),
         command_line,
     )?;

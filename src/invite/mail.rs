@@ -18,6 +18,7 @@ use crate::figures::Results;
 use crate::format;
 use crate::load::{Jobcenter, cells};
 use crate::report::model;
+use crate::texte::Kennzahlnamen;
 
 const TEMPLATE_NAME: &str = "einladung.txt.j2";
 const TEMPLATE: &str = include_str!("../../templates/mail/einladung.txt.j2");
@@ -111,7 +112,7 @@ pub struct MailContext {
 #[derive(Debug, Serialize)]
 struct ZielContext {
     kennzahl: &'static str,
-    bezeichnung: &'static str,
+    bezeichnung: String,
     soll: String,
     status: &'static str,
     text: &'static str,
@@ -132,6 +133,7 @@ pub fn context(
     bm: Berichtsmonat,
     from: &Mailbox,
     targets: &[Target],
+    namen: &Kennzahlnamen,
 ) -> MailContext {
     let dezember = bm.is_december();
     let mut zeit = format!("{}–{} Uhr", t.start.format("%H:%M"), t.end.format("%H:%M"));
@@ -162,7 +164,7 @@ pub fn context(
             .iter()
             .map(|z| ZielContext {
                 kennzahl: z.kennzahl.code(),
-                bezeichnung: model::bezeichnung(z.kennzahl),
+                bezeichnung: namen.bezeichnung(z.kennzahl).to_string(),
                 soll: z.soll.map(model::soll_text).unwrap_or_default(),
                 status: z.status.code(),
                 text: model::status_text(z.status, dezember),
@@ -182,6 +184,8 @@ pub fn is_link(ort: &str) -> bool {
 pub struct MailTemplate {
     env: Environment<'static>,
     shown: String,
+    /// The Kennzahlen in words, from the same `--templates DIR`.
+    pub namen: Kennzahlnamen,
 }
 
 impl MailTemplate {
@@ -205,7 +209,11 @@ impl MailTemplate {
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         env.add_template_owned(TEMPLATE_NAME, source)
             .map_err(|e| Error::Render(format!("{shown}: {}", describe(&e))))?;
-        Ok(Self { env, shown })
+        Ok(Self {
+            env,
+            shown,
+            namen: Kennzahlnamen::load(dir)?,
+        })
     }
 
     /// The subject (the first line, after `Betreff:`) and the body.

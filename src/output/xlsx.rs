@@ -1,7 +1,8 @@
 //! `kennzahlen.xlsx`: the table of `kennzahlen.csv` as an Excel workbook for people
 //! (contract section 3): German column titles, a frozen header row and an autofilter,
 //! numbers stored as numbers (the same values as the CSV file) with German display
-//! formats, statuses in words, Jobcenter names beside the ids. A second sheet holds one
+//! formats, statuses in words, Jobcenter names beside the ids (the names of the figures:
+//! `tabelle` of `templates/texte/kennzahlen.toml`). A second sheet holds one
 //! row per Jobcenter with the five targets side by side.
 //!
 //! The workbook is byte-identical for the same figures and creation time: the creation
@@ -14,6 +15,7 @@ use rust_xlsxwriter::{
 
 use crate::domain::{Decimal, Formula, Kennzahl, Kind, Status};
 use crate::figures::{EntityFigures, EntityKind, Figure, Results, Value};
+use crate::texte::Kennzahlnamen;
 
 pub const FILE: &str = "kennzahlen.xlsx";
 
@@ -28,34 +30,6 @@ const SHARE: &str = "0.0";
 const MONEY: &str = "#,##0 \"€\"";
 const PERCENT: &str = "+0.0\" %\";-0.0\" %\";0.0\" %\"";
 const SOLL: &str = "+0.0#\" %\";-0.0#\" %\";0.0#\" %\"";
-
-/// The German name of a figure, for the column `Bezeichnung`.
-pub fn bezeichnung(k: Kennzahl) -> &'static str {
-    match k {
-        Kennzahl::Int => "Integrationen",
-        Kennzahl::K2 => "Integrationsquote (K2)",
-        Kennzahl::K3 => "Langzeitleistungsbeziehende (K3, Durchschnitt)",
-        Kennzahl::K3e1 => "Integrationsquote der Langzeitleistungsbeziehenden (K3E1)",
-        Kennzahl::LzbJe => "Bestand an Langzeitleistungsbeziehenden",
-        Kennzahl::Llu => "Leistungen zum Lebensunterhalt",
-        Kennzahl::Kdu => "Leistungen für Unterkunft und Heizung",
-        Kennzahl::Elb => "Erwerbsfähige Leistungsberechtigte",
-        Kennzahl::Bg => "Bedarfsgemeinschaften",
-        Kennzahl::Nachhaltigkeit => "Nachhaltigkeit der Integrationen (%)",
-        Kennzahl::Bedarfsdeckend => "Bedarfsdeckende Integrationen (%)",
-        Kennzahl::Lzb4j => "Langzeitleistungsbeziehende mit 4 und mehr Jahren",
-        Kennzahl::IqAsyl8 => "Integrationsquote Asylherkunftsländer",
-        Kennzahl::LzbAsyl8 => "Langzeitleistungsbeziehende Asylherkunftsländer",
-        Kennzahl::IntFrauen => "Integrationen (Frauen)",
-        Kennzahl::IntMaenner => "Integrationen (Männer)",
-        Kennzahl::K2Frauen => "Integrationsquote (Frauen)",
-        Kennzahl::K2Maenner => "Integrationsquote (Männer)",
-        Kennzahl::K3Frauen => "Langzeitleistungsbeziehende (Frauen, Durchschnitt)",
-        Kennzahl::K3Maenner => "Langzeitleistungsbeziehende (Männer, Durchschnitt)",
-        Kennzahl::K3e1Frauen => "Integrationsquote der LZB (Frauen)",
-        Kennzahl::K3e1Maenner => "Integrationsquote der LZB (Männer)",
-    }
-}
 
 /// A status in words, as the annual outcome is worded.
 pub fn status_words(status: Status) -> &'static str {
@@ -120,8 +94,12 @@ const TITLES: [&str; 16] = [
 
 /// The workbook's bytes; `created` is its creation time (the document time of the run).
 /// Fails only where Excel's limits are exceeded (more than 1,048,575 rows).
-pub fn render(results: &Results, created: DateTime<Utc>) -> Result<Vec<u8>, String> {
-    build(results, created).map_err(|e| format!("cannot write {FILE}: {e}"))
+pub fn render(
+    results: &Results,
+    created: DateTime<Utc>,
+    namen: &Kennzahlnamen,
+) -> Result<Vec<u8>, String> {
+    build(results, created, namen).map_err(|e| format!("cannot write {FILE}: {e}"))
 }
 
 struct Formats {
@@ -181,7 +159,11 @@ fn header(sheet: &mut Worksheet, titles: &[&str], formats: &Formats) -> Result<(
     Ok(())
 }
 
-fn build(results: &Results, created: DateTime<Utc>) -> Result<Vec<u8>, XlsxError> {
+fn build(
+    results: &Results,
+    created: DateTime<Utc>,
+    namen: &Kennzahlnamen,
+) -> Result<Vec<u8>, XlsxError> {
     let formats = Formats::new();
     let mut workbook = Workbook::new();
     let properties = DocProperties::new()
@@ -198,7 +180,7 @@ fn build(results: &Results, created: DateTime<Utc>) -> Result<Vec<u8>, XlsxError
         let entity_name = name(entity);
         for f in &entity.figures {
             row += 1;
-            write_figure(sheet, row, entity, &entity_name, &month, f, &formats)?;
+            write_figure(sheet, row, entity, &entity_name, &month, f, &formats, namen)?;
         }
     }
     sheet.autofilter(0, 0, row, TITLES.len() as u16 - 1)?;
@@ -270,6 +252,7 @@ fn write_figure(
     month: &str,
     f: &Figure,
     formats: &Formats,
+    namen: &Kennzahlnamen,
 ) -> Result<(), XlsxError> {
     let (fmt, rest_fmt) = display_formats(f.kennzahl);
     sheet.write_string_with_format(row, 0, &entity.id, &formats.text)?;
@@ -277,7 +260,7 @@ fn write_figure(
     sheet.write_string(row, 2, art(&entity.kind))?;
     sheet.write_string_with_format(row, 3, month, &formats.text)?;
     sheet.write_string(row, 4, f.kennzahl.code())?;
-    sheet.write_string(row, 5, bezeichnung(f.kennzahl))?;
+    sheet.write_string(row, 5, &namen.get(f.kennzahl).tabelle)?;
     write_num(sheet, row, 6, value(f.wert), formats.num(fmt))?;
     write_num(sheet, row, 7, value(f.vorjahr), formats.num(fmt))?;
     write_num(sheet, row, 8, f.veraenderung_pct, formats.num(PERCENT))?;

@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use super::model::{Context, Notes};
-use super::words::{Fmt, decimal_text, status_text, symbol, value_text, words};
+use super::words::{Fmt, decimal_text, status_text, symbol, value_text};
 use crate::domain::{Formula, Section};
 use crate::figures::{EntityFigures, Figure, Kennzahl, Status, Value, exact};
 use crate::format::{self, KA};
@@ -19,7 +19,7 @@ use crate::format::{self, KA};
 #[derive(Serialize)]
 pub struct ZielZeile {
     pub kennzahl: &'static str,
-    pub bezeichnung: &'static str,
+    pub bezeichnung: String,
     pub ziel_text: String,
     pub soll: String,
     pub ist: String,
@@ -40,7 +40,7 @@ pub struct Ziele {
     pub zeilen: Vec<ZielZeile>,
     pub zaehlung: String,
     /// Rows whose target is at risk, for the Gesprächspunkte: (bezeichnung, pfad).
-    pub gefaehrdet: Vec<(Status, &'static str, Option<String>)>,
+    pub gefaehrdet: Vec<(Status, String, Option<String>)>,
 }
 
 /// The figures of an entity that carry a target, in the order of the agreement's
@@ -72,7 +72,8 @@ pub fn ziele(ctx: &Context, e: &EntityFigures, notes: &mut Notes) -> Result<Ziel
     for f in with_target(e) {
         let k = f.kennzahl;
         let z = f.ziel.expect("filtered on a target");
-        let w = words(k);
+        let bezeichnung = ctx.texte.namen.bezeichnung(k).to_string();
+        let fmt = Fmt::of(k);
         let ziel_text = match z.soll {
             Some(soll) => {
                 let (richtung, betrag) = soll_parts(soll);
@@ -80,35 +81,37 @@ pub fn ziele(ctx: &Context, e: &EntityFigures, notes: &mut Notes) -> Result<Ziel
                     "ziel.txt.j2",
                     minijinja::context! {
                         kennzahl => k.code(),
-                        bezeichnung => w.bezeichnung,
+                        bezeichnung => &bezeichnung,
                         hoeher_besser => k.higher_is_better(),
                         soll => decimal_text(soll),
                         soll_richtung => richtung,
                         soll_betrag => betrag,
-                        vorjahr_dezember => format!("Dezember {}", bm.year - 1),
+                        vorjahr_dezember => format::month_long(bm.year - 1, 12),
                     },
                 )?
             }
-            None => "Für dieses Jahr ist kein Ziel vereinbart.".to_string(),
+            None => ctx
+                .texte
+                .render("kurztexte.txt.j2", minijinja::context! { art => "kein_ziel" })?,
         };
         if z.soll.is_some() {
             agreed += 1;
             met += usize::from(z.status == Status::Erreicht);
         }
         let ist = z.ist.map_or_else(|| KA.to_string(), decimal_text);
-        let wert = value_text(w.fmt, f.wert);
-        let vorjahr = value_text(w.fmt, f.vorjahr);
+        let wert = value_text(fmt, f.wert);
+        let vorjahr = value_text(fmt, f.vorjahr);
         let fussnote = notes.mark_ka(&[&ist, &wert, &vorjahr]);
         let pfad = match z.soll {
             Some(_) => pfad_text(ctx, e, f)?,
             None => None,
         };
         if matches!(z.status, Status::KnappVerfehlt | Status::Verfehlt) {
-            gefaehrdet.push((z.status, w.bezeichnung, pfad.clone()));
+            gefaehrdet.push((z.status, bezeichnung.clone(), pfad.clone()));
         }
         zeilen.push(ZielZeile {
             kennzahl: k.code(),
-            bezeichnung: w.bezeichnung,
+            bezeichnung,
             ziel_text,
             soll: z.soll.map_or_else(|| "–".to_string(), decimal_text),
             ist,
@@ -119,13 +122,18 @@ pub fn ziele(ctx: &Context, e: &EntityFigures, notes: &mut Notes) -> Result<Ziel
             status_text: status_text(z.status, dezember),
             fussnote,
             pfad,
-            rang: rank_text(ctx, e, k),
+            rang: rank_text(ctx, e, k)?,
         });
     }
-    let zaehlung = format!(
-        "{met} von {agreed} vereinbarten Zielen {}",
-        if dezember { "erreicht" } else { "auf Kurs" }
-    );
+    let zaehlung = ctx.texte.render(
+        "kurztexte.txt.j2",
+        minijinja::context! {
+            art => "zaehlung",
+            erreicht => met,
+            vereinbart => agreed,
+            dezember => dezember,
+        },
+    )?;
     Ok(Ziele {
         zeilen,
         zaehlung,
@@ -197,7 +205,7 @@ fn pfad_text(ctx: &Context, e: &EntityFigures, f: &Figure) -> Result<Option<Stri
     let k = f.kennzahl;
     let Some(p) = f.pfad else { return Ok(None) };
     let up = k.higher_is_better();
-    let w = words(k);
+    let fmt = Fmt::of(k);
     let art = match k.formula() {
         Formula::Sum(_) => "summe",
         Formula::Quota { .. } => "quote",
@@ -207,13 +215,13 @@ fn pfad_text(ctx: &Context, e: &EntityFigures, f: &Figure) -> Result<Option<Stri
     };
     // A level in the figure's own unit, rounded in the direction of the target.
     let level = |v: Value| -> String {
-        match w.fmt {
+        match fmt {
             Fmt::Quota => quota_level(v, up),
             Fmt::Count | Fmt::Mean => count(if up { ceil(v) } else { floor(v) }),
-            _ => value_text(w.fmt, Some(v)),
+            _ => value_text(fmt, Some(v)),
         }
     };
-    let bisher = value_text(w.fmt, f.wert);
+    let bisher = value_text(fmt, f.wert);
     let soll_wert = p.soll_wert.map(level);
     let jahres_soll = p.jahres_soll.map(level);
     // What the rest of the year still needs.
@@ -247,7 +255,10 @@ fn pfad_text(ctx: &Context, e: &EntityFigures, f: &Figure) -> Result<Option<Stri
                 soll.checked_sub(wert)
             };
             let erreicht = z.status == Status::Erreicht;
-            let text = diff.and_then(|d| margin(w.fmt, d, erreicht, k));
+            let text = match diff.and_then(|d| margin(fmt, d, erreicht, k)) {
+                Some(m) => Some(ctx.texte.render("kurztexte.txt.j2", m)?),
+                None => None,
+            };
             (erreicht, text)
         }
         _ => (false, None),
@@ -257,7 +268,7 @@ fn pfad_text(ctx: &Context, e: &EntityFigures, f: &Figure) -> Result<Option<Stri
         minijinja::context! {
             kennzahl => k.code(),
             art => art,
-            einheit => einheit(k),
+            einheit => &ctx.texte.namen.get(k).einheit,
             hoeher_besser => up,
             jahr => bm.year,
             dezember => bm.is_december(),
@@ -286,10 +297,11 @@ fn signed_count(v: Value) -> String {
     }
 }
 
-/// The margin of a December result in the figure's unit, in the dative ("1 Integration",
-/// "0,12 Prozentpunkten", "15 Personen"); `diff` is positive when the result is better
-/// than the Soll level. `None` where the exact level and the rounded status disagree.
-fn margin(fmt: Fmt, diff: Value, erreicht: bool, k: Kennzahl) -> Option<String> {
+/// The margin of a December result in the figure's unit, as the context of
+/// `kurztexte.txt.j2` ("1 Integration", "0,12 Prozentpunkten", "15 Personen" — in the dative
+/// for a lead); `diff` is positive when the result is better than the Soll level. `None`
+/// where the exact level and the rounded status disagree.
+fn margin(fmt: Fmt, diff: Value, erreicht: bool, k: Kennzahl) -> Option<minijinja::Value> {
     let better = diff.num >= 0;
     if erreicht != better {
         return None;
@@ -299,15 +311,10 @@ fn margin(fmt: Fmt, diff: Value, erreicht: bool, k: Kennzahl) -> Option<String> 
     } else {
         Value::int(0).checked_sub(diff)?
     };
-    Some(match fmt {
+    let (zahl, einheit, eins) = match fmt {
         Fmt::Quota | Fmt::Share => {
             let d = exact::round(abs, 2)?;
-            let unit = match (d.units == 100, better) {
-                (true, _) => "Prozentpunkt",
-                (false, true) => "Prozentpunkten",
-                (false, false) => "Prozentpunkte",
-            };
-            format!("{} {unit}", format::decimal(d, 2))
+            (format::decimal(d, 2), "prozentpunkte", d.units == 100)
         }
         _ => {
             // A lead counts whole persons reached (down), a gap whole persons missing (up).
@@ -315,31 +322,21 @@ fn margin(fmt: Fmt, diff: Value, erreicht: bool, k: Kennzahl) -> Option<String> 
             if n == 0 {
                 return None;
             }
-            let integrations = matches!(k.formula(), Formula::Sum(_));
-            let unit = match (integrations, n == 1) {
-                (true, true) => "Integration",
-                (true, false) => "Integrationen",
-                (false, true) => "Person",
-                (false, false) => "Personen",
+            let einheit = if matches!(k.formula(), Formula::Sum(_)) {
+                "integrationen"
+            } else {
+                "personen"
             };
-            format!("{} {unit}", count(n))
+            (count(n), einheit, n == 1)
         }
+    };
+    Some(minijinja::context! {
+        art => "abstand",
+        zahl => zahl,
+        einheit => einheit,
+        eins => eins,
+        vorsprung => better,
     })
-}
-
-/// The unit of a count in the Zielpfad line.
-fn einheit(k: Kennzahl) -> &'static str {
-    match k {
-        Kennzahl::Int | Kennzahl::K2 => "Integrationen",
-        Kennzahl::IntFrauen | Kennzahl::K2Frauen => "Integrationen von Frauen",
-        Kennzahl::IntMaenner | Kennzahl::K2Maenner => "Integrationen von Männern",
-        Kennzahl::K3e1 => "Integrationen von Langzeitleistungsbeziehenden",
-        Kennzahl::K3e1Frauen => "Integrationen langzeitleistungsbeziehender Frauen",
-        Kennzahl::K3e1Maenner => "Integrationen langzeitleistungsbeziehender Männer",
-        Kennzahl::K3Frauen => "langzeitleistungsbeziehende Frauen",
-        Kennzahl::K3Maenner => "langzeitleistungsbeziehende Männer",
-        _ => "Langzeitleistungsbeziehende",
-    }
 }
 
 /// The rank of `e` by `veraenderung_pct` in the better direction among the members of a
@@ -373,21 +370,33 @@ pub fn rank(
     ))
 }
 
-fn rank_text(ctx: &Context, e: &EntityFigures, k: Kennzahl) -> Option<String> {
-    let jc = e.jobcenter.as_ref()?;
-    let mut parts = Vec::new();
-    if let Some((vt_name, vt)) = jc
-        .vergleichstyp
-        .as_deref()
-        .and_then(|v| Some((v, ctx.results.entity(&crate::figures::vt_id(v))?)))
-        && let Some((r, n)) = rank(ctx, e, vt, k)
-    {
-        parts.push(format!("Rang {r} von {n} im Vergleichstyp {vt_name}"));
+fn rank_text(ctx: &Context, e: &EntityFigures, k: Kennzahl) -> Result<Option<String>, String> {
+    let Some(jc) = e.jobcenter.as_ref() else {
+        return Ok(None);
+    };
+    let vt = jc.vergleichstyp.as_deref().and_then(|v| {
+        let (r, n) = rank(ctx, e, ctx.results.entity(&crate::figures::vt_id(v))?, k)?;
+        Some((v, r, n))
+    });
+    let land = ctx
+        .results
+        .entity(&crate::figures::land_id(&jc.land))
+        .and_then(|g| rank(ctx, e, g, k));
+    if vt.is_none() && land.is_none() {
+        return Ok(None);
     }
-    if let Some(land) = ctx.results.entity(&crate::figures::land_id(&jc.land))
-        && let Some((r, n)) = rank(ctx, e, land, k)
-    {
-        parts.push(format!("Rang {r} von {n} im Land {}", jc.land));
-    }
-    (!parts.is_empty()).then(|| parts.join(" · "))
+    ctx.texte
+        .render(
+            "kurztexte.txt.j2",
+            minijinja::context! {
+                art => "rang",
+                vt => vt.map(|(v, _, _)| v),
+                vt_rang => vt.map(|(_, r, _)| r),
+                vt_anzahl => vt.map(|(_, _, n)| n),
+                land => land.map(|_| &jc.land),
+                land_rang => land.map(|(r, _)| r),
+                land_anzahl => land.map(|(_, n)| n),
+            },
+        )
+        .map(Some)
 }

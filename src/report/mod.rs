@@ -11,13 +11,14 @@ pub mod charts;
 pub mod config;
 pub mod goals;
 pub mod model;
+pub mod notes;
 pub mod overview;
 pub mod render;
 pub mod sexes;
 #[cfg(test)]
 mod snapshot_tests;
 pub mod talking;
-pub mod text;
+
 pub mod words;
 
 use std::io::IsTerminal;
@@ -129,7 +130,7 @@ pub fn render_all(
     ids: &[String],
     options: &ReportOptions,
 ) -> Result<Rendered, Error> {
-    let texte = text::Texte::load(options.templates.as_deref())?;
+    let texte = crate::texte::Texte::load(options.templates.as_deref())?;
     let renderer = Renderer::new(options.templates.as_deref(), &options.font_paths)
         .map_err(|e| Error::Render(e.to_string()))?;
     let ts = options.timestamp;

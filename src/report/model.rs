@@ -2,7 +2,11 @@
 //! formatted in German here (Typst has no locale). The shape is documented by
 //! `docs/report-data.example.json`, generated from the snapshot of `tests/reports.rs`.
 //!
-//! The parts live beside this file: [`super::words`] (German names and formats),
+//! The German words come from `templates/texte/` ([`crate::texte`]): the Kennzahlen's
+//! names from `kennzahlen.toml`, the sentences from the `.j2` files; Rust passes keys and
+//! formatted numbers.
+//!
+//! The parts live beside this file: [`super::words`] (formats and status words),
 //! [`super::goals`] (Zielerreichung auf einen Blick, Zielpfad, ranks), [`super::charts`]
 //! (chart geometry), [`super::sexes`] (Frauen und Männer), [`super::talking`]
 //! (Gesprächspunkte) and [`super::overview`] (the overview of all Jobcenters).
@@ -12,22 +16,18 @@ use serde::Serialize;
 use super::charts::{Diagramm, chart};
 use super::goals::{ZielZeile, ziele};
 use super::sexes::{Geschlecht, geschlecht};
-use super::text::Texte;
 use super::words::{
-    FOOTNOTE_KA, Words, art, change_decimals, change_places, decimal_text, table_value_text,
-    value_text, words,
+    Fmt, change_decimals, change_places, decimal_text, table_value_text, value_text,
 };
 use crate::figures::{Berichtsmonat, EntityFigures, Figure, Kennzahl, Results};
-use crate::format::{self, KA};
+use crate::format;
 use crate::load::Jobcenter;
+use crate::texte::Texte;
+
+pub use super::notes::{Fussnote, Notes, join_names, missing_months};
+use super::notes::ka_footnote;
 
 pub use super::words::status_text;
-
-/// The German name of a Kennzahl as the report's table of targets prints it (the
-/// invitations name the targets the same way).
-pub fn bezeichnung(k: Kennzahl) -> &'static str {
-    words(k).bezeichnung
-}
 
 /// A Soll as the report prints it, for plain text (mails): `+2,1 %` with an ordinary
 /// space, since a mail client may not show the narrow no-break space.
@@ -84,7 +84,7 @@ struct Zelle {
 #[derive(Serialize)]
 struct TabellenZeile {
     kennzahl: &'static str,
-    bezeichnung: &'static str,
+    bezeichnung: String,
     art: String,
     jc: Zelle,
     vt: Zelle,
@@ -97,22 +97,16 @@ struct TabellenZeile {
 #[derive(Serialize)]
 struct Abschnitt {
     nummer: &'static str,
-    titel: &'static str,
+    titel: String,
     tabelle: Vec<TabellenZeile>,
     diagramme: Vec<Diagramm>,
     bewertung: Vec<String>,
 }
 
 #[derive(Serialize)]
-pub struct Fussnote {
-    nummer: u32,
-    text: String,
-}
-
-#[derive(Serialize)]
 struct Glossar {
-    begriff: &'static str,
-    definition: &'static str,
+    begriff: String,
+    definition: String,
 }
 
 /// `/data.json` of one report.
@@ -196,109 +190,16 @@ impl Context<'_> {
     }
 }
 
-/// The numbered footnotes of one report: 1 is always "k. A." (with the missing months),
-/// the others name the members left out of an aggregate, each text once.
-pub struct Notes {
-    ka_text: String,
-    ka_used: bool,
-    others: Vec<String>,
-}
-
-impl Notes {
-    fn new(ka_text: String) -> Self {
-        Self {
-            ka_text,
-            ka_used: false,
-            others: Vec::new(),
-        }
-    }
-
-    /// Footnote 1 when one of `texts` is "k. A.".
-    pub fn mark_ka(&mut self, texts: &[&str]) -> Option<u32> {
-        if texts.contains(&KA) {
-            self.ka_used = true;
-            Some(1)
-        } else {
-            None
-        }
-    }
-
-    /// The number of a further footnote (2, 3, …), the same number for the same text.
-    fn mark(&mut self, text: String) -> u32 {
-        let i = self
-            .others
-            .iter()
-            .position(|t| *t == text)
-            .unwrap_or_else(|| {
-                self.others.push(text);
-                self.others.len() - 1
-            });
-        u32::try_from(i).unwrap_or(u32::MAX - 2) + 2
-    }
-
-    fn into_list(self) -> Vec<Fussnote> {
-        let mut list = Vec::new();
-        if self.ka_used {
-            list.push(Fussnote {
-                nummer: 1,
-                text: self.ka_text,
-            });
-        }
-        for (i, text) in self.others.into_iter().enumerate() {
-            list.push(Fussnote {
-                nummer: u32::try_from(i).unwrap_or(u32::MAX - 2) + 2,
-                text,
-            });
-        }
-        list
-    }
-}
-
-/// The months (January of Y−1 .. the Berichtsmonat) in which a column that a figure
-/// shown as "k. A." needs has no value: "Februar 2018, März 2018".
-pub fn missing_months(e: &EntityFigures, bm: Berichtsmonat) -> Vec<String> {
-    let mut cols = Vec::new();
-    for f in &e.figures {
-        if f.wert.is_none() || f.vorjahr.is_none() {
-            cols.extend(f.kennzahl.formula().columns());
-        }
-    }
-    let last = 12 + bm.month as usize;
-    (0..last)
-        .filter(|&i| cols.iter().any(|c| e.monthly[c.index()][i].is_none()))
-        .map(|i| {
-            let year = if i < 12 { bm.year - 1 } else { bm.year };
-            format::month_long(year, (i % 12) as u32 + 1)
-        })
-        .collect()
-}
-
-fn ka_footnote(e: &EntityFigures, bm: Berichtsmonat) -> String {
-    let months = missing_months(e, bm);
-    if months.is_empty() {
-        return FOOTNOTE_KA.to_string();
-    }
-    let list = match months.as_slice() {
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} und {last}", init.join(", ")),
-        [] => unreachable!("not empty"),
-    };
-    format!(
-        "{FOOTNOTE_KA} Beim Jobcenter fehlen Werte für {list}; Vergleichswerte ohne einzelne Jobcenter sind in eigenen Fußnoten genannt."
-    )
-}
-
-/// The sections of the report and their figures. K3E1 is assessed in section III only;
-/// the integration quality (Nachhaltigkeit, bedarfsdeckend) stands under II.
-const SECTIONS: [(&str, &str, &[Kennzahl]); 3] = [
+/// The sections of the report (their titles: `kurztexte.txt.j2`) and their figures.
+/// K3E1 is assessed in section III only; the integration quality (Nachhaltigkeit,
+/// bedarfsdeckend) stands under II.
+const SECTIONS: [(&str, &[Kennzahl]); 3] = [
     (
         "I",
-        "Verringerung der Hilfebedürftigkeit",
         &[Kennzahl::Llu, Kennzahl::Kdu, Kennzahl::Bg, Kennzahl::Elb],
     ),
     (
         "II",
-        "Verbesserung der Integration in Erwerbstätigkeit",
         &[
             Kennzahl::Int,
             Kennzahl::K2,
@@ -309,7 +210,6 @@ const SECTIONS: [(&str, &str, &[Kennzahl]); 3] = [
     ),
     (
         "III",
-        "Vermeidung von langfristigem Leistungsbezug",
         &[
             Kennzahl::K3,
             Kennzahl::K3e1,
@@ -328,24 +228,28 @@ fn group<'a>(ctx: &'a Context, id: Option<String>) -> Option<&'a EntityFigures> 
 
 /// The column head of the Land: "zkT in NRW, 18 Jobcenter" when all members share one
 /// Träger, else "Land NRW, 53 Jobcenter".
-fn land_label(ctx: &Context, land: &str, g: Option<&EntityFigures>) -> String {
-    let Some(g) = g else {
-        return format!("Land {land}");
+fn land_label(ctx: &Context, land: &str, g: Option<&EntityFigures>) -> Result<String, String> {
+    let traeger: Vec<Option<&str>> = g.map_or_else(Vec::new, |g| {
+        g.members
+            .iter()
+            .filter_map(|id| ctx.results.entity(id))
+            .filter_map(|m| m.jobcenter.as_ref())
+            .map(|j| j.traeger.as_deref())
+            .collect()
+    });
+    let shared = match traeger.first() {
+        Some(Some(t)) if traeger.iter().all(|x| x == &Some(*t)) => Some(*t),
+        _ => None,
     };
-    let traeger: Vec<Option<&str>> = g
-        .members
-        .iter()
-        .filter_map(|id| ctx.results.entity(id))
-        .filter_map(|m| m.jobcenter.as_ref())
-        .map(|j| j.traeger.as_deref())
-        .collect();
-    let n = g.members.len();
-    match traeger.first() {
-        Some(Some(t)) if traeger.iter().all(|x| x == &Some(*t)) => {
-            format!("{t} in {land}, {n} Jobcenter")
-        }
-        _ => format!("Land {land}, {n} Jobcenter"),
-    }
+    ctx.texte.render(
+        "kurztexte.txt.j2",
+        minijinja::context! {
+            art => "spalte_land",
+            land => land,
+            traeger => shared,
+            anzahl => g.map(|g| g.members.len()),
+        },
+    )
 }
 
 /// The report data of one Jobcenter.
@@ -359,50 +263,51 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
         .and_then(|v| ctx.results.entity(&crate::figures::vt_id(v)));
     let vt = group(ctx, jc.vergleichstyp.as_deref().map(crate::figures::vt_id));
     let land = group(ctx, Some(crate::figures::land_id(&jc.land)));
-    let mut notes = Notes::new(ka_footnote(e, bm));
+    let mut notes = Notes::new(ka_footnote(ctx, e, bm)?);
 
     let goals = ziele(ctx, e, &mut notes)?;
 
     let mut abschnitte = Vec::new();
-    for (nummer, titel, figures) in SECTIONS {
+    for (nummer, figures) in SECTIONS {
         let mut tabelle = Vec::new();
         let mut bewertung = Vec::new();
         for &k in figures {
             let Some(f) = e.figure(k) else { continue };
-            let w = words(k);
+            let fmt = Fmt::of(k);
             let places = change_decimals(f);
             let mut marks = Vec::new();
-            let mut cell = |other: Option<&EntityFigures>, was: &str| match other
-                .and_then(|o| o.figure(k))
-            {
-                Some(g) => {
-                    if !g.ohne.is_empty() {
-                        marks.push(notes.mark(format!(
-                            "{was}: ohne {} (für diese Kennzahl fehlen dort benötigte Werte; Vorjahr und laufendes Jahr umfassen dieselben Jobcenter).",
-                            join_names(&g.ohne)
-                        )));
-                    }
-                    Zelle {
-                        wert: table_value_text(w.fmt, g.wert),
-                        vorjahr: table_value_text(w.fmt, g.vorjahr),
-                        veraenderung: change_places(g.veraenderung_pct, places),
-                    }
+            let mut cell = |other: Option<&EntityFigures>, gruppe: &str, name: &str| {
+                let Some(g) = other.and_then(|o| o.figure(k)) else {
+                    return Ok::<_, String>(Zelle {
+                        wert: "–".into(),
+                        vorjahr: "–".into(),
+                        veraenderung: "–".into(),
+                    });
+                };
+                if !g.ohne.is_empty() {
+                    marks.push(notes.mark(ctx.texte.render(
+                        "fussnote.txt.j2",
+                        minijinja::context! {
+                            art => "ohne",
+                            gruppe => gruppe,
+                            name => name,
+                            ohne => join_names(&g.ohne),
+                        },
+                    )?));
                 }
-                None => Zelle {
-                    wert: "–".into(),
-                    vorjahr: "–".into(),
-                    veraenderung: "–".into(),
-                },
+                Ok(Zelle {
+                    wert: table_value_text(fmt, g.wert),
+                    vorjahr: table_value_text(fmt, g.vorjahr),
+                    veraenderung: change_places(g.veraenderung_pct, places),
+                })
             };
-            let c_jc = cell(Some(e), "Jobcenter");
+            let c_jc = cell(Some(e), "jobcenter", &jc.id)?;
             let c_vt = cell(
                 vt,
-                &format!(
-                    "Vergleichstyp {}",
-                    jc.vergleichstyp.as_deref().unwrap_or("")
-                ),
-            );
-            let c_land = cell(land, &format!("Land {}", jc.land));
+                "vergleichstyp",
+                jc.vergleichstyp.as_deref().unwrap_or(""),
+            )?;
+            let c_land = cell(land, "land", &jc.land)?;
             let ka = notes.mark_ka(&[
                 &c_jc.wert,
                 &c_jc.vorjahr,
@@ -420,19 +325,22 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
             let fussnote = (!marks.is_empty()).then_some(marks);
             tabelle.push(TabellenZeile {
                 kennzahl: k.code(),
-                bezeichnung: w.bezeichnung,
-                art: art(k, bm),
+                bezeichnung: ctx.texte.namen.bezeichnung(k).to_string(),
+                art: ctx.texte.namen.zeitraum(k, bm)?,
                 jc: c_jc,
                 vt: c_vt,
                 land: c_land,
                 fussnote,
             });
-            bewertung.push(sentence(ctx, k, f, &w, vt, jc.vergleichstyp.as_deref())?);
+            bewertung.push(sentence(ctx, k, f, vt, jc.vergleichstyp.as_deref())?);
         }
         let diagramme = chart(nummer, e, bm).into_iter().collect();
         abschnitte.push(Abschnitt {
             nummer,
-            titel,
+            titel: ctx.texte.render(
+                "kurztexte.txt.j2",
+                minijinja::context! { art => "abschnitt", nummer => nummer },
+            )?,
             tabelle,
             diagramme,
             bewertung,
@@ -440,50 +348,49 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
     }
 
     let geschlecht = geschlecht(ctx, e, &mut notes)?;
-    let gespraechspunkte = super::talking::points(ctx, e, vt, &goals.gefaehrdet);
+    let gespraechspunkte = super::talking::points(ctx, e, vt, &goals.gefaehrdet)?;
 
     let fussnoten = notes.into_list();
-    let mut hinweise = Vec::new();
-    hinweise.push(match e.datenstand {
-        Some(d) => format!(
-            "Datenstand: {}. Werte der letzten drei Monate vor dem Datenstand sind vorläufig (Wartezeit); endgültige Werte liegen etwa drei Monate nach dem Berichtsmonat vor.",
-            format::date_long(d)
-        ),
-        None => "Die gelieferten Daten enthalten keinen Datenstand. Werte der jüngsten Monate können noch vorläufig sein (Wartezeit von drei Monaten).".into(),
-    });
-    hinweise.push(format!(
-        "Jahresfortschrittswerte: Alle Werte beziehen sich auf {} und werden mit demselben Zeitraum des Vorjahres ({}) verglichen. Veränderungen sind relative Veränderungen in Prozent, auch bei Quoten.",
-        format::period_long(bm.year, bm.month),
-        format::period_short(bm.year - 1, bm.month)
-    ));
-    hinweise.push(format!(
-        "Zielerreichung: Ist ist die Veränderung gegenüber dem Vorjahr, gerundet auf die Nachkommastellen des Solls. „Knapp“ bedeutet: höchstens {} Prozentpunkte vom Soll entfernt. {}",
-        format::decimal(ctx.results.tolerance, ctx.results.tolerance.decimals.max(1) as usize),
-        if dezember {
-            "Der Dezemberbericht weist das Jahresergebnis aus."
-        } else {
-            "Vor Dezember zeigt der Status den Verlauf des Jahres („auf Kurs“), nicht das Jahresergebnis. Der Zielpfad rechnet das Soll auf das Jahresende hoch: Was noch benötigt wird, ist auf ganze Personen aufgerundet, Höchstwerte sind abgerundet. Der Rang vergleicht die Veränderung gegenüber dem Vorjahr (Rang 1: die günstigste Entwicklung; gleiche Werte teilen sich einen Rang)."
-        }
-    ));
+    let hinweis = |c: minijinja::Value| ctx.texte.render("hinweis.txt.j2", c);
+    let mut hinweise = vec![
+        hinweis(minijinja::context! {
+            art => "datenstand",
+            datenstand => e.datenstand.map(format::date_long),
+        })?,
+        hinweis(minijinja::context! {
+            art => "jahresfortschritt",
+            zeitraum => format::period_long(bm.year, bm.month),
+            vorjahr_kurz => format::period_short(bm.year - 1, bm.month),
+        })?,
+        hinweis(minijinja::context! {
+            art => "zielerreichung",
+            toleranz => format::decimal(
+                ctx.results.tolerance,
+                ctx.results.tolerance.decimals.max(1) as usize,
+            ),
+            dezember => dezember,
+        })?,
+    ];
     match (&jc.vergleichstyp, vt_all) {
-        (None, _) => hinweise.push("Das Jobcenter ist keinem Vergleichstyp zugeordnet; die Spalte Vergleichstyp bleibt leer („–“).".into()),
-        (Some(v), Some(g)) if g.members.len() <= 1 => hinweise.push(format!(
-            "Der Vergleichstyp {v} umfasst in diesen Daten nur dieses Jobcenter; ein Vergleich entfällt („–“)."
-        )),
+        (None, _) => hinweise.push(hinweis(minijinja::context! { art => "ohne_vergleichstyp" })?),
+        (Some(v), Some(g)) if g.members.len() <= 1 => hinweise.push(hinweis(
+            minijinja::context! { art => "vergleichstyp_allein", vergleichstyp => v },
+        )?),
         _ => {}
     }
     if ctx.vorlaeufig {
-        hinweise.push("Vorläufig – Daten unvollständig: Für mindestens ein Jobcenter des Laufs fehlen Werte des Berichtszeitraums. Die Angaben können sich mit vollständigen Daten noch ändern.".into());
+        hinweise.push(hinweis(minijinja::context! { art => "vorlaeufig" })?);
     }
 
     // The figures by sex share one entry: eight near-identical definitions would only
     // push the glossary onto another page.
+    let namen = &ctx.texte.namen;
     let mut glossar: Vec<Glossar> = Kennzahl::ALL
         .iter()
         .filter(|k| e.figure(**k).is_some() && k.by_sex().is_none())
         .map(|&k| Glossar {
-            begriff: words(k).bezeichnung,
-            definition: words(k).definition,
+            begriff: namen.bezeichnung(k).to_string(),
+            definition: namen.get(k).definition.clone(),
         })
         .collect();
     if Kennzahl::ALL
@@ -491,10 +398,20 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
         .any(|k| k.by_sex().is_some() && e.figure(*k).is_some())
     {
         glossar.push(Glossar {
-            begriff: "Kennzahlen für Frauen und Männer",
-            definition: "Integrationen, Integrationsquote (K2), Ø Bestand an Langzeitleistungsbeziehenden (K3) und deren Integrationsquote (K3E1), berechnet wie die Gesamtwerte, jeweils für erwerbsfähige leistungsberechtigte Frauen bzw. Männer; Personen ohne erfasstes Geschlecht zählen nur in den Gesamtwerten.",
+            begriff: namen.frauen_und_maenner.begriff.clone(),
+            definition: namen.frauen_und_maenner.definition.clone(),
         });
     }
+    let spalte = |art: &str| {
+        ctx.texte.render(
+            "kurztexte.txt.j2",
+            minijinja::context! {
+                art => art,
+                vergleichstyp => &jc.vergleichstyp,
+                anzahl => vt.map(|g| g.members.len()),
+            },
+        )
+    };
 
     Ok(ReportData {
         meta: ctx.meta(
@@ -510,13 +427,9 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
             vergleichstyp: jc.vergleichstyp.clone(),
         },
         vergleich_namen: Vergleichsnamen {
-            jc: "Jobcenter".into(),
-            vt: match (&jc.vergleichstyp, vt) {
-                (Some(v), Some(g)) => format!("Vergleichstyp {v}, {} Jobcenter", g.members.len()),
-                (Some(v), None) => format!("Vergleichstyp {v}"),
-                (None, _) => "Vergleichstyp".into(),
-            },
-            land: land_label(ctx, &jc.land, land),
+            jc: spalte("spalte_jobcenter")?,
+            vt: spalte("spalte_vergleichstyp")?,
+            land: land_label(ctx, &jc.land, land)?,
         },
         ziele: goals.zeilen,
         ziele_zaehlung: goals.zaehlung,
@@ -529,26 +442,17 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
     })
 }
 
-/// "Kreis Borken", "Kreis Borken und Stadt Essen", "A, B und C".
-pub fn join_names(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} und {last}", init.join(", ")),
-    }
-}
-
 /// The Bewertung sentence of one figure: the change, the target where agreed, and how the
 /// Vergleichstyp developed (what the table does not say at a glance).
 fn sentence(
     ctx: &Context,
     k: Kennzahl,
     f: &Figure,
-    w: &Words,
     vt: Option<&EntityFigures>,
     vt_name: Option<&str>,
 ) -> Result<String, String> {
     let bm = ctx.bm();
+    let (w, fmt) = (ctx.texte.namen.get(k), Fmt::of(k));
     let fehlt = f.veraenderung_pct.is_none();
     let pct = f.veraenderung_pct.unwrap_or(0.0);
     let places = change_decimals(f);
@@ -601,11 +505,11 @@ fn sentence(
         "bewertung.txt.j2",
         minijinja::context! {
             kennzahl => k.code(),
-            subjekt => w.subjekt,
-            dativ => w.dativ,
+            subjekt => &w.subjekt,
+            dativ => &w.dativ,
             verb => "liegt",
-            wert => value_text(w.fmt, f.wert),
-            vorjahr => value_text(w.fmt, f.vorjahr),
+            wert => value_text(fmt, f.wert),
+            vorjahr => value_text(fmt, f.vorjahr),
             veraenderung => change_places(f.veraenderung_pct, change_decimals(f)),
             betrag => betrag,
             richtung => richtung,

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::model::{Context, Notes};
-use super::words::{art, change_text, status_text, symbol, value_text, words};
+use super::words::{Fmt, change_text, status_text, symbol, value_text};
 use crate::figures::{EntityFigures, Figure, Kennzahl, Status, Value, exact};
 use crate::format;
 
@@ -21,7 +21,7 @@ pub struct GeschlechtZelle {
 #[derive(Serialize)]
 pub struct GeschlechtZeile {
     kennzahl: &'static str,
-    bezeichnung: &'static str,
+    bezeichnung: String,
     art: String,
     frauen: GeschlechtZelle,
     maenner: GeschlechtZelle,
@@ -55,7 +55,7 @@ fn cell(ctx: &Context, f: Option<&Figure>, k: Kennzahl) -> GeschlechtZelle {
             status_text: None,
         };
     };
-    let fmt = words(k).fmt;
+    let fmt = Fmt::of(k);
     let ziel = f
         .ziel
         .filter(|z| z.soll.is_some() && z.status != Status::KeinZiel);
@@ -94,8 +94,8 @@ pub fn geschlecht(
         ]);
         zeilen.push(GeschlechtZeile {
             kennzahl: total.code(),
-            bezeichnung: words(total).bezeichnung,
-            art: art(total, bm),
+            bezeichnung: ctx.texte.namen.bezeichnung(total).to_string(),
+            art: ctx.texte.namen.zeitraum(total, bm)?,
             frauen,
             maenner,
             insgesamt: GeschlechtZelle {
@@ -135,7 +135,7 @@ fn gap_sentence(ctx: &Context, e: &EntityFigures) -> Result<Option<String>, Stri
         std::cmp::Ordering::Less => "verringert",
         std::cmp::Ordering::Equal => "unverändert",
     });
-    let fmt = words(Kennzahl::K2).fmt;
+    let fmt = Fmt::of(Kennzahl::K2);
     ctx.texte
         .render(
             "geschlecht.txt.j2",

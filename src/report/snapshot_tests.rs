@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::model::{Context, report};
 use super::overview::overview;
-use super::text::Texte;
+use crate::texte::Texte;
 use crate::domain::{Berichtsmonat, Decimal};
 
 fn check_doc(name: &str, json: &str) {

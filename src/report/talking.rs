@@ -10,13 +10,14 @@
 //! 3. Data caveats: months without values (naming them), then the months still within
 //!    the Wartezeit of three months before the Datenstand.
 //!
-//! At most five points are kept (the first ones by this order).
+//! At most five points are kept (the first ones by this order). The sentences are
+//! `templates/texte/gespraech.txt.j2`.
 
 use chrono::Datelike;
 
 use super::goals::with_target;
 use super::model::Context;
-use super::words::{change_text, status_text, words};
+use super::words::{change_text, status_text};
 use crate::figures::{EntityFigures, Status};
 use crate::format;
 
@@ -24,20 +25,26 @@ pub fn points(
     ctx: &Context,
     e: &EntityFigures,
     vt: Option<&EntityFigures>,
-    gefaehrdet: &[(Status, &'static str, Option<String>)],
-) -> Vec<String> {
+    gefaehrdet: &[(Status, String, Option<String>)],
+) -> Result<Vec<String>, String> {
     let bm = ctx.bm();
     let dezember = bm.is_december();
     let mut out = Vec::new();
+    let mut say = |ctx_: minijinja::Value| -> Result<(), String> {
+        out.push(ctx.texte.render("gespraech.txt.j2", ctx_)?);
+        Ok(())
+    };
 
     // 1. Targets at risk, the clear misses first.
     let mut risk: Vec<_> = gefaehrdet.iter().collect();
     risk.sort_by_key(|(s, _, _)| usize::from(*s != Status::Verfehlt));
     for (status, name, pfad) in risk {
-        out.push(match pfad {
-            Some(p) => format!("{name}: {} – {p}.", status_text(*status, dezember)),
-            None => format!("{name}: {}.", status_text(*status, dezember)),
-        });
+        say(minijinja::context! {
+            art => "gefaehrdet",
+            bezeichnung => name,
+            status_text => status_text(*status, dezember),
+            pfad => pfad,
+        })?;
     }
     if gefaehrdet.is_empty() {
         let n = with_target(e)
@@ -45,11 +52,7 @@ pub fn points(
             .filter(|f| f.ziel.is_some_and(|z| z.soll.is_some()))
             .count();
         if n > 0 {
-            out.push(if dezember {
-                format!("Alle {n} vereinbarten Ziele sind erreicht.")
-            } else {
-                format!("Alle {n} vereinbarten Ziele sind derzeit auf Kurs; zu besprechen ist, wie der Vorsprung bis Dezember gehalten wird.")
-            });
+            say(minijinja::context! { art => "alle", anzahl => n, dezember => dezember })?;
         }
     }
 
@@ -71,25 +74,25 @@ pub fn points(
         if let Some((k, own, theirs, dist)) = best
             && format::number(dist, 1) != "0,0"
         {
-            let better = (own > theirs) == k.higher_is_better();
-            out.push(format!(
-                "Größter Abstand zum Vergleichstyp {name}: {} mit {} gegenüber {} im Vergleichstyp ({} Prozentpunkte {}).",
-                words(k).bezeichnung,
-                change_text(Some(own)),
-                change_text(Some(theirs)),
-                format::number(dist, 1),
-                if better { "günstiger" } else { "ungünstiger" }
-            ));
+            say(minijinja::context! {
+                art => "vergleichstyp",
+                name => name,
+                bezeichnung => ctx.texte.namen.bezeichnung(k),
+                eigen => change_text(Some(own)),
+                vt => change_text(Some(theirs)),
+                abstand => format::number(dist, 1),
+                guenstiger => (own > theirs) == k.higher_is_better(),
+            })?;
         }
     }
 
     // 3. Data caveats.
     let missing = super::model::missing_months(e, bm);
     if !missing.is_empty() {
-        out.push(format!(
-            "Datenlage: Für {} fehlen Werte; die betroffenen Kennzahlen sind mit „k.\u{202F}A.“ ausgewiesen und bis zur Nachlieferung nicht bewertbar.",
-            super::model::join_names(&missing)
-        ));
+        say(minijinja::context! {
+            art => "datenlage",
+            monate => super::model::join_names(&missing),
+        })?;
     }
     if let Some(d) = e.datenstand {
         // Months within three months before the Datenstand are provisional.
@@ -99,13 +102,13 @@ pub fn points(
             .map(|m| format::month_long(bm.year, m))
             .collect();
         if !months.is_empty() {
-            out.push(format!(
-                "Die Werte für {} sind noch vorläufig (Datenstand {}); sie können sich bis zum Ende der Wartezeit ändern.",
-                super::model::join_names(&months),
-                format::date_long(d)
-            ));
+            say(minijinja::context! {
+                art => "vorlaeufig",
+                monate => super::model::join_names(&months),
+                datenstand => format::date_long(d),
+            })?;
         }
     }
     out.truncate(5);
-    out
+    Ok(out)
 }

@@ -5,7 +5,8 @@
 //! states; [`model`] turns a Jobcenter's targets of the year (own rows, else the `*` rows)
 //! and the parties into the JSON the template `templates/vereinbarung.typ` reads, and the
 //! reports' Typst [`Renderer`] typesets it as PDF/A-2a + PDF/UA-1. All German wording is
-//! in the template, so a ministry edits it without recompiling (`--templates DIR`).
+//! in the template and in `templates/texte/kennzahlen.toml` (the names of the figures),
+//! so a ministry edits it without recompiling (`--templates DIR`).
 //! [`config`] reads the ministry's TOML file.
 //!
 //! Agreements are few (one per zkT and year), so they are rendered one after another on
@@ -51,6 +52,7 @@ pub fn render_all(
 ) -> Result<Rendered, Error> {
     let renderer = Renderer::new(options.templates.as_deref(), &options.font_paths)
         .map_err(|e| Error::Render(e.to_string()))?;
+    let namen = crate::texte::Kennzahlnamen::load(options.templates.as_deref())?;
     // December of the year: each figure's `vorjahr` is then last year's value (the
     // Ausgangswert) and its `soll_wert` the level the year must reach.
     let december = Berichtsmonat { year, month: 12 };
@@ -66,7 +68,15 @@ pub fn render_all(
             continue;
         };
         let file = report::file_name(&jc.id, &jc.name);
-        let data = model::vereinbarung(ds, year, jc, config, erstellt.clone(), results.entity(id));
+        let data = model::vereinbarung(
+            ds,
+            year,
+            jc,
+            config,
+            erstellt.clone(),
+            results.entity(id),
+            &namen,
+        );
         let json = serde_json::to_vec(&data).map_err(|e| Error::Render(e.to_string()))?;
         let ident = format!("vereinbarung-{}-{year}", jc.id);
         match renderer.render_with_warnings(Template::Vereinbarung, &json, &ident, date) {

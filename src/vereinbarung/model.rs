@@ -2,7 +2,8 @@
 //! targets of the Jobcenter in the order of the law (I, II, III) with their values in
 //! German format, and the free texts of the configuration. Everything here is data, not
 //! wording: the German sentences live in `templates/vereinbarung.typ`, which chooses them
-//! by `richtung` (the sign of the target) and `hoeher_besser` (the figure's direction).
+//! by `richtung` (the sign of the target) and `hoeher_besser` (the figure's direction);
+//! the names of the figures come from `templates/texte/kennzahlen.toml`.
 
 use serde::Serialize;
 
@@ -13,6 +14,7 @@ use crate::format;
 use crate::load::{Dataset, Jobcenter};
 
 use super::config::Config;
+use crate::texte::Kennzahlnamen;
 
 /// The whole document.
 #[derive(Debug, Clone, Serialize)]
@@ -54,8 +56,14 @@ pub struct JobcenterPartei {
 /// One agreed target.
 #[derive(Debug, Clone, Serialize)]
 pub struct Ziel {
-    /// The code of the figure (`int`, `k2`, …); the template names it.
+    /// The code of the figure (`int`, `k2`, …).
     pub kennzahl: &'static str,
+    /// Its heading and its part of the target sentence (`kennzahlen.toml`:
+    /// `titel_vereinbarung`, `subjekt_vereinbarung`).
+    pub titel: String,
+    pub subjekt: String,
+    /// `dezember` for a stock (the target is the December level), else `jahr`.
+    pub zeit: &'static str,
     /// `I`, `II` or `III` (§ 48b Abs. 3 SGB II).
     pub abschnitt: Section,
     /// The target with its sign: `+2,1 %`, `0,0 %`, `−0,25 %`.
@@ -80,7 +88,13 @@ pub struct Ziel {
 /// The Jobcenter's targets for `year`, own rows overriding `*` rows, in the order of the
 /// law and within a section in the order of the table of Kennzahlen. `figures` are the
 /// Jobcenter's figures for December of `year` (their `vorjahr` is last year's value).
-pub fn ziele(ds: &Dataset, year: i32, id: &str, figures: Option<&EntityFigures>) -> Vec<Ziel> {
+pub fn ziele(
+    ds: &Dataset,
+    year: i32,
+    id: &str,
+    figures: Option<&EntityFigures>,
+    namen: &Kennzahlnamen,
+) -> Vec<Ziel> {
     let mut out: Vec<Ziel> = Kennzahl::ALL
         .into_iter()
         .filter_map(|k| {
@@ -88,8 +102,16 @@ pub fn ziele(ds: &Dataset, year: i32, id: &str, figures: Option<&EntityFigures>)
             let def = k.def();
             let figure = figures.and_then(|f| f.figure(k));
             let fmt = |v: Option<Value>| v.map(|v| value_text(k, v));
+            let words = namen.get(k);
             Some(Ziel {
                 kennzahl: def.code,
+                titel: words.titel_vereinbarung.clone(),
+                subjekt: words.subjekt_vereinbarung.clone(),
+                zeit: if matches!(def.formula, Formula::Stock(_) | Formula::StockDec(_)) {
+                    "dezember"
+                } else {
+                    "jahr"
+                },
                 abschnitt: def.section,
                 soll: soll_text(soll),
                 betrag: betrag_text(soll),
@@ -122,6 +144,7 @@ pub fn vereinbarung(
     config: &Config,
     erstellt: String,
     figures: Option<&EntityFigures>,
+    namen: &Kennzahlnamen,
 ) -> VereinbarungData {
     VereinbarungData {
         jahr: year,
@@ -141,7 +164,7 @@ pub fn vereinbarung(
         schwerpunkte: paragraphs(config.schwerpunkte.as_deref()),
         besonderheiten: paragraphs(config.besonderheiten.as_deref()),
         datum: config.datum.map(format::date_long),
-        ziele: ziele(ds, year, &jc.id, figures),
+        ziele: ziele(ds, year, &jc.id, figures, namen),
     }
 }
 

@@ -1,6 +1,10 @@
 //! The Textbausteine: German sentences rendered with minijinja from `templates/texte/`,
 //! read at run time from `--templates DIR` when given (file by file, falling back to the
-//! built-in copies), so a ministry changes wording without recompiling.
+//! built-in copies), so a ministry changes wording without recompiling; and the
+//! Kennzahlen in words ([`kennzahlen`], `templates/texte/kennzahlen.toml`). Rust passes
+//! keys and formatted numbers, the templates hold the words.
+
+pub mod kennzahlen;
 
 use std::path::Path;
 
@@ -9,7 +13,9 @@ use serde::Serialize;
 
 use crate::error::Error;
 
-const BUILTIN: [(&str, &str); 4] = [
+pub use kennzahlen::Kennzahlnamen;
+
+const BUILTIN: [(&str, &str); 8] = [
     (
         "ziel.txt.j2",
         include_str!("../../templates/texte/ziel.txt.j2"),
@@ -26,11 +32,28 @@ const BUILTIN: [(&str, &str); 4] = [
         "geschlecht.txt.j2",
         include_str!("../../templates/texte/geschlecht.txt.j2"),
     ),
+    (
+        "gespraech.txt.j2",
+        include_str!("../../templates/texte/gespraech.txt.j2"),
+    ),
+    (
+        "hinweis.txt.j2",
+        include_str!("../../templates/texte/hinweis.txt.j2"),
+    ),
+    (
+        "fussnote.txt.j2",
+        include_str!("../../templates/texte/fussnote.txt.j2"),
+    ),
+    (
+        "kurztexte.txt.j2",
+        include_str!("../../templates/texte/kurztexte.txt.j2"),
+    ),
 ];
 
-/// The loaded Textbausteine.
+/// The loaded Textbausteine and the Kennzahlen in words.
 pub struct Texte {
     env: Environment<'static>,
+    pub namen: Kennzahlnamen,
 }
 
 impl Texte {
@@ -54,7 +77,10 @@ impl Texte {
             env.add_template_owned(name.to_string(), source)
                 .map_err(|e| Error::Render(format!("{shown}: {}", describe(&e))))?;
         }
-        Ok(Self { env })
+        Ok(Self {
+            env,
+            namen: Kennzahlnamen::load(dir)?,
+        })
     }
 
     /// Renders one Textbaustein; runs of ASCII whitespace collapse to single spaces (the

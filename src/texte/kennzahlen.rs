@@ -1,0 +1,275 @@
+//! The Kennzahlen in words: `templates/texte/kennzahlen.toml`, one table per code of the
+//! table of Kennzahlen ([`crate::domain::Kennzahl`] keeps formula, direction, columns and
+//! section; the German names, subjects, units, period labels and glossary texts stand in
+//! this file). Reports, the overview, `kennzahlen.xlsx`, the agreements, the invitations
+//! and `diff` all read the names from here.
+//!
+//! With `--templates DIR`, `DIR/texte/kennzahlen.toml` replaces the built-in file and must
+//! be as complete: a syntax error, a missing or unknown key, a missing or unknown table is
+//! an input error naming the file and the line.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use minijinja::Environment;
+use serde::Deserialize;
+
+use crate::domain::{Berichtsmonat, Kennzahl};
+use crate::error::{Error, InputError};
+use crate::format;
+
+pub const FILE: &str = "kennzahlen.toml";
+
+const BUILTIN: &str = include_str!("../../templates/texte/kennzahlen.toml");
+
+/// The table of the glossary entry shared by the figures by sex.
+const GROUP: &str = "frauen_und_maenner";
+
+/// The German words of one Kennzahl (see the head of `kennzahlen.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Namen {
+    pub bezeichnung: String,
+    pub kurz: String,
+    pub tabelle: String,
+    pub subjekt: String,
+    pub dativ: String,
+    pub einheit: String,
+    /// A minijinja template; see [`Kennzahlnamen::zeitraum`].
+    pub zeitraum: String,
+    pub definition: String,
+    pub titel_vereinbarung: String,
+    pub subjekt_vereinbarung: String,
+}
+
+/// A glossary entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Eintrag {
+    pub begriff: String,
+    pub definition: String,
+}
+
+/// The loaded file.
+#[derive(Clone)]
+pub struct Kennzahlnamen {
+    /// In the order of [`Kennzahl::ALL`].
+    namen: Vec<Namen>,
+    /// The glossary entry of the figures by sex.
+    pub frauen_und_maenner: Eintrag,
+    /// The `zeitraum` templates, named by code.
+    zeitraum: Environment<'static>,
+    /// The file as messages name it.
+    shown: String,
+}
+
+static BUILTIN_NAMEN: LazyLock<Kennzahlnamen> = LazyLock::new(|| {
+    Kennzahlnamen::parse(BUILTIN, "templates/texte/kennzahlen.toml", Path::new(FILE))
+        .unwrap_or_else(|e| panic!("the built-in kennzahlen.toml is complete: {e}"))
+});
+
+impl Kennzahlnamen {
+    /// The built-in file (for commands without `--templates`).
+    pub fn builtin() -> &'static Self {
+        &BUILTIN_NAMEN
+    }
+
+    /// `DIR/texte/kennzahlen.toml` of `--templates DIR` when it exists, else the built-in
+    /// file.
+    pub fn load(dir: Option<&Path>) -> Result<Self, Error> {
+        let Some(path) = dir.map(|d| d.join("texte").join(FILE)).filter(|p| p.exists()) else {
+            return Ok(Self::builtin().clone());
+        };
+        let text = crate::load::csv::read_text(&path).map_err(|e| {
+            Error::Input(vec![InputError::file(&path, format!("cannot read: {e}"))])
+        })?;
+        Self::parse(&text, &path.display().to_string(), &path)
+    }
+
+    /// Parses the text of the file; `path` is named in errors.
+    fn parse(text: &str, shown: &str, path: &Path) -> Result<Self, Error> {
+        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        let raw: BTreeMap<String, toml::Spanned<toml::Table>> =
+            toml::from_str(text).map_err(|e: toml::de::Error| {
+                let message = e.message().trim().to_string();
+                Error::Input(vec![match e.span() {
+                    Some(span) => InputError::at(path, line_of(span.start), message),
+                    None => InputError::file(path, message),
+                }])
+            })?;
+        let mut errors = Vec::new();
+        let mut found: BTreeMap<Kennzahl, Namen> = BTreeMap::new();
+        let mut seen = Vec::new();
+        let mut group = None;
+        let mut zeitraum = Environment::new();
+        zeitraum.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        for (key, table) in raw {
+            let line = line_of(table.span().start);
+            let value = toml::Value::Table(table.into_inner());
+            if key == GROUP {
+                match Eintrag::deserialize(value) {
+                    Ok(e) => group = Some(e),
+                    Err(e) => errors.push(InputError::at(path, line, format!("[{key}]: {}", e.message().trim()))),
+                }
+                continue;
+            }
+            let Some(k) = Kennzahl::ALL.into_iter().find(|k| k.code() == key) else {
+                errors.push(InputError::at(
+                    path,
+                    line,
+                    format!("unknown table [{key}], expected a code of the table of Kennzahlen or [{GROUP}]"),
+                ));
+                continue;
+            };
+            seen.push(k);
+            match Namen::deserialize(value) {
+                Ok(n) => {
+                    if let Err(e) = zeitraum
+                        .add_template_owned(key.clone(), n.zeitraum.clone())
+                        .and_then(|()| {
+                            zeitraum
+                                .get_template(&key)?
+                                .render(sample())
+                                .map(drop)
+                        })
+                    {
+                        errors.push(InputError::at(path, line, format!("[{key}] zeitraum: {e}")));
+                    }
+                    found.insert(k, n);
+                }
+                Err(e) => errors.push(InputError::at(path, line, format!("[{key}]: {}", e.message().trim()))),
+            }
+        }
+        for k in Kennzahl::ALL {
+            if !seen.contains(&k) {
+                errors.push(InputError::file(
+                    path,
+                    format!("missing table [{}] (every code of the table of Kennzahlen needs one)", k.code()),
+                ));
+            }
+        }
+        if group.is_none() && !errors.iter().any(|e| e.message.starts_with(&format!("[{GROUP}]"))) {
+            errors.push(InputError::file(path, format!("missing table [{GROUP}]")));
+        }
+        match group {
+            Some(frauen_und_maenner) if errors.is_empty() => Ok(Self {
+                namen: Kennzahl::ALL
+                    .into_iter()
+                    .filter_map(|k| found.remove(&k))
+                    .collect(),
+                frauen_und_maenner,
+                zeitraum,
+                shown: shown.to_string(),
+            }),
+            _ => Err(Error::Input(errors)),
+        }
+    }
+
+    /// The words of `k`.
+    pub fn get(&self, k: Kennzahl) -> &Namen {
+        let i = Kennzahl::ALL.iter().position(|x| *x == k).unwrap_or(0);
+        &self.namen[i]
+    }
+
+    /// The German name of `k` as reports, invitations and `diff` print it.
+    pub fn bezeichnung(&self, k: Kennzahl) -> &str {
+        &self.get(k).bezeichnung
+    }
+
+    /// The period a figure's value refers to, short ("Summe Jan.–Sept."): the `zeitraum`
+    /// template with `jfw` (the Jahresfortschritt, "Jan.–Sept." or "Jan."), `monat`
+    /// ("Sept.") and `vorjahr` (2017).
+    pub fn zeitraum(&self, k: Kennzahl, bm: Berichtsmonat) -> Result<String, String> {
+        self.zeitraum
+            .get_template(k.code())
+            .and_then(|t| t.render(period(bm)))
+            .map_err(|e| format!("{} [{}] zeitraum: {e}", self.shown, k.code()))
+    }
+}
+
+fn period(bm: Berichtsmonat) -> minijinja::Value {
+    let m = format::MONTHS_SHORT[bm.month as usize - 1];
+    let jfw = if bm.month == 1 {
+        "Jan.".to_string()
+    } else {
+        format!("Jan.–{m}")
+    };
+    minijinja::context! { jfw => jfw, monat => m, vorjahr => bm.year - 1 }
+}
+
+/// The context a `zeitraum` template is checked with when the file is read.
+fn sample() -> minijinja::Value {
+    period(Berichtsmonat {
+        year: 2018,
+        month: 9,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_is_complete_and_periods_render() {
+        let n = Kennzahlnamen::builtin();
+        assert_eq!(n.bezeichnung(Kennzahl::K2), "Integrationsquote (K2)");
+        let bm = Berichtsmonat {
+            year: 2018,
+            month: 9,
+        };
+        assert_eq!(n.zeitraum(Kennzahl::Int, bm).unwrap(), "Summe Jan.–Sept.");
+        assert_eq!(
+            n.zeitraum(Kennzahl::Llu, bm).unwrap(),
+            "Summe Jan.–Sept., Mio.\u{202F}€"
+        );
+        assert_eq!(
+            n.zeitraum(Kennzahl::LzbJe, Berichtsmonat { year: 2018, month: 1 }).unwrap(),
+            "Bestand Jan. ggü. Dez. 2017"
+        );
+        assert_eq!(
+            n.zeitraum(Kennzahl::Nachhaltigkeit, Berichtsmonat { year: 2018, month: 1 })
+                .unwrap(),
+            "Anteil Jan. 2017"
+        );
+    }
+
+    fn errors(text: &str) -> Vec<String> {
+        match Kennzahlnamen::parse(text, "x.toml", Path::new("x.toml")) {
+            Err(Error::Input(list)) => list.iter().map(ToString::to_string).collect(),
+            Err(e) => vec![format!("other: {e}")],
+            Ok(_) => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn incomplete_or_broken_files_name_line_and_key() {
+        // Drop the key `kurz` of [k2]: its table header is the line named.
+        let k2_line = BUILTIN.lines().position(|l| l == "[k2]").unwrap() + 1;
+        let text: String = BUILTIN
+            .lines()
+            .enumerate()
+            .filter(|(i, l)| !(l.starts_with("kurz =") && *i + 1 == k2_line + 2))
+            .map(|(_, l)| format!("{l}\n"))
+            .collect();
+        let e = errors(&text);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].starts_with(&format!("x.toml:{k2_line}: [k2]:")), "{e:?}");
+        assert!(e[0].contains("kurz"), "{e:?}");
+
+        // A table left out entirely, and a typo'd one.
+        let text = BUILTIN.replace("[k3e1]\n", "[k3e2]\n");
+        let e = errors(&text);
+        assert!(e.iter().any(|m| m.contains("unknown table [k3e2]")), "{e:?}");
+        assert!(e.iter().any(|m| m == "x.toml: missing table [k3e1] (every code of the table of Kennzahlen needs one)"), "{e:?}");
+
+        // A syntax error on line 3.
+        let e = errors("[int]\nbezeichnung = \"a\"\nkurz = \n");
+        assert!(e[0].starts_with("x.toml:3: "), "{e:?}");
+
+        // A broken zeitraum template.
+        let text = BUILTIN.replace("Quote {{ jfw }}\"", "Quote {{ jfw \"");
+        let e = errors(&text);
+        assert!(e.iter().any(|m| m.contains("[k2] zeitraum")), "{e:?}");
+    }
+}
