@@ -200,7 +200,8 @@ pub struct InviteArgs {
     /// The Berichtsmonat whose reports are attached (rendered into OUT/<YYYY-MM>/ if missing).
     #[arg(long, value_name = "YYYY-MM", value_parser = parse_month_arg)]
     pub month: crate::domain::Berichtsmonat,
-    /// CSV with one row per Jobcenter: jobcenter, datum, beginn, [ende], ort, [kontakt].
+    /// CSV or Excel workbook (.xlsx) with one row per Jobcenter: jobcenter, datum, beginn,
+    /// [ende], ort, [kontakt].
     #[arg(long, value_name = "FILE")]
     pub termine: PathBuf,
     #[command(flatten)]

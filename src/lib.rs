@@ -4,7 +4,8 @@
 //! The pipeline is the module layout, and dependencies point downward only:
 //!
 //! - [`app`] argv → [`cli`] (clap, typed values) → one of [`commands`] (orchestration);
-//! - [`pipeline`] the stages as functions the commands share;
+//! - [`pipeline`] the stages as functions the commands share; [`compare`] what changed
+//!   between two deliveries (two `kennzahlen.csv`), for `diff`, `run` and `archive`;
 //! - [`load`] (data folder → validated dataset) → [`figures`] (dataset → every Kennzahl,
 //!   attainment, Zielpfad, aggregates) → [`report`] (figures → PDF via Typst) →
 //!   [`output`] (files → an atomically written folder with manifest);
@@ -18,6 +19,7 @@
 mod app;
 mod cli;
 mod commands;
+mod compare;
 mod domain;
 mod error;
 mod figures;

@@ -15,27 +15,30 @@ use crate::util::{COLUMNS, Fixture, split_csv_line};
 
 /// A cell to write.
 #[derive(Debug, Clone)]
-enum Cell {
+pub(crate) enum Cell {
     Text(String),
     Number(f64),
     /// A number shown as a percentage (`0.0%`): 0.021 is shown as 2,1 %.
     Percent(f64),
     /// A date cell (year, month, day) shown as `dd.mm.yyyy`.
     Date(u16, u8, u8),
+    /// A time cell (hour, minute) shown as `hh:mm`.
+    Time(u16, u8),
     Empty,
 }
 
-fn text(s: &str) -> Cell {
+pub(crate) fn text(s: &str) -> Cell {
     Cell::Text(s.to_string())
 }
 
 /// A workbook whose first sheet holds `rows` from `A1` on (`offset` blank rows above).
 #[allow(clippy::many_single_char_names)] // r, c: row and column as in the writer's API
-fn workbook(sheet: &str, offset: u32, rows: &[Vec<Cell>]) -> Vec<u8> {
+pub(crate) fn workbook(sheet: &str, offset: u32, rows: &[Vec<Cell>]) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name(sheet).unwrap();
     let pct = Format::new().set_num_format("0.0%");
     let date = Format::new().set_num_format("dd.mm.yyyy");
+    let time = Format::new().set_num_format("hh:mm");
     for (r, row) in rows.iter().enumerate() {
         let r = r as u32 + offset;
         for (c, cell) in row.iter().enumerate() {
@@ -53,6 +56,10 @@ fn workbook(sheet: &str, offset: u32, rows: &[Vec<Cell>]) -> Vec<u8> {
                 Cell::Date(y, m, d) => {
                     let dt = ExcelDateTime::from_ymd(*y, *m, *d).unwrap();
                     ws.write_datetime_with_format(r, c, dt, &date).unwrap();
+                }
+                Cell::Time(h, m) => {
+                    let t = ExcelDateTime::from_hms(*h, *m, 0).unwrap();
+                    ws.write_datetime_with_format(r, c, t, &time).unwrap();
                 }
                 Cell::Empty => {}
             }

@@ -385,6 +385,78 @@ fn bad_termine_rows_are_input_errors_with_file_line_and_column() {
     assert!(!fx.out().exists());
 }
 
+/// The termine as a workbook, the way an office keeps it: the header in another order,
+/// ids as numbers (5554, padded with a warning), dates as date cells and as text, times as
+/// time cells and as text, an empty `ende`. The drafts are byte for byte those of the CSV.
+#[test]
+fn workbook_termine_give_the_drafts_of_the_csv() {
+    use crate::excel::{Cell, text, workbook};
+    let fx = fixture();
+    write_termine(&fx, TERMINE);
+    let args = ["invite", "--month", MONTH, "--termine"];
+    fx.run(&[&args[..], &["termine.csv"]].concat())
+        .expect_code(0);
+    let names = ["05554_kreis-borken.eml", "05558_kreis-dueren-sued.eml"];
+    let from_csv: Vec<Vec<u8>> = names
+        .iter()
+        .map(|n| std::fs::read(drafts(&fx).join(n)).unwrap())
+        .collect();
+    std::fs::remove_dir_all(drafts(&fx)).unwrap();
+
+    let rows = vec![
+        ["Ort", "Jobcenter", "Datum", "Beginn", "Ende", "Kontakt"]
+            .map(text)
+            .to_vec(),
+        vec![
+            text("Raum 3.14, Haus A"),
+            Cell::Number(5554.0),
+            Cell::Date(2018, 10, 9),
+            Cell::Time(10, 0),
+            Cell::Empty,
+            text("Frau Müller, Tel. 0211 123-45"),
+        ],
+        vec![
+            text("https://video.example/steuerungsdialog?id=05558"),
+            text("05558"),
+            text("11.10.2018"),
+            text("9:30"),
+            Cell::Time(11, 0),
+            Cell::Empty,
+        ],
+    ];
+    std::fs::write(
+        fx.dir.path().join("termine.xlsx"),
+        workbook("Tabelle1", 0, &rows),
+    )
+    .unwrap();
+    fx.run(&[&args[..], &["termine.xlsx"]].concat())
+        .expect_code(0)
+        .expect_stderr("termine.xlsx: Tabelle1!B2: column \"jobcenter\": Kreisschlüssel padded with leading zeros: \"5554\" read as \"05554\"");
+    for (name, csv) in names.iter().zip(&from_csv) {
+        let xlsx = std::fs::read(drafts(&fx).join(name)).unwrap();
+        assert!(xlsx == *csv, "{name} differs from the draft of the CSV");
+    }
+
+    // A bad cell: exit 2, named by file, sheet and cell; nothing is written.
+    let mut bad = rows.clone();
+    bad[1][2] = text("31.09.2018");
+    bad[2][3] = Cell::Number(10.0);
+    std::fs::write(
+        fx.dir.path().join("termine.xlsx"),
+        workbook("Tabelle1", 0, &bad),
+    )
+    .unwrap();
+    std::fs::remove_dir_all(drafts(&fx)).unwrap();
+    fx.run(&[&args[..], &["termine.xlsx"]].concat())
+        .expect_code(2)
+        .expect_stderr("termine.xlsx: Tabelle1!C2: column \"datum\": expected a date as YYYY-MM-DD or DD.MM.YYYY (years 1900–9998), found \"31.09.2018\"")
+        .expect_stderr("termine.xlsx: Tabelle1!D3: column \"beginn\": expected a time as HH:MM, found \"10\"");
+    assert!(
+        !drafts(&fx).exists(),
+        "nothing is written on an input error"
+    );
+}
+
 /// `tests/smtp_sink.py` running on a free loopback port; stopped when dropped.
 struct Sink {
     child: Child,

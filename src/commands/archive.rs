@@ -11,7 +11,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::cli::ArchiveArgs;
-use crate::commands::diff;
+use crate::compare::{self, Side};
 use crate::domain::Berichtsmonat;
 use crate::error::{Error, Exit};
 use crate::figures;
@@ -121,13 +121,13 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
             .join(kennzahlen::FILE);
         let new = files.iter().find(|f| f.path == kennzahlen::FILE);
         if let (Ok(old), Some(new)) = (std::fs::read(&old_csv), new) {
-            let a = diff::parse(&format!("{EDITION_PREFIX}{n}"), &old_csv, &old)?;
-            let b = diff::parse("new", Path::new(kennzahlen::FILE), &new.bytes)?;
-            let changes = diff::compare(&a, &b);
+            let a = Side::parse(&format!("{EDITION_PREFIX}{n}"), &old_csv, &old)?;
+            let b = Side::parse("new", Path::new(kennzahlen::FILE), &new.bytes)?;
+            let changes = compare::compare(&a, &b);
             eprintln!("against {EDITION_PREFIX}{n}: {}", changes.summary());
             files.push(OutFile {
                 path: "aenderungen.csv".into(),
-                bytes: changes.table.into_bytes(),
+                bytes: changes.table().into_bytes(),
             });
         }
     }

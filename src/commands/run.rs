@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use crate::cli::RunArgs;
-use crate::commands::diff;
+use crate::compare::{self, Side};
 use crate::domain::Berichtsmonat;
 use crate::error::{Error, Exit, InputError};
 use crate::figures;
@@ -67,12 +67,12 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     if let Some(old) = previous {
         let new = std::fs::read(target.join(kennzahlen::FILE)).unwrap_or_default();
         if let (Ok(a), Ok(b)) = (
-            diff::parse("previous run", &previous_csv, &old),
-            diff::parse("this run", &previous_csv, &new),
+            Side::parse("previous run", &previous_csv, &old),
+            Side::parse("this run", &previous_csv, &new),
         ) {
             eprintln!(
                 "compared with the previous run of {bm}: {}",
-                diff::compare(&a, &b).summary()
+                compare::compare(&a, &b).summary()
             );
         }
     }

@@ -1,7 +1,8 @@
 //! The termine file of `invite --termine`: one appointment per Jobcenter (`jobcenter`,
 //! `datum`, `beginn`, optional `ende`, `ort`, optional `kontakt`), read by the rules of the
-//! data contract (section 1.2) through [`crate::load`]'s CSV reader, column lookup and cell
-//! readers, so the header check, line numbers and Kreisschlüssel padding are those of the
+//! data contract (sections 1.2 and 1.3) through [`crate::load`]'s CSV and workbook readers,
+//! column lookup and cell readers, so the header check, line numbers (`Sheet!Cell` in a
+//! workbook, date and time cells as text) and Kreisschlüssel padding are those of the
 //! data folder.
 
 use std::collections::HashMap;
@@ -10,7 +11,8 @@ use std::path::Path;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 
 use crate::error::{InputError, Warning};
-use crate::load::{self, Columns, Dataset, cells, csv};
+use crate::load::csv::Table;
+use crate::load::{self, Columns, Dataset, cells, xlsx};
 
 /// One appointment of the termine file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,13 +29,29 @@ pub struct Termin {
 const REQUIRED: [&str; 4] = ["jobcenter", "datum", "beginn", "ort"];
 const OPTIONAL: [&str; 2] = ["ende", "kontakt"];
 
-/// Reads the termine file by the contract's rules; every error is collected.
+/// Reads the termine file (CSV, or a workbook `.xlsx` like the data files) by the
+/// contract's rules; every error is collected, in a workbook located as `Sheet!Cell`.
 pub fn read(path: &Path, ds: &Dataset) -> Result<(Vec<Termin>, Vec<Warning>), Vec<InputError>> {
     let bytes = load::read_file(path).map_err(|e| vec![e])?;
-    let table = csv::parse(path, &bytes).map_err(|e| vec![e])?;
+    let (table, sheet) = load::parse_table(path, &bytes).map_err(|e| vec![e])?;
+    let mut result = read_table(path, &table, ds);
+    if let Some(sheet) = &sheet {
+        match &mut result {
+            Ok((_, warnings)) => xlsx::locate(warnings, sheet),
+            Err(errors) => xlsx::locate(errors, sheet),
+        }
+    }
+    result
+}
+
+fn read_table(
+    path: &Path,
+    table: &Table,
+    ds: &Dataset,
+) -> Result<(Vec<Termin>, Vec<Warning>), Vec<InputError>> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let Some(cols) = Columns::new(path, &table, &REQUIRED, &OPTIONAL, &mut errors) else {
+    let Some(cols) = Columns::new(path, table, &REQUIRED, &OPTIONAL, &mut errors) else {
         return Err(errors);
     };
     if !table.has_records() {

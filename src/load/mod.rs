@@ -141,14 +141,10 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
                 return None;
             }
         };
-        let parsed = if path.extension().is_some_and(|e| e == xlsx::EXTENSION) {
-            xlsx::parse(&path, &bytes).map(|(table, sheet)| {
-                sheets.push(sheet);
-                table
-            })
-        } else {
-            csv::parse(&path, &bytes)
-        };
+        let parsed = parse_table(&path, &bytes).map(|(table, sheet)| {
+            sheets.extend(sheet);
+            table
+        });
         files.push(InputFile {
             path: path.clone(),
             bytes,
@@ -232,6 +228,22 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
         ziele,
         warnings,
     })
+}
+
+/// An input file's bytes as a [`Table`]: a workbook (`.xlsx`, with the [`xlsx::Sheet`] to
+/// locate its errors by) or a CSV file (shared with the termine file of `invite`).
+pub(crate) fn parse_table(
+    path: &Path,
+    bytes: &[u8],
+) -> Result<(Table, Option<xlsx::Sheet>), InputError> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(xlsx::EXTENSION))
+    {
+        xlsx::parse(path, bytes).map(|(table, sheet)| (table, Some(sheet)))
+    } else {
+        csv::parse(path, bytes).map(|table| (table, None))
+    }
 }
 
 /// The bytes of an input file; a missing or unreadable file is an input error.

@@ -6,7 +6,7 @@
 //! decimal form with a decimal comma (`2.1` → `2,1`), a percentage-formatted number as
 //! what it shows (0.021 shown as 2,1 % → `2,1`, by moving the decimal point in the text,
 //! never by multiplying a float), date cells as `YYYY-MM-DD` (a month reads its year and
-//! month from it). Errors are then located as the cell the user sees ([`locate`]).
+//! month from it), time cells (a time of day without a date) as `HH:MM`. Errors are then located as the cell the user sees ([`locate`]).
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -184,7 +184,11 @@ fn text(cell: &Data, percent: impl Fn() -> bool) -> String {
         Data::Bool(b) => (if *b { "WAHR" } else { "FALSCH" }).to_string(),
         Data::DateTime(dt) => {
             let serial = dt.as_f64();
-            if dt.is_datetime() && (0.0..2_958_466.0).contains(&serial) {
+            if (0.0..1.0).contains(&serial) {
+                // A time of day without a date (`9:30`, also as a duration `[h]:mm`).
+                let (.., h, min, sec, milli) = dt.to_ymd_hms_milli();
+                time_text(h, min, sec, milli)
+            } else if dt.is_datetime() && (0.0..2_958_466.0).contains(&serial) {
                 let (y, m, d, ..) = dt.to_ymd_hms_milli();
                 format!("{y:04}-{m:02}-{d:02}")
             } else {
@@ -196,6 +200,15 @@ fn text(cell: &Data, percent: impl Fn() -> bool) -> String {
             None => s.trim().to_string(),
         },
         Data::Error(e) => e.to_string(),
+    }
+}
+
+/// A time of day as `HH:MM`, with `:SS` (and `.mmm`) only when the cell holds them.
+fn time_text(h: u8, min: u8, sec: u8, milli: u16) -> String {
+    match (sec, milli) {
+        (0, 0) => format!("{h:02}:{min:02}"),
+        (_, 0) => format!("{h:02}:{min:02}:{sec:02}"),
+        _ => format!("{h:02}:{min:02}:{sec:02}.{milli:03}"),
     }
 }
 
@@ -255,6 +268,33 @@ mod tests {
         assert_eq!(number(12.0, false), "12");
         assert_eq!(number(-1234.5, false), "-1234,5");
         assert_eq!(number(0.1 + 0.2, false), "0,30000000000000004");
+    }
+
+    #[test]
+    fn time_cells_as_a_time_of_day_and_date_cells_as_a_date() {
+        use calamine::{
+            ExcelDateTime,
+            ExcelDateTimeType::{DateTime, TimeDelta},
+        };
+        let cell = |serial, kind| {
+            text(
+                &Data::DateTime(ExcelDateTime::new(serial, kind, false)),
+                || false,
+            )
+        };
+        // 9:30 is 9.5 / 24 of a day = 0.395833…; Excel stores it rounded.
+        assert_eq!(cell(9.5 / 24.0, DateTime), "09:30");
+        assert_eq!(cell(9.5 / 24.0, TimeDelta), "09:30");
+        assert_eq!(cell(0.0, DateTime), "00:00");
+        assert_eq!(
+            cell((10.0 * 3600.0 + 15.0) / 86_400.0, DateTime),
+            "10:00:15"
+        );
+        // 2018-10-09 is serial 43382; with a time of day it is still that date.
+        assert_eq!(cell(43_382.0, DateTime), "2018-10-09");
+        assert_eq!(cell(43_382.4, DateTime), "2018-10-09");
+        // A duration of more than a day is a number.
+        assert_eq!(cell(1.5, TimeDelta), "1,5");
     }
 
     #[test]

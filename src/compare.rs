@@ -1,0 +1,338 @@
+//! What changed between two deliveries: two `kennzahlen.csv` (of run folders, archive
+//! editions, or figures computed from a data folder) in, the changes out — per Jobcenter
+//! and aggregate each figure whose values changed beyond rounding, each status that
+//! flipped, figures that appeared or vanished — as records ([`Change`]), for people
+//! (old → new in German format), as a table (`aenderungen.csv`, `diff --format csv`)
+//! and as counts.
+//!
+//! `diff` prints a comparison, `run` counts what a rerun of a month changed, and
+//! `archive --supersede` writes the comparison with the superseded edition into the new
+//! one; all three read and compare here.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::domain::{Kennzahl, Status};
+use crate::error::{Error, InputError};
+use crate::format;
+use crate::load::csv;
+use crate::output::{kennzahlen, manifest};
+use crate::report::model::status_text;
+use crate::texte::Kennzahlnamen;
+
+/// The compared value columns of `kennzahlen.csv`, in the order of [`Side`]'s fields.
+const FIELDS: [&str; 3] = ["wert", "vorjahr", "veraenderung_pct"];
+/// Index of `status` in a [`Side`]'s fields (after the [`FIELDS`] and `soll_pct`).
+const STATUS: usize = 4;
+
+/// One side: rows keyed by (entity, kennzahl) → the [`FIELDS`], `soll_pct`, `status`.
+pub struct Side {
+    pub name: String,
+    /// The Berichtsmonat (`YYYY-MM`) of the rows.
+    pub month: String,
+    pub datenstand: Option<String>,
+    rows: BTreeMap<(String, String), Vec<String>>,
+}
+
+impl Side {
+    /// One side from the bytes of a `kennzahlen.csv` (`file` names it in errors).
+    pub fn parse(name: &str, file: &Path, bytes: &[u8]) -> Result<Side, Error> {
+        let table = csv::parse(file, bytes).map_err(|e| Error::Input(vec![e]))?;
+        let col = |n: &str| {
+            table.header.iter().position(|h| h == n).ok_or_else(|| {
+                Error::Input(vec![InputError::at(
+                    file,
+                    table.header_line,
+                    format!(
+                        "missing required column \"{n}\" in the header (is this a kennzahlen.csv?)"
+                    ),
+                )])
+            })
+        };
+        let (id, month, kz) = (col("jobcenter")?, col("berichtsmonat")?, col("kennzahl")?);
+        let rest: Vec<usize> = FIELDS
+            .iter()
+            .chain(&["soll_pct", "status"])
+            .map(|n| col(n))
+            .collect::<Result<_, _>>()?;
+        let mut side = Side {
+            name: name.to_string(),
+            month: String::new(),
+            datenstand: None,
+            rows: BTreeMap::new(),
+        };
+        for record in table.records() {
+            let get = |i: usize| record.cells.get(i).cloned().unwrap_or_default();
+            side.month = get(month);
+            side.rows
+                .insert((get(id), get(kz)), rest.iter().map(|&i| get(i)).collect());
+        }
+        Ok(side)
+    }
+
+    /// The `kennzahlen.csv` of a folder (run folder, archive edition) or the file itself,
+    /// with the Datenstand of the folder's manifest when there is one.
+    pub fn read(path: &Path) -> Result<Side, Error> {
+        let (file, folder) = if path.is_dir() {
+            (path.join(kennzahlen::FILE), Some(path))
+        } else {
+            (path.to_path_buf(), path.parent())
+        };
+        let bytes =
+            csv::read_file(&file).map_err(|m| Error::Input(vec![InputError::file(&file, m)]))?;
+        let mut side = Side::parse(&path.display().to_string(), &file, &bytes)?;
+        side.datenstand = folder
+            .and_then(|f| std::fs::read(f.join(manifest::FILE)).ok())
+            .and_then(|b| serde_json::from_slice::<manifest::Manifest>(&b).ok())
+            .and_then(|m| m.datenstand);
+        Ok(side)
+    }
+}
+
+/// What changed about one figure of one Jobcenter or aggregate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum What {
+    /// The figure is only in A.
+    Vanished,
+    /// The figure is only in B.
+    Appeared,
+    /// A value column (`wert`, `vorjahr`, `veraenderung_pct`) changed: old, new as in the CSV.
+    Value {
+        field: &'static str,
+        old: String,
+        new: String,
+    },
+    /// The status flipped: old, new codes as in the CSV (empty: none).
+    Status { old: String, new: String },
+}
+
+/// One change: the entity (Jobcenter id or aggregate), the Kennzahl code, what changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub entity: String,
+    pub code: String,
+    pub what: What,
+}
+
+impl Change {
+    /// The Kennzahl's name (`Integrationen`), the code when it is unknown.
+    pub fn label(&self) -> &str {
+        Kennzahl::parse(&self.code).map_or(self.code.as_str(), |k| {
+            Kennzahlnamen::builtin().bezeichnung(k)
+        })
+    }
+}
+
+/// The differences of two sides.
+pub struct Comparison {
+    pub changes: Vec<Change>,
+    /// Figures with any change, entities with any change, statuses that flipped.
+    pub figures: usize,
+    pub entities: usize,
+    pub statuses: usize,
+    /// Words of the statuses: December (`erreicht`) or during the year (`auf Kurs`).
+    december: bool,
+    names: (String, String),
+}
+
+/// Compares two sides figure by figure.
+pub fn compare(a: &Side, b: &Side) -> Comparison {
+    let mut changes = Vec::new();
+    let mut entities = BTreeSet::new();
+    let mut figures = 0usize;
+    let mut statuses = 0usize;
+    let keys: BTreeSet<&(String, String)> = a.rows.keys().chain(b.rows.keys()).collect();
+    for key in keys {
+        let (entity, code) = key;
+        let before = changes.len();
+        let mut push = |what| {
+            changes.push(Change {
+                entity: entity.clone(),
+                code: code.clone(),
+                what,
+            });
+        };
+        match (a.rows.get(key), b.rows.get(key)) {
+            (Some(_), None) => push(What::Vanished),
+            (None, Some(_)) => push(What::Appeared),
+            (Some(old), Some(new)) => {
+                for (i, field) in FIELDS.iter().enumerate() {
+                    let (o, n) = (cell(old, i), cell(new, i));
+                    if changed(o, n) {
+                        push(What::Value {
+                            field,
+                            old: o.to_string(),
+                            new: n.to_string(),
+                        });
+                    }
+                }
+                let (o, n) = (cell(old, STATUS), cell(new, STATUS));
+                if o != n {
+                    statuses += 1;
+                    push(What::Status {
+                        old: o.to_string(),
+                        new: n.to_string(),
+                    });
+                }
+            }
+            (None, None) => {}
+        }
+        if changes.len() > before {
+            figures += 1;
+            entities.insert(entity);
+        }
+    }
+    Comparison {
+        changes,
+        figures,
+        entities: entities.len(),
+        statuses,
+        december: b.month.ends_with("-12"),
+        names: (a.name.clone(), b.name.clone()),
+    }
+}
+
+impl Comparison {
+    /// `N figure(s) of M Jobcenter(s) and aggregate(s) changed, K status(es) flipped`.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} figure(s) of {} Jobcenter(s) and aggregate(s) changed, {} status(es) flipped",
+            self.figures, self.entities, self.statuses
+        )
+    }
+
+    /// `jobcenter,kennzahl,feld,alt,neu`, one row per change (values as in the CSV).
+    pub fn table(&self) -> String {
+        let mut table = String::from("jobcenter,kennzahl,feld,alt,neu\n");
+        for c in &self.changes {
+            let (field, old, new) = match &c.what {
+                What::Vanished => ("zeile", "vorhanden", ""),
+                What::Appeared => ("zeile", "", "vorhanden"),
+                What::Value { field, old, new } => (*field, old.as_str(), new.as_str()),
+                What::Status { old, new } => ("status", old.as_str(), new.as_str()),
+            };
+            let _ = writeln!(table, "{},{},{field},{old},{new}", c.entity, c.code);
+        }
+        table
+    }
+
+    /// For people: per entity its id, then one indented line per change.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        let mut entity: Option<&str> = None;
+        for c in &self.changes {
+            if entity != Some(c.entity.as_str()) {
+                let _ = writeln!(out, "{}", c.entity);
+                entity = Some(&c.entity);
+            }
+            let label = c.label();
+            let line = match &c.what {
+                What::Vanished => format!("{label}: nur in {}", self.names.0),
+                What::Appeared => format!("{label}: neu in {}", self.names.1),
+                What::Value { field, .. } => {
+                    let (old, new) = self.values(c).unwrap_or_default();
+                    format!("{label}, {field}: {old} → {new}")
+                }
+                What::Status { .. } => {
+                    let (old, new) = self.values(c).unwrap_or_default();
+                    format!("{label}: {old} → {new}")
+                }
+            };
+            let _ = writeln!(out, "  {line}");
+        }
+        out
+    }
+
+    /// The old and new value of a change in German: numbers formatted (`1.234`,
+    /// `+2,5 %`), statuses in words; `None` for a figure that appeared or vanished.
+    pub fn values(&self, change: &Change) -> Option<(String, String)> {
+        match &change.what {
+            What::Vanished | What::Appeared => None,
+            What::Value { field, old, new } => {
+                let pct = *field == "veraenderung_pct";
+                Some((german(old, pct), german(new, pct)))
+            }
+            What::Status { old, new } => {
+                let words = |s: &str| {
+                    Status::parse(s).map_or_else(
+                        || "–".to_string(),
+                        |s| status_text(s, self.december).to_string(),
+                    )
+                };
+                Some((words(old), words(new)))
+            }
+        }
+    }
+}
+
+fn cell(fields: &[String], i: usize) -> &str {
+    fields.get(i).map_or("", String::as_str)
+}
+
+/// Beyond rounding: the two numbers differ by more than float noise, or one is missing.
+fn changed(a: &str, b: &str) -> bool {
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => (x - y).abs() > 1e-9 * x.abs().max(y.abs()).max(1.0),
+        _ => a != b,
+    }
+}
+
+fn german(text: &str, pct: bool) -> String {
+    match text.parse::<f64>() {
+        Ok(x) if pct => format::change(x, 1),
+        Ok(x) if x.fract() == 0.0 => format::number(x, 0),
+        Ok(x) => format::number(x, 2),
+        Err(_) => format::KA.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn side(name: &str, rows: &str) -> Side {
+        let csv = format!("{}\n{rows}", kennzahlen::HEADER);
+        Side::parse(name, Path::new("kennzahlen.csv"), csv.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn changes_beyond_rounding_flips_and_rows_that_come_and_go() {
+        let a = side(
+            "A",
+            "05554,2018-12,int,240,200,20,2.1,erreicht,,,,,\n\
+             05554,2018-12,elb,1000,1000,0,,kein_ziel,,,,,\n\
+             05558,2018-12,k2,0.25,,,,kein_ziel,,,,,\n",
+        );
+        let b = side(
+            "B",
+            // elb differs by float noise only; int 240 → 250 changes wert and
+            // veraenderung_pct (250 / 200 − 1 = 25 %) and flips the status.
+            "05554,2018-12,int,250,200,25,2.1,verfehlt,,,,,\n\
+             05554,2018-12,elb,1000.0000000001,1000,0,,kein_ziel,,,,,\n\
+             05558,2018-12,k3,1,,,,kein_ziel,,,,,\n",
+        );
+        let c = compare(&a, &b);
+        assert_eq!((c.figures, c.entities, c.statuses), (3, 2, 1));
+        assert_eq!(
+            c.table(),
+            "jobcenter,kennzahl,feld,alt,neu\n\
+             05554,int,wert,240,250\n\
+             05554,int,veraenderung_pct,20,25\n\
+             05554,int,status,erreicht,verfehlt\n\
+             05558,k2,zeile,vorhanden,\n\
+             05558,k3,zeile,,vorhanden\n"
+        );
+        let text = c.text();
+        assert!(
+            text.contains("05554\n  Integrationen, wert: 240 → 250\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Integrationen: erreicht → nicht erreicht\n"),
+            "{text}"
+        );
+        assert!(text.contains(": nur in A\n"), "{text}");
+        assert!(text.contains(": neu in B\n"), "{text}");
+    }
+}
