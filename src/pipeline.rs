@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::texte::Kennzahlnamen;
 use crate::cli::{DataArgs, RenderArgs};
 use crate::domain::Berichtsmonat;
 use crate::error::Error;
@@ -14,6 +13,7 @@ use crate::figures::{self, Results};
 use crate::load::{self, Dataset};
 use crate::output::{self, Existing, OutFile, manifest};
 use crate::report::{self, ReportOptions};
+use crate::texte::Kennzahlnamen;
 
 /// Reads the data folder, printing warnings; input errors end the command.
 pub(crate) fn load_data(data: &DataArgs) -> Result<Dataset, Error> {

@@ -15,7 +15,6 @@ use crate::figures;
 use crate::format;
 use crate::load::{self, csv};
 use crate::output::{kennzahlen, manifest};
-use crate::report::model::status_text;
 use crate::texte::Kennzahlnamen;
 
 /// One side: rows keyed by (entity, kennzahl) → fields after `kennzahl`.
@@ -91,9 +90,8 @@ pub fn compare(a: &Side, b: &Side) -> Comparison {
         a.rows.keys().chain(b.rows.keys()).cloned().collect();
     for key in &keys {
         let (entity, code) = key;
-        let label: &str = Kennzahl::parse(code).map_or(code.as_str(), |k| {
-            Kennzahlnamen::builtin().bezeichnung(k)
-        });
+        let label: &str = Kennzahl::parse(code)
+            .map_or(code.as_str(), |k| Kennzahlnamen::builtin().bezeichnung(k));
         let mut lines = Vec::new();
         match (a.rows.get(key), b.rows.get(key)) {
             (Some(_), None) => {
@@ -123,7 +121,11 @@ pub fn compare(a: &Side, b: &Side) -> Comparison {
                     let words = |s: &str| {
                         Status::parse(s).map_or_else(
                             || "–".to_string(),
-                            |s| status_text(s, december).to_string(),
+                            |s| {
+                                Kennzahlnamen::builtin()
+                                    .status_text(s, december)
+                                    .to_string()
+                            },
                         )
                     };
                     lines.push(format!("{label}: {} → {}", words(o), words(n)));

@@ -115,7 +115,7 @@ struct ZielContext {
     bezeichnung: String,
     soll: String,
     status: &'static str,
-    text: &'static str,
+    text: String,
 }
 
 /// `Dienstag, 9. Oktober 2018`.
@@ -167,7 +167,7 @@ pub fn context(
                 bezeichnung: namen.bezeichnung(z.kennzahl).to_string(),
                 soll: z.soll.map(model::soll_text).unwrap_or_default(),
                 status: z.status.code(),
-                text: model::status_text(z.status, dezember),
+                text: namen.status_text(z.status, dezember).to_string(),
             })
             .collect(),
         bericht: crate::report::file_name(&jc.id, &jc.name),

@@ -13,7 +13,7 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
 
-use crate::domain::{Decimal, Formula, Kennzahl, Kind, Status};
+use crate::domain::{Decimal, Formula, Kennzahl, Kind};
 use crate::figures::{EntityFigures, EntityKind, Figure, Results, Value};
 use crate::texte::Kennzahlnamen;
 
@@ -30,17 +30,6 @@ const SHARE: &str = "0.0";
 const MONEY: &str = "#,##0 \"€\"";
 const PERCENT: &str = "+0.0\" %\";-0.0\" %\";0.0\" %\"";
 const SOLL: &str = "+0.0#\" %\";-0.0#\" %\";0.0#\" %\"";
-
-/// A status in words, as the annual outcome is worded.
-pub fn status_words(status: Status) -> &'static str {
-    match status {
-        Status::KeinZiel => "kein Ziel",
-        Status::KeineDaten => "keine Daten",
-        Status::Erreicht => "erreicht",
-        Status::KnappVerfehlt => "knapp verfehlt",
-        Status::Verfehlt => "verfehlt",
-    }
-}
 
 /// The display format of a figure's values, and of its Zielpfad's remaining need (for a
 /// quota that is a number of integrations, not a quota).
@@ -232,7 +221,7 @@ fn build(
                     z.soll.map(Decimal::as_f64),
                     formats.num(SOLL),
                 )?;
-                sheet.write_string(row, col + 3, status_words(z.status))?;
+                sheet.write_string(row, col + 3, &namen.status(z.status).tabelle)?;
             }
         }
     }
@@ -272,7 +261,7 @@ fn write_figure(
             z.soll.map(Decimal::as_f64),
             formats.num(SOLL),
         )?;
-        sheet.write_string(row, 10, status_words(z.status))?;
+        sheet.write_string(row, 10, &namen.status(z.status).tabelle)?;
     }
     if let Some(m) = f.mitglieder {
         sheet.write_number_with_format(row, 11, m as f64, formats.num(COUNT))?;

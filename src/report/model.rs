@@ -24,10 +24,10 @@ use crate::format;
 use crate::load::Jobcenter;
 use crate::texte::Texte;
 
-pub use super::notes::{Fussnote, Notes, join_names, missing_months};
 use super::notes::ka_footnote;
+pub use super::notes::{Fussnote, Notes, join_names, missing_months};
 
-pub use super::words::{status_text, symbol};
+pub use super::words::symbol;
 
 /// A Soll as the report prints it, for plain text (mails): `+2,1 %` with an ordinary
 /// space, since a mail client may not show the narrow no-break space.
@@ -372,7 +372,9 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
         })?,
     ];
     match (&jc.vergleichstyp, vt_all) {
-        (None, _) => hinweise.push(hinweis(minijinja::context! { art => "ohne_vergleichstyp" })?),
+        (None, _) => hinweise.push(hinweis(
+            minijinja::context! { art => "ohne_vergleichstyp" },
+        )?),
         (Some(v), Some(g)) if g.members.len() <= 1 => hinweise.push(hinweis(
             minijinja::context! { art => "vergleichstyp_allein", vergleichstyp => v },
         )?),
