@@ -6,8 +6,9 @@
 //! names from `kennzahlen.toml`, the sentences from the `.j2` files; Rust passes keys and
 //! formatted numbers.
 //!
-//! The parts live beside this file: [`super::words`] (formats and status words),
-//! [`super::goals`] (Zielerreichung auf einen Blick, Zielpfad, ranks), [`super::charts`]
+//! The parts live beside this file: [`super::words`] (formats and status symbols),
+//! [`super::notes`] (footnotes), [`super::goals`] (Zielerreichung auf einen Blick,
+//! Zielpfad, ranks), [`super::charts`]
 //! (chart geometry), [`super::sexes`] (Frauen und Männer), [`super::talking`]
 //! (Gesprächspunkte) and [`super::overview`] (the overview of all Jobcenters).
 
