@@ -185,6 +185,10 @@ pub(crate) fn produce(
 /// Renders one Berichtsmonat into its run folder `OUT/<YYYY-MM>/` with its manifest,
 /// replacing an earlier run of the month but keeping its `einladungen/`. `run` calls it
 /// once its arguments and data are validated, `invite` when a report to attach is missing.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the run's inputs, each used once; a struct would only rename them"
+)]
 pub(crate) fn write_run_folder(
     out_dir: &Path,
     ds: &Dataset,

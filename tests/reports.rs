@@ -484,7 +484,7 @@ fn kennzahl_names_come_from_kennzahlen_toml_of_the_templates_folder() {
     let sheet = book.worksheet_range("Kennzahlen").unwrap();
     let k2: Vec<String> = sheet
         .rows()
-        .filter(|r| r[4].to_string() == "k2")
+        .filter(|r| r[4] == "k2")
         .map(|r| r[5].to_string())
         .collect();
     assert!(!k2.is_empty());

@@ -169,7 +169,15 @@ fn build(
         let entity_name = name(entity);
         for f in &entity.figures {
             row += 1;
-            write_figure(sheet, row, entity, &entity_name, &month, f, &formats, namen)?;
+            write_figure(
+                sheet,
+                row,
+                (entity, &entity_name),
+                &month,
+                f,
+                &formats,
+                namen,
+            )?;
         }
     }
     sheet.autofilter(0, 0, row, TITLES.len() as u16 - 1)?;
@@ -236,8 +244,7 @@ fn build(
 fn write_figure(
     sheet: &mut Worksheet,
     row: u32,
-    entity: &EntityFigures,
-    entity_name: &str,
+    (entity, entity_name): (&EntityFigures, &str),
     month: &str,
     f: &Figure,
     formats: &Formats,

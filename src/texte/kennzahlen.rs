@@ -351,12 +351,13 @@ mod tests {
     fn incomplete_or_broken_files_name_line_and_key() {
         // Drop the key `kurz` of [k2]: its table header is the line named.
         let k2_line = BUILTIN.lines().position(|l| l == "[k2]").unwrap() + 1;
-        let text: String = BUILTIN
-            .lines()
-            .enumerate()
-            .filter(|(i, l)| !(l.starts_with("kurz =") && *i + 1 == k2_line + 2))
-            .map(|(_, l)| format!("{l}\n"))
-            .collect();
+        let mut text = String::new();
+        for (i, l) in BUILTIN.lines().enumerate() {
+            if !(l.starts_with("kurz =") && i + 1 == k2_line + 2) {
+                text.push_str(l);
+                text.push('\n');
+            }
+        }
         let e = errors(&text);
         assert_eq!(e.len(), 1, "{e:?}");
         assert!(
