@@ -18,7 +18,6 @@ use crate::error::{Error, InputError};
 use crate::format;
 use crate::load::csv;
 use crate::output::{kennzahlen, manifest};
-use crate::report::model::status_text;
 use crate::texte::Kennzahlnamen;
 
 /// The compared value columns of `kennzahlen.csv`, in the order of [`Side`]'s fields.
@@ -257,7 +256,11 @@ impl Comparison {
                 let words = |s: &str| {
                     Status::parse(s).map_or_else(
                         || "–".to_string(),
-                        |s| status_text(s, self.december).to_string(),
+                        |s| {
+                            Kennzahlnamen::builtin()
+                                .status_text(s, self.december)
+                                .to_string()
+                        },
                     )
                 };
                 Some((words(old), words(new)))

@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::texte::Kennzahlnamen;
 use crate::cli::{DataArgs, RenderArgs};
 use crate::domain::Berichtsmonat;
 use crate::error::Error;
@@ -14,6 +13,7 @@ use crate::figures::{self, Results};
 use crate::load::{self, Dataset};
 use crate::output::{self, Existing, OutFile, manifest};
 use crate::report::{self, ReportOptions};
+use crate::texte::Kennzahlnamen;
 
 /// Reads the data folder, printing warnings; input errors end the command.
 pub(crate) fn load_data(data: &DataArgs) -> Result<Dataset, Error> {
@@ -185,6 +185,10 @@ pub(crate) fn produce(
 /// Renders one Berichtsmonat into its run folder `OUT/<YYYY-MM>/` with its manifest,
 /// replacing an earlier run of the month but keeping its `einladungen/`. `run` calls it
 /// once its arguments and data are validated, `invite` when a report to attach is missing.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the run's inputs, each used once; a struct would only rename them"
+)]
 pub(crate) fn write_run_folder(
     out_dir: &Path,
     ds: &Dataset,

@@ -258,6 +258,15 @@ fn drafts_parse_with_the_report_attached_byte_for_byte_and_a_berlin_event() {
         ics.contains("\r\nDTSTART;TZID=Europe/Berlin:20181009T100000\r\n"),
         "{ics}"
     );
+    // The description (templates/mail/termin.txt.j2): subject, report, contact; no video
+    // link for a room.
+    assert!(
+        ics.contains(
+            "\\nBericht: 05554_kreis-borken.pdf\\nKontakt: Frau Müller\\, Tel. 0211 123-45\r\n"
+        ),
+        "{ics}"
+    );
+    assert!(!ics.contains("Videokonferenz"), "{ics}");
     assert!(
         ics.contains("\r\nDTEND;TZID=Europe/Berlin:20181009T120000\r\n"),
         "{ics}"

@@ -471,7 +471,9 @@ fn kennzahl_names_come_from_kennzahlen_toml_of_the_templates_folder() {
     let text = flat(&pdftotext(&dir.join("05554_kreis-borken.pdf")));
     // The table of targets, the section II table and the glossary name it.
     assert!(
-        text.matches("Eingliederungsquote nach Ministerium (K2)").count() >= 3,
+        text.matches("Eingliederungsquote nach Ministerium (K2)")
+            .count()
+            >= 3,
         "{text}"
     );
     // K3's period label, Jan.–März of 2018 against 2017 (the table cell wraps).
@@ -482,11 +484,14 @@ fn kennzahl_names_come_from_kennzahlen_toml_of_the_templates_folder() {
     let sheet = book.worksheet_range("Kennzahlen").unwrap();
     let k2: Vec<String> = sheet
         .rows()
-        .filter(|r| r[4].to_string() == "k2")
+        .filter(|r| r[4] == "k2")
         .map(|r| r[5].to_string())
         .collect();
     assert!(!k2.is_empty());
-    assert!(k2.iter().all(|n| n == "Eingliederungsquote laut Tabelle"), "{k2:?}");
+    assert!(
+        k2.iter().all(|n| n == "Eingliederungsquote laut Tabelle"),
+        "{k2:?}"
+    );
 }
 
 #[test]
@@ -506,7 +511,11 @@ fn an_incomplete_kennzahlen_toml_is_an_input_error_naming_file_line_and_key() {
 
     // A syntax error names its line too.
     let custom = custom_kennzahlen(&fx, |text| text.replacen("kurz = \"", "kurz = ", 1));
-    let line = custom.lines().position(|l| l.starts_with("kurz = ")).unwrap() + 1;
+    let line = custom
+        .lines()
+        .position(|l| l.starts_with("kurz = "))
+        .unwrap()
+        + 1;
     fx.run(&["run", "--month", "2018-03", "--templates", "vorlagen"])
         .expect_code(2)
         .expect_stderr(&format!("vorlagen/texte/kennzahlen.toml:{line}: "));

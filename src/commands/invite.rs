@@ -76,12 +76,15 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
             &template.namen,
         );
         let (subject, body) = template.render(&ctx)?;
+        let (termin_titel, termin_text) = template.render_termin(&ctx, &subject)?;
         drafts.push(Draft {
             jc,
             termin,
             to: to.clone(),
             subject,
             body,
+            termin_titel,
+            termin_text,
             report: crate::report::file_name(&jc.id, &jc.name),
         });
     }

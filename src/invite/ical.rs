@@ -2,8 +2,6 @@
 //! `METHOD:REQUEST`, the event in `Europe/Berlin` local time, text escaped and content
 //! lines folded at 75 octets.
 
-use std::fmt::Write as _;
-
 use chrono::{DateTime, NaiveDateTime, Utc};
 use lettre::message::Mailbox;
 
@@ -29,26 +27,17 @@ RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n\
 END:STANDARD\r\n\
 END:VTIMEZONE\r\n";
 
-/// The event of one appointment as an iCalendar object with `METHOD:REQUEST`.
+/// The event of one appointment as an iCalendar object with `METHOD:REQUEST`; its title
+/// and description come from `templates/mail/termin.txt.j2`.
 pub fn calendar(
     jc: &Jobcenter,
     t: &Termin,
     from: &Mailbox,
     to: &[Mailbox],
-    subject: &str,
+    (summary, description): (&str, &str),
     stamp: DateTime<Utc>,
 ) -> String {
     let local = |d: NaiveDateTime| d.format("%Y%m%dT%H%M%S").to_string();
-    let mut description = format!(
-        "{subject}\nBericht: {}",
-        crate::report::file_name(&jc.id, &jc.name)
-    );
-    if super::mail::is_link(&t.ort) {
-        let _ = write!(description, "\nVideokonferenz: {}", t.ort);
-    }
-    if let Some(kontakt) = &t.kontakt {
-        let _ = write!(description, "\nKontakt: {kontakt}");
-    }
     let mut out = String::new();
     for line in [
         "BEGIN:VCALENDAR".to_string(),
@@ -71,12 +60,9 @@ pub fn calendar(
         format!("DTSTAMP:{}", stamp.format("%Y%m%dT%H%M%SZ")),
         format!("DTSTART;TZID=Europe/Berlin:{}", local(t.start)),
         format!("DTEND;TZID=Europe/Berlin:{}", local(t.end)),
-        format!(
-            "SUMMARY;LANGUAGE=de:{}",
-            escape_text(&format!("Steuerungsdialog Jobcenter {}", jc.name))
-        ),
+        format!("SUMMARY;LANGUAGE=de:{}", escape_text(summary)),
         format!("LOCATION;LANGUAGE=de:{}", escape_text(&t.ort)),
-        format!("DESCRIPTION;LANGUAGE=de:{}", escape_text(&description)),
+        format!("DESCRIPTION;LANGUAGE=de:{}", escape_text(description)),
         format!("ORGANIZER{}:mailto:{}", cn(from), from.email),
     ]);
     for mailbox in to {

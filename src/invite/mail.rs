@@ -22,6 +22,8 @@ use crate::texte::Kennzahlnamen;
 
 const TEMPLATE_NAME: &str = "einladung.txt.j2";
 const TEMPLATE: &str = include_str!("../../templates/mail/einladung.txt.j2");
+const TERMIN_NAME: &str = "termin.txt.j2";
+const TERMIN: &str = include_str!("../../templates/mail/termin.txt.j2");
 const SUBJECT_PREFIX: &str = "Betreff:";
 const WEEKDAYS: [&str; 7] = [
     "Montag",
@@ -115,7 +117,7 @@ struct ZielContext {
     bezeichnung: String,
     soll: String,
     status: &'static str,
-    text: &'static str,
+    text: String,
 }
 
 /// `Dienstag, 9. Oktober 2018`.
@@ -167,7 +169,7 @@ pub fn context(
                 bezeichnung: namen.bezeichnung(z.kennzahl).to_string(),
                 soll: z.soll.map(model::soll_text).unwrap_or_default(),
                 status: z.status.code(),
-                text: model::status_text(z.status, dezember),
+                text: namen.status_text(z.status, dezember).to_string(),
             })
             .collect(),
         bericht: crate::report::file_name(&jc.id, &jc.name),
@@ -184,34 +186,24 @@ pub fn is_link(ort: &str) -> bool {
 pub struct MailTemplate {
     env: Environment<'static>,
     shown: String,
+    termin_shown: String,
     /// The Kennzahlen in words, from the same `--templates DIR`.
     pub namen: Kennzahlnamen,
 }
 
 impl MailTemplate {
     pub fn load(dir: Option<&Path>) -> Result<Self, Error> {
-        let custom = dir
-            .map(|d| d.join("mail").join(TEMPLATE_NAME))
-            .filter(|p| p.exists());
-        let source = match &custom {
-            Some(path) => crate::load::csv::read_text(path)
-                .map_err(|e| Error::Render(format!("cannot read {}: {e}", path.display())))?,
-            None => TEMPLATE.to_string(),
-        };
-        let shown = custom.map_or_else(
-            || format!("templates/mail/{TEMPLATE_NAME}"),
-            |p| p.display().to_string(),
-        );
         let mut env = Environment::new();
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.set_keep_trailing_newline(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-        env.add_template_owned(TEMPLATE_NAME, source)
-            .map_err(|e| Error::Render(format!("{shown}: {}", describe(&e))))?;
+        let shown = add(&mut env, dir, TEMPLATE_NAME, TEMPLATE)?;
+        let termin_shown = add(&mut env, dir, TERMIN_NAME, TERMIN)?;
         Ok(Self {
             env,
             shown,
+            termin_shown,
             namen: Kennzahlnamen::load(dir)?,
         })
     }
@@ -248,6 +240,57 @@ impl MailTemplate {
         }
         Ok((subject.to_string(), body))
     }
+
+    /// The calendar entry's title (the first line) and description (the further
+    /// non-empty lines, joined by line breaks).
+    pub fn render_termin(
+        &self,
+        ctx: &MailContext,
+        betreff: &str,
+    ) -> Result<(String, String), Error> {
+        let fail = |why: String| Error::Render(format!("{}: {why}", self.termin_shown));
+        let text = self
+            .env
+            .get_template(TERMIN_NAME)
+            .and_then(|t| {
+                t.render(minijinja::context! {
+                    betreff => betreff,
+                    ..minijinja::Value::from_serialize(ctx)
+                })
+            })
+            .map_err(|e| fail(describe(&e)))?;
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        let title = lines
+            .next()
+            .ok_or_else(|| fail("expected a first line with the title of the entry".into()))?
+            .to_string();
+        Ok((title, lines.collect::<Vec<_>>().join("\n")))
+    }
+}
+
+/// Adds `DIR/mail/NAME` of `--templates DIR` when it exists, else the built-in copy;
+/// returns the file as messages name it.
+fn add(
+    env: &mut Environment<'static>,
+    dir: Option<&Path>,
+    name: &'static str,
+    builtin: &str,
+) -> Result<String, Error> {
+    let custom = dir
+        .map(|d| d.join("mail").join(name))
+        .filter(|p| p.exists());
+    let source = match &custom {
+        Some(path) => crate::load::csv::read_text(path)
+            .map_err(|e| Error::Render(format!("cannot read {}: {e}", path.display())))?,
+        None => builtin.to_string(),
+    };
+    let shown = custom.map_or_else(
+        || format!("templates/mail/{name}"),
+        |p| p.display().to_string(),
+    );
+    env.add_template_owned(name, source)
+        .map_err(|e| Error::Render(format!("{shown}: {}", describe(&e))))?;
+    Ok(shown)
 }
 
 fn describe(e: &minijinja::Error) -> String {

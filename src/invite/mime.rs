@@ -29,6 +29,9 @@ pub struct Draft<'a> {
     pub to: Vec<Mailbox>,
     pub subject: String,
     pub body: String,
+    /// The calendar entry's title and description (`templates/mail/termin.txt.j2`).
+    pub termin_titel: String,
+    pub termin_text: String,
     /// The file name of the report attached.
     pub report: String,
 }
@@ -46,8 +49,16 @@ pub struct Parts {
 
 impl Draft<'_> {
     pub fn parts(&self, from: &Mailbox, pdf: &[u8], time: DateTime<Utc>) -> Parts {
-        let ics =
-            |stamp| ical::calendar(self.jc, self.termin, from, &self.to, &self.subject, stamp);
+        let ics = |stamp| {
+            ical::calendar(
+                self.jc,
+                self.termin,
+                from,
+                &self.to,
+                (&self.termin_titel, &self.termin_text),
+                stamp,
+            )
+        };
         let mut content = String::new();
         for part in [
             addresses(&self.to).join(","),

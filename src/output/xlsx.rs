@@ -13,7 +13,7 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
 
-use crate::domain::{Decimal, Formula, Kennzahl, Kind, Status};
+use crate::domain::{Decimal, Formula, Kennzahl, Kind};
 use crate::figures::{EntityFigures, EntityKind, Figure, Results, Value};
 use crate::texte::Kennzahlnamen;
 
@@ -30,17 +30,6 @@ const SHARE: &str = "0.0";
 const MONEY: &str = "#,##0 \"€\"";
 const PERCENT: &str = "+0.0\" %\";-0.0\" %\";0.0\" %\"";
 const SOLL: &str = "+0.0#\" %\";-0.0#\" %\";0.0#\" %\"";
-
-/// A status in words, as the annual outcome is worded.
-pub fn status_words(status: Status) -> &'static str {
-    match status {
-        Status::KeinZiel => "kein Ziel",
-        Status::KeineDaten => "keine Daten",
-        Status::Erreicht => "erreicht",
-        Status::KnappVerfehlt => "knapp verfehlt",
-        Status::Verfehlt => "verfehlt",
-    }
-}
 
 /// The display format of a figure's values, and of its Zielpfad's remaining need (for a
 /// quota that is a number of integrations, not a quota).
@@ -180,7 +169,15 @@ fn build(
         let entity_name = name(entity);
         for f in &entity.figures {
             row += 1;
-            write_figure(sheet, row, entity, &entity_name, &month, f, &formats, namen)?;
+            write_figure(
+                sheet,
+                row,
+                (entity, &entity_name),
+                &month,
+                f,
+                &formats,
+                namen,
+            )?;
         }
     }
     sheet.autofilter(0, 0, row, TITLES.len() as u16 - 1)?;
@@ -232,7 +229,7 @@ fn build(
                     z.soll.map(Decimal::as_f64),
                     formats.num(SOLL),
                 )?;
-                sheet.write_string(row, col + 3, status_words(z.status))?;
+                sheet.write_string(row, col + 3, &namen.status(z.status).tabelle)?;
             }
         }
     }
@@ -247,8 +244,7 @@ fn build(
 fn write_figure(
     sheet: &mut Worksheet,
     row: u32,
-    entity: &EntityFigures,
-    entity_name: &str,
+    (entity, entity_name): (&EntityFigures, &str),
     month: &str,
     f: &Figure,
     formats: &Formats,
@@ -272,7 +268,7 @@ fn write_figure(
             z.soll.map(Decimal::as_f64),
             formats.num(SOLL),
         )?;
-        sheet.write_string(row, 10, status_words(z.status))?;
+        sheet.write_string(row, 10, &namen.status(z.status).tabelle)?;
     }
     if let Some(m) = f.mitglieder {
         sheet.write_number_with_format(row, 11, m as f64, formats.num(COUNT))?;

@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use super::model::{Context, Notes};
-use super::words::{Fmt, decimal_text, status_text, symbol, value_text};
+use super::words::{Fmt, decimal_text, symbol, value_text};
 use crate::domain::{Formula, Section};
 use crate::figures::{EntityFigures, Figure, Kennzahl, Status, Value, exact};
 use crate::format::{self, KA};
@@ -27,7 +27,7 @@ pub struct ZielZeile {
     pub vorjahr: String,
     pub status: &'static str,
     pub symbol: &'static str,
-    pub status_text: &'static str,
+    pub status_text: String,
     pub fussnote: Option<u32>,
     /// The Soll as a level and what the year still needs (or, in December, the margin).
     pub pfad: Option<String>,
@@ -90,9 +90,10 @@ pub fn ziele(ctx: &Context, e: &EntityFigures, notes: &mut Notes) -> Result<Ziel
                     },
                 )?
             }
-            None => ctx
-                .texte
-                .render("kurztexte.txt.j2", minijinja::context! { art => "kein_ziel" })?,
+            None => ctx.texte.render(
+                "kurztexte.txt.j2",
+                minijinja::context! { art => "kein_ziel" },
+            )?,
         };
         if z.soll.is_some() {
             agreed += 1;
@@ -119,7 +120,7 @@ pub fn ziele(ctx: &Context, e: &EntityFigures, notes: &mut Notes) -> Result<Ziel
             vorjahr,
             status: z.status.code(),
             symbol: symbol(z.status),
-            status_text: status_text(z.status, dezember),
+            status_text: ctx.texte.namen.status_text(z.status, dezember).to_string(),
             fussnote,
             pfad,
             rang: rank_text(ctx, e, k)?,

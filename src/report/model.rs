@@ -6,8 +6,9 @@
 //! names from `kennzahlen.toml`, the sentences from the `.j2` files; Rust passes keys and
 //! formatted numbers.
 //!
-//! The parts live beside this file: [`super::words`] (formats and status words),
-//! [`super::goals`] (Zielerreichung auf einen Blick, Zielpfad, ranks), [`super::charts`]
+//! The parts live beside this file: [`super::words`] (formats and status symbols),
+//! [`super::notes`] (footnotes), [`super::goals`] (Zielerreichung auf einen Blick,
+//! Zielpfad, ranks), [`super::charts`]
 //! (chart geometry), [`super::sexes`] (Frauen und Männer), [`super::talking`]
 //! (Gesprächspunkte) and [`super::overview`] (the overview of all Jobcenters).
 
@@ -24,10 +25,9 @@ use crate::format;
 use crate::load::Jobcenter;
 use crate::texte::Texte;
 
-pub use super::notes::{Fussnote, Notes, join_names, missing_months};
 use super::notes::ka_footnote;
+pub use super::notes::{Fussnote, Notes, join_names, missing_months};
 
-pub use super::words::status_text;
 
 /// A Soll as the report prints it, for plain text (mails): `+2,1 %` with an ordinary
 /// space, since a mail client may not show the narrow no-break space.
@@ -372,7 +372,9 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
         })?,
     ];
     match (&jc.vergleichstyp, vt_all) {
-        (None, _) => hinweise.push(hinweis(minijinja::context! { art => "ohne_vergleichstyp" })?),
+        (None, _) => hinweise.push(hinweis(
+            minijinja::context! { art => "ohne_vergleichstyp" },
+        )?),
         (Some(v), Some(g)) if g.members.len() <= 1 => hinweise.push(hinweis(
             minijinja::context! { art => "vergleichstyp_allein", vergleichstyp => v },
         )?),

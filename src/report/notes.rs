@@ -91,7 +91,11 @@ pub fn missing_months(e: &EntityFigures, bm: Berichtsmonat) -> Vec<String> {
         .collect()
 }
 
-pub(super) fn ka_footnote(ctx: &Context, e: &EntityFigures, bm: Berichtsmonat) -> Result<String, String> {
+pub(super) fn ka_footnote(
+    ctx: &Context,
+    e: &EntityFigures,
+    bm: Berichtsmonat,
+) -> Result<String, String> {
     let months = missing_months(e, bm);
     ctx.texte.render(
         "fussnote.txt.j2",
@@ -110,4 +114,3 @@ pub fn join_names(names: &[String]) -> String {
         [init @ .., last] => format!("{} und {last}", init.join(", ")),
     }
 }
-

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::model::{Context, Notes};
-use super::words::{Fmt, change_text, status_text, symbol, value_text};
+use super::words::{Fmt, change_text, symbol, value_text};
 use crate::figures::{EntityFigures, Figure, Kennzahl, Status, Value, exact};
 use crate::format;
 
@@ -15,7 +15,7 @@ pub struct GeschlechtZelle {
     veraenderung: String,
     status: Option<&'static str>,
     symbol: Option<&'static str>,
-    status_text: Option<&'static str>,
+    status_text: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -64,7 +64,7 @@ fn cell(ctx: &Context, f: Option<&Figure>, k: Kennzahl) -> GeschlechtZelle {
         veraenderung: change_text(f.veraenderung_pct),
         status: ziel.map(|z| z.status.code()),
         symbol: ziel.map(|z| symbol(z.status)),
-        status_text: ziel.map(|z| status_text(z.status, dezember)),
+        status_text: ziel.map(|z| ctx.texte.namen.status_text(z.status, dezember).to_string()),
     }
 }
 

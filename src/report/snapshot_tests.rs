@@ -7,8 +7,8 @@ use std::path::Path;
 
 use super::model::{Context, report};
 use super::overview::overview;
-use crate::texte::Texte;
 use crate::domain::{Berichtsmonat, Decimal};
+use crate::texte::Texte;
 
 fn check_doc(name: &str, json: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -17,7 +17,7 @@ use chrono::Datelike;
 
 use super::goals::with_target;
 use super::model::Context;
-use super::words::{change_text, status_text};
+use super::words::change_text;
 use crate::figures::{EntityFigures, Status};
 use crate::format;
 
@@ -42,7 +42,7 @@ pub fn points(
         say(minijinja::context! {
             art => "gefaehrdet",
             bezeichnung => name,
-            status_text => status_text(*status, dezember),
+            status_text => ctx.texte.namen.status_text(*status, dezember),
             pfad => pfad,
         })?;
     }

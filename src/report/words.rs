@@ -1,5 +1,5 @@
-//! How a figure's values are printed in a report, and the status words. The names and
-//! phrases of the figures stand in `templates/texte/kennzahlen.toml`
+//! How a figure's values are printed in a report, and the status symbols. The names and
+//! phrases of the figures and the status words stand in `templates/texte/kennzahlen.toml`
 //! ([`crate::texte::Kennzahlnamen`]).
 
 use crate::domain::{Formula, Kind};
@@ -85,19 +85,6 @@ pub fn symbol(status: Status) -> &'static str {
         Status::KnappVerfehlt => "◐",
         Status::Verfehlt => "✗",
         Status::KeineDaten | Status::KeinZiel => "–",
-    }
-}
-
-pub fn status_text(status: Status, december: bool) -> &'static str {
-    match (status, december) {
-        (Status::Erreicht, true) => "erreicht",
-        (Status::Erreicht, false) => "auf Kurs",
-        (Status::KnappVerfehlt, true) => "knapp nicht erreicht",
-        (Status::KnappVerfehlt, false) => "knapp nicht auf Kurs",
-        (Status::Verfehlt, true) => "nicht erreicht",
-        (Status::Verfehlt, false) => "nicht auf Kurs",
-        (Status::KeineDaten, _) => "keine Daten",
-        (Status::KeinZiel, _) => "kein Ziel",
     }
 }
 

@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 use minijinja::Environment;
 use serde::Deserialize;
 
-use crate::domain::{Berichtsmonat, Kennzahl};
+use crate::domain::{Berichtsmonat, Kennzahl, Status};
 use crate::error::{Error, InputError};
 use crate::format;
 
@@ -25,6 +25,9 @@ const BUILTIN: &str = include_str!("../../templates/texte/kennzahlen.toml");
 
 /// The table of the glossary entry shared by the figures by sex.
 const GROUP: &str = "frauen_und_maenner";
+
+/// The table of the status words.
+const STATUS: &str = "status";
 
 /// The German words of one Kennzahl (see the head of `kennzahlen.toml`).
 #[derive(Debug, Clone, Deserialize)]
@@ -51,6 +54,28 @@ pub struct Eintrag {
     pub definition: String,
 }
 
+/// The words of one status.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statuswort {
+    /// In December (the annual outcome): "nicht erreicht".
+    pub dezember: String,
+    /// Before December (the course of the year): "nicht auf Kurs".
+    pub unterjaehrig: String,
+    /// In `kennzahlen.xlsx`: "verfehlt".
+    pub tabelle: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Statuswoerter {
+    erreicht: Statuswort,
+    knapp_verfehlt: Statuswort,
+    verfehlt: Statuswort,
+    keine_daten: Statuswort,
+    kein_ziel: Statuswort,
+}
+
 /// The loaded file.
 #[derive(Clone)]
 pub struct Kennzahlnamen {
@@ -58,6 +83,7 @@ pub struct Kennzahlnamen {
     namen: Vec<Namen>,
     /// The glossary entry of the figures by sex.
     pub frauen_und_maenner: Eintrag,
+    status: Statuswoerter,
     /// The `zeitraum` templates, named by code.
     zeitraum: Environment<'static>,
     /// The file as messages name it.
@@ -78,7 +104,10 @@ impl Kennzahlnamen {
     /// `DIR/texte/kennzahlen.toml` of `--templates DIR` when it exists, else the built-in
     /// file.
     pub fn load(dir: Option<&Path>) -> Result<Self, Error> {
-        let Some(path) = dir.map(|d| d.join("texte").join(FILE)).filter(|p| p.exists()) else {
+        let Some(path) = dir
+            .map(|d| d.join("texte").join(FILE))
+            .filter(|p| p.exists())
+        else {
             return Ok(Self::builtin().clone());
         };
         let text = crate::load::csv::read_text(&path).map_err(|e| {
@@ -90,27 +119,50 @@ impl Kennzahlnamen {
     /// Parses the text of the file; `path` is named in errors.
     fn parse(text: &str, shown: &str, path: &Path) -> Result<Self, Error> {
         let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
-        let raw: BTreeMap<String, toml::Spanned<toml::Table>> =
-            toml::from_str(text).map_err(|e: toml::de::Error| {
-                let message = e.message().trim().to_string();
-                Error::Input(vec![match e.span() {
-                    Some(span) => InputError::at(path, line_of(span.start), message),
-                    None => InputError::file(path, message),
-                }])
-            })?;
+        let raw: toml::Table = toml::from_str(text).map_err(|e: toml::de::Error| {
+            let message = e.message().trim().to_string();
+            Error::Input(vec![match e.span() {
+                Some(span) => InputError::at(path, line_of(span.start), message),
+                None => InputError::file(path, message),
+            }])
+        })?;
         let mut errors = Vec::new();
         let mut found: BTreeMap<Kennzahl, Namen> = BTreeMap::new();
         let mut seen = Vec::new();
         let mut group = None;
+        let mut status = None;
         let mut zeitraum = Environment::new();
         zeitraum.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-        for (key, table) in raw {
-            let line = line_of(table.span().start);
-            let value = toml::Value::Table(table.into_inner());
+        // The line of a table's header (`[int]`, `[status.erreicht]`), else the first.
+        let header_line = |key: &str| {
+            text.lines()
+                .position(|l| {
+                    let l = l.trim_start();
+                    l.starts_with(&format!("[{key}]")) || l.starts_with(&format!("[{key}."))
+                })
+                .map_or(1, |i| i + 1)
+        };
+        for (key, value) in raw {
+            let line = header_line(&key);
             if key == GROUP {
                 match Eintrag::deserialize(value) {
                     Ok(e) => group = Some(e),
-                    Err(e) => errors.push(InputError::at(path, line, format!("[{key}]: {}", e.message().trim()))),
+                    Err(e) => errors.push(InputError::at(
+                        path,
+                        line,
+                        format!("[{key}]: {}", e.message().trim()),
+                    )),
+                }
+                continue;
+            }
+            if key == STATUS {
+                match Statuswoerter::deserialize(value) {
+                    Ok(s) => status = Some(s),
+                    Err(e) => errors.push(InputError::at(
+                        path,
+                        line,
+                        format!("[{key}]: {}", e.message().trim()),
+                    )),
                 }
                 continue;
             }
@@ -118,7 +170,7 @@ impl Kennzahlnamen {
                 errors.push(InputError::at(
                     path,
                     line,
-                    format!("unknown table [{key}], expected a code of the table of Kennzahlen or [{GROUP}]"),
+                    format!("unknown table [{key}], expected a code of the table of Kennzahlen, [{GROUP}] or [{STATUS}.…]"),
                 ));
                 continue;
             };
@@ -127,38 +179,55 @@ impl Kennzahlnamen {
                 Ok(n) => {
                     if let Err(e) = zeitraum
                         .add_template_owned(key.clone(), n.zeitraum.clone())
-                        .and_then(|()| {
-                            zeitraum
-                                .get_template(&key)?
-                                .render(sample())
-                                .map(drop)
-                        })
+                        .and_then(|()| zeitraum.get_template(&key)?.render(sample()).map(drop))
                     {
                         errors.push(InputError::at(path, line, format!("[{key}] zeitraum: {e}")));
                     }
                     found.insert(k, n);
                 }
-                Err(e) => errors.push(InputError::at(path, line, format!("[{key}]: {}", e.message().trim()))),
+                Err(e) => errors.push(InputError::at(
+                    path,
+                    line,
+                    format!("[{key}]: {}", e.message().trim()),
+                )),
             }
         }
         for k in Kennzahl::ALL {
             if !seen.contains(&k) {
                 errors.push(InputError::file(
                     path,
-                    format!("missing table [{}] (every code of the table of Kennzahlen needs one)", k.code()),
+                    format!(
+                        "missing table [{}] (every code of the table of Kennzahlen needs one)",
+                        k.code()
+                    ),
                 ));
             }
         }
-        if group.is_none() && !errors.iter().any(|e| e.message.starts_with(&format!("[{GROUP}]"))) {
+        if group.is_none()
+            && !errors
+                .iter()
+                .any(|e| e.message.starts_with(&format!("[{GROUP}]")))
+        {
             errors.push(InputError::file(path, format!("missing table [{GROUP}]")));
         }
-        match group {
-            Some(frauen_und_maenner) if errors.is_empty() => Ok(Self {
+        if status.is_none()
+            && !errors
+                .iter()
+                .any(|e| e.message.starts_with(&format!("[{STATUS}]")))
+        {
+            errors.push(InputError::file(
+                path,
+                format!("missing tables [{STATUS}.…]"),
+            ));
+        }
+        match (group, status) {
+            (Some(frauen_und_maenner), Some(status)) if errors.is_empty() => Ok(Self {
                 namen: Kennzahl::ALL
                     .into_iter()
                     .filter_map(|k| found.remove(&k))
                     .collect(),
                 frauen_und_maenner,
+                status,
                 zeitraum,
                 shown: shown.to_string(),
             }),
@@ -175,6 +244,29 @@ impl Kennzahlnamen {
     /// The German name of `k` as reports, invitations and `diff` print it.
     pub fn bezeichnung(&self, k: Kennzahl) -> &str {
         &self.get(k).bezeichnung
+    }
+
+    /// The words of a status.
+    pub fn status(&self, status: Status) -> &Statuswort {
+        let s = &self.status;
+        match status {
+            Status::Erreicht => &s.erreicht,
+            Status::KnappVerfehlt => &s.knapp_verfehlt,
+            Status::Verfehlt => &s.verfehlt,
+            Status::KeineDaten => &s.keine_daten,
+            Status::KeinZiel => &s.kein_ziel,
+        }
+    }
+
+    /// A status as a report words it: the annual outcome in December ("nicht erreicht"),
+    /// the course of the year before ("nicht auf Kurs").
+    pub fn status_text(&self, status: Status, december: bool) -> &str {
+        let w = self.status(status);
+        if december {
+            &w.dezember
+        } else {
+            &w.unterjaehrig
+        }
     }
 
     /// The period a figure's value refers to, short ("Summe Jan.–Sept."): the `zeitraum`
@@ -224,12 +316,25 @@ mod tests {
             "Summe Jan.–Sept., Mio.\u{202F}€"
         );
         assert_eq!(
-            n.zeitraum(Kennzahl::LzbJe, Berichtsmonat { year: 2018, month: 1 }).unwrap(),
+            n.zeitraum(
+                Kennzahl::LzbJe,
+                Berichtsmonat {
+                    year: 2018,
+                    month: 1
+                }
+            )
+            .unwrap(),
             "Bestand Jan. ggü. Dez. 2017"
         );
         assert_eq!(
-            n.zeitraum(Kennzahl::Nachhaltigkeit, Berichtsmonat { year: 2018, month: 1 })
-                .unwrap(),
+            n.zeitraum(
+                Kennzahl::Nachhaltigkeit,
+                Berichtsmonat {
+                    year: 2018,
+                    month: 1
+                }
+            )
+            .unwrap(),
             "Anteil Jan. 2017"
         );
     }
@@ -246,21 +351,28 @@ mod tests {
     fn incomplete_or_broken_files_name_line_and_key() {
         // Drop the key `kurz` of [k2]: its table header is the line named.
         let k2_line = BUILTIN.lines().position(|l| l == "[k2]").unwrap() + 1;
-        let text: String = BUILTIN
-            .lines()
-            .enumerate()
-            .filter(|(i, l)| !(l.starts_with("kurz =") && *i + 1 == k2_line + 2))
-            .map(|(_, l)| format!("{l}\n"))
-            .collect();
+        let mut text = String::new();
+        for (i, l) in BUILTIN.lines().enumerate() {
+            if !(l.starts_with("kurz =") && i + 1 == k2_line + 2) {
+                text.push_str(l);
+                text.push('\n');
+            }
+        }
         let e = errors(&text);
         assert_eq!(e.len(), 1, "{e:?}");
-        assert!(e[0].starts_with(&format!("x.toml:{k2_line}: [k2]:")), "{e:?}");
+        assert!(
+            e[0].starts_with(&format!("x.toml:{k2_line}: [k2]:")),
+            "{e:?}"
+        );
         assert!(e[0].contains("kurz"), "{e:?}");
 
         // A table left out entirely, and a typo'd one.
         let text = BUILTIN.replace("[k3e1]\n", "[k3e2]\n");
         let e = errors(&text);
-        assert!(e.iter().any(|m| m.contains("unknown table [k3e2]")), "{e:?}");
+        assert!(
+            e.iter().any(|m| m.contains("unknown table [k3e2]")),
+            "{e:?}"
+        );
         assert!(e.iter().any(|m| m == "x.toml: missing table [k3e1] (every code of the table of Kennzahlen needs one)"), "{e:?}");
 
         // A syntax error on line 3.
