@@ -57,6 +57,17 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
             "--supersede: expected a reason, found an empty text".into(),
         ));
     }
+    // The reason is printed on the page aenderungen.pdf: only what its fonts can show.
+    if let Some(c) = args
+        .supersede
+        .as_deref()
+        .and_then(crate::load::cells::unprintable)
+    {
+        return Err(Error::Usage(format!(
+            "--supersede: {}",
+            crate::load::cells::unprintable_message(c)
+        )));
+    }
     output::check_out("--archive", &args.archive)?;
     let ds = pipeline::load_data(&args.data)?;
     // One archive command at a time: edition numbers and the register stay consistent.
