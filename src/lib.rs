@@ -5,7 +5,8 @@
 //!
 //! - [`app`] argv → [`cli`] (clap, typed values) → one of [`commands`] (orchestration);
 //! - [`pipeline`] the stages as functions the commands share; [`compare`] what changed
-//!   between two deliveries (two `kennzahlen.csv`), for `diff`, `run` and `archive`;
+//!   between two deliveries (two `kennzahlen.csv`), for `diff`, `run` and `archive` (with
+//!   the German page `aenderungen.pdf` of a superseding edition);
 //! - [`load`] (data folder → validated dataset) → [`figures`] (dataset → every Kennzahl,
 //!   attainment, Zielpfad, aggregates) → [`report`] (figures → PDF via Typst) →
 //!   [`output`] (files → an atomically written folder with manifest);

@@ -3,7 +3,7 @@ use std::process::{Command, Stdio};
 
 use std::path::Path;
 
-use crate::util::{Fixture, bin, run_in, snapshot_tree};
+use crate::util::{Fixture, bin, pdftotext, run_in, snapshot_tree};
 
 #[test]
 fn quarter_means_its_last_month() {
@@ -81,6 +81,12 @@ fn archive_is_write_once_and_supersede_adds_an_edition() {
     .expect_code(0)
     .expect_stderr("against ausgabe-1:");
     assert_eq!(snapshot_tree(&first), before);
+    // The reason is printed on the page of changes: what its fonts cannot show is refused
+    // before anything is rendered.
+    fx.run(&["archive", "--year", "2018", "--supersede", "Korrektur 😀"])
+        .expect_code(2)
+        .expect_stderr("--supersede: expected printable text, found a character the reports cannot show U+1F600");
+    assert!(!fx.dir.path().join("out/archiv/2018/ausgabe-3").exists());
     // The new edition says what changed against the one it supersedes.
     let changes = std::fs::read_to_string(
         fx.dir
@@ -94,6 +100,31 @@ fn archive_is_write_once_and_supersede_adds_an_edition() {
     );
     assert!(changes.contains("05554,int,wert,240,250\n"), "{changes}");
     assert!(!changes.contains("05558,"), "{changes}");
+    // … and says it in German: the reason, both editions, the summary and the revised
+    // figure old → new (Borken's integrations of 2018: twelve months of 20 are 240,
+    // with December 30 they are 250).
+    let page = pdftotext(
+        &fx.dir
+            .path()
+            .join("out/archiv/2018/ausgabe-2/aenderungen.pdf"),
+        true,
+    );
+    let words = page.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "Änderungen gegenüber Ausgabe 1",
+        "Grund der Neuausgabe Korrektur der Dezemberwerte",
+        "Ersetzte Ausgabe Ausgabe 1, Datenstand",
+        "Diese Ausgabe Ausgabe 2, Datenstand",
+        "05554 Kreis Borken",
+        "Integrationen Wert 240 → 250",
+    ] {
+        assert!(words.contains(needle), "{needle:?} not in\n{page}");
+    }
+    assert!(
+        words.contains("bei 1 Jobcenter und 2 Aggregaten geändert"),
+        "{page}"
+    );
+    assert!(!words.contains("Kreis Coesfeld"), "{page}");
     let manifest = std::fs::read_to_string(
         fx.dir
             .path()
@@ -112,10 +143,48 @@ fn archive_is_write_once_and_supersede_adds_an_edition() {
             .any(|a| a == "--supersede")
     );
 
+    let listed = m["files"].as_array().unwrap();
+    assert!(
+        listed.iter().any(|f| f["path"] == "aenderungen.pdf"),
+        "{manifest}"
+    );
+
     let text = run_in(fx.dir.path(), &["verify", "out/archiv"]);
     text.expect_code(0);
     // Two editions and the register.
     assert_eq!(text.stdout().matches("ok ").count(), 3, "{}", text.stdout());
+
+    // The page's wording is a template like the others: a --templates folder replaces it.
+    let dir = fx.dir.path().join("vorlagen");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("aenderungen.typ"),
+        "#let data = json(\"/data.json\")\n#set document(title: \"Eigene Seite\")\n\
+         #set text(lang: \"de\")\nEigene Seite zu Ausgabe #data.ausgabe: #data.grund\n",
+    )
+    .unwrap();
+    fx.run(&[
+        "archive",
+        "--year",
+        "2018",
+        "--supersede",
+        "Neue Gestaltung",
+        "--templates",
+        "vorlagen",
+    ])
+    .expect_code(0)
+    .expect_stderr("against ausgabe-2: 0 figure(s)");
+    let page = pdftotext(
+        &fx.dir
+            .path()
+            .join("out/archiv/2018/ausgabe-3/aenderungen.pdf"),
+        false,
+    );
+    assert!(
+        page.contains("Eigene Seite zu Ausgabe 3: Neue Gestaltung"),
+        "{page}"
+    );
+    run_in(fx.dir.path(), &["verify", "out/archiv"]).expect_code(0);
 }
 
 #[test]

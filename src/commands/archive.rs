@@ -4,14 +4,15 @@
 //! `ARCHIVE/Y/ausgabe-N/`: every report, the overview, `kennzahlen.csv`, the input files
 //! exactly as read (`eingaben/`), and a manifest with the SHA-256 of every file. An edition
 //! is never overwritten or deleted; `--supersede REASON` adds the next one and records
-//! what it supersedes. Every edition is entered in the archive's register
+//! what it supersedes and what changed against it (`aenderungen.csv`, and the German page
+//! `aenderungen.pdf`, see [`crate::compare::page`]). Every edition is entered in the archive's register
 //! (`ARCHIVE/register.txt`, see [`output::register`]), which `verify` checks.
 
 use std::path::Path;
 use std::time::Instant;
 
 use crate::cli::ArchiveArgs;
-use crate::compare::{self, Side};
+use crate::compare::{self, Side, page};
 use crate::domain::Berichtsmonat;
 use crate::error::{Error, Exit};
 use crate::figures;
@@ -55,6 +56,17 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         return Err(Error::Usage(
             "--supersede: expected a reason, found an empty text".into(),
         ));
+    }
+    // The reason is printed on the page aenderungen.pdf: only what its fonts can show.
+    if let Some(c) = args
+        .supersede
+        .as_deref()
+        .and_then(crate::load::cells::unprintable)
+    {
+        return Err(Error::Usage(format!(
+            "--supersede: {}",
+            crate::load::cells::unprintable_message(c)
+        )));
     }
     output::check_out("--archive", &args.archive)?;
     let ds = pipeline::load_data(&args.data)?;
@@ -114,21 +126,43 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
             bytes: input.bytes.clone(),
         });
     }
-    // A superseding edition says what it changed against the one it supersedes.
-    if let Some(n) = previous.filter(|_| args.supersede.is_some()) {
-        let old_csv = year_dir
-            .join(format!("{EDITION_PREFIX}{n}"))
-            .join(kennzahlen::FILE);
+    // A superseding edition says what it changed against the one it supersedes: all
+    // changes as a table, and a German page with the reason and the first of them.
+    if let (Some(n), Some(reason)) = (previous, &args.supersede) {
+        let old_dir = year_dir.join(format!("{EDITION_PREFIX}{n}"));
         let new = files.iter().find(|f| f.path == kennzahlen::FILE);
-        if let (Ok(old), Some(new)) = (std::fs::read(&old_csv), new) {
-            let a = Side::parse(&format!("{EDITION_PREFIX}{n}"), &old_csv, &old)?;
+        if let (true, Some(new)) = (old_dir.join(kennzahlen::FILE).is_file(), new) {
+            let mut a = Side::read(&old_dir)?;
+            a.name = format!("{EDITION_PREFIX}{n}");
             let b = Side::parse("new", Path::new(kennzahlen::FILE), &new.bytes)?;
             let changes = compare::compare(&a, &b);
-            eprintln!("against {EDITION_PREFIX}{n}: {}", changes.summary());
+            eprintln!(
+                "against {EDITION_PREFIX}{n}: {} ({} and {} in the edition)",
+                changes.summary(),
+                page::FILE,
+                page::TABLE_FILE
+            );
+            let datenstand = pipeline::latest_datenstand(&results);
+            let editions = page::Editions {
+                year: args.year,
+                edition,
+                supersedes: n,
+                reason,
+                datenstand_old: a.datenstand.as_deref(),
+                datenstand_new: datenstand.as_deref(),
+            };
+            let data = page::data(&changes, &editions, &results, &options);
+            files.push(page::render(&data, &options)?);
             files.push(OutFile {
-                path: "aenderungen.csv".into(),
+                path: page::TABLE_FILE.into(),
                 bytes: changes.table().into_bytes(),
             });
+        } else {
+            eprintln!(
+                "warning: {} holds no {}: this edition says nothing about what it changed",
+                old_dir.display(),
+                kennzahlen::FILE
+            );
         }
     }
     let manifest = manifest::Manifest {

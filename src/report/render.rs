@@ -36,6 +36,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 const REPORT_FILE: &str = "report.typ";
 const OVERVIEW_FILE: &str = "uebersicht.typ";
 const VEREINBARUNG_FILE: &str = "vereinbarung.typ";
+const AENDERUNGEN_FILE: &str = "aenderungen.typ";
 /// Virtual path under which each document's data is served.
 const DATA_PATH: &str = "/data.json";
 
@@ -54,6 +55,10 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
     (
         VEREINBARUNG_FILE,
         include_str!("../../templates/vereinbarung.typ"),
+    ),
+    (
+        AENDERUNGEN_FILE,
+        include_str!("../../templates/aenderungen.typ"),
     ),
 ];
 
@@ -75,6 +80,8 @@ pub enum Template {
     Overview,
     /// `vereinbarung.typ`: the target agreement of one Jobcenter (A4 portrait).
     Vereinbarung,
+    /// `aenderungen.typ`: what a superseding archive edition changed (A4 portrait).
+    Aenderungen,
 }
 
 impl Template {
@@ -84,6 +91,7 @@ impl Template {
             Template::Report => REPORT_FILE,
             Template::Overview => OVERVIEW_FILE,
             Template::Vereinbarung => VEREINBARUNG_FILE,
+            Template::Aenderungen => AENDERUNGEN_FILE,
         }
     }
 }
@@ -321,6 +329,7 @@ impl Renderer {
                 Template::Report => self.report,
                 Template::Overview => self.overview,
                 Template::Vereinbarung => file_id(&format!("/{VEREINBARUNG_FILE}")),
+                Template::Aenderungen => file_id(&format!("/{AENDERUNGEN_FILE}")),
             },
             data: Bytes::new(data_json.to_vec()),
             today: Datetime::from_ymd(date.year, date.month, date.day),

@@ -7,7 +7,10 @@
 //!
 //! `diff` prints a comparison, `run` counts what a rerun of a month changed, and
 //! `archive --supersede` writes the comparison with the superseded edition into the new
-//! one; all three read and compare here.
+//! one; all three read and compare here. [`page`] words the comparison as the German
+//! page `aenderungen.pdf` of a superseding edition.
+
+pub mod page;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
