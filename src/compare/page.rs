@@ -249,7 +249,85 @@ enum Unit {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
+    use super::super::{Side, compare};
     use super::*;
+    use crate::domain::{Berichtsmonat, Decimal};
+    use crate::output::kennzahlen::HEADER;
+
+    fn side(name: &str, rows: &str) -> Side {
+        let csv = format!("{HEADER}\n{rows}");
+        Side::parse(name, std::path::Path::new("kennzahlen.csv"), csv.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn at_most_200_rows_the_rest_counted_and_aggregates_named() {
+        // 300 Jobcenters whose integrations rose by one: 300 changes of `wert`, and one
+        // Land aggregate with a status flip.
+        let (mut a, mut b) = (String::new(), String::new());
+        for i in 0..300 {
+            let id = 10_000 + i;
+            let _ = writeln!(a, "{id:05},2018-12,int,{i},,,,,,,,,");
+            let _ = writeln!(b, "{id:05},2018-12,int,{},,,,,,,,,", i + 1);
+        }
+        a.push_str("LAND:NRW,2018-12,k2,30,,,,erreicht,,,,,\n");
+        b.push_str("LAND:NRW,2018-12,k2,30,,,,verfehlt,,,,,\n");
+        let c = compare(&side("alt", &a), &side("neu", &b));
+        let results = Results {
+            berichtsmonat: Berichtsmonat {
+                year: 2018,
+                month: 12,
+            },
+            tolerance: Decimal::ZERO,
+            entities: Vec::new(),
+        };
+        let options = ReportOptions {
+            templates: None,
+            font_paths: Vec::new(),
+            jobs: 1,
+            timestamp: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
+            vorlaeufig: false,
+            bericht: crate::report::config::Bericht::default(),
+            emit_data: None,
+        };
+        let editions = Editions {
+            year: 2018,
+            edition: 2,
+            supersedes: 1,
+            reason: " Korrektur ",
+            datenstand_old: Some("2019-02-15"),
+            datenstand_new: None,
+        };
+        let d = data(&c, &editions, &results, &options);
+        assert_eq!(
+            (d.jobcenter, d.aggregate, d.kennzahlen, d.status),
+            (300, 1, 301, 1)
+        );
+        assert_eq!((d.zeilen.len(), d.weitere), (MAX_ROWS, 101));
+        assert_eq!(d.grund, "Korrektur");
+        assert_eq!(d.datenstand_alt.as_deref(), Some("15. Februar 2019"));
+        assert_eq!(d.berichtsmonat, "Dezember 2018");
+        let first = &d.zeilen[0];
+        assert_eq!(
+            (
+                first.id.as_str(),
+                first.feld,
+                first.alt.as_str(),
+                first.neu.as_str()
+            ),
+            ("10000", "wert", "0", "1")
+        );
+        // The Land sorts after the Jobcenters and is cut off; the table keeps it.
+        assert!(c.table().contains("LAND:NRW,k2,status,erreicht,verfehlt\n"));
+        let land = zeile(&c, c.changes.last().unwrap(), &results);
+        assert_eq!((land.art, land.name.as_deref()), ("land", Some("NRW")));
+        assert_eq!(
+            (land.alt.as_str(), land.neu.as_str()),
+            ("erreicht", "nicht erreicht")
+        );
+        assert_eq!(land.status_neu.as_deref(), Some("verfehlt"));
+    }
 
     #[test]
     fn values_as_the_reports_print_them_and_told_apart() {
