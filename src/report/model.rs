@@ -126,10 +126,43 @@ pub struct ReportData {
     glossar: Vec<Glossar>,
 }
 
+/// The titles of a run's documents (`kurztexte.txt.j2`, art "titel").
+pub struct Titel {
+    /// "Zielvereinbarung 2018 – Fortschrittsbericht" (December: "… – Jahresergebnis 2018").
+    pub bericht: String,
+    /// "Jahresfortschritt Januar bis September 2018".
+    pub untertitel: String,
+    /// "Zielvereinbarung 2018", before the name of a document of all Jobcenters.
+    pub praefix: String,
+}
+
+impl Titel {
+    pub fn new(texte: &Texte, bm: Berichtsmonat) -> Result<Self, String> {
+        let teil = |teil: &str| {
+            texte.render(
+                "kurztexte.txt.j2",
+                minijinja::context! {
+                    art => "titel",
+                    teil => teil,
+                    jahr => bm.year,
+                    dezember => bm.is_december(),
+                    zeitraum => format::period_long(bm.year, bm.month),
+                },
+            )
+        };
+        Ok(Self {
+            bericht: teil("bericht")?,
+            untertitel: teil("untertitel")?,
+            praefix: teil("praefix")?,
+        })
+    }
+}
+
 /// Context shared by every report of a run.
 pub struct Context<'a> {
     pub results: &'a Results,
     pub texte: &'a Texte,
+    pub titel: Titel,
     pub erstellt: String,
     pub vorlaeufig: bool,
     pub bericht: &'a super::config::Bericht,
@@ -148,30 +181,21 @@ impl Context<'_> {
     ) -> Meta {
         let bm = self.bm();
         let dezember = bm.is_december();
-        let titel = if dezember {
-            format!("Zielvereinbarung {} – Jahresergebnis {}", bm.year, bm.year)
-        } else {
-            format!("Zielvereinbarung {} – Fortschrittsbericht", bm.year)
-        };
-        let untertitel = format!(
-            "Jahresfortschritt {}",
-            format::period_long(bm.year, bm.month)
-        );
+        let t = &self.titel;
         let dokument_titel = match name {
-            Some(n) => format!("{titel} – {n}"),
+            Some(n) => format!("{} – {n}", t.bericht),
             None => format!(
-                "Zielvereinbarung {} – {titel_art} – {}",
-                bm.year,
+                "{} – {titel_art} – {}",
+                t.praefix,
                 format::period_short(bm.year, bm.month)
             ),
         };
         Meta {
-            titel: if name.is_some() {
-                titel
-            } else {
-                format!("Zielvereinbarung {} – {titel_art}", bm.year)
+            titel: match name {
+                Some(_) => t.bericht.clone(),
+                None => format!("{} – {titel_art}", t.praefix),
             },
-            untertitel,
+            untertitel: t.untertitel.clone(),
             jahr: bm.year,
             monat: bm.month,
             dezember,
