@@ -494,11 +494,6 @@ fn sentence(
     } else {
         "unter"
     };
-    let vergleich = if k == Kennzahl::LzbJe {
-        format!("dem Bestand im Dezember {}", bm.year - 1)
-    } else {
-        "dem Vorjahreswert".to_string()
-    };
     let ziel = f.ziel.filter(|z| z.soll.is_some()).map(|z| {
         minijinja::context! {
             soll => decimal_text(z.soll.expect("filtered")),
@@ -534,13 +529,13 @@ fn sentence(
             kennzahl => k.code(),
             subjekt => &w.subjekt,
             dativ => &w.dativ,
-            verb => "liegt",
+            verb => &w.verb,
             wert => value_text(fmt, f.wert),
             vorjahr => value_text(fmt, f.vorjahr),
             veraenderung => change_places(f.veraenderung_pct, change_decimals(f)),
             betrag => betrag,
             richtung => richtung,
-            vergleich => vergleich,
+            vergleich => ctx.texte.namen.vergleich(k, bm)?,
             fehlt => fehlt,
             ziel => ziel,
             vt => vt_ctx,
