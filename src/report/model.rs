@@ -134,6 +134,8 @@ pub struct Titel {
     pub untertitel: String,
     /// "Zielvereinbarung 2018", before the name of a document of all Jobcenters.
     pub praefix: String,
+    /// The source note when `bericht.toml` gives none.
+    pub quelle: String,
 }
 
 impl Titel {
@@ -154,6 +156,7 @@ impl Titel {
             bericht: teil("bericht")?,
             untertitel: teil("untertitel")?,
             praefix: teil("praefix")?,
+            quelle: teil("quelle")?,
         })
     }
 }
@@ -209,7 +212,11 @@ impl Context<'_> {
             programm: format!("zielbericht {}", env!("CARGO_PKG_VERSION")),
             dokument_titel,
             herausgeber: self.bericht.herausgeber.clone(),
-            quelle: self.bericht.quelle.clone(),
+            quelle: self
+                .bericht
+                .quelle
+                .clone()
+                .unwrap_or_else(|| t.quelle.clone()),
             banner: self.bericht.banner.clone(),
         }
     }

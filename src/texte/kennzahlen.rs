@@ -182,13 +182,18 @@ impl Kennzahlnamen {
             seen.push(k);
             match Namen::deserialize(value) {
                 Ok(n) => {
-                    for (field, source) in [("zeitraum", &n.zeitraum), ("vergleich", &n.vergleich)] {
+                    for (field, source) in [("zeitraum", &n.zeitraum), ("vergleich", &n.vergleich)]
+                    {
                         let name = format!("{key}.{field}");
                         if let Err(e) = zeitraum
                             .add_template_owned(name.clone(), source.clone())
                             .and_then(|()| zeitraum.get_template(&name)?.render(sample()).map(drop))
                         {
-                            errors.push(InputError::at(path, line, format!("[{key}] {field}: {e}")));
+                            errors.push(InputError::at(
+                                path,
+                                line,
+                                format!("[{key}] {field}: {e}"),
+                            ));
                         }
                     }
                     found.insert(k, n);
