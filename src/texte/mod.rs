@@ -245,8 +245,11 @@ mod tests {
         assert!(ka.starts_with("k.\u{202F}A. – keine Angabe: "), "{ka}");
         // The overview still has its own copy (report::words::FOOTNOTE_KA); they agree.
         assert_eq!(
-            t.render("fussnote.txt.j2", context! { art => "ka", fehlende_monate => none })
-                .unwrap(),
+            t.render(
+                "fussnote.txt.j2",
+                context! { art => "ka", fehlende_monate => none }
+            )
+            .unwrap(),
             crate::report::words::FOOTNOTE_KA
         );
         assert!(ka.ends_with(" Beim Jobcenter fehlen Werte für Februar 2018 und März 2018; Vergleichswerte ohne einzelne Jobcenter sind in eigenen Fußnoten genannt."), "{ka}");
