@@ -346,3 +346,34 @@ fn a_broken_template_names_its_line_and_exits_1() {
         .expect_stderr("2 document(s) failed")
         .expect_stderr("vorlagen/vereinbarung.typ:2:");
 }
+
+#[test]
+fn the_names_of_the_targets_come_from_kennzahlen_toml_of_the_templates_folder() {
+    let fx = fixture();
+    let builtin = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/texte/kennzahlen.toml"),
+    )
+    .unwrap();
+    let custom = builtin
+        .replace(
+            "titel_vereinbarung = \"Integrationsquote (K2)\"",
+            "titel_vereinbarung = \"Eingliederungsquote nach Landesrecht\"",
+        )
+        .replace(
+            "subjekt_vereinbarung = \"die Integrationsquote\"",
+            "subjekt_vereinbarung = \"die Eingliederungsquote des Jobcenters\"",
+        );
+    assert_ne!(custom, builtin);
+    let texte = fx.dir.path().join("vorlagen/texte");
+    std::fs::create_dir_all(&texte).unwrap();
+    std::fs::write(texte.join("kennzahlen.toml"), custom).unwrap();
+    fx.run(&["vereinbarung", "--year", "2019", "--templates", "vorlagen"])
+        .expect_code(0);
+    let borken = agreement(&fx, "05554_kreis-borken.pdf");
+    has(&borken, "Eingliederungsquote nach Landesrecht");
+    // K2's target 0,0 %: at least last year's level.
+    has(
+        &borken,
+        "Das Ziel ist erreicht, wenn die Eingliederungsquote des Jobcenters im Jahr 2019 mindestens den Wert des Jahres 2018 erreicht.",
+    );
+}

@@ -24,9 +24,6 @@ use crate::error::{Error, InputError};
 /// The file name in the data folder.
 pub const FILE: &str = "bericht.toml";
 
-/// The default source note.
-pub const QUELLE: &str = "Quelle: Statistik der Bundesagentur für Arbeit; eigene Berechnungen";
-
 /// The issuer of the reports.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Herausgeber {
@@ -36,22 +33,13 @@ pub struct Herausgeber {
 }
 
 /// What the reports take from `bericht.toml`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Bericht {
     pub herausgeber: Option<Herausgeber>,
-    pub quelle: String,
+    /// The source note; `None` takes the default of `templates/texte/kurztexte.txt.j2`.
+    pub quelle: Option<String>,
     /// A line printed across the top of every report and the overview.
     pub banner: Option<String>,
-}
-
-impl Default for Bericht {
-    fn default() -> Self {
-        Self {
-            herausgeber: None,
-            quelle: QUELLE.to_string(),
-            banner: None,
-        }
-    }
 }
 
 /// The file as the reports read it: their own section strictly, the others as tables.
@@ -121,7 +109,7 @@ impl Bericht {
         };
         Ok(Self {
             herausgeber,
-            quelle: quelle.unwrap_or_else(|| QUELLE.to_string()),
+            quelle,
             banner,
         })
     }
@@ -139,7 +127,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(b.banner.as_deref(), Some("Beispieldaten"));
-        assert_eq!(b.quelle, QUELLE);
+        assert_eq!(b.quelle, None);
         let h = b.herausgeber.unwrap();
         assert_eq!(
             (h.name.as_str(), h.referat.as_deref()),

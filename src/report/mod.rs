@@ -138,6 +138,7 @@ pub fn render_all(
     let ctx = model::Context {
         results,
         texte: &texte,
+        titel: model::Titel::new(&texte, results.berichtsmonat).map_err(Error::Render)?,
         erstellt,
         vorlaeufig: options.vorlaeufig,
         bericht: &options.bericht,

@@ -125,10 +125,46 @@ pub struct ReportData {
     glossar: Vec<Glossar>,
 }
 
+/// The titles of a run's documents (`kurztexte.txt.j2`, art "titel").
+pub struct Titel {
+    /// "Zielvereinbarung 2018 – Fortschrittsbericht" (December: "… – Jahresergebnis 2018").
+    pub bericht: String,
+    /// "Jahresfortschritt Januar bis September 2018".
+    pub untertitel: String,
+    /// "Zielvereinbarung 2018", before the name of a document of all Jobcenters.
+    pub praefix: String,
+    /// The source note when `bericht.toml` gives none.
+    pub quelle: String,
+}
+
+impl Titel {
+    pub fn new(texte: &Texte, bm: Berichtsmonat) -> Result<Self, String> {
+        let teil = |teil: &str| {
+            texte.render(
+                "kurztexte.txt.j2",
+                minijinja::context! {
+                    art => "titel",
+                    teil => teil,
+                    jahr => bm.year,
+                    dezember => bm.is_december(),
+                    zeitraum => format::period_long(bm.year, bm.month),
+                },
+            )
+        };
+        Ok(Self {
+            bericht: teil("bericht")?,
+            untertitel: teil("untertitel")?,
+            praefix: teil("praefix")?,
+            quelle: teil("quelle")?,
+        })
+    }
+}
+
 /// Context shared by every report of a run.
 pub struct Context<'a> {
     pub results: &'a Results,
     pub texte: &'a Texte,
+    pub titel: Titel,
     pub erstellt: String,
     pub vorlaeufig: bool,
     pub bericht: &'a super::config::Bericht,
@@ -147,30 +183,21 @@ impl Context<'_> {
     ) -> Meta {
         let bm = self.bm();
         let dezember = bm.is_december();
-        let titel = if dezember {
-            format!("Zielvereinbarung {} – Jahresergebnis {}", bm.year, bm.year)
-        } else {
-            format!("Zielvereinbarung {} – Fortschrittsbericht", bm.year)
-        };
-        let untertitel = format!(
-            "Jahresfortschritt {}",
-            format::period_long(bm.year, bm.month)
-        );
+        let t = &self.titel;
         let dokument_titel = match name {
-            Some(n) => format!("{titel} – {n}"),
+            Some(n) => format!("{} – {n}", t.bericht),
             None => format!(
-                "Zielvereinbarung {} – {titel_art} – {}",
-                bm.year,
+                "{} – {titel_art} – {}",
+                t.praefix,
                 format::period_short(bm.year, bm.month)
             ),
         };
         Meta {
-            titel: if name.is_some() {
-                titel
-            } else {
-                format!("Zielvereinbarung {} – {titel_art}", bm.year)
+            titel: match name {
+                Some(_) => t.bericht.clone(),
+                None => format!("{} – {titel_art}", t.praefix),
             },
-            untertitel,
+            untertitel: t.untertitel.clone(),
             jahr: bm.year,
             monat: bm.month,
             dezember,
@@ -184,7 +211,11 @@ impl Context<'_> {
             programm: format!("zielbericht {}", env!("CARGO_PKG_VERSION")),
             dokument_titel,
             herausgeber: self.bericht.herausgeber.clone(),
-            quelle: self.bericht.quelle.clone(),
+            quelle: self
+                .bericht
+                .quelle
+                .clone()
+                .unwrap_or_else(|| t.quelle.clone()),
             banner: self.bericht.banner.clone(),
         }
     }
@@ -469,11 +500,6 @@ fn sentence(
     } else {
         "unter"
     };
-    let vergleich = if k == Kennzahl::LzbJe {
-        format!("dem Bestand im Dezember {}", bm.year - 1)
-    } else {
-        "dem Vorjahreswert".to_string()
-    };
     let ziel = f.ziel.filter(|z| z.soll.is_some()).map(|z| {
         minijinja::context! {
             soll => decimal_text(z.soll.expect("filtered")),
@@ -509,13 +535,13 @@ fn sentence(
             kennzahl => k.code(),
             subjekt => &w.subjekt,
             dativ => &w.dativ,
-            verb => "liegt",
+            verb => &w.verb,
             wert => value_text(fmt, f.wert),
             vorjahr => value_text(fmt, f.vorjahr),
             veraenderung => change_places(f.veraenderung_pct, change_decimals(f)),
             betrag => betrag,
             richtung => richtung,
-            vergleich => vergleich,
+            vergleich => ctx.texte.namen.vergleich(k, bm)?,
             fehlt => fehlt,
             ziel => ziel,
             vt => vt_ctx,

@@ -39,6 +39,7 @@ fn report_and_overview_json_of_the_sample() {
     let ctx = Context {
         results: &results,
         texte: &texte,
+        titel: super::model::Titel::new(&texte, results.berichtsmonat).expect("titles"),
         erstellt: "1. Dezember 2026".into(),
         vorlaeufig: false,
         bericht: &bericht,

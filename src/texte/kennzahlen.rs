@@ -39,6 +39,11 @@ pub struct Namen {
     pub subjekt: String,
     pub dativ: String,
     pub einheit: String,
+    /// The verb of the Bewertung ("liegt").
+    pub verb: String,
+    /// What the Bewertung compares with ("dem Vorjahreswert"); a minijinja template like
+    /// `zeitraum`.
+    pub vergleich: String,
     /// A minijinja template; see [`Kennzahlnamen::zeitraum`].
     pub zeitraum: String,
     pub definition: String,
@@ -84,7 +89,7 @@ pub struct Kennzahlnamen {
     /// The glossary entry of the figures by sex.
     pub frauen_und_maenner: Eintrag,
     status: Statuswoerter,
-    /// The `zeitraum` templates, named by code.
+    /// The `zeitraum` and `vergleich` templates, named `code.field`.
     zeitraum: Environment<'static>,
     /// The file as messages name it.
     shown: String,
@@ -177,11 +182,19 @@ impl Kennzahlnamen {
             seen.push(k);
             match Namen::deserialize(value) {
                 Ok(n) => {
-                    if let Err(e) = zeitraum
-                        .add_template_owned(key.clone(), n.zeitraum.clone())
-                        .and_then(|()| zeitraum.get_template(&key)?.render(sample()).map(drop))
+                    for (field, source) in [("zeitraum", &n.zeitraum), ("vergleich", &n.vergleich)]
                     {
-                        errors.push(InputError::at(path, line, format!("[{key}] zeitraum: {e}")));
+                        let name = format!("{key}.{field}");
+                        if let Err(e) = zeitraum
+                            .add_template_owned(name.clone(), source.clone())
+                            .and_then(|()| zeitraum.get_template(&name)?.render(sample()).map(drop))
+                        {
+                            errors.push(InputError::at(
+                                path,
+                                line,
+                                format!("[{key}] {field}: {e}"),
+                            ));
+                        }
                     }
                     found.insert(k, n);
                 }
@@ -273,10 +286,20 @@ impl Kennzahlnamen {
     /// template with `jfw` (the Jahresfortschritt, "Jan.–Sept." or "Jan."), `monat`
     /// ("Sept.") and `vorjahr` (2017).
     pub fn zeitraum(&self, k: Kennzahl, bm: Berichtsmonat) -> Result<String, String> {
+        self.period_text(k, "zeitraum", bm)
+    }
+
+    /// What the Bewertung compares the value with ("dem Vorjahreswert", "dem Bestand im
+    /// Dezember 2017"): the `vergleich` template, with the context of `zeitraum`.
+    pub fn vergleich(&self, k: Kennzahl, bm: Berichtsmonat) -> Result<String, String> {
+        self.period_text(k, "vergleich", bm)
+    }
+
+    fn period_text(&self, k: Kennzahl, field: &str, bm: Berichtsmonat) -> Result<String, String> {
         self.zeitraum
-            .get_template(k.code())
+            .get_template(&format!("{}.{field}", k.code()))
             .and_then(|t| t.render(period(bm)))
-            .map_err(|e| format!("{} [{}] zeitraum: {e}", self.shown, k.code()))
+            .map_err(|e| format!("{} [{}] {field}: {e}", self.shown, k.code()))
     }
 }
 

@@ -100,3 +100,158 @@ fn describe(e: &minijinja::Error) -> String {
         None => e.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use minijinja::context;
+
+    use super::*;
+
+    /// The branches of the short texts that the sample data do not reach, against the
+    /// wording the report had when it was built in Rust.
+    #[test]
+    fn short_texts_read_as_before() {
+        let t = Texte::load(None).unwrap();
+        let k = |c: minijinja::Value| t.render("kurztexte.txt.j2", c).unwrap();
+        let no_vt: Option<&str> = None;
+        let none: Option<usize> = None;
+        assert_eq!(
+            k(context! { art => "spalte_vergleichstyp", vergleichstyp => no_vt, anzahl => none }),
+            "Vergleichstyp"
+        );
+        assert_eq!(
+            k(context! { art => "spalte_vergleichstyp", vergleichstyp => "Ia", anzahl => none }),
+            "Vergleichstyp Ia"
+        );
+        assert_eq!(
+            k(context! { art => "spalte_vergleichstyp", vergleichstyp => "Ia", anzahl => 4 }),
+            "Vergleichstyp Ia, 4 Jobcenter"
+        );
+        assert_eq!(
+            k(context! { art => "spalte_land", land => "NRW", traeger => no_vt, anzahl => none }),
+            "Land NRW"
+        );
+        assert_eq!(
+            k(context! { art => "spalte_land", land => "NRW", traeger => "zkT", anzahl => 18 }),
+            "zkT in NRW, 18 Jobcenter"
+        );
+        assert_eq!(
+            k(context! { art => "spalte_land", land => "NRW", traeger => no_vt, anzahl => 53 }),
+            "Land NRW, 53 Jobcenter"
+        );
+        assert_eq!(
+            k(context! {
+                art => "rang", vt => no_vt, vt_rang => none, vt_anzahl => none,
+                land => "NRW", land_rang => 7, land_anzahl => 18,
+            }),
+            "Rang 7 von 18 im Land NRW"
+        );
+        assert_eq!(
+            k(context! {
+                art => "rang", vt => "Ia", vt_rang => 2, vt_anzahl => 4,
+                land => "NRW", land_rang => 7, land_anzahl => 18,
+            }),
+            "Rang 2 von 4 im Vergleichstyp Ia · Rang 7 von 18 im Land NRW"
+        );
+        let abstand = |zahl: &str, einheit: &str, eins: bool, vorsprung: bool| {
+            k(context! { art => "abstand", zahl, einheit, eins, vorsprung })
+        };
+        assert_eq!(
+            abstand("1,00", "prozentpunkte", true, true),
+            "1,00 Prozentpunkt"
+        );
+        assert_eq!(
+            abstand("0,12", "prozentpunkte", false, true),
+            "0,12 Prozentpunkten"
+        );
+        assert_eq!(
+            abstand("0,12", "prozentpunkte", false, false),
+            "0,12 Prozentpunkte"
+        );
+        assert_eq!(abstand("1", "integrationen", true, false), "1 Integration");
+        assert_eq!(
+            abstand("15", "integrationen", false, true),
+            "15 Integrationen"
+        );
+        assert_eq!(abstand("1", "personen", true, true), "1 Person");
+        assert_eq!(abstand("15", "personen", false, false), "15 Personen");
+        assert_eq!(
+            k(context! { art => "zaehlung", erreicht => 4, vereinbart => 5, dezember => true }),
+            "4 von 5 vereinbarten Zielen erreicht"
+        );
+    }
+
+    #[test]
+    fn talking_points_notes_and_footnotes_read_as_before() {
+        let t = Texte::load(None).unwrap();
+        let none: Option<&str> = None;
+        assert_eq!(
+            t.render(
+                "gespraech.txt.j2",
+                context! { art => "gefaehrdet", bezeichnung => "Integrationen", status_text => "nicht auf Kurs", pfad => none },
+            )
+            .unwrap(),
+            "Integrationen: nicht auf Kurs."
+        );
+        assert_eq!(
+            t.render(
+                "gespraech.txt.j2",
+                context! { art => "alle", anzahl => 5, dezember => true }
+            )
+            .unwrap(),
+            "Alle 5 vereinbarten Ziele sind erreicht."
+        );
+        assert_eq!(
+            t.render(
+                "gespraech.txt.j2",
+                context! {
+                    art => "vergleichstyp", name => "Ia", bezeichnung => "Integrationen",
+                    eigen => "+3,4\u{202F}%", vt => "+1,0\u{202F}%", abstand => "2,4", guenstiger => false,
+                },
+            )
+            .unwrap(),
+            "Größter Abstand zum Vergleichstyp Ia: Integrationen mit +3,4\u{202F}% gegenüber +1,0\u{202F}% im Vergleichstyp (2,4 Prozentpunkte ungünstiger)."
+        );
+        assert_eq!(
+            t.render(
+                "hinweis.txt.j2",
+                context! { art => "datenstand", datenstand => none }
+            )
+            .unwrap(),
+            "Die gelieferten Daten enthalten keinen Datenstand. Werte der jüngsten Monate können noch vorläufig sein (Wartezeit von drei Monaten)."
+        );
+        assert_eq!(
+            t.render(
+                "hinweis.txt.j2",
+                context! { art => "vergleichstyp_allein", vergleichstyp => "Ia" }
+            )
+            .unwrap(),
+            "Der Vergleichstyp Ia umfasst in diesen Daten nur dieses Jobcenter; ein Vergleich entfällt („–“)."
+        );
+        assert_eq!(
+            t.render(
+                "fussnote.txt.j2",
+                context! { art => "ohne", gruppe => "land", name => "NRW", ohne => "Kreis Borken" },
+            )
+            .unwrap(),
+            "Land NRW: ohne Kreis Borken (für diese Kennzahl fehlen dort benötigte Werte; Vorjahr und laufendes Jahr umfassen dieselben Jobcenter)."
+        );
+        let ka = t
+            .render(
+                "fussnote.txt.j2",
+                context! { art => "ka", fehlende_monate => "Februar 2018 und März 2018" },
+            )
+            .unwrap();
+        assert!(ka.starts_with("k.\u{202F}A. – keine Angabe: "), "{ka}");
+        // The overview still has its own copy (report::words::FOOTNOTE_KA); they agree.
+        assert_eq!(
+            t.render(
+                "fussnote.txt.j2",
+                context! { art => "ka", fehlende_monate => none }
+            )
+            .unwrap(),
+            crate::report::words::FOOTNOTE_KA
+        );
+        assert!(ka.ends_with(" Beim Jobcenter fehlen Werte für Februar 2018 und März 2018; Vergleichswerte ohne einzelne Jobcenter sind in eigenen Fußnoten genannt."), "{ka}");
+    }
+}
