@@ -151,7 +151,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
                 datenstand_old: a.datenstand.as_deref(),
                 datenstand_new: datenstand.as_deref(),
             };
-            let data = page::data(&changes, &editions, &results, &options);
+            let data = page::data(&changes, &editions, &results, &options)?;
             files.push(page::render(&data, &options)?);
             files.push(OutFile {
                 path: page::TABLE_FILE.into(),

@@ -16,6 +16,7 @@ use crate::output::OutFile;
 use crate::report::ReportOptions;
 use crate::report::config::Herausgeber;
 use crate::report::render::{DocumentDate, Renderer, Template};
+use crate::report::model::Titel;
 use crate::report::words::Fmt;
 
 /// The file in the edition.
@@ -98,7 +99,7 @@ pub fn data(
     editions: &Editions,
     results: &Results,
     options: &ReportOptions,
-) -> AenderungenData {
+) -> Result<AenderungenData, Error> {
     let (mut jobcenter, mut aggregate) = (0, 0);
     let mut last: Option<&str> = None;
     for ch in &c.changes {
@@ -112,11 +113,20 @@ pub fn data(
         }
     }
     let bericht = &options.bericht;
-    AenderungenData {
+    let quelle = match &bericht.quelle {
+        Some(q) => q.clone(),
+        None => {
+            let texte = crate::texte::Texte::load(options.templates.as_deref())?;
+            Titel::new(&texte, results.berichtsmonat)
+                .map_err(Error::Render)?
+                .quelle
+        }
+    };
+    Ok(AenderungenData {
         meta: Meta {
             erstellt: format::date_long(options.timestamp.date_naive()),
             herausgeber: bericht.herausgeber.clone(),
-            quelle: bericht.quelle.clone(),
+            quelle,
             banner: bericht.banner.clone(),
         },
         jahr: editions.year,
@@ -138,7 +148,7 @@ pub fn data(
             .collect(),
         weitere: c.changes.len().saturating_sub(MAX_ROWS),
         tabelle: TABLE_FILE,
-    }
+    })
 }
 
 /// Renders the page (PDF/A-2a + PDF/UA-1, like the reports).
@@ -299,7 +309,7 @@ mod tests {
             datenstand_old: Some("2019-02-15"),
             datenstand_new: None,
         };
-        let d = data(&c, &editions, &results, &options);
+        let d = data(&c, &editions, &results, &options).unwrap();
         assert_eq!(
             (d.jobcenter, d.aggregate, d.kennzahlen, d.status),
             (300, 1, 301, 1)
