@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::charts::{Diagramm, chart};
+use super::charts::{Diagramm, charts};
 use super::goals::{ZielZeile, ziele};
 use super::sexes::{Geschlecht, geschlecht};
 use super::text::Texte;
@@ -429,7 +429,7 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
             });
             bewertung.push(sentence(ctx, k, f, &w, vt, jc.vergleichstyp.as_deref())?);
         }
-        let diagramme = chart(nummer, e, bm).into_iter().collect();
+        let diagramme = charts(ctx.texte, bm, nummer, e)?;
         abschnitte.push(Abschnitt {
             nummer,
             titel,

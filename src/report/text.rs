@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 
-const BUILTIN: [(&str, &str); 4] = [
+const BUILTIN: [(&str, &str); 5] = [
     (
         "ziel.txt.j2",
         include_str!("../../templates/texte/ziel.txt.j2"),
@@ -25,6 +25,10 @@ const BUILTIN: [(&str, &str); 4] = [
     (
         "geschlecht.txt.j2",
         include_str!("../../templates/texte/geschlecht.txt.j2"),
+    ),
+    (
+        "diagramm.txt.j2",
+        include_str!("../../templates/texte/diagramm.txt.j2"),
     ),
 ];
 
