@@ -339,7 +339,12 @@ fn build(
     art: Art,
     series: Vec<Serie>,
 ) -> Result<Option<Diagramm>, String> {
-    let all: Vec<f64> = series.iter().flat_map(|s| &s.werte).flatten().copied().collect();
+    let all: Vec<f64> = series
+        .iter()
+        .flat_map(|s| &s.werte)
+        .flatten()
+        .copied()
+        .collect();
     if all.is_empty() {
         return Ok(None);
     }
@@ -350,7 +355,14 @@ fn build(
     // on the bottom line.
     let least = (hi.abs() * 0.02).max(if hi.abs() < 10.0 { 0.1 } else { 1.0 });
     let pad = ((least - (hi - lo)) / 2.0).max(0.0);
-    let (lo, hi) = (if lo >= 0.0 { (lo - pad).max(0.0) } else { lo - pad }, hi + pad);
+    let (lo, hi) = (
+        if lo >= 0.0 {
+            (lo - pad).max(0.0)
+        } else {
+            lo - pad
+        },
+        hi + pad,
+    );
     // Stocks are read against their own level (the axis says where it begins); sums and
     // quotas grow from zero through the year and are drawn from zero.
     let from_zero = !matches!(art, Art::Elb | Art::Lzb);
@@ -430,7 +442,10 @@ fn build(
                 .filter_map(|(i, v)| v.map(|v| (i, v)))
                 .collect();
             let first = points.first().copied();
-            let last = points.last().copied().filter(|l| Some(l.0) != first.map(|f| f.0));
+            let last = points
+                .last()
+                .copied()
+                .filter(|l| Some(l.0) != first.map(|f| f.0));
             AltReihe {
                 name: r.name.clone(),
                 erster: first.map(|(_, v)| value_text(v)),
@@ -477,7 +492,9 @@ fn tick_places(step: f64) -> usize {
 
 /// A readable axis from `lo` to `hi`: (min, max, step) with 3–6 round steps.
 fn axis(lo: f64, hi: f64) -> (f64, f64, f64) {
-    let span = (hi - lo).max(hi.abs() * 0.02).max(if hi.abs() < 10.0 { 0.1 } else { 1.0 });
+    let span = (hi - lo)
+        .max(hi.abs() * 0.02)
+        .max(if hi.abs() < 10.0 { 0.1 } else { 1.0 });
     let raw = span / 4.0;
     let magnitude = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
@@ -503,15 +520,15 @@ mod tests {
     /// 2018 (January to March; the Berichtsmonat is March 2018).
     fn entity(soll_k2: Option<Decimal>) -> EntityFigures {
         let mut monthly = vec![vec![None; 24]; Col::COUNT];
-        for i in 0..12 {
-            monthly[Col::Elb.index()][i] = Some(1000.0);
-            monthly[Col::Int.index()][i] = Some(20.0);
-            monthly[Col::Lzb.index()][i] = Some(600.0);
-        }
-        for i in 12..15 {
-            monthly[Col::Elb.index()][i] = Some(1100.0);
-            monthly[Col::Int.index()][i] = Some(30.0);
-            monthly[Col::Lzb.index()][i] = Some(590.0);
+        // (column, value in 2017, value in January to March 2018)
+        for (col, before, now) in [
+            (Col::Elb, 1000.0, 1100.0),
+            (Col::Int, 20.0, 30.0),
+            (Col::Lzb, 600.0, 590.0),
+        ] {
+            let values = &mut monthly[col.index()];
+            values[..12].fill(Some(before));
+            values[12..15].fill(Some(now));
         }
         let mut december_before = vec![None; Col::COUNT];
         december_before[Col::Elb.index()] = Some(900.0);
@@ -599,8 +616,15 @@ mod tests {
         // Zielpfad March: 6,2069 × (1 + 2,0 / 100) = 6,3310 (= soll_wert of K2 in March).
         assert!(close(path[2], 18000.0 / 2900.0 * 1.02), "{path:?}");
         assert!((path[2].unwrap() - 6.3310).abs() < 1e-4);
-        assert_eq!(path.iter().flatten().count(), 12, "the path of the whole year");
-        assert_eq!(k2["reihen"][2]["name"], "Zielpfad 2018 (Vorjahr × (1 + 2,0\u{202F}%))");
+        assert_eq!(
+            path.iter().flatten().count(),
+            12,
+            "the path of the whole year"
+        );
+        assert_eq!(
+            k2["reihen"][2]["name"],
+            "Zielpfad 2018 (Vorjahr × (1 + 2,0\u{202F}%))"
+        );
         assert_eq!(k2["reihen"][2]["stil"], "ziel");
         // Quotas start at zero; February and March lie within the Wartezeit.
         assert_eq!(k2["y_min"], 0.0);
