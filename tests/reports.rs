@@ -476,3 +476,47 @@ fn emit_data_writes_the_json_handed_to_typst() {
     // The run folder itself holds no JSON.
     assert!(!fx.out().join("2018-03/05554_kreis-borken.json").exists());
 }
+
+/// The page count of a PDF (poppler's `pdfinfo`).
+fn pages(path: &Path) -> usize {
+    let out = Command::new("pdfinfo")
+        .arg(path)
+        .output()
+        .expect("pdfinfo (poppler-utils) must be installed");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a page count")
+}
+
+#[test]
+fn sample_reports_keep_four_to_five_pages_and_150_kb_with_every_chart() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = root.join("data");
+    for month in ["2018-03", "2018-12"] {
+        let dir = tempfile::tempdir().unwrap();
+        crate::util::run_in(
+            dir.path(),
+            &["run", "--data", data.to_str().unwrap(), "--month", month],
+        )
+        .expect_code(0);
+        let mut reports = 0;
+        for entry in std::fs::read_dir(dir.path().join("out").join(month))
+            .unwrap()
+            .flatten()
+        {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.starts_with('0') || !name.ends_with(".pdf") {
+                continue;
+            }
+            reports += 1;
+            let n = pages(&path);
+            assert!((4..=5).contains(&n), "{month} {name}: {n} pages");
+            let size = std::fs::metadata(&path).unwrap().len();
+            assert!(size <= 150 * 1024, "{month} {name}: {size} bytes");
+        }
+        assert_eq!(reports, 18, "{month}");
+    }
+}
