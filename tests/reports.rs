@@ -508,7 +508,7 @@ fn sample_reports_keep_four_to_five_pages_and_150_kb_with_every_chart() {
         {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
-            if !name.starts_with('0') || !name.ends_with(".pdf") {
+            if !name.starts_with('0') || path.extension().is_none_or(|e| e != "pdf") {
                 continue;
             }
             reports += 1;
