@@ -310,6 +310,39 @@ fn september_report_shows_soll_level_and_what_the_year_still_needs() {
 }
 
 #[test]
+fn charts_show_every_target_against_its_zielpfad_and_the_wartezeit() {
+    let fx = Fixture::new().write();
+    fx.run(&["run", "--month", "2018-09"]).expect_code(0);
+    // In reading order, not by layout: two charts stand side by side.
+    let pdf = fx.out().join("2018-09/05554_kreis-borken.pdf");
+    let text = flat(&crate::util::pdftotext(&pdf, false));
+    // Every target has its chart: integrations, K2 and K3E1 month by month, the LZB stock.
+    for title in [
+        "Integrationen, kumuliert ab Januar (Jahresfortschritt), 2018 und 2017",
+        "Integrationsquote (K2) im Jahresfortschritt, 2018 und 2017",
+        "Integrationsquote der Langzeitleistungsbeziehenden (K3E1) im Jahresfortschritt",
+        "Bestand Langzeitleistungsbeziehende je Monat, 2018 und 2017",
+    ] {
+        assert!(text.contains(title), "{title:?} missing in:\n{text}");
+    }
+    // The legends: the Zielpfad of int (+2,1 %) and K3E1 (+4,0 %); K2 with a target of
+    // 0,0 % has last year's line as its Zielpfad; the December target of the LZB stock.
+    for legend in [
+        "Zielpfad 2018 (Vorjahr × (1 + 2,1 %))",
+        "Zielpfad 2018 (Vorjahr × (1 + 4,0 %))",
+        "2017, zugleich Zielpfad 2018 (Soll 0,0 %)",
+        "Soll Dezember 2018",
+        // Datenstand 15 September 2018: June to September lie within the Wartezeit.
+        "vorläufig (Wartezeit, Datenstand 15.09.2018)",
+        "nicht bei null",
+    ] {
+        assert!(text.contains(legend), "{legend:?} missing in:\n{text}");
+    }
+    // Without columns by sex no chart of women and men.
+    assert!(!text.contains("Frauen 2018"), "{text}");
+}
+
+#[test]
 fn figures_by_sex_get_their_section_and_their_targets() {
     let mut columns: Vec<&str> = crate::util::COLUMNS.to_vec();
     columns.extend(crate::util::SEX_COLUMNS);
@@ -344,6 +377,17 @@ fn figures_by_sex_get_their_section_and_their_targets() {
     fx.run(&["run", "--month", "2018-09"]).expect_code(0);
     let text = flat(&pdftotext(&fx.out().join("2018-09/05554_kreis-borken.pdf")));
     assert!(text.contains("Frauen und Männer"), "{text}");
+    // Its chart: K2 of women and men against last year, the women's Zielpfad (+5,0 %).
+    for legend in [
+        "Integrationsquote (K2) der Frauen und Männer im Jahresfortschritt, 2018 und 2017",
+        "Frauen 2018",
+        "Frauen 2017",
+        "Männer 2018",
+        "Männer 2017",
+        "Zielpfad Frauen 2018 (Vorjahr × (1 + 5,0 %))",
+    ] {
+        assert!(text.contains(legend), "{legend:?} missing in:\n{text}");
+    }
     // K2 women: 9 × 7 / 450 × 100 = 14,00 % (2017: 72 / 450 = 16,00 %, −12,5 %);
     // men: 9 × 13 / 550 × 100 = 21,27 % (2017: 108 / 550 = 19,64 %).
     // Gap 14,00 − 21,2727 = −7,27 points against 16,00 − 19,6364 = −3,64: widening.
@@ -519,4 +563,48 @@ fn an_incomplete_kennzahlen_toml_is_an_input_error_naming_file_line_and_key() {
     fx.run(&["run", "--month", "2018-03", "--templates", "vorlagen"])
         .expect_code(2)
         .expect_stderr(&format!("vorlagen/texte/kennzahlen.toml:{line}: "));
+}
+
+/// The page count of a PDF (poppler's `pdfinfo`).
+fn pages(path: &Path) -> usize {
+    let out = Command::new("pdfinfo")
+        .arg(path)
+        .output()
+        .expect("pdfinfo (poppler-utils) must be installed");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a page count")
+}
+
+#[test]
+fn sample_reports_keep_four_to_five_pages_and_150_kb_with_every_chart() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let data = root.join("data");
+    for month in ["2018-03", "2018-12"] {
+        let dir = tempfile::tempdir().unwrap();
+        crate::util::run_in(
+            dir.path(),
+            &["run", "--data", data.to_str().unwrap(), "--month", month],
+        )
+        .expect_code(0);
+        let mut reports = 0;
+        for entry in std::fs::read_dir(dir.path().join("out").join(month))
+            .unwrap()
+            .flatten()
+        {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.starts_with('0') || path.extension().is_none_or(|e| e != "pdf") {
+                continue;
+            }
+            reports += 1;
+            let n = pages(&path);
+            assert!((4..=5).contains(&n), "{month} {name}: {n} pages");
+            let size = std::fs::metadata(&path).unwrap().len();
+            assert!(size <= 150 * 1024, "{month} {name}: {size} bytes");
+        }
+        assert_eq!(reports, 18, "{month}");
+    }
 }

@@ -83,6 +83,9 @@ pub struct EntityFigures {
     /// Monthly values of every column over January of Y−1 .. December of Y (24 months),
     /// `None` where missing; months after the Berichtsmonat are left `None`.
     pub monthly: Vec<Vec<Option<f64>>>,
+    /// The value of every column in December of Y−2 (the first base month of last year's
+    /// quotas, for the month-by-month chart of K2 and K3E1), `None` where missing.
+    pub december_before: Vec<Option<f64>>,
     /// Latest `datenstand` among the rows up to the Berichtsmonat.
     pub datenstand: Option<NaiveDate>,
 }
@@ -413,7 +416,8 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
     let mut sums = frame::window_sums(per_jc, &wins).map_err(|e| format!("computing sums: {e}"))?;
     frame::money_sums(&ds.monatswerte, &wins, &mut sums);
 
-    // Monthly series of every entity for the charts (Jan of Y−1 .. Dec of Y).
+    // Monthly series of every entity for the charts (Dec of Y−2, then Jan of Y−1 .. Dec
+    // of Y).
     let mut membership = Membership {
         entity: Vec::new(),
         jobcenter: Vec::new(),
@@ -424,7 +428,7 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
             membership.jobcenter.push(m.clone());
         }
     }
-    let chart_first = period(bm.year - 1, 1);
+    let chart_first = period(bm.year - 1, 1) - 1;
     let mut series = frame::collect_monthly(
         frame::monthly_by_entity(&ds.monatswerte, &membership, chart_first, last)
             .map_err(|e| format!("collecting monthly values: {e}"))?,
@@ -525,7 +529,8 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
                 .collect();
             let mut monthly = series
                 .remove(&id)
-                .unwrap_or_else(|| vec![vec![None; 24]; Col::ALL.len()]);
+                .unwrap_or_else(|| vec![vec![None; 25]; Col::ALL.len()]);
+            let december_before = monthly.iter_mut().map(|values| values.remove(0)).collect();
             // Months after the Berichtsmonat are not part of this report.
             for values in &mut monthly {
                 for v in values.iter_mut().skip(12 + bm.month as usize) {
@@ -543,6 +548,7 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
                 members,
                 figures,
                 monthly,
+                december_before,
                 datenstand,
             }
         })

@@ -1,9 +1,16 @@
-//! Chart geometry: the series of each section's chart, its axis and its alt text.
+//! Chart geometry: the series of each chart of the report, its axis and its alt text.
+//! The wording (titles, legend, alt text) is `templates/texte/diagramm.txt.j2`.
+//!
+//! Charts per section: I the ELB stock; II the cumulative integrations and, where K2 has a
+//! target, K2 month by month; III the LZB stock and, where K3E1 has a target, K3E1 month
+//! by month; "Frauen und Männer" K2 of women and men. Each against last year and, where
+//! the Jobcenter has a target, against its Zielpfad.
 
 use serde::Serialize;
 
-use crate::domain::Col;
-use crate::figures::{Berichtsmonat, EntityFigures, Kennzahl};
+use crate::texte::Texte;
+use crate::domain::{Col, Formula};
+use crate::figures::{Berichtsmonat, Decimal, EntityFigures, Kennzahl, Status};
 use crate::format;
 
 #[derive(Serialize)]
@@ -29,200 +36,465 @@ pub struct Diagramm {
     y_max: f64,
     y_ticks: Vec<Tick>,
     reihen: Vec<Reihe>,
-    /// Index of the first month (0 = January) still within the Wartezeit: drawn hollow.
+    /// Index of the first month (0 = January) still within the Wartezeit: the markers of
+    /// this year's series are drawn hollow from there.
     vorlaeufig_ab: Option<usize>,
     vorlaeufig_hinweis: Option<String>,
 }
 
-/// The chart of a section: I the ELB stock, II the cumulative integrations, III the LZB
-/// stock — this year (to the Berichtsmonat) against last year.
-pub fn chart(section: &str, e: &EntityFigures, bm: Berichtsmonat) -> Option<Diagramm> {
-    let (col, cumulative, titel, y_titel, was) = match section {
-        "I" => (
-            Col::Elb,
-            false,
-            "Bestand erwerbsfähige Leistungsberechtigte je Monat",
-            "Personen",
-            "Bestand erwerbsfähige Leistungsberechtigte",
-        ),
-        "II" => (
-            Col::Int,
-            true,
-            "Integrationen, kumuliert ab Januar (Jahresfortschritt)",
-            "Integrationen",
-            "Integrationen kumuliert",
-        ),
-        _ => (
-            Col::Lzb,
-            false,
-            "Bestand Langzeitleistungsbeziehende je Monat",
-            "Personen",
-            "Bestand Langzeitleistungsbeziehende",
-        ),
-    };
-    let series = |this_year: bool| -> Vec<Option<f64>> {
-        let raw = e.months(col, this_year);
-        if !cumulative {
-            return raw.to_vec();
+/// What a chart shows (the `art` of the Textbaustein).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Art {
+    Elb,
+    Int,
+    K2,
+    K3e1,
+    Lzb,
+    K2Geschlecht,
+}
+
+impl Art {
+    fn code(self) -> &'static str {
+        match self {
+            Art::Elb => "elb",
+            Art::Int => "int",
+            Art::K2 => "k2",
+            Art::K3e1 => "k3e1",
+            Art::Lzb => "lzb",
+            Art::K2Geschlecht => "k2_geschlecht",
         }
-        let mut sum = Some(0.0);
-        raw.iter()
-            .map(|v| {
-                sum = sum.zip(*v).map(|(a, b)| a + b);
-                sum
-            })
-            .collect()
+    }
+
+    fn is_quota(self) -> bool {
+        matches!(self, Art::K2 | Art::K3e1 | Art::K2Geschlecht)
+    }
+}
+
+/// A series before it is worded: its role in the legend, its group and its values.
+struct Serie {
+    /// "ist", "vorjahr" or "ziel".
+    rolle: &'static str,
+    /// "frauen" or "maenner" in the chart by sex.
+    gruppe: Option<&'static str>,
+    stil: &'static str,
+    werte: Vec<Option<f64>>,
+    /// The target of a Zielpfad, and on last year's line when the target is 0,0 %
+    /// (then that line is the Zielpfad).
+    soll: Option<Decimal>,
+}
+
+/// Everything `diagramm.txt.j2` may read; what a part does not need is `None`.
+#[derive(Serialize, Default)]
+struct Worte<'a> {
+    teil: &'a str,
+    art: &'a str,
+    jahr: i32,
+    vorjahr: i32,
+    rolle: Option<&'a str>,
+    gruppe: Option<&'a str>,
+    soll: Option<String>,
+    soll_minus: bool,
+    soll_null: bool,
+    achse_ab: Option<String>,
+    datenstand: Option<String>,
+    y_titel: Option<String>,
+    achse_von: Option<String>,
+    achse_bis: Option<String>,
+    reihen: Vec<AltReihe>,
+}
+
+/// A series as the alt text describes it: its first and last value with their months.
+#[derive(Serialize)]
+struct AltReihe {
+    name: String,
+    erster: Option<String>,
+    erster_monat: Option<&'static str>,
+    letzter: Option<String>,
+    letzter_monat: Option<&'static str>,
+}
+
+/// The charts of a report section ("I", "II", "III").
+pub fn charts(
+    texte: &Texte,
+    bm: Berichtsmonat,
+    section: &str,
+    e: &EntityFigures,
+) -> Result<Vec<Diagramm>, String> {
+    let arten: &[Art] = match section {
+        "I" => &[Art::Elb],
+        "II" => &[Art::Int, Art::K2],
+        "III" => &[Art::Lzb, Art::K3e1],
+        _ => &[],
     };
-    let mut now = series(true);
-    now.truncate(12);
-    for v in now.iter_mut().skip(bm.month as usize) {
+    let mut out = Vec::new();
+    for &art in arten {
+        if let Some(series) = series(art, e, bm)
+            && let Some(d) = build(texte, bm, e, art, series)?
+        {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
+/// The chart of K2 for women and men against last year (section "Frauen und Männer"),
+/// `None` without the figures by sex.
+pub fn sex_chart(
+    texte: &Texte,
+    bm: Berichtsmonat,
+    e: &EntityFigures,
+) -> Result<Option<Diagramm>, String> {
+    let mut all = Vec::new();
+    for (k, gruppe, stil, stil_vorjahr) in [
+        (Kennzahl::K2Frauen, "frauen", "frauen", "frauen_vorjahr"),
+        (Kennzahl::K2Maenner, "maenner", "maenner", "maenner_vorjahr"),
+    ] {
+        if e.figure(k).is_none() {
+            continue;
+        }
+        let Formula::Quota { num, den } = k.formula() else {
+            continue;
+        };
+        let (now, before) = (
+            this_year(quota(e, num, den, true), bm),
+            quota(e, num, den, false),
+        );
+        let soll = soll_of(e, k);
+        all.push(Serie {
+            rolle: "ist",
+            gruppe: Some(gruppe),
+            stil,
+            werte: now,
+            soll: None,
+        });
+        all.push(Serie {
+            rolle: "vorjahr",
+            gruppe: Some(gruppe),
+            stil: stil_vorjahr,
+            werte: before.clone(),
+            soll: soll.filter(|s| s.units == 0),
+        });
+        if let Some(s) = soll.filter(|s| s.units != 0) {
+            all.push(zielpfad(Some(gruppe), &before, s));
+        }
+    }
+    if all.is_empty() {
+        return Ok(None);
+    }
+    build(texte, bm, e, Art::K2Geschlecht, all)
+}
+
+/// The target of `k` where the Jobcenter has one.
+fn soll_of(e: &EntityFigures, k: Kennzahl) -> Option<Decimal> {
+    e.figure(k)?
+        .ziel
+        .filter(|z| z.status != Status::KeinZiel)?
+        .soll
+}
+
+/// The series of one chart, or `None` when the chart is left out (K2 and K3E1 without a
+/// target: the table holds their value).
+fn series(art: Art, e: &EntityFigures, bm: Berichtsmonat) -> Option<Vec<Serie>> {
+    let (now, before, soll, path) = match art {
+        Art::Elb => (
+            this_year(e.months(Col::Elb, true).to_vec(), bm),
+            e.months(Col::Elb, false).to_vec(),
+            None,
+            false,
+        ),
+        Art::Int => (
+            this_year(cumulative(e.months(Col::Int, true)), bm),
+            cumulative(e.months(Col::Int, false)),
+            soll_of(e, Kennzahl::Int),
+            true,
+        ),
+        Art::K2 | Art::K3e1 => {
+            let k = if art == Art::K2 {
+                Kennzahl::K2
+            } else {
+                Kennzahl::K3e1
+            };
+            let soll = Some(soll_of(e, k)?);
+            let Formula::Quota { num, den } = k.formula() else {
+                return None;
+            };
+            (
+                this_year(quota(e, num, den, true), bm),
+                quota(e, num, den, false),
+                soll,
+                true,
+            )
+        }
+        Art::K2Geschlecht => return None,
+        Art::Lzb => (
+            this_year(e.months(Col::Lzb, true).to_vec(), bm),
+            e.months(Col::Lzb, false).to_vec(),
+            soll_of(e, Kennzahl::LzbJe),
+            false,
+        ),
+    };
+    let mut out = vec![
+        Serie {
+            rolle: "ist",
+            gruppe: None,
+            stil: "aktuell",
+            werte: now,
+            soll: None,
+        },
+        Serie {
+            rolle: "vorjahr",
+            gruppe: None,
+            stil: "vorjahr",
+            werte: before.clone(),
+            soll: soll.filter(|s| path && s.units == 0),
+        },
+    ];
+    match soll {
+        // A Zielpfad of Soll 0,0 % is last year's line itself: no second line on top.
+        Some(s) if path && s.units != 0 => out.push(zielpfad(None, &before, s)),
+        // The LZB stock: the December target as one point.
+        Some(_) if art == Art::Lzb => {
+            let target = e.figure(Kennzahl::LzbJe)?.pfad?.jahres_soll?.as_f64();
+            let mut werte = vec![None; 12];
+            werte[11] = Some(target);
+            out.push(Serie {
+                rolle: "ziel",
+                gruppe: None,
+                stil: "ziel",
+                werte,
+                soll,
+            });
+        }
+        _ => {}
+    }
+    Some(out)
+}
+
+/// The Zielpfad: last year's value of each month × (1 + Soll/100).
+fn zielpfad(gruppe: Option<&'static str>, before: &[Option<f64>], soll: Decimal) -> Serie {
+    let factor = 1.0 + soll.as_f64() / 100.0;
+    Serie {
+        rolle: "ziel",
+        gruppe,
+        stil: "ziel",
+        werte: before.iter().map(|v| v.map(|x| x * factor)).collect(),
+        soll: Some(soll),
+    }
+}
+
+/// This year's series ends with the Berichtsmonat.
+fn this_year(mut values: Vec<Option<f64>>, bm: Berichtsmonat) -> Vec<Option<f64>> {
+    values.truncate(12);
+    for v in values.iter_mut().skip(bm.month as usize) {
         *v = None;
     }
-    let before = series(false);
-    // The target path: II the cumulative integrations of last year × (1 + Soll); III the
-    // December target of the LZB stock (one point).
-    let ziel = target_series(section, e, bm, &before);
-    let all: Vec<f64> = now
+    values
+}
+
+/// Running sums from January; missing from the first missing month on.
+fn cumulative(raw: &[Option<f64>]) -> Vec<Option<f64>> {
+    let mut sum = Some(0.0);
+    raw.iter()
+        .map(|v| {
+            sum = sum.zip(*v).map(|(a, b)| a + b);
+            sum
+        })
+        .collect()
+}
+
+/// The Jahresfortschrittswert of a quota for each month m of the year (contract 2.1):
+/// 100 × Σ num over January..m / mean(den over December of the year before .. m−1).
+/// Missing from the first missing value on, and where the mean stock is zero.
+fn quota(e: &EntityFigures, num: Col, den: Col, this_year: bool) -> Vec<Option<f64>> {
+    let nums = e.months(num, this_year);
+    let december = if this_year {
+        e.months(den, false).get(11).copied().flatten()
+    } else {
+        e.december_before.get(den.index()).copied().flatten()
+    };
+    let bases: Vec<Option<f64>> = std::iter::once(december)
+        .chain(e.months(den, this_year).iter().take(11).copied())
+        .collect();
+    let (mut sum_num, mut sum_den) = (Some(0.0), Some(0.0));
+    let mut out = Vec::with_capacity(12);
+    for (m, (n, d)) in nums.iter().zip(&bases).enumerate() {
+        sum_num = sum_num.zip(*n).map(|(a, b)| a + b);
+        sum_den = sum_den.zip(*d).map(|(a, b)| a + b);
+        let months = (m + 1) as f64;
+        out.push(
+            sum_num
+                .zip(sum_den)
+                .filter(|(_, d)| *d > 0.0)
+                .map(|(n, d)| 100.0 * n * months / d),
+        );
+    }
+    out
+}
+
+/// Words, axis and alt text of a chart; `None` when no series has a value.
+fn build(
+    texte: &Texte,
+    bm: Berichtsmonat,
+    e: &EntityFigures,
+    art: Art,
+    series: Vec<Serie>,
+) -> Result<Option<Diagramm>, String> {
+    let all: Vec<f64> = series
         .iter()
-        .chain(&before)
-        .chain(ziel.iter().flat_map(|r| &r.werte))
+        .flat_map(|s| &s.werte)
         .flatten()
         .copied()
         .collect();
     if all.is_empty() {
-        return None;
+        return Ok(None);
     }
     let (lo, hi) = all
         .iter()
         .fold((f64::MAX, f64::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-    let (y_min, y_max, step) = axis(if cumulative { 0.0 } else { lo }, hi);
+    // A (nearly) flat series in the middle of a span of at least 2 % of its level, not
+    // on the bottom line.
+    let least = (hi.abs() * 0.02).max(if hi.abs() < 10.0 { 0.1 } else { 1.0 });
+    let pad = ((least - (hi - lo)) / 2.0).max(0.0);
+    let (lo, hi) = (
+        if lo >= 0.0 {
+            (lo - pad).max(0.0)
+        } else {
+            lo - pad
+        },
+        hi + pad,
+    );
+    // Stocks are read against their own level (the axis says where it begins); sums and
+    // quotas grow from zero through the year and are drawn from zero.
+    let from_zero = !matches!(art, Art::Elb | Art::Lzb);
+    let (y_min, y_max, step) = axis(if from_zero { 0.0_f64.min(lo) } else { lo }, hi);
+    let places = tick_places(step);
+    let tick_text = |v: f64| format::number(v, places);
     let mut y_ticks = Vec::new();
     let mut t = y_min;
     while t <= y_max + step / 2.0 {
         y_ticks.push(Tick {
             wert: t,
-            label: format::int(t),
+            label: tick_text(t),
         });
-        t += step;
+        // From y_min each time: adding 0,1 ten times does not give 1.
+        t = y_min + step * y_ticks.len() as f64;
     }
-    let describe = |name: String, values: &[Option<f64>]| -> String {
-        let points: Vec<(usize, f64)> = values
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| v.map(|v| (i, v)))
-            .collect();
-        match (points.first(), points.last()) {
-            (Some(&(i0, v0)), Some(&(i1, v1))) if i0 != i1 => format!(
-                "{name}: {} im {}, {} im {}",
-                format::int(v0),
-                format::MONTHS[i0],
-                format::int(v1),
-                format::MONTHS[i1]
-            ),
-            (Some(&(i0, v0)), _) => {
-                format!("{name}: {} im {}", format::int(v0), format::MONTHS[i0])
-            }
-            _ => format!("{name}: keine Werte"),
-        }
+    let base = || Worte {
+        art: art.code(),
+        jahr: bm.year,
+        vorjahr: bm.year - 1,
+        ..Worte::default()
     };
+    let say = |w: Worte| texte.render("diagramm.txt.j2", w);
+    let mut reihen = Vec::with_capacity(series.len());
+    for s in series {
+        let name = say(Worte {
+            teil: "reihe",
+            rolle: Some(s.rolle),
+            gruppe: s.gruppe,
+            soll: s
+                .soll
+                .map(|d| format::percent(d.as_f64().abs(), d.decimals.max(1) as usize)),
+            soll_minus: s.soll.is_some_and(|d| d.units < 0),
+            soll_null: s.soll.is_some_and(|d| d.units == 0),
+            ..base()
+        })?;
+        reihen.push(Reihe {
+            name,
+            stil: s.stil,
+            werte: s.werte,
+        });
+    }
     // Months of this year within three months before the Datenstand are provisional.
     let provisional = e.datenstand.and_then(|d| {
         use chrono::Datelike;
         let first = d.year() * 12 + d.month0() as i32 - 3 - bm.year * 12;
         let first = usize::try_from(first.max(0)).ok()?;
-        (first < bm.month as usize).then(|| (first, format::date_long(d)))
+        (first < bm.month as usize).then(|| (first, format::date_numeric(d)))
     });
-    let ziel_alt = ziel
-        .as_ref()
-        .map(|r| format!(" {}.", describe(r.name.clone(), &r.werte)))
-        .unwrap_or_default();
-    let alt = format!(
-        "Liniendiagramm {was} je Monat, {} gegen {}. {}. {}.{ziel_alt} Senkrechte Achse: {y_titel}, von {} bis {}.",
-        bm.year,
-        bm.year - 1,
-        describe(bm.year.to_string(), &now),
-        describe((bm.year - 1).to_string(), &before),
-        format::int(y_min),
-        format::int(y_max)
-    );
-    Some(Diagramm {
-        titel: format!("{titel}, {} und {}", bm.year, bm.year - 1),
-        alt,
-        // An axis that does not start at zero says so.
-        y_titel: if y_min > 0.0 {
-            format!(
-                "{y_titel} (Achse beginnt bei {}, nicht bei null)",
-                format::int(y_min)
-            )
+    let vorlaeufig_hinweis = match &provisional {
+        Some((_, d)) => Some(say(Worte {
+            teil: "vorlaeufig",
+            datenstand: Some(d.clone()),
+            ..base()
+        })?),
+        None => None,
+    };
+    let y_titel = say(Worte {
+        teil: "achse",
+        achse_ab: (y_min > 0.0).then(|| tick_text(y_min)),
+        ..base()
+    })?;
+    let value_text = |v: f64| {
+        if art.is_quota() {
+            format::percent(v, 2)
         } else {
-            y_titel.into()
-        },
+            format::int(v)
+        }
+    };
+    let alt_reihen = reihen
+        .iter()
+        .map(|r| {
+            let points: Vec<(usize, f64)> = r
+                .werte
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.map(|v| (i, v)))
+                .collect();
+            let first = points.first().copied();
+            let last = points
+                .last()
+                .copied()
+                .filter(|l| Some(l.0) != first.map(|f| f.0));
+            AltReihe {
+                name: r.name.clone(),
+                erster: first.map(|(_, v)| value_text(v)),
+                erster_monat: first.map(|(i, _)| format::MONTHS[i]),
+                letzter: last.map(|(_, v)| value_text(v)),
+                letzter_monat: last.map(|(i, _)| format::MONTHS[i]),
+            }
+        })
+        .collect();
+    let alt = say(Worte {
+        teil: "alt",
+        y_titel: Some(y_titel.clone()),
+        achse_von: Some(tick_text(y_min)),
+        achse_bis: Some(tick_text(y_max)),
+        reihen: alt_reihen,
+        ..base()
+    })?;
+    Ok(Some(Diagramm {
+        titel: say(Worte {
+            teil: "titel",
+            ..base()
+        })?,
+        alt,
+        y_titel,
         x_labels: format::MONTHS_SHORT.to_vec(),
         y_min,
         y_max,
         y_ticks,
+        reihen,
         vorlaeufig_ab: provisional.as_ref().map(|(i, _)| *i),
-        vorlaeufig_hinweis: provisional
-            .map(|(_, d)| format!("vorläufig (Wartezeit, Datenstand {d})")),
-        reihen: vec![
-            Reihe {
-                name: bm.year.to_string(),
-                stil: "aktuell",
-                werte: now,
-            },
-            Reihe {
-                name: (bm.year - 1).to_string(),
-                stil: "vorjahr",
-                werte: before,
-            },
-        ]
-        .into_iter()
-        .chain(ziel)
-        .collect(),
-    })
+        vorlaeufig_hinweis,
+    }))
 }
 
-/// The Soll path of a section's chart, where the Jobcenter has a target.
-fn target_series(
-    section: &str,
-    e: &EntityFigures,
-    bm: Berichtsmonat,
-    before: &[Option<f64>],
-) -> Option<Reihe> {
-    match section {
-        "II" => {
-            let soll = e.figure(Kennzahl::Int)?.ziel?.soll?;
-            let factor = 1.0 + soll.as_f64() / 100.0;
-            Some(Reihe {
-                name: format!(
-                    "Zielpfad {} (Vorjahr × (1 {} {}))",
-                    bm.year,
-                    if soll.units < 0 { "−" } else { "+" },
-                    format::percent(soll.as_f64().abs(), soll.decimals.max(1) as usize)
-                ),
-                stil: "ziel",
-                werte: before.iter().map(|v| v.map(|x| x * factor)).collect(),
-            })
-        }
-        "III" => {
-            let f = e.figure(Kennzahl::LzbJe)?;
-            f.ziel?.soll?;
-            let target = f.pfad?.jahres_soll?.as_f64();
-            let mut werte = vec![None; 12];
-            werte[11] = Some(target);
-            Some(Reihe {
-                name: format!("Soll Dezember {}", bm.year),
-                stil: "ziel",
-                werte,
-            })
-        }
-        _ => None,
-    }
+/// Decimals a tick label needs for `step` (2,5 needs one, 10 none).
+fn tick_places(step: f64) -> usize {
+    (0..3)
+        .find(|&p| {
+            let scaled = step * 10f64.powi(p);
+            (scaled - scaled.round()).abs() < 1e-6
+        })
+        .map_or(2, |p| p as usize)
 }
 
 /// A readable axis from `lo` to `hi`: (min, max, step) with 3–6 round steps.
 fn axis(lo: f64, hi: f64) -> (f64, f64, f64) {
-    let span = (hi - lo).max(hi.abs() * 0.02).max(1.0);
+    let span = (hi - lo)
+        .max(hi.abs() * 0.02)
+        .max(if hi.abs() < 10.0 { 0.1 } else { 1.0 });
     let raw = span / 4.0;
     let magnitude = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
@@ -236,4 +508,155 @@ fn axis(lo: f64, hi: f64) -> (f64, f64, f64) {
         max = min + step;
     }
     (min, max, step)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figures::{EntityKind, Figure, Zielerreichung};
+
+    /// A Jobcenter whose ELB stock is 900 in December 2016, 1.000 in every month of 2017
+    /// and 1.100 in every month of 2018, with 20 integrations a month in 2017 and 30 in
+    /// 2018 (January to March; the Berichtsmonat is March 2018).
+    fn entity(soll_k2: Option<Decimal>) -> EntityFigures {
+        let mut monthly = vec![vec![None; 24]; Col::COUNT];
+        // (column, value in 2017, value in January to March 2018)
+        for (col, before, now) in [
+            (Col::Elb, 1000.0, 1100.0),
+            (Col::Int, 20.0, 30.0),
+            (Col::Lzb, 600.0, 590.0),
+        ] {
+            let values = &mut monthly[col.index()];
+            values[..12].fill(Some(before));
+            values[12..15].fill(Some(now));
+        }
+        let mut december_before = vec![None; Col::COUNT];
+        december_before[Col::Elb.index()] = Some(900.0);
+        let figure = |kennzahl, soll: Option<Decimal>| Figure {
+            kennzahl,
+            wert: None,
+            vorjahr: None,
+            veraenderung_pct: None,
+            ziel: Some(Zielerreichung {
+                soll,
+                ist: None,
+                status: if soll.is_some() {
+                    Status::Erreicht
+                } else {
+                    Status::KeinZiel
+                },
+            }),
+            pfad: None,
+            mitglieder: None,
+            ohne: Vec::new(),
+        };
+        EntityFigures {
+            id: "05554".into(),
+            kind: EntityKind::Jobcenter,
+            jobcenter: None,
+            members: vec!["05554".into()],
+            figures: vec![
+                figure(Kennzahl::Int, Some(Decimal::new(21, 1))),
+                figure(Kennzahl::K2, soll_k2),
+            ],
+            monthly,
+            december_before,
+            // Within the Wartezeit: the months from February 2018 (May − 3).
+            datenstand: chrono::NaiveDate::from_ymd_opt(2018, 5, 15),
+        }
+    }
+
+    const MARCH: Berichtsmonat = Berichtsmonat {
+        year: 2018,
+        month: 3,
+    };
+
+    fn json(d: &Diagramm) -> serde_json::Value {
+        serde_json::to_value(d).expect("serialise")
+    }
+
+    fn values(d: &serde_json::Value, i: usize) -> Vec<Option<f64>> {
+        d["reihen"][i]["werte"]
+            .as_array()
+            .expect("values")
+            .iter()
+            .map(serde_json::Value::as_f64)
+            .collect()
+    }
+
+    fn close(a: Option<f64>, b: f64) -> bool {
+        a.is_some_and(|a| (a - b).abs() < 1e-9)
+    }
+
+    #[test]
+    fn k2_month_by_month_against_last_year_and_its_zielpfad() {
+        let texte = Texte::load(None).expect("built-in Textbausteine");
+        let e = entity(Some(Decimal::new(20, 1)));
+        let charts = charts(&texte, MARCH, "II", &e).expect("charts");
+        assert_eq!(charts.len(), 2, "integrations and K2");
+        let k2 = json(&charts[1]);
+        assert_eq!(
+            k2["titel"],
+            "Integrationsquote (K2) im Jahresfortschritt, 2018 und 2017"
+        );
+        let (now, before, path) = (values(&k2, 0), values(&k2, 1), values(&k2, 2));
+        // 2018: January 100 × 30 / mean(1.000 of December 2017) = 3,0;
+        // February 100 × 60 / mean(1.000, 1.100) = 6.000 / 1.050 = 5,714…;
+        // March 100 × 90 / mean(1.000, 1.100, 1.100) = 9.000 / 1.066,67 = 8,4375.
+        assert!(close(now[0], 3.0), "{now:?}");
+        assert!(close(now[1], 6000.0 / 1050.0), "{now:?}");
+        assert!(close(now[2], 8.4375), "{now:?}");
+        assert_eq!(now[3], None, "no value after the Berichtsmonat");
+        // 2017: January 100 × 20 / mean(900 of December 2016) = 2,222…;
+        // March 100 × 60 / mean(900, 1.000, 1.000) = 18.000 / 2.900 = 6,2069;
+        // December 100 × 240 / mean(900, 1.000 × 11) = 24.000 / 991,67 = 24,2017.
+        assert!(close(before[0], 2000.0 / 900.0), "{before:?}");
+        assert!(close(before[2], 18000.0 / 2900.0), "{before:?}");
+        assert!(close(before[11], 24000.0 * 12.0 / 11900.0), "{before:?}");
+        // Zielpfad March: 6,2069 × (1 + 2,0 / 100) = 6,3310 (= soll_wert of K2 in March).
+        assert!(close(path[2], 18000.0 / 2900.0 * 1.02), "{path:?}");
+        assert!((path[2].unwrap() - 6.3310).abs() < 1e-4);
+        assert_eq!(
+            path.iter().flatten().count(),
+            12,
+            "the path of the whole year"
+        );
+        assert_eq!(
+            k2["reihen"][2]["name"],
+            "Zielpfad 2018 (Vorjahr × (1 + 2,0\u{202F}%))"
+        );
+        assert_eq!(k2["reihen"][2]["stil"], "ziel");
+        // Quotas start at zero; February and March lie within the Wartezeit.
+        assert_eq!(k2["y_min"], 0.0);
+        assert_eq!(k2["y_titel"], "Quote in %");
+        assert_eq!(k2["vorlaeufig_ab"], 1);
+        assert_eq!(
+            k2["vorlaeufig_hinweis"],
+            "vorläufig (Wartezeit, Datenstand 15.05.2018)"
+        );
+    }
+
+    #[test]
+    fn a_zero_target_is_last_years_line_and_no_target_no_chart() {
+        let texte = Texte::load(None).expect("built-in Textbausteine");
+        let zero = charts(&texte, MARCH, "II", &entity(Some(Decimal::new(0, 1)))).expect("charts");
+        let k2 = json(&zero[1]);
+        assert_eq!(k2["reihen"].as_array().map(Vec::len), Some(2));
+        assert_eq!(
+            k2["reihen"][1]["name"],
+            "2017, zugleich Zielpfad 2018 (Soll 0,0\u{202F}%)"
+        );
+        let none = charts(&texte, MARCH, "II", &entity(None)).expect("charts");
+        assert_eq!(none.len(), 1, "K2 without a target: the table holds it");
+        // The stock chart does not start at zero and says so.
+        let elb = json(&charts(&texte, MARCH, "I", &entity(None)).expect("charts")[0]);
+        assert!(elb["y_min"].as_f64().is_some_and(|v| v > 0.0));
+        assert!(
+            elb["y_titel"]
+                .as_str()
+                .is_some_and(|t| t.ends_with("nicht bei null)")),
+            "{}",
+            elb["y_titel"]
+        );
+    }
 }

@@ -14,7 +14,7 @@
 
 use serde::Serialize;
 
-use super::charts::{Diagramm, chart};
+use super::charts::{Diagramm, charts};
 use super::goals::{ZielZeile, ziele};
 use super::sexes::{Geschlecht, geschlecht};
 use super::words::{
@@ -365,7 +365,7 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
             });
             bewertung.push(sentence(ctx, k, f, vt, jc.vergleichstyp.as_deref())?);
         }
-        let diagramme = chart(nummer, e, bm).into_iter().collect();
+        let diagramme = charts(ctx.texte, bm, nummer, e)?;
         abschnitte.push(Abschnitt {
             nummer,
             titel: ctx.texte.render(

@@ -34,6 +34,8 @@ pub struct GeschlechtZeile {
 pub struct Geschlecht {
     zeilen: Vec<GeschlechtZeile>,
     bewertung: Option<String>,
+    /// K2 of women and men month by month against last year.
+    diagramm: Option<super::charts::Diagramm>,
 }
 
 /// The pairs of the section: (total, women, men).
@@ -111,7 +113,12 @@ pub fn geschlecht(
         return Ok(None);
     }
     let bewertung = gap_sentence(ctx, e)?;
-    Ok(Some(Geschlecht { zeilen, bewertung }))
+    let diagramm = super::charts::sex_chart(ctx.texte, bm, e)?;
+    Ok(Some(Geschlecht {
+        zeilen,
+        bewertung,
+        diagramm,
+    }))
 }
 
 /// The gap of K2 between women and men in percentage points, now and a year earlier.

@@ -15,7 +15,7 @@ use crate::error::Error;
 
 pub use kennzahlen::Kennzahlnamen;
 
-const BUILTIN: [(&str, &str); 8] = [
+const BUILTIN: [(&str, &str); 9] = [
     (
         "ziel.txt.j2",
         include_str!("../../templates/texte/ziel.txt.j2"),
@@ -31,6 +31,10 @@ const BUILTIN: [(&str, &str); 8] = [
     (
         "geschlecht.txt.j2",
         include_str!("../../templates/texte/geschlecht.txt.j2"),
+    ),
+    (
+        "diagramm.txt.j2",
+        include_str!("../../templates/texte/diagramm.txt.j2"),
     ),
     (
         "gespraech.txt.j2",
