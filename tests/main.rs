@@ -19,6 +19,8 @@ mod invite;
 mod reading;
 /// Nothing lost: locks, SIGKILL, leftovers, user files, hostile input files and folders.
 mod reliability;
+/// The overview: a column for every agreed target, groups by Vergleichstyp, status words.
+mod overview;
 /// Rendered PDFs: text, German formats, k. A., PDF/A + UA, reproducibility, failures.
 mod reports;
 /// Target agreements: parties, targets worded by direction, notes, config errors.

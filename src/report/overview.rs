@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use super::goals::with_target;
+use super::goals::{vorlaeufiges_ergebnis, with_target};
 use super::model::{Context, Meta};
 use super::words::{FOOTNOTE_KA, change_text, decimal_text, symbol, words};
 use crate::domain::Section;
@@ -82,6 +82,9 @@ pub struct OverviewData {
     legende: String,
     /// The tolerance of `knapp_verfehlt` in percentage points, German format ("1,0").
     toleranz: String,
+    /// December: the annual result is still provisional (the latest Datenstand lies
+    /// within the three months of Wartezeit after the Berichtsmonat, or is unknown).
+    vorlaeufiges_ergebnis: bool,
     fussnoten: Vec<String>,
 }
 
@@ -319,6 +322,7 @@ pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> Overvie
         zaehlung,
         legende,
         toleranz,
+        vorlaeufiges_ergebnis: dezember && vorlaeufiges_ergebnis(ctx, datenstand),
         fussnoten,
     }
 }
