@@ -15,12 +15,12 @@ mod figures;
 mod inputs;
 /// Invitations: .eml drafts and sending through a real SMTP server.
 mod invite;
+/// The overview: a column for every agreed target, groups by Vergleichstyp, status words.
+mod overview;
 /// Reading rules: dialects, encodings, symbols, ids and months as Excel writes them.
 mod reading;
 /// Nothing lost: locks, SIGKILL, leftovers, user files, hostile input files and folders.
 mod reliability;
-/// The overview: a column for every agreed target, groups by Vergleichstyp, status words.
-mod overview;
 /// Rendered PDFs: text, German formats, k. A., PDF/A + UA, reproducibility, failures.
 mod reports;
 /// Target agreements: parties, targets worded by direction, notes, config errors.

@@ -5,15 +5,15 @@ fn flat(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Three Jobcenters: Borken and Coesfeld in Vergleichstyp IIa, Steinfurt in Ib; columns
+/// Three Jobcenters: Borken and Coesfeld in Vergleichstyp `IIa`, Steinfurt in `Ib`; columns
 /// by sex for all; besides the five `*` targets Borken has a sixth (`bedarfsdeckend`, a
 /// monitoring figure) and a seventh (`k2_frauen`, a figure by sex), Coesfeld the sixth.
 ///
 /// Every month has the same default row, so every change is 0,0 % (int soll +2,1 and
-/// k3e1 soll +4,0 are missed by more than the tolerance: `verfehlt`; k2, k3, lzb_je with
+/// k3e1 soll +4,0 are missed by more than the tolerance: `verfehlt`; k2, k3, `lzb_je` with
 /// soll 0,0 are met), except Borken's `int_bedarfsdeckend`, 10 instead of 9 in 2018:
 /// 10/20 = 50 % against 9/20 = 45 % is +11,1 % ≥ +1,0 → `erreicht`. Coesfeld's soll of
-/// +50,0 on the same figure (0,0 %) → `verfehlt`. Borken's k2_frauen: 0,0 ≥ 0,0 → met.
+/// +50,0 on the same figure (0,0 %) → `verfehlt`. Borken's `k2_frauen`: 0,0 ≥ 0,0 → met.
 /// So Borken meets 5 of 7, Coesfeld 3 of 6, Steinfurt 3 of 5.
 fn fixture_with_further_targets() -> Fixture {
     let mut fx = Fixture::new();
@@ -82,7 +82,9 @@ fn further_targets_are_columns_and_count_in_x_of_n() {
         .unwrap_or_else(|| panic!("no further table in:\n{}", all.join("\n")));
     let (first, further) = all.split_at(split);
     let text = flat(&pdftotext(&pdf, false));
-    let (_, weitere) = text.split_once("Weitere vereinbarte Ziele").expect("heading");
+    let (_, weitere) = text
+        .split_once("Weitere vereinbarte Ziele")
+        .expect("heading");
     assert!(
         weitere.contains("Bedarfsdeckende Integrationen höher ist besser"),
         "{weitere}"
@@ -100,7 +102,10 @@ fn further_targets_are_columns_and_count_in_x_of_n() {
     assert!(line_with(first, "05566 Kreis Steinfurt").contains("3 von 5"));
     // In the further table: Borken +11,1 % against +1,0 %, Coesfeld 0,0 % against +50,0 %.
     let borken = line_with(further, "05554 Kreis Borken");
-    assert!(borken.contains("+1,0 % +11,1 % ✓ ja 0,0 % 0,0 % ✓ ja"), "{borken}");
+    assert!(
+        borken.contains("+1,0 % +11,1 % ✓ ja 0,0 % 0,0 % ✓ ja"),
+        "{borken}"
+    );
     let coesfeld = line_with(further, "05558 Kreis Coesfeld");
     assert!(coesfeld.contains("+50,0 % 0,0 % ✗ nein"), "{coesfeld}");
     // Jobcenters on course per target: int 0 of 3 (+0,0 % against +2,1 %), k2 3 of 3,
@@ -130,7 +135,10 @@ fn further_targets_are_columns_and_count_in_x_of_n() {
         at("zkT in NRW · 3 Jobcenter"),
     ];
     assert!(order.is_sorted(), "{order:?}");
-    assert_eq!(line_with(first, "Vergleichstyp Ib"), "Vergleichstyp Ib · 1 Jobcenter");
+    assert_eq!(
+        line_with(first, "Vergleichstyp Ib"),
+        "Vergleichstyp Ib · 1 Jobcenter"
+    );
 }
 
 #[test]

@@ -173,7 +173,9 @@ fn common_traeger(ctx: &Context, g: &EntityFigures) -> Option<String> {
         .filter_map(|id| ctx.results.entity(id)?.jobcenter.as_ref())
         .map(|j| j.traeger.clone());
     let first = traeger.next()??;
-    traeger.all(|t| t.as_deref() == Some(first.as_str())).then_some(first)
+    traeger
+        .all(|t| t.as_deref() == Some(first.as_str()))
+        .then_some(first)
 }
 
 fn zeile(ctx: &Context, e: &EntityFigures, kennzahlen: &[Kennzahl], vorlaeufig: bool) -> UeZeile {
@@ -281,9 +283,7 @@ pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> Overvie
     let kennzahlen = columns(&jobcenters);
     let spalten: Vec<Spalte> = kennzahlen.iter().map(|&k| spalte(k, &jobcenters)).collect();
     let zeilen = rows(ctx, &jobcenters, &kennzahlen, incomplete);
-    let ka = zeilen
-        .iter()
-        .any(|z| z.zellen.iter().any(|c| c.ist == KA));
+    let ka = zeilen.iter().any(|z| z.zellen.iter().any(|c| c.ist == KA));
     let wort = if dezember { "erreicht" } else { "auf Kurs" };
     let zaehlung = spalten
         .iter()
