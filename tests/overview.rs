@@ -110,7 +110,10 @@ fn further_targets_are_columns_and_count_in_x_of_n() {
     assert!(coesfeld.contains("+50,0 % 0,0 % ✗ nein"), "{coesfeld}");
     // Only Jobcenters with one of the further targets, and their Vergleichstyp, return.
     let rest = further.join("\n");
-    assert!(!rest.contains("Steinfurt") && !rest.contains("Vergleichstyp Ib"), "{rest}");
+    assert!(
+        !rest.contains("Steinfurt") && !rest.contains("Vergleichstyp Ib"),
+        "{rest}"
+    );
     // Jobcenters on course per target: int 0 of 3 (+0,0 % against +2,1 %), k2 3 of 3,
     // k3 3 of 3, k3e1 0 of 3, lzb_je 3 of 3; bedarfsdeckend 1 of the 2 with that target,
     // k2_frauen 1 of 1.
