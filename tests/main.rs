@@ -15,6 +15,8 @@ mod figures;
 mod inputs;
 /// Invitations: .eml drafts and sending through a real SMTP server.
 mod invite;
+/// The overview: a column for every agreed target, groups by Vergleichstyp, status words.
+mod overview;
 /// Reading rules: dialects, encodings, symbols, ids and months as Excel writes them.
 mod reading;
 /// Nothing lost: locks, SIGKILL, leftovers, user files, hostile input files and folders.

@@ -193,10 +193,10 @@ fn rest_months(month: u32) -> String {
 
 /// Whether the December result is still provisional: the Datenstand lies within the
 /// three months of Wartezeit after the Berichtsmonat (or is unknown).
-fn vorlaeufiges_ergebnis(ctx: &Context, e: &EntityFigures) -> bool {
+pub(super) fn vorlaeufiges_ergebnis(ctx: &Context, datenstand: Option<chrono::NaiveDate>) -> bool {
     let bm = ctx.bm();
     let final_from = chrono::NaiveDate::from_ymd_opt(bm.year + 1, 4, 1).expect("valid date");
-    e.datenstand.is_none_or(|d| d < final_from)
+    datenstand.is_none_or(|d| d < final_from)
 }
 
 /// The Zielpfad line of one target (template `texte/pfad.txt.j2`).
@@ -282,7 +282,7 @@ fn pfad_text(ctx: &Context, e: &EntityFigures, f: &Figure) -> Result<Option<Stri
             vorjahr_rest => vorjahr_rest,
             erreicht => erreicht,
             abstand => abstand,
-            vorlaeufig => vorlaeufiges_ergebnis(ctx, e),
+            vorlaeufig => vorlaeufiges_ergebnis(ctx, e.datenstand),
         },
     )?;
     Ok((!text.is_empty()).then_some(text))

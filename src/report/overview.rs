@@ -1,10 +1,21 @@
 //! The overview across all Jobcenters of a run (`uebersicht.typ`).
+//!
+//! One column per target: the five target indicators always, then every other figure that
+//! has an agreed target for at least one Jobcenter of the run (contract 2.4, v3), in the
+//! order of the agreement's sections. Rows are grouped by Vergleichstyp: each group's
+//! aggregate row comes first, then its Jobcenters; the Land rows close the table.
+//!
+//! The German wording of the overview (column titles, status words, legend) lives in the
+//! template; this module hands over figures, codes and counts. `legende`, `zaehlung`,
+//! `symbol` and `kurz` are kept for templates written against earlier versions.
 
 use serde::Serialize;
 
+use super::goals::{vorlaeufiges_ergebnis, with_target};
 use super::model::{Context, Meta};
-use super::words::{FOOTNOTE_KA, change_text, decimal_text, symbol};
-use crate::figures::{EntityKind, Kennzahl, Status};
+use super::words::{FOOTNOTE_KA, change_text, decimal_text, symbol, words};
+use crate::domain::Section;
+use crate::figures::{EntityFigures, EntityKind, Kennzahl, Status};
 use crate::format::{self, KA};
 
 #[derive(Serialize)]
@@ -12,6 +23,13 @@ struct Spalte {
     kennzahl: &'static str,
     kurz: &'static str,
     soll_hinweis: &'static str,
+    hoeher_besser: bool,
+    /// One of the five target indicators of contract 2.1.
+    standard: bool,
+    /// Jobcenters of the overview with an agreed target for this figure, and those of
+    /// them whose status is `erreicht`.
+    vereinbart: usize,
+    erreicht: usize,
 }
 
 #[derive(Serialize)]
@@ -20,6 +38,19 @@ struct UeZelle {
     soll: String,
     status: &'static str,
     symbol: &'static str,
+}
+
+/// What an aggregate row stands for: "zkT in NRW, 18 Jobcenter".
+#[derive(Serialize)]
+struct Gruppe {
+    /// `land` or `vergleichstyp`.
+    art: &'static str,
+    /// `NRW`, `IIa`.
+    kennung: String,
+    /// Member Jobcenters of the aggregate.
+    jobcenter: usize,
+    /// The Träger all members share, if they share one.
+    traeger: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -31,6 +62,13 @@ struct UeZeile {
     /// Jobcenters: "4 von 5", counting every figure with an agreed target (also those
     /// beyond the five columns); empty for aggregates.
     ziele: String,
+    /// The same as numbers; `None` for aggregates.
+    ziele_erreicht: Option<usize>,
+    ziele_vereinbart: Option<usize>,
+    /// The Vergleichstyp of a Jobcenter, or the one a Vergleichstyp row stands for.
+    vergleichstyp: Option<String>,
+    /// Aggregates only.
+    gruppe: Option<Gruppe>,
     zellen: Vec<UeZelle>,
 }
 
@@ -42,118 +80,226 @@ pub struct OverviewData {
     zeilen: Vec<UeZeile>,
     zaehlung: Vec<String>,
     legende: String,
+    /// The tolerance of `knapp_verfehlt` in percentage points, German format ("1,0").
+    toleranz: String,
+    /// December: the annual result is still provisional (the latest Datenstand lies
+    /// within the three months of Wartezeit after the Berichtsmonat, or is unknown).
+    vorlaeufiges_ergebnis: bool,
     fussnoten: Vec<String>,
 }
 
-pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> OverviewData {
-    let bm = ctx.bm();
-    let dezember = bm.is_december();
-    let spalten = vec![
-        Spalte {
-            kennzahl: "int",
-            kurz: "Integrationen",
-            soll_hinweis: "höher ist besser",
-        },
-        Spalte {
-            kennzahl: "k2",
-            kurz: "Integrationsquote K2",
-            soll_hinweis: "höher ist besser",
-        },
-        Spalte {
-            kennzahl: "k3",
-            kurz: "LZB-Bestand Ø (K3)",
-            soll_hinweis: "niedriger ist besser",
-        },
-        Spalte {
-            kennzahl: "k3e1",
-            kurz: "Integrationsquote LZB (K3E1)",
-            soll_hinweis: "höher ist besser",
-        },
-        Spalte {
-            kennzahl: "lzb_je",
-            kurz: "LZB-Bestand ggü. Dezember",
-            soll_hinweis: "niedriger ist besser",
-        },
-    ];
-    let mut zeilen = Vec::new();
-    let mut met = [0usize; 5];
-    let mut targets = [0usize; 5];
-    let mut ka = false;
-    for e in &ctx.results.entities {
-        let is_jc = e.kind == EntityKind::Jobcenter;
-        if is_jc && !ids.contains(&e.id) {
-            continue;
+/// The figures shown as columns: the five target indicators, then every other figure with
+/// an agreed target for one of `jobcenters`, by section and then in the table's order.
+fn columns(jobcenters: &[&EntityFigures]) -> Vec<Kennzahl> {
+    let mut extra: Vec<(Section, Kennzahl)> = Vec::new();
+    for e in jobcenters {
+        for f in with_target(e) {
+            let k = f.kennzahl;
+            let agreed = f.ziel.is_some_and(|z| z.soll.is_some());
+            if agreed && !k.is_target() && !extra.iter().any(|(_, x)| *x == k) {
+                extra.push((k.def().section, k));
+            }
         }
-        let zellen = Kennzahl::TARGETS
-            .iter()
-            .enumerate()
-            .map(|(i, &k)| {
-                let f = e.figure(k).expect("targets always computed");
-                if let Some(z) = f.ziel {
-                    if z.soll.is_some() {
-                        targets[i] += 1;
-                        met[i] += usize::from(z.status == Status::Erreicht);
-                    }
-                    let ist = z.ist.map_or_else(|| KA.to_string(), decimal_text);
-                    ka |= ist == KA;
-                    UeZelle {
-                        ist,
-                        soll: z.soll.map_or_else(|| "kein Ziel".into(), decimal_text),
-                        status: z.status.code(),
-                        symbol: symbol(z.status),
-                    }
-                } else {
-                    let ist = change_text(f.veraenderung_pct);
-                    ka |= ist == KA;
-                    UeZelle {
-                        ist,
-                        soll: String::new(),
-                        status: "",
-                        symbol: "",
-                    }
-                }
-            })
-            .collect();
-        let name = match (&e.kind, &e.jobcenter) {
-            (EntityKind::Jobcenter, Some(j)) => j.name.clone(),
-            (EntityKind::Land, _) => format!("Land {}", e.id.trim_start_matches("LAND:")),
-            _ => format!("Vergleichstyp {}", e.id.trim_start_matches("VT:")),
-        };
-        let ziele = if is_jc {
-            let agreed: Vec<Status> = super::goals::with_target(e)
+    }
+    extra.sort();
+    Kennzahl::TARGETS
+        .into_iter()
+        .chain(extra.into_iter().map(|(_, k)| k))
+        .collect()
+}
+
+fn hinweis(k: Kennzahl) -> &'static str {
+    if k.higher_is_better() {
+        "höher ist besser"
+    } else {
+        "niedriger ist besser"
+    }
+}
+
+fn spalte(k: Kennzahl, jobcenters: &[&EntityFigures]) -> Spalte {
+    let kurz = match k {
+        Kennzahl::Int => "Integrationen",
+        Kennzahl::K2 => "Integrationsquote K2",
+        Kennzahl::K3 => "LZB-Bestand Ø (K3)",
+        Kennzahl::K3e1 => "Integrationsquote LZB (K3E1)",
+        Kennzahl::LzbJe => "LZB-Bestand ggü. Dezember",
+        _ => words(k).bezeichnung,
+    };
+    let statuses: Vec<Status> = jobcenters
+        .iter()
+        .filter_map(|e| e.figure(k)?.ziel)
+        .filter(|z| z.soll.is_some())
+        .map(|z| z.status)
+        .collect();
+    Spalte {
+        kennzahl: k.code(),
+        kurz,
+        soll_hinweis: hinweis(k),
+        hoeher_besser: k.higher_is_better(),
+        standard: k.is_target(),
+        vereinbart: statuses.len(),
+        erreicht: statuses.iter().filter(|s| **s == Status::Erreicht).count(),
+    }
+}
+
+/// The cell of figure `k` in the row of `e`: Ist, Soll and status where a target is
+/// agreed (for the five target indicators also where none is), else the change alone.
+fn zelle(e: &EntityFigures, k: Kennzahl) -> UeZelle {
+    let leer = |ist: String| UeZelle {
+        ist,
+        soll: String::new(),
+        status: "",
+        symbol: "",
+    };
+    let Some(f) = e.figure(k) else {
+        return leer(String::new());
+    };
+    match f.ziel {
+        Some(z) if z.soll.is_some() || k.is_target() => UeZelle {
+            ist: z.ist.map_or_else(|| KA.to_string(), decimal_text),
+            soll: z.soll.map_or_else(|| "kein Ziel".into(), decimal_text),
+            status: z.status.code(),
+            symbol: symbol(z.status),
+        },
+        _ => leer(change_text(f.veraenderung_pct)),
+    }
+}
+
+/// The Träger all members of an aggregate share.
+fn common_traeger(ctx: &Context, g: &EntityFigures) -> Option<String> {
+    let mut traeger = g
+        .members
+        .iter()
+        .filter_map(|id| ctx.results.entity(id)?.jobcenter.as_ref())
+        .map(|j| j.traeger.clone());
+    let first = traeger.next()??;
+    traeger
+        .all(|t| t.as_deref() == Some(first.as_str()))
+        .then_some(first)
+}
+
+fn zeile(ctx: &Context, e: &EntityFigures, kennzahlen: &[Kennzahl], vorlaeufig: bool) -> UeZeile {
+    let zellen = kennzahlen.iter().map(|&k| zelle(e, k)).collect();
+    let kennung = e.id.split_once(':').map_or(e.id.as_str(), |(_, k)| k);
+    match (&e.kind, &e.jobcenter) {
+        (EntityKind::Jobcenter, Some(j)) => {
+            let agreed: Vec<Status> = with_target(e)
                 .iter()
                 .filter_map(|f| f.ziel.filter(|z| z.soll.is_some()))
                 .map(|z| z.status)
                 .collect();
             let met = agreed.iter().filter(|s| **s == Status::Erreicht).count();
-            format!("{met} von {}", agreed.len())
-        } else {
-            String::new()
-        };
-        zeilen.push(UeZeile {
-            ziele,
-            id: if is_jc { e.id.clone() } else { String::new() },
-            name,
-            art: if is_jc { "jobcenter" } else { "aggregat" },
-            vorlaeufig: incomplete.contains(&e.id),
-            zellen,
-        });
+            UeZeile {
+                id: e.id.clone(),
+                name: j.name.clone(),
+                art: "jobcenter",
+                vorlaeufig,
+                ziele: format!("{met} von {}", agreed.len()),
+                ziele_erreicht: Some(met),
+                ziele_vereinbart: Some(agreed.len()),
+                vergleichstyp: j.vergleichstyp.clone(),
+                gruppe: None,
+                zellen,
+            }
+        }
+        (kind, _) => {
+            let land = *kind == EntityKind::Land;
+            UeZeile {
+                id: String::new(),
+                name: if land {
+                    format!("Land {kennung}")
+                } else {
+                    format!("Vergleichstyp {kennung}")
+                },
+                art: "aggregat",
+                vorlaeufig,
+                ziele: String::new(),
+                ziele_erreicht: None,
+                ziele_vereinbart: None,
+                vergleichstyp: (!land).then(|| kennung.to_string()),
+                gruppe: Some(Gruppe {
+                    art: if land { "land" } else { "vergleichstyp" },
+                    kennung: kennung.to_string(),
+                    jobcenter: e.members.len(),
+                    traeger: common_traeger(ctx, e),
+                }),
+                zellen,
+            }
+        }
     }
-    let wort = if dezember { "erreicht" } else { "auf Kurs" };
-    let zaehlung = (0..5)
-        .map(|i| format!("{} von {} {wort}", met[i], targets[i]))
+}
+
+/// Rows grouped by Vergleichstyp (each group's aggregate first, groups in the order of
+/// the figures, a group only when one of its Jobcenters is shown), then the Jobcenters
+/// without a Vergleichstyp, then the Land rows.
+fn rows(
+    ctx: &Context,
+    jobcenters: &[&EntityFigures],
+    kennzahlen: &[Kennzahl],
+    incomplete: &[String],
+) -> Vec<UeZeile> {
+    let entities = &ctx.results.entities;
+    let row = |e: &EntityFigures| zeile(ctx, e, kennzahlen, incomplete.contains(&e.id));
+    let vt_of = |e: &EntityFigures| e.jobcenter.as_ref()?.vergleichstyp.clone();
+    let groups: Vec<&EntityFigures> = entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Vergleichstyp)
         .collect();
-    let tol = format::number(
+    let mut zeilen = Vec::new();
+    let mut placed = vec![false; jobcenters.len()];
+    for g in &groups {
+        let kennung = g.id.split_once(':').map_or(g.id.as_str(), |(_, k)| k);
+        let members: Vec<usize> = (0..jobcenters.len())
+            .filter(|&i| !placed[i] && vt_of(jobcenters[i]).as_deref() == Some(kennung))
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        zeilen.push(row(g));
+        for i in members {
+            placed[i] = true;
+            zeilen.push(row(jobcenters[i]));
+        }
+    }
+    for (i, e) in jobcenters.iter().enumerate() {
+        if !placed[i] {
+            zeilen.push(row(e));
+        }
+    }
+    for e in entities.iter().filter(|e| e.kind == EntityKind::Land) {
+        zeilen.push(row(e));
+    }
+    zeilen
+}
+
+pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> OverviewData {
+    let dezember = ctx.bm().is_december();
+    let jobcenters: Vec<&EntityFigures> = ctx
+        .results
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Jobcenter && ids.contains(&e.id))
+        .collect();
+    let kennzahlen = columns(&jobcenters);
+    let spalten: Vec<Spalte> = kennzahlen.iter().map(|&k| spalte(k, &jobcenters)).collect();
+    let zeilen = rows(ctx, &jobcenters, &kennzahlen, incomplete);
+    let ka = zeilen.iter().any(|z| z.zellen.iter().any(|c| c.ist == KA));
+    let wort = if dezember { "erreicht" } else { "auf Kurs" };
+    let zaehlung = spalten
+        .iter()
+        .map(|s| format!("{} von {} {wort}", s.erreicht, s.vereinbart))
+        .collect();
+    let toleranz = format::number(
         ctx.results.tolerance.as_f64(),
         ctx.results.tolerance.decimals.max(1) as usize,
     );
     let legende = if dezember {
         format!(
-            "✓ erreicht · ◐ knapp nicht erreicht (höchstens {tol} Prozentpunkte vom Soll entfernt, in der Richtung des Ziels) · ✗ nicht erreicht · – keine Daten oder kein Ziel. Ist: Veränderung gegenüber dem Vorjahreszeitraum; Land und Vergleichstyp ohne Ziel."
+            "✓ erreicht · ◐ knapp nicht erreicht (höchstens {toleranz} Prozentpunkte vom Soll entfernt, in der Richtung des Ziels) · ✗ nicht erreicht · – keine Daten oder kein Ziel. Ist: Veränderung gegenüber dem Vorjahreszeitraum; Land und Vergleichstyp ohne Ziel."
         )
     } else {
         format!(
-            "✓ auf Kurs · ◐ knapp nicht auf Kurs (höchstens {tol} Prozentpunkte vom Soll entfernt) · ✗ nicht auf Kurs · – keine Daten oder kein Ziel. Ist: Veränderung gegenüber dem Vorjahreszeitraum; Land und Vergleichstyp ohne Ziel."
+            "✓ auf Kurs · ◐ knapp nicht auf Kurs (höchstens {toleranz} Prozentpunkte vom Soll entfernt) · ✗ nicht auf Kurs · – keine Daten oder kein Ziel. Ist: Veränderung gegenüber dem Vorjahreszeitraum; Land und Vergleichstyp ohne Ziel."
         )
     };
     let mut fussnoten = Vec::new();
@@ -175,6 +321,8 @@ pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> Overvie
         zeilen,
         zaehlung,
         legende,
+        toleranz,
+        vorlaeufiges_ergebnis: dezember && vorlaeufiges_ergebnis(ctx, datenstand),
         fussnoten,
     }
 }

@@ -27,7 +27,7 @@ use typst::foundations::{Bytes, Datetime, Duration, Smart};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
-use typst::{Library, LibraryExt, World};
+use typst::{Feature, Features, Library, LibraryExt, World};
 use typst_kit::diagnostics::{DiagnosticFormat, DiagnosticWorld, termcolor};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
@@ -285,7 +285,13 @@ impl Renderer {
         let overview = file_id(&format!("/{OVERVIEW_FILE}"));
 
         Ok(Self {
-            library: LazyHash::new(Library::builder().build()),
+            // `a11y-extras`: `pdf.header-cell` and `pdf.data-cell`, with which the overview
+            // marks its row headers and the values in its group rows.
+            library: LazyHash::new(
+                Library::builder()
+                    .with_features(Features::from_iter([Feature::A11yExtras]))
+                    .build(),
+            ),
             book: LazyHash::new(book),
             fonts,
             sources,
