@@ -13,15 +13,16 @@ use serde::Serialize;
 
 use super::goals::{vorlaeufiges_ergebnis, with_target};
 use super::model::{Context, Meta};
-use super::words::{FOOTNOTE_KA, change_text, decimal_text, symbol, words};
+use super::words::{FOOTNOTE_KA, change_text, decimal_text, symbol};
 use crate::domain::Section;
 use crate::figures::{EntityFigures, EntityKind, Kennzahl, Status};
 use crate::format::{self, KA};
+use crate::texte::Kennzahlnamen;
 
 #[derive(Serialize)]
 struct Spalte {
     kennzahl: &'static str,
-    kurz: &'static str,
+    kurz: String,
     soll_hinweis: &'static str,
     hoeher_besser: bool,
     /// One of the five target indicators of contract 2.1.
@@ -116,15 +117,8 @@ fn hinweis(k: Kennzahl) -> &'static str {
     }
 }
 
-fn spalte(k: Kennzahl, jobcenters: &[&EntityFigures]) -> Spalte {
-    let kurz = match k {
-        Kennzahl::Int => "Integrationen",
-        Kennzahl::K2 => "Integrationsquote K2",
-        Kennzahl::K3 => "LZB-Bestand Ø (K3)",
-        Kennzahl::K3e1 => "Integrationsquote LZB (K3E1)",
-        Kennzahl::LzbJe => "LZB-Bestand ggü. Dezember",
-        _ => words(k).bezeichnung,
-    };
+fn spalte(k: Kennzahl, jobcenters: &[&EntityFigures], namen: &Kennzahlnamen) -> Spalte {
+    let kurz = namen.get(k).kurz.clone();
     let statuses: Vec<Status> = jobcenters
         .iter()
         .filter_map(|e| e.figure(k)?.ziel)
@@ -281,7 +275,7 @@ pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> Overvie
         .filter(|e| e.kind == EntityKind::Jobcenter && ids.contains(&e.id))
         .collect();
     let kennzahlen = columns(&jobcenters);
-    let spalten: Vec<Spalte> = kennzahlen.iter().map(|&k| spalte(k, &jobcenters)).collect();
+    let spalten: Vec<Spalte> = kennzahlen.iter().map(|&k| spalte(k, &jobcenters, &ctx.texte.namen)).collect();
     let zeilen = rows(ctx, &jobcenters, &kennzahlen, incomplete);
     let ka = zeilen.iter().any(|z| z.zellen.iter().any(|c| c.ist == KA));
     let wort = if dezember { "erreicht" } else { "auf Kurs" };
