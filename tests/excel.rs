@@ -33,6 +33,7 @@ pub(crate) fn text(s: &str) -> Cell {
 
 /// A workbook whose first sheet holds `rows` from `A1` on (`offset` blank rows above).
 #[allow(clippy::many_single_char_names)] // r, c: row and column as in the writer's API
+#[allow(clippy::cast_possible_truncation)]
 pub(crate) fn workbook(sheet: &str, offset: u32, rows: &[Vec<Cell>]) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name(sheet).unwrap();
@@ -79,6 +80,7 @@ pub(crate) fn workbook(sheet: &str, offset: u32, rows: &[Vec<Cell>]) -> Vec<u8> 
 /// counts as numbers except `bg`, which is German text with a thousands dot, money as
 /// numbers, `datenstand` as date cells, `soll_pct` as a percentage cell (2,1 %), a number
 /// and German text.
+#[allow(clippy::cast_possible_truncation)]
 fn write_workbooks(fx: &Fixture) {
     let jobcenter: Vec<Vec<Cell>> = vec![
         [
@@ -350,6 +352,7 @@ fn part(bytes: &[u8], name: &str) -> String {
 
 #[test]
 #[allow(clippy::float_cmp)] // the workbook must hold exactly the numbers of the CSV file
+#[allow(clippy::cast_precision_loss)]
 fn kennzahlen_xlsx_holds_the_values_of_kennzahlen_csv() {
     let fx = fixture().write();
     fx.run(&["run", "--month", "2018-06", "--figures-only"])

@@ -244,6 +244,7 @@ fn short_row_and_empty_files() {
 }
 
 #[test]
+#[allow(clippy::cast_possible_truncation)]
 fn garbage_bytes_are_an_input_error() {
     let fx = with_earlier_run();
     let garbage: Vec<u8> = (0..2000u32)

@@ -137,6 +137,7 @@ impl Lcg {
 /// being written — the run folder is always a complete one (old or new), and the send
 /// log is never lost.
 #[test]
+#[allow(clippy::cast_possible_truncation)]
 fn sigkill_at_random_moments_never_loses_the_folder_or_the_send_log() {
     let fx = with_send_log(false);
     let out = fx.out();

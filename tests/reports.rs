@@ -211,6 +211,7 @@ fn broken_units(path: &Path) -> Vec<String> {
 }
 
 /// Rounds up: the Zielpfad prints counts still needed as whole persons.
+#[allow(clippy::cast_possible_truncation)]
 fn ceil_text(x: f64) -> String {
     let n = x.ceil() as i64;
     let digits = n.abs().to_string();

@@ -15,8 +15,8 @@ use crate::format::{self, KA, UNIT_SPACE};
 use crate::output::OutFile;
 use crate::report::ReportOptions;
 use crate::report::config::Herausgeber;
-use crate::report::render::{DocumentDate, Renderer, Template};
 use crate::report::model::Titel;
+use crate::report::render::{DocumentDate, Renderer, Template};
 use crate::report::words::Fmt;
 
 /// The file in the edition.
@@ -113,14 +113,13 @@ pub fn data(
         }
     }
     let bericht = &options.bericht;
-    let quelle = match &bericht.quelle {
-        Some(q) => q.clone(),
-        None => {
-            let texte = crate::texte::Texte::load(options.templates.as_deref())?;
-            Titel::new(&texte, results.berichtsmonat)
-                .map_err(Error::Render)?
-                .quelle
-        }
+    let quelle = if let Some(q) = &bericht.quelle {
+        q.clone()
+    } else {
+        let texte = crate::texte::Texte::load(options.templates.as_deref())?;
+        Titel::new(&texte, results.berichtsmonat)
+            .map_err(Error::Render)?
+            .quelle
     };
     Ok(AenderungenData {
         meta: Meta {

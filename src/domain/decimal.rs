@@ -33,6 +33,7 @@ impl Decimal {
     }
 
     /// Parses `1.0`, `0,5`, `-2`, up to `max_decimals` places (no grouping, no exponent).
+    #[allow(clippy::cast_possible_truncation)]
     pub fn parse(text: &str, max_decimals: u32) -> Option<Self> {
         let text = text.trim();
         let (negative, body) = match text.strip_prefix(['-', '−']) {

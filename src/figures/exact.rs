@@ -50,6 +50,7 @@ impl Value {
     }
 
     /// The nearest `f64`, up to one rounding of each part.
+    #[allow(clippy::cast_precision_loss)]
     pub fn as_f64(self) -> f64 {
         let x = self.num as f64 / self.den as f64;
         if x == 0.0 { 0.0 } else { x }

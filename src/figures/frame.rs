@@ -15,6 +15,7 @@ use crate::domain::{Col, Kind};
 use crate::load::Monatswerte;
 
 /// Month index: `year · 12 + month − 1`.
+#[allow(clippy::cast_possible_wrap)]
 pub fn period(year: i32, month: u32) -> i32 {
     year * 12 + month as i32 - 1
 }
@@ -32,7 +33,6 @@ pub struct Window {
     pub from: i32,
     pub to: i32,
 }
-
 
 /// Sums of one entity over one window, per column (`None`: some month missing); money
 /// in cents.
@@ -56,6 +56,7 @@ fn nulls(c: &str) -> String {
 }
 
 /// The raw monthly rows as a polars frame: `jobcenter`, `p`, one column per value column.
+#[allow(clippy::cast_precision_loss)]
 fn raw_frame(mw: &Monatswerte) -> PolarsResult<DataFrame> {
     let mut columns = vec![
         Column::new("jobcenter".into(), &mw.jobcenter),
@@ -88,6 +89,7 @@ fn raw_frame(mw: &Monatswerte) -> PolarsResult<DataFrame> {
 
 /// Monthly values of every entity on the grid `first..=last` (a lazy frame with columns
 /// `entity`, `p` and the value columns).
+#[allow(clippy::cast_sign_loss)]
 pub fn monthly_by_entity(
     mw: &Monatswerte,
     members: &Membership,
@@ -146,6 +148,7 @@ fn sum_or_null(grouped: LazyGroupBy) -> LazyFrame {
 }
 
 /// Sums of every entity over every window.
+#[allow(clippy::cast_possible_truncation)]
 pub fn window_sums(
     monthly: LazyFrame,
     windows: &[Window],
@@ -222,6 +225,7 @@ pub fn money_sums(mw: &Monatswerte, windows: &[Window], sums: &mut HashMap<(Stri
 }
 
 /// The monthly values per entity as plain vectors (for charts), months `first..=last`.
+#[allow(clippy::cast_sign_loss)]
 pub fn collect_monthly(monthly: LazyFrame, first: i32, last: i32) -> PolarsResult<MonthlyValues> {
     let df = monthly.collect()?;
     let months = (last - first + 1) as usize;

@@ -140,6 +140,7 @@ const SEX_COLS: [&str; 8] = [
 /// Women and men of one monthly row: women's shares as in the SGB II statistics (ELB about
 /// half, integrations about two fifths, LZB a little more than half); a few persons
 /// without a recorded sex, so women + men may fall short of the total.
+#[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
 fn by_sex(row: &simulate::Row, rng: &mut Rng) -> [i64; 8] {
     let mut split = |total: i64, women: f64| {
         let f = ((total as f64) * women * (1.0 + 0.01 * rng.normal())).round() as i64;
@@ -165,6 +166,11 @@ fn signatory(name: &str) -> String {
     }
 }
 
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
 fn sample_symbols(jcs: &[Jc], first_year: i32, months: usize) -> Vec<Symbol> {
     // (id, year, month, column, symbol); kept away from the figures of 2018 except one
     // stock (Coesfeld lzb_asyl8, December 2018) so that one report shows "k. A.".
@@ -217,6 +223,7 @@ fn invalid(msg: &str) -> io::Error {
 }
 
 #[allow(clippy::many_single_char_names)]
+#[allow(clippy::cast_possible_wrap)]
 fn render(cfg: &GenerateConfig) -> io::Result<Files> {
     if cfg.years == 0 {
         return Err(invalid("years must be at least 1"));
@@ -410,6 +417,7 @@ fn render(cfg: &GenerateConfig) -> io::Result<Files> {
     })
 }
 
+#[allow(clippy::cast_possible_wrap)]
 fn sample_readme(cfg: &GenerateConfig, months: usize) -> String {
     let last = year_month(cfg.first_year, months as i64 - 1);
     format!(

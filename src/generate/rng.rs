@@ -18,6 +18,7 @@ impl Rng {
     }
 
     /// Uniform in [0, 1).
+    #[allow(clippy::cast_precision_loss)]
     pub(super) fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
@@ -32,6 +33,11 @@ impl Rng {
         (s - 2.0) * 3f64.sqrt()
     }
 
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_precision_loss,
+        clippy::cast_sign_loss
+    )]
     pub(super) fn below(&mut self, n: usize) -> usize {
         (self.unit() * n as f64) as usize % n.max(1)
     }

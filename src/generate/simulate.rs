@@ -37,6 +37,7 @@ pub(super) const OPT_COLS: [&str; 7] = [
 ];
 
 /// (year, month 1..12) of month index `mi` (0 = January of `first_year`; may be negative).
+#[allow(clippy::cast_possible_truncation)]
 pub(super) fn year_month(first_year: i32, mi: i64) -> (i32, usize) {
     let abs = i64::from(first_year) * 12 + mi;
     (abs.div_euclid(12) as i32, abs.rem_euclid(12) as usize + 1)
@@ -46,11 +47,13 @@ pub(super) fn year_month(first_year: i32, mi: i64) -> (i32, usize) {
 pub(super) const ASYL_BASE: f64 = 0.5;
 
 /// Months since September 2015 (start of the large refugee inflow into SGB II), ≥ 0.
+#[allow(clippy::cast_possible_wrap, clippy::cast_precision_loss)]
 pub(super) fn months_since_influx(year: i32, month: usize) -> f64 {
     let t = (i64::from(year) - 2015) * 12 + month as i64 - 9;
     t.max(0) as f64
 }
 
+#[allow(clippy::cast_possible_truncation)]
 pub(super) fn r(x: f64) -> i64 {
     x.round().max(0.0) as i64
 }
@@ -64,6 +67,11 @@ pub(super) fn noisy_count(mean: f64, rng: &mut Rng) -> i64 {
 }
 
 #[allow(clippy::many_single_char_names)]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_precision_loss
+)]
 pub(super) fn simulate(p: &Params, first_year: i32, months: usize, rng: &mut Rng) -> Vec<Row> {
     // Stocks for month indices -1 .. months-1 (position k = mi + 1).
     let mut elb = Vec::with_capacity(months + 1);

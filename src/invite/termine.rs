@@ -167,6 +167,7 @@ fn expected(what: &str, cell: &str) -> String {
 }
 
 /// A date as `YYYY-MM-DD` or `DD.MM.YYYY` (`D.M.YYYY` too).
+#[allow(clippy::cast_possible_wrap)]
 pub fn parse_date(cell: &str) -> Result<NaiveDate, String> {
     let digits = |s: &str, min: usize, max: usize| {
         (s.len() >= min && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit()))

@@ -173,6 +173,7 @@ pub fn money(cell: &str, delimiter: Delimiter) -> Result<Cell<i64>, Expected> {
 /// An exact decimal with at most `max_decimals` places: `(units, decimals)` where the
 /// value is `units / 10^decimals`. `-` and `–` are exactly zero (German Excel's
 /// accounting format writes a zero so).
+#[allow(clippy::cast_possible_truncation)]
 pub fn decimal(
     cell: &str,
     delimiter: Delimiter,
@@ -233,6 +234,7 @@ pub fn jobcenter_id(cell: &str) -> Result<(String, bool), Expected> {
 
 /// A month as `YYYY-MM`, `YYYY-MM-DD`, `MM.YYYY` or `DD.MM.YYYY` (the day is ignored but
 /// must be a real date). Returns (year, month).
+#[allow(clippy::cast_possible_wrap)]
 pub fn month(cell: &str) -> Result<(i32, u32), Expected> {
     let what = "a month as YYYY-MM (or YYYY-MM-DD, MM.YYYY, DD.MM.YYYY)";
     let err = || Expected::new(what, cell);

@@ -94,6 +94,7 @@ pub const MAX_FILE_BYTES: u64 = 1 << 30;
 /// Reads an input file: only a regular file (a FIFO, a device such as `/dev/zero`, a
 /// folder are refused at once, never read), and at most [`MAX_FILE_BYTES`]. The error is
 /// the message for an [`InputError`] on the file.
+#[allow(clippy::cast_possible_wrap)]
 pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
     let not_regular =

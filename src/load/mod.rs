@@ -56,7 +56,6 @@ impl Monatswerte {
         self.jobcenter.len()
     }
 
-
     /// The column `col` (money in millionths of a euro).
     pub fn values(&self, col: Col) -> &[Option<i64>] {
         &self.values[col.index()]

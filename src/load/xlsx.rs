@@ -83,6 +83,7 @@ pub fn locate(errors: &mut [InputError], sheet: &Sheet) {
 
 /// Reads the first worksheet of a workbook as a [`Table`]. Fails on bytes that are no
 /// readable workbook and on a workbook without a worksheet or without a header row.
+#[allow(clippy::cast_possible_truncation)]
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Table, Sheet), InputError> {
     let unreadable = |e: &dyn std::fmt::Display| {
         InputError::file(

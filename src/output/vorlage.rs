@@ -336,6 +336,7 @@ fn csv_bytes(columns: &[Column]) -> Vec<u8> {
 /// Rows that carry the data validation (all but the header).
 const LAST_ROW: u32 = 1_048_575;
 
+#[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
 fn workbook(columns: &[Column], created: DateTime<Utc>) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     workbook.set_properties(

@@ -140,6 +140,7 @@ fn write_num(
     Ok(())
 }
 
+#[allow(clippy::cast_possible_truncation)]
 fn header(sheet: &mut Worksheet, titles: &[&str], formats: &Formats) -> Result<(), XlsxError> {
     for (col, title) in titles.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, *title, &formats.header)?;
@@ -148,6 +149,7 @@ fn header(sheet: &mut Worksheet, titles: &[&str], formats: &Formats) -> Result<(
     Ok(())
 }
 
+#[allow(clippy::cast_possible_truncation)]
 fn build(
     results: &Results,
     created: DateTime<Utc>,
@@ -241,6 +243,7 @@ fn build(
     workbook.save_to_buffer()
 }
 
+#[allow(clippy::cast_precision_loss)]
 fn write_figure(
     sheet: &mut Worksheet,
     row: u32,

@@ -8,10 +8,10 @@
 
 use serde::Serialize;
 
-use crate::texte::Texte;
 use crate::domain::{Col, Formula};
 use crate::figures::{Berichtsmonat, Decimal, EntityFigures, Kennzahl, Status};
 use crate::format;
+use crate::texte::Texte;
 
 #[derive(Serialize)]
 struct Tick {
@@ -305,6 +305,7 @@ fn cumulative(raw: &[Option<f64>]) -> Vec<Option<f64>> {
 /// The Jahresfortschrittswert of a quota for each month m of the year (contract 2.1):
 /// 100 × Σ num over January..m / mean(den over December of the year before .. m−1).
 /// Missing from the first missing value on, and where the mean stock is zero.
+#[allow(clippy::cast_precision_loss)]
 fn quota(e: &EntityFigures, num: Col, den: Col, this_year: bool) -> Vec<Option<f64>> {
     let nums = e.months(num, this_year);
     let december = if this_year {
@@ -332,6 +333,7 @@ fn quota(e: &EntityFigures, num: Col, den: Col, this_year: bool) -> Vec<Option<f
 }
 
 /// Words, axis and alt text of a chart; `None` when no series has a value.
+#[allow(clippy::cast_possible_wrap, clippy::cast_precision_loss)]
 fn build(
     texte: &Texte,
     bm: Berichtsmonat,
@@ -481,6 +483,7 @@ fn build(
 }
 
 /// Decimals a tick label needs for `step` (2,5 needs one, 10 none).
+#[allow(clippy::cast_sign_loss)]
 fn tick_places(step: f64) -> usize {
     (0..3)
         .find(|&p| {

@@ -28,7 +28,6 @@ use crate::texte::Texte;
 use super::notes::ka_footnote;
 pub use super::notes::{Fussnote, Notes, join_names, missing_months};
 
-
 /// A Soll as the report prints it, for plain text (mails): `+2,1 %` with an ordinary
 /// space, since a mail client may not show the narrow no-break space.
 pub fn soll_text(soll: crate::figures::Decimal) -> String {

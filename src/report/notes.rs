@@ -74,6 +74,7 @@ impl Notes {
 
 /// The months (January of Y−1 .. the Berichtsmonat) in which a column that a figure
 /// shown as "k. A." needs has no value: "Februar 2018, März 2018".
+#[allow(clippy::cast_possible_truncation)]
 pub fn missing_months(e: &EntityFigures, bm: Berichtsmonat) -> Vec<String> {
     let mut cols = Vec::new();
     for f in &e.figures {

@@ -275,7 +275,10 @@ pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> Overvie
         .filter(|e| e.kind == EntityKind::Jobcenter && ids.contains(&e.id))
         .collect();
     let kennzahlen = columns(&jobcenters);
-    let spalten: Vec<Spalte> = kennzahlen.iter().map(|&k| spalte(k, &jobcenters, &ctx.texte.namen)).collect();
+    let spalten: Vec<Spalte> = kennzahlen
+        .iter()
+        .map(|&k| spalte(k, &jobcenters, &ctx.texte.namen))
+        .collect();
     let zeilen = rows(ctx, &jobcenters, &kennzahlen, incomplete);
     let ka = zeilen.iter().any(|z| z.zellen.iter().any(|c| c.ist == KA));
     let wort = if dezember { "erreicht" } else { "auf Kurs" };

@@ -21,6 +21,7 @@ use super::words::change_text;
 use crate::figures::{EntityFigures, Status};
 use crate::format;
 
+#[allow(clippy::cast_possible_wrap)]
 pub fn points(
     ctx: &Context,
     e: &EntityFigures,

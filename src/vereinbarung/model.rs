@@ -203,6 +203,7 @@ fn soll_text(soll: Decimal) -> String {
 }
 
 /// `2,1 %`, `0,25 %`.
+#[allow(clippy::cast_possible_wrap, clippy::cast_precision_loss)]
 fn betrag_text(soll: Decimal) -> String {
     let d = places(soll);
     format::percent(
