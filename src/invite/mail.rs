@@ -18,7 +18,7 @@ use crate::figures::Results;
 use crate::format;
 use crate::load::{Jobcenter, cells};
 use crate::report::model;
-use crate::texte::Kennzahlnamen;
+use crate::texte::{self, Kennzahlnamen, describe};
 
 const TEMPLATE_NAME: &str = "einladung.txt.j2";
 const TEMPLATE: &str = include_str!("../../templates/mail/einladung.txt.j2");
@@ -268,36 +268,14 @@ impl MailTemplate {
     }
 }
 
-/// Adds `DIR/mail/NAME` of `--templates DIR` when it exists, else the built-in copy;
-/// returns the file as messages name it.
+/// Adds `DIR/mail/NAME` of `--templates DIR` when it exists, else the built-in copy.
 fn add(
     env: &mut Environment<'static>,
     dir: Option<&Path>,
     name: &'static str,
     builtin: &str,
 ) -> Result<String, Error> {
-    let custom = dir
-        .map(|d| d.join("mail").join(name))
-        .filter(|p| p.exists());
-    let source = match &custom {
-        Some(path) => crate::load::csv::read_text(path)
-            .map_err(|e| Error::Render(format!("cannot read {}: {e}", path.display())))?,
-        None => builtin.to_string(),
-    };
-    let shown = custom.map_or_else(
-        || format!("templates/mail/{name}"),
-        |p| p.display().to_string(),
-    );
-    env.add_template_owned(name, source)
-        .map_err(|e| Error::Render(format!("{shown}: {}", describe(&e))))?;
-    Ok(shown)
-}
-
-fn describe(e: &minijinja::Error) -> String {
-    match e.line() {
-        Some(line) => format!("line {line}: {e}"),
-        None => e.to_string(),
-    }
+    texte::add_template(env, dir, "mail", name, builtin)
 }
 
 #[cfg(test)]

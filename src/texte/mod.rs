@@ -66,20 +66,7 @@ impl Texte {
         env.set_trim_blocks(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         for (name, builtin) in BUILTIN {
-            let custom = dir
-                .map(|d| d.join("texte").join(name))
-                .filter(|p| p.exists());
-            let source = match &custom {
-                Some(path) => crate::load::csv::read_text(path)
-                    .map_err(|e| Error::Render(format!("cannot read {}: {e}", path.display())))?,
-                None => builtin.to_string(),
-            };
-            let shown = custom.map_or_else(
-                || format!("templates/texte/{name}"),
-                |p| p.display().to_string(),
-            );
-            env.add_template_owned(name.to_string(), source)
-                .map_err(|e| Error::Render(format!("{shown}: {}", describe(&e))))?;
+            add_template(&mut env, dir, "texte", name, builtin)?;
         }
         Ok(Self {
             env,
@@ -98,7 +85,34 @@ impl Texte {
     }
 }
 
-fn describe(e: &minijinja::Error) -> String {
+/// Adds `DIR/FOLDER/NAME` of `--templates DIR` when it exists, else the built-in copy;
+/// returns the file as messages name it.
+pub fn add_template(
+    env: &mut Environment<'static>,
+    dir: Option<&Path>,
+    folder: &str,
+    name: &'static str,
+    builtin: &str,
+) -> Result<String, Error> {
+    let custom = dir
+        .map(|d| d.join(folder).join(name))
+        .filter(|p| p.exists());
+    let source = match &custom {
+        Some(path) => crate::load::csv::read_text(path)
+            .map_err(|e| Error::Render(format!("cannot read {}: {e}", path.display())))?,
+        None => builtin.to_string(),
+    };
+    let shown = custom.map_or_else(
+        || format!("templates/{folder}/{name}"),
+        |p| p.display().to_string(),
+    );
+    env.add_template_owned(name, source)
+        .map_err(|e| Error::Render(format!("{shown}: {}", describe(&e))))?;
+    Ok(shown)
+}
+
+/// A minijinja error with its line, when it has one.
+pub fn describe(e: &minijinja::Error) -> String {
     match e.line() {
         Some(line) => format!("line {line}: {e}"),
         None => e.to_string(),
