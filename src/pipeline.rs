@@ -195,6 +195,16 @@ pub(crate) fn entries(files: &[OutFile], keys: &HashMap<String, String>) -> Vec<
     entries
 }
 
+/// A file for the writer thread of [`write_run_folder`].
+struct ToWrite {
+    /// Its position in the manifest.
+    index: usize,
+    file: OutFile,
+    render_key: Option<String>,
+    /// The previous run's copy it equals (checked), to link instead of writing.
+    reused_from: Option<PathBuf>,
+}
+
 /// Renders one Berichtsmonat into its run folder `OUT/<YYYY-MM>/` with its manifest,
 /// replacing an earlier run of the month but keeping its `einladungen/`. `run` calls it
 /// once its arguments and data are validated, `invite` when a report to attach is missing.
@@ -228,8 +238,13 @@ pub(crate) fn write_run_folder(
         inputs: manifest::inputs(&ds.files),
         files: Vec::new(),
     };
-    let plan = options.map(|o| report::plan(results, ids, o)).transpose()?;
-    let figures = figure_files(results)?;
+    // The figure files are made while the documents' data are prepared.
+    let (plan, figures) = std::thread::scope(|scope| {
+        let figures = scope.spawn(|| figure_files(results));
+        let plan = options.map(|o| report::plan(results, ids, o)).transpose();
+        (plan, figures.join().expect("the figure files do not panic"))
+    });
+    let (plan, figures) = (plan?, figures?);
     // The month folder's lock (the one `invite` holds while it sends) for the whole run.
     let lock = output::lock_folder(&target)?;
     let previous = options
@@ -253,33 +268,52 @@ pub(crate) fn write_run_folder(
         },
     )?;
     // The writer: files in, written and synced, their entries out (with their position).
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, OutFile, Option<String>)>(4);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<ToWrite>(4);
     let staging_ref = &staging;
     let (entries, outcome) = std::thread::scope(|scope| {
         let writer = scope.spawn(move || -> Result<Vec<(usize, FileEntry)>, Error> {
             let mut entries = Vec::new();
-            for (i, file, key) in rx {
-                staging_ref.write(&file.path, &file.bytes)?;
-                let mut entry = manifest::entry(file.path, &file.bytes);
-                entry.render_key = key;
-                entries.push((i, entry));
+            for job in rx {
+                let file = &job.file;
+                // A reused PDF becomes a second name of the previous run's file (the
+                // old folder is removed after the swap): no copy, no second sync.
+                let linked = job
+                    .reused_from
+                    .is_some_and(|from| staging_ref.link(&from, &file.path).is_ok());
+                if !linked {
+                    staging_ref.write(&file.path, &file.bytes)?;
+                }
+                let mut entry = manifest::entry(job.file.path, &job.file.bytes);
+                entry.render_key = job.render_key;
+                entries.push((job.index, entry));
             }
             Ok(entries)
         });
-        let send = |i: usize, file: OutFile, key: Option<String>| {
-            tx.send((i, file, key))
+        let send = |job: ToWrite| {
+            tx.send(job)
                 .map_err(|_| Error::Render("the file writer stopped".into()))
         };
         let n = figures.len();
         let mut outcome = Ok(report::Outcome::default());
-        for (i, file) in figures.into_iter().enumerate() {
-            if let Err(e) = send(i, file, None) {
+        for (index, file) in figures.into_iter().enumerate() {
+            let job = ToWrite {
+                index,
+                file,
+                render_key: None,
+                reused_from: None,
+            };
+            if let Err(e) = send(job) {
                 outcome = Err(e);
             }
         }
         if let (Some(plan), Some(options), Ok(_)) = (plan, options, &outcome) {
             outcome = report::render(plan, options, previous.as_ref(), &|f| {
-                send(n + f.index, f.file, Some(f.render_key))
+                send(ToWrite {
+                    index: n + f.index,
+                    file: f.file,
+                    render_key: Some(f.render_key),
+                    reused_from: f.reused_from,
+                })
             });
         }
         drop(tx);

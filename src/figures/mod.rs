@@ -106,11 +106,14 @@ pub struct Results {
     pub tolerance: Decimal,
     /// Jobcenters by id, then `LAND:` and `VT:` aggregates by id.
     pub entities: Vec<EntityFigures>,
+    /// Position of each entity in `entities` by id (ranks look up every member of a
+    /// group for every report: a linear search made that quadratic).
+    by_id: HashMap<String, usize>,
 }
 
 impl Results {
     pub fn entity(&self, id: &str) -> Option<&EntityFigures> {
-        self.entities.iter().find(|e| e.id == id)
+        self.entities.get(*self.by_id.get(id)?)
     }
 }
 
@@ -547,10 +550,16 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
             }
         })
         .collect();
+    let results: Vec<EntityFigures> = results;
+    let mut by_id = HashMap::with_capacity(results.len());
+    for (i, e) in results.iter().enumerate() {
+        by_id.entry(e.id.clone()).or_insert(i); // the first, as a search from the front
+    }
     Ok(Results {
         berichtsmonat: bm,
         tolerance,
         entities: results,
+        by_id,
     })
 }
 

@@ -157,6 +157,17 @@ impl<'a> Staging<'a> {
         write_synced(&path, bytes).map_err(|e| Error::write(&path, e))
     }
 
+    /// Gives the file `from` (on the same file system) the name `rel` in the staging
+    /// folder, as a hard link: for a file already written and synced, equal to what
+    /// [`Staging::write`] would write.
+    pub fn link(&self, from: &Path, rel: &str) -> Result<(), Error> {
+        let path = self.path.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+        }
+        std::fs::hard_link(from, &path).map_err(|e| Error::write(&path, e))
+    }
+
     /// Puts the final `manifest` in place of the first one (when given), moves over what
     /// the old folder keeps, and swaps the staging folder into the target.
     pub fn finish(mut self, manifest: Option<&[u8]>) -> Result<Written, Error> {

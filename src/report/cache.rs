@@ -43,6 +43,11 @@ impl Previous {
         }
     }
 
+    /// Where `file` of the previous run lies.
+    pub fn path(&self, file: &str) -> PathBuf {
+        self.folder.join(file)
+    }
+
     /// The bytes of `file` from the previous run when it was rendered under `key` and is
     /// unchanged since (its SHA-256 as the previous manifest recorded it).
     pub fn fetch(&self, file: &str, key: &str) -> Option<Vec<u8>> {

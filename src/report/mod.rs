@@ -139,8 +139,9 @@ pub struct Finished {
     pub file: OutFile,
     /// What it was rendered from ([`Renderer::cache_key`]), for the manifest.
     pub render_key: String,
-    /// Taken from the previous run instead of being rendered.
-    pub reused: bool,
+    /// Taken from this file of the previous run instead of being rendered (its bytes,
+    /// checked, are in `file` all the same).
+    pub reused_from: Option<PathBuf>,
 }
 
 /// What [`render`] did besides handing over the documents.
@@ -193,17 +194,37 @@ pub fn plan(results: &Results, ids: &[String], options: &ReportOptions) -> Resul
         template: Template::Overview,
         data: serde_json::to_vec(&overview).map_err(|e| Error::Render(e.to_string()))?,
     });
-    for id in ids {
-        let Some(e) = results.entity(id) else {
-            continue;
-        };
-        let jc = e.jobcenter.as_ref().expect("Jobcenter entity");
-        let file = file_name(&jc.id, &jc.name);
-        match model::report(&ctx, e).and_then(|d| serde_json::to_vec(&d).map_err(|e| e.to_string()))
-        {
+    // The reports' data on `options.jobs` threads, each a contiguous part of the ids.
+    let prepare = |ids: &[String]| {
+        let mut part = Vec::new();
+        for id in ids {
+            let Some(e) = results.entity(id) else {
+                continue;
+            };
+            let jc = e.jobcenter.as_ref().expect("Jobcenter entity");
+            let file = file_name(&jc.id, &jc.name);
+            let data = model::report(&ctx, e)
+                .and_then(|d| serde_json::to_vec(&d).map_err(|e| e.to_string()));
+            part.push((file, format!("{}-{bm}", jc.id), data));
+        }
+        part
+    };
+    let chunk = ids.len().div_ceil(options.jobs.max(1)).max(1);
+    let parts: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ids
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || prepare(part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("preparing report data does not panic"))
+            .collect()
+    });
+    for (file, ident, data) in parts.into_iter().flatten() {
+        match data {
             Ok(data) => jobs.push(Job {
                 file,
-                ident: format!("{}-{bm}", jc.id),
+                ident,
                 template: Template::Report,
                 data,
             }),
@@ -312,7 +333,7 @@ pub fn render(
                             bytes,
                         },
                         render_key: key,
-                        reused: is_reused,
+                        reused_from: previous.filter(|_| is_reused).map(|p| p.path(&job.file)),
                     };
                     if let Err(e) = sink(finished) {
                         stopped.lock().expect("no poisoned lock").get_or_insert(e);

@@ -225,7 +225,7 @@ impl Renderer {
     /// `.ttc`, loaded in addition to the embedded fonts (Typst's set and Noto Sans).
     /// System fonts are never used, so output does not depend on the host.
     pub fn new(templates_dir: Option<&Path>, font_dirs: &[PathBuf]) -> Result<Self, RenderError> {
-        let fonts = load_fonts(font_dirs)?;
+        let (fonts, embedded_fonts) = load_fonts(font_dirs)?;
         let book = FontBook::from_fonts(&fonts);
 
         let mut sources = HashMap::new();
@@ -280,7 +280,7 @@ impl Renderer {
 
         let report = file_id(&format!("/{REPORT_FILE}"));
         let overview = file_id(&format!("/{OVERVIEW_FILE}"));
-        let fingerprint = fingerprint(&sources, &files, &fonts);
+        let fingerprint = fingerprint(&sources, &files, &fonts, embedded_fonts);
 
         Ok(Self {
             library: LazyHash::new(Library::builder().build()),
@@ -400,6 +400,7 @@ fn fingerprint(
     sources: &HashMap<FileId, Source>,
     files: &HashMap<FileId, Bytes>,
     fonts: &[Font],
+    embedded_fonts: usize,
 ) -> [u8; 32] {
     let mut hasher = Sha256::new();
     for part in [
@@ -425,10 +426,17 @@ fn fingerprint(
         hash_field(&mut hasher, name.as_bytes());
         hash_field(&mut hasher, bytes);
     }
+    // The embedded fonts (Typst's set and Noto Sans) are the bytes of the crate versions
+    // Cargo.lock pins with their checksums: hashing the lock file stands for them without
+    // reading 10 MB (which would also bring all of them into memory). Fonts given with
+    // --font-path are hashed by content.
+    hash_field(&mut hasher, CARGO_LOCK);
     hash_field(&mut hasher, &(fonts.len() as u64).to_le_bytes());
-    for font in fonts {
+    for (i, font) in fonts.iter().enumerate() {
         hash_field(&mut hasher, &font.index().to_le_bytes());
-        hash_field(&mut hasher, font.data().as_slice());
+        if i >= embedded_fonts {
+            hash_field(&mut hasher, font.data().as_slice());
+        }
     }
     hasher.finalize().into()
 }
@@ -465,8 +473,12 @@ fn format_diagnostics(world: &DocumentWorld<'_>, diagnostics: &[SourceDiagnostic
     String::from_utf8_lossy(&buffer.into_inner()).into_owned()
 }
 
-/// The fonts embedded in the binary plus those found under `font_dirs`.
-fn load_fonts(font_dirs: &[PathBuf]) -> Result<Vec<Font>, RenderError> {
+/// The dependency versions and checksums the binary was built with (see [`fingerprint`]).
+const CARGO_LOCK: &[u8] = include_bytes!("../../Cargo.lock");
+
+/// The fonts embedded in the binary plus those found under `font_dirs`, and how many of
+/// them (the first ones) are embedded.
+fn load_fonts(font_dirs: &[PathBuf]) -> Result<(Vec<Font>, usize), RenderError> {
     let mut fonts: Vec<Font> = typst_assets::fonts()
         .chain([
             notosans::REGULAR_TTF,
@@ -476,6 +488,7 @@ fn load_fonts(font_dirs: &[PathBuf]) -> Result<Vec<Font>, RenderError> {
         ])
         .flat_map(|data| Font::iter(Bytes::new(data)))
         .collect();
+    let embedded = fonts.len();
     for root in font_dirs {
         let mut paths = Vec::new();
         collect_files(root, Links::AnyFile, &mut paths).map_err(|source| {
@@ -503,7 +516,7 @@ fn load_fonts(font_dirs: &[PathBuf]) -> Result<Vec<Font>, RenderError> {
             }
         }
     }
-    Ok(fonts)
+    Ok((fonts, embedded))
 }
 
 /// Which symbolic links [`collect_files`] serves. Links to folders are never followed, so
