@@ -297,10 +297,12 @@ pub fn render(
     });
     let stopped: Mutex<Option<Error>> = Mutex::new(None);
     let workers = options.jobs.clamp(1, total.max(1));
-    let work = || {
+    let work = |mut first: Option<usize>| {
         let mut rendered = 0usize;
         loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
+            let i = first
+                .take()
+                .unwrap_or_else(|| next.fetch_add(1, Ordering::Relaxed));
             let Some(job) = jobs.get(i) else { break };
             if stopped.lock().expect("no poisoned lock").is_some() {
                 break;
@@ -362,15 +364,17 @@ pub fn render(
         }
     };
     std::thread::scope(|scope| {
+        // The calling thread works too, and takes the first document (the overview, the
+        // largest) itself: it reuses the memory that loading freed, where a new thread
+        // would allocate from an arena of its own.
+        let first = next.fetch_add(1, Ordering::Relaxed);
         for _ in 1..workers {
             std::thread::Builder::new()
                 .stack_size(16 * 1024 * 1024)
-                .spawn_scoped(scope, work)
+                .spawn_scoped(scope, || work(None))
                 .expect("spawn a render worker");
         }
-        // The calling thread works too: it reuses the memory that loading freed (a new
-        // thread would allocate from an arena of its own).
-        work();
+        work(Some(first));
     });
     progress.finish();
     render::evict_cache(0);
