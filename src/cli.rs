@@ -84,6 +84,10 @@ pub struct RenderArgs {
     /// Reports rendered in parallel (default: all cores).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Render every PDF anew. By default a PDF whose inputs (data, templates, fonts,
+    /// program version, document date) are those of the previous run's copy is reused.
+    #[arg(long)]
+    pub no_reuse: bool,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 //! memory, and print the closing summary. `run`, `archive` and `invite` all go through
 //! here, so a report is made the same way whichever command asks for it.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -11,6 +12,7 @@ use crate::domain::Berichtsmonat;
 use crate::error::Error;
 use crate::figures::{self, Results};
 use crate::load::{self, Dataset};
+use crate::output::manifest::FileEntry;
 use crate::output::{self, Existing, OutFile, manifest};
 use crate::report::{self, ReportOptions};
 use crate::texte::Kennzahlnamen;
@@ -60,6 +62,7 @@ pub(crate) fn report_options(
         vorlaeufig,
         bericht: crate::report::config::Bericht::load(&data.data)?,
         emit_data: None,
+        reuse: !render.no_reuse,
     })
 }
 
@@ -131,22 +134,18 @@ pub(crate) fn incomplete(
     out
 }
 
-/// Everything a run folder holds, in memory.
+/// What a run wrote, besides the files themselves.
 pub(crate) struct RunOutput {
-    pub files: Vec<OutFile>,
     pub failures: Vec<(String, String)>,
     pub reports: usize,
     pub overview: bool,
+    /// Documents taken from the previous run instead of being rendered.
+    pub reused: usize,
 }
 
-/// Computes and renders one Berichtsmonat into memory.
-pub(crate) fn produce(
-    results: &Results,
-    ids: &[String],
-    options: Option<&ReportOptions>,
-    namen: &Kennzahlnamen,
-) -> Result<RunOutput, Error> {
-    let mut files = vec![
+/// The figure files of a Berichtsmonat: `kennzahlen.csv` and `kennzahlen.xlsx`.
+fn figure_files(results: &Results, namen: &Kennzahlnamen) -> Result<Vec<OutFile>, Error> {
+    Ok(vec![
         OutFile {
             path: "kennzahlen.csv".into(),
             bytes: output::kennzahlen::render(results).into_bytes(),
@@ -155,36 +154,66 @@ pub(crate) fn produce(
             path: output::xlsx::FILE.into(),
             bytes: output::xlsx::render(results, document_time()?, namen).map_err(Error::Render)?,
         },
-    ];
-    let mut failures = Vec::new();
-    let mut reports = 0;
-    let mut overview = false;
-    if let Some(options) = options {
-        let rendered = report::render_all(results, ids, options)?;
-        // Count the Jobcenter reports; the overview is named on its own.
-        reports = rendered
-            .files
-            .iter()
-            .filter(|f| f.path != report::OVERVIEW_FILE)
-            .count();
-        overview = rendered
-            .files
-            .iter()
-            .any(|f| f.path == report::OVERVIEW_FILE);
-        files.extend(rendered.files);
-        failures = rendered.failures;
-    }
-    Ok(RunOutput {
+    ])
+}
+
+/// The files of a run in memory, the render keys of the PDFs among them, and what the
+/// run did.
+pub(crate) type Produced = (Vec<OutFile>, HashMap<String, String>, RunOutput);
+
+/// Computes and renders one Berichtsmonat into memory (the archive), reusing PDFs of
+/// `previous` (a folder with a manifest) unless it is `None`. Returns the files and the
+/// render keys of the PDFs among them.
+pub(crate) fn produce(
+    results: &Results,
+    ids: &[String],
+    options: &ReportOptions,
+    previous: Option<&Path>,
+    namen: &Kennzahlnamen,
+) -> Result<Produced, Error> {
+    let mut files = figure_files(results, namen)?;
+    let previous = previous.map(report::cache::Previous::read);
+    let rendered = report::render_all(results, ids, options, previous.as_ref())?;
+    files.extend(rendered.files);
+    let out = rendered.outcome;
+    Ok((
         files,
-        failures,
-        reports,
-        overview,
-    })
+        rendered.render_keys,
+        RunOutput {
+            failures: out.failures,
+            reports: out.reports,
+            overview: out.overview,
+            reused: out.reused,
+        },
+    ))
+}
+
+/// The manifest entries of `files`, with the render keys of those that have one.
+pub(crate) fn entries(files: &[OutFile], keys: &HashMap<String, String>) -> Vec<FileEntry> {
+    let mut entries = manifest::outputs(files);
+    for e in &mut entries {
+        e.render_key = keys.get(&e.path).cloned();
+    }
+    entries
+}
+
+/// A file for the writer thread of [`write_run_folder`].
+struct ToWrite {
+    /// Its position in the manifest.
+    index: usize,
+    file: OutFile,
+    render_key: Option<String>,
+    /// The previous run's copy it equals (checked), to link instead of writing.
+    reused_from: Option<PathBuf>,
 }
 
 /// Renders one Berichtsmonat into its run folder `OUT/<YYYY-MM>/` with its manifest,
 /// replacing an earlier run of the month but keeping its `einladungen/`. `run` calls it
 /// once its arguments and data are validated, `invite` when a report to attach is missing.
+///
+/// The month folder's lock is held from the start, so that the previous run folder
+/// whose PDFs may be reused stays as it is. Each finished PDF goes straight to a writer
+/// thread, which writes and syncs it into the staging folder; none is kept in memory.
 #[allow(
     clippy::too_many_arguments,
     reason = "the run's inputs, each used once; a struct would only rename them"
@@ -200,10 +229,9 @@ pub(crate) fn write_run_folder(
     command_line: &[String],
 ) -> Result<(PathBuf, RunOutput), Error> {
     let bm = results.berichtsmonat;
-    let mut out = produce(results, ids, options, namen)?;
     let target = output::run_folder(out_dir, &bm.to_string());
     let created = document_time()?;
-    let manifest = manifest::Manifest {
+    let mut manifest = manifest::Manifest {
         program: env!("CARGO_PKG_NAME").into(),
         version: env!("CARGO_PKG_VERSION").into(),
         berichtsmonat: bm.to_string(),
@@ -215,22 +243,109 @@ pub(crate) fn write_run_folder(
         supersedes: None,
         supersede_reason: None,
         inputs: manifest::inputs(&ds.files),
-        files: manifest::outputs(&out.files),
+        files: Vec::new(),
     };
-    let mut files = std::mem::take(&mut out.files);
-    files.push(manifest.to_file());
-    // The month folder's lock (the one `invite` holds while it sends) for the whole write.
+    // The figure files are made while the documents' data are prepared.
+    let (plan, figures) = std::thread::scope(|scope| {
+        let figures = scope.spawn(|| figure_files(results, namen));
+        let plan = options.map(|o| report::plan(results, ids, o)).transpose();
+        (plan, figures.join().expect("the figure files do not panic"))
+    });
+    let (plan, figures) = (plan?, figures?);
+    // The month folder's lock (the one `invite` holds while it sends) for the whole run.
     let lock = output::lock_folder(&target)?;
-    let written = output::write_folder(
+    let previous = options
+        .filter(|o| o.reuse)
+        .map(|_| report::cache::Previous::read(&target));
+    // The first manifest lists every file that may be written (hashes to follow), so
+    // that a staging folder left by a kill is known as rendered (see output::folder).
+    let mut planned: Vec<String> = figures.iter().map(|f| f.path.clone()).collect();
+    planned.extend(plan.iter().flat_map(|p| p.files().map(str::to_owned)));
+    manifest.files = planned
+        .iter()
+        .chain(std::iter::once(&output::folder::MANIFEST_NEXT.to_owned()))
+        .map(|p| manifest::entry(p.clone(), &[]))
+        .collect();
+    let staging = output::folder::Staging::begin(
         &lock,
-        &files,
+        &planned,
+        &manifest.to_file().bytes,
         Existing::Replace {
             keep: &[output::INVITATIONS_FOLDER],
         },
     )?;
+    // The writer: files in, written and synced, their entries out (with their position).
+    let (tx, rx) = std::sync::mpsc::sync_channel::<ToWrite>(4);
+    let staging_ref = &staging;
+    let (entries, outcome) = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> Result<Vec<(usize, FileEntry)>, Error> {
+            let mut entries = Vec::new();
+            for job in rx {
+                let file = &job.file;
+                // A reused PDF becomes a second name of the previous run's file (the
+                // old folder is removed after the swap): no copy, no second sync.
+                let linked = job
+                    .reused_from
+                    .is_some_and(|from| staging_ref.link(&from, &file.path).is_ok());
+                if !linked {
+                    staging_ref.write(&file.path, &file.bytes)?;
+                }
+                let mut entry = manifest::entry(job.file.path, &job.file.bytes);
+                entry.render_key = job.render_key;
+                entries.push((job.index, entry));
+            }
+            Ok(entries)
+        });
+        let send = |job: ToWrite| {
+            tx.send(job)
+                .map_err(|_| Error::Render("the file writer stopped".into()))
+        };
+        let n = figures.len();
+        let mut outcome = Ok(report::Outcome::default());
+        for (index, file) in figures.into_iter().enumerate() {
+            let job = ToWrite {
+                index,
+                file,
+                render_key: None,
+                reused_from: None,
+            };
+            if let Err(e) = send(job) {
+                outcome = Err(e);
+            }
+        }
+        if let (Some(plan), Some(options), Ok(_)) = (plan, options, &outcome) {
+            outcome = report::render(plan, options, previous.as_ref(), &|f| {
+                send(ToWrite {
+                    index: n + f.index,
+                    file: f.file,
+                    render_key: Some(f.render_key),
+                    reused_from: f.reused_from,
+                })
+            });
+        }
+        drop(tx);
+        let written = writer.join().expect("the file writer does not panic");
+        // A write error explains a stopped render best.
+        match (written, outcome) {
+            (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+            (Ok(entries), Ok(outcome)) => Ok((entries, outcome)),
+        }
+    })?;
+    let mut entries = entries;
+    entries.sort_by_key(|(i, _)| *i);
+    manifest.files = entries.into_iter().map(|(_, e)| e).collect();
+    let written = staging.finish(Some(&manifest.to_file().bytes))?;
     drop(lock);
     output::note_kept(&target, &written);
-    Ok((target, out))
+    Ok((
+        target,
+        RunOutput {
+            failures: outcome.failures,
+            reports: outcome.reports,
+            overview: outcome.overview,
+            reused: outcome.reused,
+        },
+    ))
 }
 
 pub(crate) fn latest_datenstand(results: &Results) -> Option<String> {
@@ -252,7 +367,14 @@ pub(crate) fn summary(target: &Path, out: &RunOutput, started: Instant) {
         ),
         (n, false) => format!("{n} report(s), kennzahlen.csv, kennzahlen.xlsx and manifest.json"),
     };
-    eprintln!("{written} written to {} in {secs:.1} s", target.display());
+    let reused = match out.reused {
+        0 => String::new(),
+        n => format!("; {n} document(s) reused from the previous run (inputs unchanged)"),
+    };
+    eprintln!(
+        "{written} written to {} in {secs:.1} s{reused}",
+        target.display()
+    );
     if !out.failures.is_empty() {
         eprintln!(
             "{} document(s) failed and were not written:",

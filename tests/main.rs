@@ -23,5 +23,7 @@ mod reading;
 mod reliability;
 /// Rendered PDFs: text, German formats, k. A., PDF/A + UA, reproducibility, failures.
 mod reports;
+/// Reruns reuse unchanged PDFs; changed data, templates or dates render again.
+mod reuse;
 /// Target agreements: parties, targets worded by direction, notes, config errors.
 mod vereinbarung;

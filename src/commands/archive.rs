@@ -107,14 +107,19 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     let options = pipeline::report_options(&args.render, &args.data, !gaps.is_empty())?;
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
     let namen = crate::texte::Kennzahlnamen::load(args.render.look.templates.as_deref())?;
-    let mut out = pipeline::produce(&results, &ids, Some(&options), &namen)?;
+    // A superseding edition takes the PDFs of the one it supersedes whose inputs are
+    // unchanged (checked against that edition's manifest).
+    let reuse_from = previous
+        .filter(|_| args.supersede.is_some() && options.reuse)
+        .map(|n| year_dir.join(format!("{EDITION_PREFIX}{n}")));
+    let (mut files, render_keys, out) =
+        pipeline::produce(&results, &ids, &options, reuse_from.as_deref(), &namen)?;
     if !out.failures.is_empty() {
         pipeline::summary(&year_dir, &out, started);
         return Err(Error::Refused(
             "an archive edition must be complete; nothing was written".into(),
         ));
     }
-    let mut files = std::mem::take(&mut out.files);
     for input in &ds.files {
         let name = input
             .path
@@ -179,7 +184,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         supersedes: previous.map(|n| format!("{EDITION_PREFIX}{n}")),
         supersede_reason: args.supersede.clone(),
         inputs: manifest::inputs(&ds.files),
-        files: manifest::outputs(&files),
+        files: pipeline::entries(&files, &render_keys),
     };
     let manifest = manifest.to_file();
     let manifest_sha256 = output::sha256_hex(&manifest.bytes);

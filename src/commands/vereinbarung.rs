@@ -21,6 +21,7 @@ pub fn vereinbarung(args: &VereinbarungArgs, command_line: &[String]) -> Result<
             tolerance: Decimal::ZERO,
             look: args.look.clone(),
             jobs: Some(1),
+            no_reuse: true,
         },
         &args.data,
         false,

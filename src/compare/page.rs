@@ -283,14 +283,14 @@ mod tests {
         a.push_str("LAND:NRW,2018-12,k2,30,,,,erreicht,,,,,\n");
         b.push_str("LAND:NRW,2018-12,k2,30,,,,verfehlt,,,,,\n");
         let c = compare(&side("alt", &a), &side("neu", &b));
-        let results = Results {
-            berichtsmonat: Berichtsmonat {
+        let results = Results::new(
+            Berichtsmonat {
                 year: 2018,
                 month: 12,
             },
-            tolerance: Decimal::ZERO,
-            entities: Vec::new(),
-        };
+            Decimal::ZERO,
+            Vec::new(),
+        );
         let options = ReportOptions {
             templates: None,
             font_paths: Vec::new(),
@@ -299,6 +299,7 @@ mod tests {
             vorlaeufig: false,
             bericht: crate::report::config::Bericht::default(),
             emit_data: None,
+            reuse: false,
         };
         let editions = Editions {
             year: 2018,

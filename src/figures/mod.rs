@@ -109,11 +109,31 @@ pub struct Results {
     pub tolerance: Decimal,
     /// Jobcenters by id, then `LAND:` and `VT:` aggregates by id.
     pub entities: Vec<EntityFigures>,
+    /// Position of each entity in `entities` by id (ranks look up every member of a
+    /// group for every report: a linear search made that quadratic).
+    by_id: HashMap<String, usize>,
 }
 
 impl Results {
+    pub fn new(
+        berichtsmonat: Berichtsmonat,
+        tolerance: Decimal,
+        entities: Vec<EntityFigures>,
+    ) -> Self {
+        let mut by_id = HashMap::with_capacity(entities.len());
+        for (i, e) in entities.iter().enumerate() {
+            by_id.entry(e.id.clone()).or_insert(i); // the first, as a search from the front
+        }
+        Results {
+            berichtsmonat,
+            tolerance,
+            entities,
+            by_id,
+        }
+    }
+
     pub fn entity(&self, id: &str) -> Option<&EntityFigures> {
-        self.entities.iter().find(|e| e.id == id)
+        self.entities.get(*self.by_id.get(id)?)
     }
 }
 
@@ -553,11 +573,7 @@ pub fn compute(ds: &Dataset, bm: Berichtsmonat, tolerance: Decimal) -> Result<Re
             }
         })
         .collect();
-    Ok(Results {
-        berichtsmonat: bm,
-        tolerance,
-        entities: results,
-    })
+    Ok(Results::new(bm, tolerance, results))
 }
 
 /// Latest `datenstand` per Jobcenter among its rows up to the Berichtsmonat.

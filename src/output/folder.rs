@@ -47,95 +47,173 @@ pub struct Written {
 }
 
 /// Writes `files` as the folder guarded by `lock`, atomically (see the module doc).
+/// `files` holds the final `manifest.json`.
 pub fn write_folder(
     lock: &FolderLock,
     files: &[OutFile],
     existing: Existing,
 ) -> Result<Written, Error> {
-    let target = lock.target();
-    recover(lock)?;
-    let exists = target.symlink_metadata().is_ok();
-    let mut carry = Vec::new();
-    let mut written = Written::default();
-    if exists {
-        if existing == Existing::Refuse {
-            return Err(Error::Refused(format!(
-                "{} exists already; nothing was changed",
-                target.display()
-            )));
-        }
-        if !target.symlink_metadata().is_ok_and(|m| m.is_dir()) {
-            return Err(Error::Refused(format!(
-                "{} is not a folder (a file or a symbolic link); nothing was changed",
-                target.display()
-            )));
-        }
-        let keep = match existing {
-            Existing::Replace { keep } => keep,
-            Existing::Refuse => &[][..],
-        };
-        let foreign = foreign(target, keep)?;
-        for rel in &foreign.files {
-            let name = walk::rel_name(rel);
-            if files
-                .iter()
-                .any(|f| f.path == name || f.path.starts_with(&format!("{name}/")))
-            {
-                return Err(Error::Refused(format!(
-                    "{} was not written by zielbericht, and this run would write a file of the \
-                     same name; nothing was changed. Move it away and run again.",
-                    target.join(rel).display()
-                )));
-            }
-            written.kept_unknown.push(name);
-        }
-        carry.extend(foreign.kept);
-        carry.extend(foreign.files);
+    let planned: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    let manifest = files
+        .iter()
+        .find(|f| f.path == manifest::FILE)
+        .map_or(&[][..], |f| &f.bytes[..]);
+    let staging = Staging::begin(lock, &planned, manifest, existing)?;
+    for file in files.iter().filter(|f| f.path != manifest::FILE) {
+        staging.write(&file.path, &file.bytes)?;
     }
-
-    let staging = leftover_path(target, "tmp");
-    let result = stage(&staging, files).and_then(|()| {
-        if exists {
-            for rel in &carry {
-                move_into(&target.join(rel), &staging.join(rel))?;
-            }
-            sync_dir(&staging);
-            let old = swap(&staging, target)?;
-            sync_dir(parent_of(target));
-            trash(&old, target)
-        } else {
-            std::fs::rename(&staging, target).map_err(|e| Error::write(target, e))?;
-            sync_dir(parent_of(target));
-            Ok(())
-        }
-    });
-    if let Err(e) = result {
-        // Whatever was moved into the staging folder goes back before it is removed.
-        if let Err(again) = recover(lock) {
-            return Err(Error::Refused(format!("{e}\n{again}")));
-        }
-        return Err(e);
-    }
-    Ok(written)
+    staging.finish(None)
 }
 
-/// Writes the staging folder, `manifest.json` first (so that a staging folder with any
-/// content names it as rendered), every file synced.
-fn stage(staging: &Path, files: &[OutFile]) -> Result<(), Error> {
-    std::fs::create_dir(staging).map_err(|e| Error::write(staging, e))?;
-    let manifest_first = files
-        .iter()
-        .filter(|f| f.path == manifest::FILE)
-        .chain(files.iter().filter(|f| f.path != manifest::FILE));
-    for file in manifest_first {
-        let path = staging.join(&file.path);
+/// Where the final manifest is written before it replaces the first one in a staging
+/// folder; the first manifest lists it, so that recovery counts it as rendered.
+pub const MANIFEST_NEXT: &str = ".manifest.json.next";
+
+/// A staging folder being filled, file by file, while the target stays as it is; see
+/// the module doc. Dropped without [`Staging::finish`] (an error, a failed write), it is
+/// removed again, and the target is left untouched.
+pub struct Staging<'a> {
+    lock: &'a FolderLock,
+    path: PathBuf,
+    exists: bool,
+    /// What the old folder holds that zielbericht did not write (moved over at the end).
+    carry: Vec<PathBuf>,
+    written: Written,
+    finished: bool,
+}
+
+impl<'a> Staging<'a> {
+    /// Checks the target (refusing as `existing` says, or when a file zielbericht did
+    /// not write has the name of a `planned` one) and creates the staging folder with
+    /// `manifest` as its first file. That manifest must list every file that will be
+    /// written into the staging folder — with their final hashes, or placeholders when
+    /// [`Staging::finish`] is given the final manifest — and [`MANIFEST_NEXT`] then.
+    pub fn begin(
+        lock: &'a FolderLock,
+        planned: &[String],
+        manifest: &[u8],
+        existing: Existing,
+    ) -> Result<Self, Error> {
+        let target = lock.target();
+        recover(lock)?;
+        let exists = target.symlink_metadata().is_ok();
+        let mut carry = Vec::new();
+        let mut written = Written::default();
+        if exists {
+            if existing == Existing::Refuse {
+                return Err(Error::Refused(format!(
+                    "{} exists already; nothing was changed",
+                    target.display()
+                )));
+            }
+            if !target.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+                return Err(Error::Refused(format!(
+                    "{} is not a folder (a file or a symbolic link); nothing was changed",
+                    target.display()
+                )));
+            }
+            let keep = match existing {
+                Existing::Replace { keep } => keep,
+                Existing::Refuse => &[][..],
+            };
+            let foreign = foreign(target, keep)?;
+            for rel in &foreign.files {
+                let name = walk::rel_name(rel);
+                if planned
+                    .iter()
+                    .any(|f| *f == name || f.starts_with(&format!("{name}/")))
+                {
+                    return Err(Error::Refused(format!(
+                        "{} was not written by zielbericht, and this run would write a file of the \
+                         same name; nothing was changed. Move it away and run again.",
+                        target.join(rel).display()
+                    )));
+                }
+                written.kept_unknown.push(name);
+            }
+            carry.extend(foreign.kept);
+            carry.extend(foreign.files);
+        }
+        let path = leftover_path(target, "tmp");
+        let staging = Self {
+            lock,
+            path,
+            exists,
+            carry,
+            written,
+            finished: false,
+        };
+        std::fs::create_dir(&staging.path).map_err(|e| Error::write(&staging.path, e))?;
+        staging.write(manifest::FILE, manifest)?;
+        Ok(staging)
+    }
+
+    /// Writes one file (path relative to the folder) and syncs it.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.path.join(rel);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
         }
-        write_synced(&path, &file.bytes).map_err(|e| Error::write(&path, e))?;
+        write_synced(&path, bytes).map_err(|e| Error::write(&path, e))
     }
-    sync_dir(staging);
-    Ok(())
+
+    /// Gives the file `from` (on the same file system) the name `rel` in the staging
+    /// folder, as a hard link: for a file already written and synced, equal to what
+    /// [`Staging::write`] would write.
+    pub fn link(&self, from: &Path, rel: &str) -> Result<(), Error> {
+        let path = self.path.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+        }
+        std::fs::hard_link(from, &path).map_err(|e| Error::write(&path, e))
+    }
+
+    /// Puts the final `manifest` in place of the first one (when given), moves over what
+    /// the old folder keeps, and swaps the staging folder into the target.
+    pub fn finish(mut self, manifest: Option<&[u8]>) -> Result<Written, Error> {
+        self.finished = true;
+        let result = self.complete(manifest);
+        if let Err(e) = result {
+            // Whatever was moved into the staging folder goes back before it is removed.
+            if let Err(again) = recover(self.lock) {
+                return Err(Error::Refused(format!("{e}\n{again}")));
+            }
+            return Err(e);
+        }
+        Ok(std::mem::take(&mut self.written))
+    }
+
+    fn complete(&self, manifest: Option<&[u8]>) -> Result<(), Error> {
+        let (staging, target) = (&self.path, self.lock.target());
+        if let Some(bytes) = manifest {
+            self.write(MANIFEST_NEXT, bytes)?;
+            let (next, file) = (staging.join(MANIFEST_NEXT), staging.join(manifest::FILE));
+            std::fs::rename(&next, &file).map_err(|e| Error::write(&file, e))?;
+        }
+        sync_dir(staging);
+        if self.exists {
+            for rel in &self.carry {
+                move_into(&target.join(rel), &staging.join(rel))?;
+            }
+            sync_dir(staging);
+            let old = swap(staging, target)?;
+            sync_dir(parent_of(target));
+            trash(&old, target)
+        } else {
+            std::fs::rename(staging, target).map_err(|e| Error::write(target, e))?;
+            sync_dir(parent_of(target));
+            Ok(())
+        }
+    }
+}
+
+impl Drop for Staging<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            // Nothing was moved in yet: the staging folder holds rendered files only.
+            let _ = recover(self.lock);
+        }
+    }
 }
 
 /// Swaps `staging` into `target`; returns where the old folder now is.

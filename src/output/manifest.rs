@@ -14,6 +14,11 @@ pub struct FileEntry {
     pub path: String,
     pub sha256: String,
     pub bytes: u64,
+    /// Rendered documents: the SHA-256 of everything the PDF was rendered from (data,
+    /// templates, fonts, program version, document date), under which a rerun may reuse
+    /// the file instead of rendering it (`report::cache`). Not a checksum of the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub render_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -47,6 +52,7 @@ pub fn entry(path: String, bytes: &[u8]) -> FileEntry {
         path,
         sha256: sha256_hex(bytes),
         bytes: bytes.len() as u64,
+        render_key: None,
     }
 }
 

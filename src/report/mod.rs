@@ -7,6 +7,7 @@
 //! rayon inside; nesting it in an outer rayon pool overflows the stack). A failing report
 //! does not stop the others.
 
+pub mod cache;
 pub mod charts;
 pub mod config;
 pub mod goals;
@@ -46,12 +47,8 @@ pub struct ReportOptions {
     pub bericht: config::Bericht,
     /// Where to write each document's data JSON as well (`run --emit-data`).
     pub emit_data: Option<PathBuf>,
-}
-
-/// Rendered files and the reports that failed (file name, diagnostic).
-pub struct Rendered {
-    pub files: Vec<OutFile>,
-    pub failures: Vec<(String, String)>,
+    /// Take a PDF from the previous run when its inputs are unchanged (not `--no-reuse`).
+    pub reuse: bool,
 }
 
 pub const OVERVIEW_FILE: &str = "uebersicht.pdf";
@@ -113,9 +110,6 @@ fn emit(dir: &std::path::Path, jobs: &[Job]) -> Result<(), Error> {
     Ok(())
 }
 
-/// A finished job: its index and the PDF or the diagnostic.
-type Outcome = (usize, Result<Vec<u8>, String>);
-
 /// A unit of rendering work.
 struct Job {
     file: String,
@@ -124,17 +118,58 @@ struct Job {
     data: Vec<u8>,
 }
 
-/// Renders the reports of `ids` and the overview.
-pub fn render_all(
-    results: &Results,
-    ids: &[String],
-    options: &ReportOptions,
-) -> Result<Rendered, Error> {
+/// The documents of one Berichtsmonat with their data prepared, not yet rendered.
+pub struct Plan {
+    jobs: Vec<Job>,
+    /// Reports whose data could not be prepared (file name, why).
+    failures: Vec<(String, String)>,
+}
+
+impl Plan {
+    /// The file names of the documents, in the order of [`Finished::index`] (the
+    /// overview first, then the reports in the order of the ids).
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.jobs.iter().map(|j| j.file.as_str())
+    }
+}
+
+/// A finished document, handed over as soon as it is ready.
+pub struct Finished {
+    /// Its position in [`Plan::files`].
+    pub index: usize,
+    pub file: OutFile,
+    /// What it was rendered from ([`Renderer::cache_key`]), for the manifest.
+    pub render_key: String,
+    /// Taken from this file of the previous run instead of being rendered (its bytes,
+    /// checked, are in `file` all the same).
+    pub reused_from: Option<PathBuf>,
+}
+
+/// What [`render`] did besides handing over the documents.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Documents that failed (file name, diagnostic); they were not handed over.
+    pub failures: Vec<(String, String)>,
+    /// Jobcenter reports handed over (the overview not counted).
+    pub reports: usize,
+    pub overview: bool,
+    /// Documents taken from the previous run.
+    pub reused: usize,
+}
+
+/// Rendered files in memory and the documents that failed.
+pub struct Rendered {
+    pub files: Vec<OutFile>,
+    /// File name → render key of every file in `files`.
+    pub render_keys: std::collections::HashMap<String, String>,
+    pub outcome: Outcome,
+}
+
+/// Prepares the data of the reports of `ids` and the overview (and writes them to
+/// `--emit-data` when asked).
+pub fn plan(results: &Results, ids: &[String], options: &ReportOptions) -> Result<Plan, Error> {
     let texte = crate::texte::Texte::load(options.templates.as_deref())?;
-    let renderer = Renderer::new(options.templates.as_deref(), &options.font_paths)
-        .map_err(|e| Error::Render(e.to_string()))?;
-    let ts = options.timestamp;
-    let erstellt = crate::format::date_long(ts.date_naive());
+    let erstellt = crate::format::date_long(options.timestamp.date_naive());
     let ctx = model::Context {
         results,
         texte: &texte,
@@ -147,45 +182,105 @@ pub fn render_all(
 
     let mut jobs = Vec::new();
     let mut failures = Vec::new();
-    for id in ids {
-        let Some(e) = results.entity(id) else {
-            continue;
-        };
-        let jc = e.jobcenter.as_ref().expect("Jobcenter entity");
-        let file = file_name(&jc.id, &jc.name);
-        match model::report(&ctx, e).and_then(|d| serde_json::to_vec(&d).map_err(|e| e.to_string()))
-        {
-            Ok(data) => jobs.push(Job {
-                file,
-                ident: format!("{}-{bm}", jc.id),
-                template: Template::Report,
-                data,
-            }),
-            Err(why) => failures.push((file, why)),
-        }
-    }
     let incomplete: Vec<String> = if options.vorlaeufig {
         ids.to_vec()
     } else {
         Vec::new()
     };
     let overview = overview::overview(&ctx, ids, &incomplete);
-    // The overview is the longest document: start it first so that it does not finish
+    // The overview is the longest document: it goes first so that it does not finish
     // alone at the end while the other workers idle.
-    jobs.insert(
-        0,
-        Job {
-            file: OVERVIEW_FILE.into(),
-            ident: format!("uebersicht-{bm}"),
-            template: Template::Overview,
-            data: serde_json::to_vec(&overview).map_err(|e| Error::Render(e.to_string()))?,
-        },
-    );
-
+    jobs.push(Job {
+        file: OVERVIEW_FILE.into(),
+        ident: format!("uebersicht-{bm}"),
+        template: Template::Overview,
+        data: serde_json::to_vec(&overview).map_err(|e| Error::Render(e.to_string()))?,
+    });
+    // The reports' data on `options.jobs` threads, each a contiguous part of the ids.
+    let prepare = |ids: &[String]| {
+        let mut part = Vec::new();
+        for id in ids {
+            let Some(e) = results.entity(id) else {
+                continue;
+            };
+            let jc = e.jobcenter.as_ref().expect("Jobcenter entity");
+            let file = file_name(&jc.id, &jc.name);
+            let data = model::report(&ctx, e)
+                .and_then(|d| serde_json::to_vec(&d).map_err(|e| e.to_string()));
+            part.push((file, format!("{}-{bm}", jc.id), data));
+        }
+        part
+    };
+    let chunk = ids.len().div_ceil(options.jobs.max(1)).max(1);
+    let parts: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ids
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || prepare(part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("preparing report data does not panic"))
+            .collect()
+    });
+    for (file, ident, data) in parts.into_iter().flatten() {
+        match data {
+            Ok(data) => jobs.push(Job {
+                file,
+                ident,
+                template: Template::Report,
+                data,
+            }),
+            Err(why) => failures.push((file, why)),
+        }
+    }
     if let Some(dir) = &options.emit_data {
         emit(dir, &jobs)?;
     }
+    Ok(Plan { jobs, failures })
+}
 
+/// Renders the reports of `ids` and the overview into memory, reusing what `previous`
+/// holds under the same render key.
+pub fn render_all(
+    results: &Results,
+    ids: &[String],
+    options: &ReportOptions,
+    previous: Option<&cache::Previous>,
+) -> Result<Rendered, Error> {
+    let plan = plan(results, ids, options)?;
+    let done = Mutex::new(Vec::new());
+    let outcome = render(plan, options, previous, &|mut finished| {
+        // The PDF writer leaves up to twice the length as capacity, and all are held.
+        finished.file.bytes.shrink_to_fit();
+        done.lock().expect("no poisoned lock").push(finished);
+        Ok(())
+    })?;
+    let mut done = done.into_inner().expect("no poisoned lock");
+    done.sort_by_key(|f| f.index);
+    let render_keys = done
+        .iter()
+        .map(|f| (f.file.path.clone(), f.render_key.clone()))
+        .collect();
+    Ok(Rendered {
+        files: done.into_iter().map(|f| f.file).collect(),
+        render_keys,
+        outcome,
+    })
+}
+
+/// Renders every document of `plan` on `options.jobs` threads and hands each to `sink`
+/// as it finishes (from the worker threads, in any order). A document whose render key
+/// `previous` holds is taken from there instead. A failing document does not stop the
+/// others; an error of `sink` (a write failed) stops them all and is returned.
+pub fn render(
+    plan: Plan,
+    options: &ReportOptions,
+    previous: Option<&cache::Previous>,
+    sink: &(dyn Fn(Finished) -> Result<(), Error> + Sync),
+) -> Result<Outcome, Error> {
+    let renderer = Renderer::new(options.templates.as_deref(), &options.font_paths)
+        .map_err(|e| Error::Render(e.to_string()))?;
+    let ts = options.timestamp;
     let timestamp = render::DocumentDate {
         year: ts.year(),
         month: ts.month() as u8,
@@ -194,68 +289,111 @@ pub fn render_all(
         minute: ts.minute() as u8,
         second: ts.second() as u8,
     };
+    let Plan { jobs, failures } = plan;
     let total = jobs.len();
     let progress = Progress::new(total);
     let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<Outcome>> = Mutex::new(Vec::with_capacity(total));
+    let outcome = Mutex::new(Outcome {
+        failures,
+        ..Outcome::default()
+    });
+    let stopped: Mutex<Option<Error>> = Mutex::new(None);
     let workers = options.jobs.clamp(1, total.max(1));
-    let work = || {
+    let work = |mut first: Option<usize>| {
         let mut rendered = 0usize;
         loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
+            let i = first
+                .take()
+                .unwrap_or_else(|| next.fetch_add(1, Ordering::Relaxed));
             let Some(job) = jobs.get(i) else { break };
-            let result = renderer
-                .render_with_warnings(job.template, &job.data, &job.ident, timestamp)
-                .map(|rendered| {
-                    // As typst-cli does: warnings are printed on success too.
-                    if !rendered.warnings.is_empty() {
-                        eprintln!("{}: {}", job.file, rendered.warnings.trim_end());
+            if stopped.lock().expect("no poisoned lock").is_some() {
+                break;
+            }
+            let key = renderer.cache_key(job.template, &job.data, &job.ident, timestamp);
+            let reused = previous.and_then(|p| p.fetch(&job.file, &key));
+            let is_reused = reused.is_some();
+            let result = if let Some(bytes) = reused {
+                Ok(bytes)
+            } else {
+                rendered += 1;
+                renderer
+                    .render_with_warnings(job.template, &job.data, &job.ident, timestamp)
+                    .map(|rendered| {
+                        // As typst-cli does: warnings are printed on success too.
+                        if !rendered.warnings.is_empty() {
+                            eprintln!("{}: {}", job.file, rendered.warnings.trim_end());
+                        }
+                        rendered.pdf
+                    })
+                    .map_err(|e| e.to_string())
+            };
+            progress.tick(&job.file, result.is_ok(), is_reused);
+            match result {
+                Ok(bytes) => {
+                    let finished = Finished {
+                        index: i,
+                        file: OutFile {
+                            path: job.file.clone(),
+                            bytes,
+                        },
+                        render_key: key,
+                        reused_from: previous.filter(|_| is_reused).map(|p| p.path(&job.file)),
+                    };
+                    if let Err(e) = sink(finished) {
+                        stopped.lock().expect("no poisoned lock").get_or_insert(e);
+                        break;
                     }
-                    rendered.pdf
-                })
-                .map_err(|e| e.to_string());
-            progress.tick(&job.file, result.is_ok());
-            // The PDF writer leaves up to twice the length as capacity, and 400 reports
-            // are held until the folder is written.
-            let result = result.map(|mut pdf| {
-                pdf.shrink_to_fit();
-                pdf
-            });
-            done.lock().expect("no poisoned lock").push((i, result));
-            rendered += 1;
+                    let mut outcome = outcome.lock().expect("no poisoned lock");
+                    if job.template == Template::Overview {
+                        outcome.overview = true;
+                    } else {
+                        outcome.reports += 1;
+                    }
+                    outcome.reused += usize::from(is_reused);
+                }
+                Err(why) => outcome
+                    .lock()
+                    .expect("no poisoned lock")
+                    .failures
+                    .push((job.file.clone(), why)),
+            }
             // Typst memoises across documents; without eviction memory grows to
             // gigabytes. Keeping what the last two documents used keeps the static
             // parts of the template warm (measured: fastest and leanest setting).
-            if rendered.is_multiple_of(2) {
+            if !is_reused && rendered.is_multiple_of(2) {
                 render::evict_cache(2);
             }
         }
     };
     std::thread::scope(|scope| {
+        // The calling thread works too, and takes the first document (the overview, the
+        // largest) itself: it reuses the memory that loading freed, where a new thread
+        // would allocate from an arena of its own.
+        let first = next.fetch_add(1, Ordering::Relaxed);
         for _ in 1..workers {
             std::thread::Builder::new()
                 .stack_size(16 * 1024 * 1024)
-                .spawn_scoped(scope, work)
+                .spawn_scoped(scope, || work(None))
                 .expect("spawn a render worker");
         }
-        // The calling thread works too: it reuses the memory that loading freed (a new
-        // thread would allocate from an arena of its own).
-        work();
+        work(Some(first));
     });
     progress.finish();
     render::evict_cache(0);
-
-    let mut done = done.into_inner().expect("no poisoned lock");
-    done.sort_by_key(|(i, _)| *i);
-    let mut files = Vec::with_capacity(total);
-    for (i, result) in done {
-        let file = jobs[i].file.clone();
-        match result {
-            Ok(bytes) => files.push(OutFile { path: file, bytes }),
-            Err(why) => failures.push((file, why)),
-        }
+    if let Some(e) = stopped.into_inner().expect("no poisoned lock") {
+        return Err(e);
     }
-    Ok(Rendered { files, failures })
+    let mut outcome = outcome.into_inner().expect("no poisoned lock");
+    // Failures in the order of the documents, whatever order the workers finished in.
+    let order: std::collections::HashMap<&str, usize> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| (j.file.as_str(), i))
+        .collect();
+    outcome
+        .failures
+        .sort_by_key(|(file, _)| order.get(file.as_str()).map_or(0, |i| i + 1));
+    Ok(outcome)
 }
 
 /// A progress bar on a terminal, plain lines otherwise (cron, CI).
@@ -284,7 +422,7 @@ impl Progress {
         }
     }
 
-    fn tick(&self, file: &str, ok: bool) {
+    fn tick(&self, file: &str, ok: bool, reused: bool) {
         let n = self.count.fetch_add(1, Ordering::Relaxed) + 1;
         match &self.bar {
             Some(bar) => {
@@ -294,7 +432,11 @@ impl Progress {
             None => eprintln!(
                 "[{n}/{}] {file}{}",
                 self.total,
-                if ok { "" } else { " FAILED" }
+                match (ok, reused) {
+                    (false, _) => " FAILED",
+                    (true, true) => " (reused)",
+                    (true, false) => "",
+                }
             ),
         }
     }

@@ -22,6 +22,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
 use typst::diag::{FileError, FileResult, SourceDiagnostic, Warned};
 use typst::foundations::{Bytes, Datetime, Duration, Smart};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -70,6 +71,10 @@ const TEMPLATE_EXTENSIONS: &[&str] = &[
 
 /// Shown as the PDF's `/Creator`.
 const CREATOR: &str = concat!("zielbericht ", env!("CARGO_PKG_VERSION"), " (Typst)");
+
+/// The export settings of [`Renderer::render_with_warnings`] other than the document's
+/// ident and date, as they enter a [`Renderer::cache_key`]. Change it with them.
+const PDF_PROFILE: &str = "standards=a-2a,ua-1;tagged=true;pretty=false;page_ranges=all";
 
 /// Which document to typeset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -213,6 +218,10 @@ pub struct Renderer {
     report: FileId,
     overview: FileId,
     data: FileId,
+    /// SHA-256 of everything above that shapes a PDF besides the document's data, ident
+    /// and date: program version, export profile, every template file (name and bytes)
+    /// and every font (bytes and index); see [`Renderer::cache_key`].
+    fingerprint: [u8; 32],
 }
 
 impl Renderer {
@@ -228,7 +237,7 @@ impl Renderer {
     /// `.ttc`, loaded in addition to the embedded fonts (Typst's set and Noto Sans).
     /// System fonts are never used, so output does not depend on the host.
     pub fn new(templates_dir: Option<&Path>, font_dirs: &[PathBuf]) -> Result<Self, RenderError> {
-        let fonts = load_fonts(font_dirs)?;
+        let (fonts, embedded_fonts) = load_fonts(font_dirs)?;
         let book = FontBook::from_fonts(&fonts);
 
         let mut sources = HashMap::new();
@@ -283,6 +292,7 @@ impl Renderer {
 
         let report = file_id(&format!("/{REPORT_FILE}"));
         let overview = file_id(&format!("/{OVERVIEW_FILE}"));
+        let fingerprint = fingerprint(&sources, &files, &fonts, embedded_fonts);
 
         Ok(Self {
             // `a11y-extras`: `pdf.header-cell` and `pdf.data-cell`, with which the overview
@@ -300,7 +310,32 @@ impl Renderer {
             report,
             overview,
             data: file_id(DATA_PATH),
+            fingerprint,
         })
+    }
+
+    /// The SHA-256 (hex) of exactly what [`Renderer::render`] makes a PDF from: the
+    /// renderer's fingerprint (program version, export profile, templates, fonts), the
+    /// template, `ident`, `date` and `data_json`. Equal keys give byte-identical PDFs, so a
+    /// PDF rendered earlier under the same key can stand in for a new rendering.
+    pub fn cache_key(
+        &self,
+        template: Template,
+        data_json: &[u8],
+        ident: &str,
+        date: DocumentDate,
+    ) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(self.fingerprint);
+        for part in [
+            template.file_name().as_bytes(),
+            ident.as_bytes(),
+            date.to_string().as_bytes(),
+        ] {
+            hash_field(&mut hasher, part);
+        }
+        hash_field(&mut hasher, data_json);
+        hex(&hasher.finalize())
     }
 
     /// Compiles one document and exports it as PDF/A-2a + PDF/UA-1 (tagged).
@@ -366,6 +401,66 @@ impl Renderer {
     }
 }
 
+/// Feeds one length-prefixed field (so that fields cannot run into each other).
+fn hash_field(hasher: &mut Sha256, bytes: &[u8]) {
+    hasher.update((bytes.len() as u64).to_le_bytes());
+    hasher.update(bytes);
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::with_capacity(64), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
+/// See [`Renderer::fingerprint`]: template files in the order of their virtual paths.
+fn fingerprint(
+    sources: &HashMap<FileId, Source>,
+    files: &HashMap<FileId, Bytes>,
+    fonts: &[Font],
+    embedded_fonts: usize,
+) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    for part in [
+        "zielbericht render cache 1",
+        env!("CARGO_PKG_VERSION"),
+        CREATOR,
+        PDF_PROFILE,
+    ] {
+        hash_field(&mut hasher, part.as_bytes());
+    }
+    let mut templates: Vec<(String, &[u8])> = sources
+        .iter()
+        .map(|(id, s)| (id.vpath().get_with_slash().to_owned(), s.text().as_bytes()))
+        .chain(
+            files
+                .iter()
+                .map(|(id, b)| (id.vpath().get_with_slash().to_owned(), b.as_slice())),
+        )
+        .collect();
+    templates.sort_unstable();
+    hash_field(&mut hasher, &(templates.len() as u64).to_le_bytes());
+    for (name, bytes) in templates {
+        hash_field(&mut hasher, name.as_bytes());
+        hash_field(&mut hasher, bytes);
+    }
+    // The embedded fonts (Typst's set and Noto Sans) are the bytes of the crate versions
+    // Cargo.lock pins with their checksums: hashing the lock file stands for them without
+    // reading 10 MB (which would also bring all of them into memory). Fonts given with
+    // --font-path are hashed by content.
+    hash_field(&mut hasher, CARGO_LOCK);
+    hash_field(&mut hasher, &(fonts.len() as u64).to_le_bytes());
+    for (i, font) in fonts.iter().enumerate() {
+        hash_field(&mut hasher, &font.index().to_le_bytes());
+        if i >= embedded_fonts {
+            hash_field(&mut hasher, font.data().as_slice());
+        }
+    }
+    hasher.finalize().into()
+}
+
 fn pdf_standards() -> PdfStandards {
     PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
         .expect("PDF/A-2a and PDF/UA-1 can be combined")
@@ -398,8 +493,12 @@ fn format_diagnostics(world: &DocumentWorld<'_>, diagnostics: &[SourceDiagnostic
     String::from_utf8_lossy(&buffer.into_inner()).into_owned()
 }
 
-/// The fonts embedded in the binary plus those found under `font_dirs`.
-fn load_fonts(font_dirs: &[PathBuf]) -> Result<Vec<Font>, RenderError> {
+/// The dependency versions and checksums the binary was built with (see [`fingerprint`]).
+const CARGO_LOCK: &[u8] = include_bytes!("../../Cargo.lock");
+
+/// The fonts embedded in the binary plus those found under `font_dirs`, and how many of
+/// them (the first ones) are embedded.
+fn load_fonts(font_dirs: &[PathBuf]) -> Result<(Vec<Font>, usize), RenderError> {
     let mut fonts: Vec<Font> = typst_assets::fonts()
         .chain([
             notosans::REGULAR_TTF,
@@ -409,6 +508,7 @@ fn load_fonts(font_dirs: &[PathBuf]) -> Result<Vec<Font>, RenderError> {
         ])
         .flat_map(|data| Font::iter(Bytes::new(data)))
         .collect();
+    let embedded = fonts.len();
     for root in font_dirs {
         let mut paths = Vec::new();
         collect_files(root, Links::AnyFile, &mut paths).map_err(|source| {
@@ -436,7 +536,7 @@ fn load_fonts(font_dirs: &[PathBuf]) -> Result<Vec<Font>, RenderError> {
             }
         }
     }
-    Ok(fonts)
+    Ok((fonts, embedded))
 }
 
 /// Which symbolic links [`collect_files`] serves. Links to folders are never followed, so

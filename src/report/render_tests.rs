@@ -231,3 +231,43 @@ fn unix_seconds_convert_to_utc() {
         "2000-02-29T00:00:00Z"
     );
 }
+
+/// The render key changes with every input that shapes the PDF and with nothing else.
+#[test]
+fn the_cache_key_covers_data_ident_date_template_and_template_files() {
+    let r = renderer();
+    let data = REPORT_EXAMPLE.as_bytes();
+    let key = r.cache_key(Template::Report, data, "05554-2018-09", DATE);
+    assert_eq!(key.len(), 64);
+    assert_eq!(
+        key,
+        r.cache_key(Template::Report, data, "05554-2018-09", DATE)
+    );
+    let later = DocumentDate { second: 1, ..DATE };
+    let mut edited = REPORT_EXAMPLE.to_owned();
+    edited.push(' ');
+    for other in [
+        r.cache_key(Template::Overview, data, "05554-2018-09", DATE),
+        r.cache_key(Template::Report, edited.as_bytes(), "05554-2018-09", DATE),
+        r.cache_key(Template::Report, data, "05558-2018-09", DATE),
+        r.cache_key(Template::Report, data, "05554-2018-09", later),
+    ] {
+        assert_ne!(key, other);
+    }
+    // A template folder whose style.typ differs by one comment gives other keys; one
+    // with the built-in bytes gives the same.
+    let dir = tempfile::tempdir().unwrap();
+    let style = include_str!("../../templates/style.typ");
+    std::fs::write(dir.path().join("style.typ"), style).unwrap();
+    let same = Renderer::new(Some(dir.path()), &[]).unwrap();
+    assert_eq!(
+        key,
+        same.cache_key(Template::Report, data, "05554-2018-09", DATE)
+    );
+    std::fs::write(dir.path().join("style.typ"), format!("{style}\n// x\n")).unwrap();
+    let changed = Renderer::new(Some(dir.path()), &[]).unwrap();
+    assert_ne!(
+        key,
+        changed.cache_key(Template::Report, data, "05554-2018-09", DATE)
+    );
+}

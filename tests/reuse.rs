@@ -1,0 +1,176 @@
+//! Reruns reuse the PDFs whose inputs are unchanged: byte-identical to a fresh rendering,
+//! only the documents whose data changed are rendered again, and an earlier PDF that was
+//! altered since is never copied.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::util::{Fixture, Row, Run};
+
+/// The two NRW Jobcenters of the fixture (Vergleichstyp `IIa`) and a third one of another
+/// Land and Vergleichstyp, whose comparisons they do not enter.
+fn three_jobcenters() -> Fixture {
+    let mut fx = Fixture::new();
+    fx.jobcenter
+        .push_str("09162,Landkreis Musterstadt,BY,zkT,IIIb,jc@musterstadt.example\n");
+    for year in 2016..=2018 {
+        for month in 1..=12 {
+            fx.rows.push(Row::new("09162", year, month));
+        }
+    }
+    fx.write()
+}
+
+/// The documents a run marked "(reused)" in its progress lines.
+fn reused(run: &Run) -> BTreeSet<String> {
+    run.stderr()
+        .lines()
+        .filter_map(|l| l.strip_suffix(" (reused)"))
+        .filter_map(|l| l.split_once("] ").map(|(_, f)| f.to_string()))
+        .collect()
+}
+
+fn set(files: &[&str]) -> BTreeSet<String> {
+    files.iter().map(|f| (*f).to_string()).collect()
+}
+
+const ALL: [&str; 4] = [
+    "05554_kreis-borken.pdf",
+    "05558_kreis-coesfeld.pdf",
+    "09162_landkreis-musterstadt.pdf",
+    "uebersicht.pdf",
+];
+
+/// Every PDF of `a` equals the one of the same name in `b`.
+fn same_pdfs(a: &Path, b: &Path) {
+    for file in ALL {
+        let (x, y) = (std::fs::read(a.join(file)), std::fs::read(b.join(file)));
+        assert!(
+            x.as_ref().unwrap() == y.as_ref().unwrap(),
+            "{file} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+#[test]
+fn a_rerun_reuses_every_pdf_byte_identical_to_a_fresh_rendering() {
+    let fx = three_jobcenters();
+    let first = fx.run(&["run", "--month", "2018-06"]);
+    first.expect_code(0);
+    assert!(reused(&first).is_empty(), "{}", first.stderr());
+    let manifest = std::fs::read_to_string(fx.out().join("2018-06/manifest.json")).unwrap();
+    assert_eq!(manifest.matches("\"render_key\"").count(), 4, "{manifest}");
+
+    let again = fx.run(&["run", "--month", "2018-06"]);
+    again
+        .expect_code(0)
+        .expect_stderr("4 document(s) reused from the previous run");
+    assert_eq!(reused(&again), set(&ALL));
+    fx.run(&["verify", "out/2018-06"]).expect_code(0);
+
+    let fresh = fx.run(&["run", "--month", "2018-06", "--out", "frisch", "--no-reuse"]);
+    fresh.expect_code(0);
+    assert!(reused(&fresh).is_empty());
+    same_pdfs(
+        &fx.out().join("2018-06"),
+        &fx.dir.path().join("frisch/2018-06"),
+    );
+    // --no-reuse in the same folder renders all again, to the same bytes.
+    let no_reuse = fx.run(&["run", "--month", "2018-06", "--no-reuse"]);
+    no_reuse.expect_code(0);
+    assert!(reused(&no_reuse).is_empty(), "{}", no_reuse.stderr());
+    same_pdfs(
+        &fx.out().join("2018-06"),
+        &fx.dir.path().join("frisch/2018-06"),
+    );
+}
+
+#[test]
+fn a_changed_jobcenter_rerenders_its_report_its_comparisons_and_the_overview() {
+    let fx = three_jobcenters();
+    fx.run(&["run", "--month", "2018-06"]).expect_code(0);
+    // One cell of Kreis Borken: it enters the NRW and `IIa` averages Kreis Coesfeld is
+    // compared with, not those of the Bavarian `IIIb` Landkreis.
+    let fx = fx.row("05554", "2018-05", |r| r.set("int", "31")).write();
+    let run = fx.run(&["run", "--month", "2018-06"]);
+    run.expect_code(0)
+        .expect_stderr("1 document(s) reused from the previous run");
+    assert_eq!(reused(&run), set(&["09162_landkreis-musterstadt.pdf"]));
+    let fresh = fx.run(&["run", "--month", "2018-06", "--out", "frisch", "--no-reuse"]);
+    fresh.expect_code(0);
+    same_pdfs(
+        &fx.out().join("2018-06"),
+        &fx.dir.path().join("frisch/2018-06"),
+    );
+    fx.run(&["verify", "out/2018-06"]).expect_code(0);
+}
+
+#[test]
+fn an_altered_earlier_pdf_is_rendered_again_not_copied() {
+    let fx = three_jobcenters();
+    fx.run(&["run", "--month", "2018-06"]).expect_code(0);
+    let dir = fx.out().join("2018-06");
+    let original = std::fs::read(dir.join("05554_kreis-borken.pdf")).unwrap();
+    // One flipped bit (same length) and one truncated file.
+    let mut bytes = original.clone();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x01;
+    std::fs::write(dir.join("05554_kreis-borken.pdf"), bytes).unwrap();
+    let coesfeld = std::fs::read(dir.join("05558_kreis-coesfeld.pdf")).unwrap();
+    std::fs::write(
+        dir.join("05558_kreis-coesfeld.pdf"),
+        &coesfeld[..coesfeld.len() - 10],
+    )
+    .unwrap();
+    let run = fx.run(&["run", "--month", "2018-06"]);
+    run.expect_code(0);
+    assert_eq!(
+        reused(&run),
+        set(&["09162_landkreis-musterstadt.pdf", "uebersicht.pdf"])
+    );
+    assert!(std::fs::read(dir.join("05554_kreis-borken.pdf")).unwrap() == original);
+    assert!(std::fs::read(dir.join("05558_kreis-coesfeld.pdf")).unwrap() == coesfeld);
+    fx.run(&["verify", "out/2018-06"]).expect_code(0);
+}
+
+#[test]
+fn another_document_date_renders_again() {
+    let fx = three_jobcenters();
+    fx.run(&["run", "--month", "2018-06"]).expect_code(0);
+    // SOURCE_DATE_EPOCH one second later: the PDFs' creation date differs.
+    let out = std::process::Command::new(crate::util::bin())
+        .args(["run", "--month", "2018-06"])
+        .current_dir(fx.dir.path())
+        .env("SOURCE_DATE_EPOCH", "1700000001")
+        .env_remove("ZIELBERICHT_DATA")
+        .env_remove("ZIELBERICHT_TEMPLATES")
+        .env_remove("TYPST_FONT_PATHS")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("(reused)"), "{stderr}");
+}
+
+#[test]
+fn a_changed_template_renders_again() {
+    let fx = three_jobcenters();
+    let tpl = fx.dir.path().join("vorlagen");
+    std::fs::create_dir_all(&tpl).unwrap();
+    let style = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/style.typ");
+    std::fs::copy(&style, tpl.join("style.typ")).unwrap();
+    fx.run(&["run", "--month", "2018-06", "--templates", "vorlagen"])
+        .expect_code(0);
+    // The same template folder: everything reused.
+    let same = fx.run(&["run", "--month", "2018-06", "--templates", "vorlagen"]);
+    assert_eq!(reused(&same), set(&ALL));
+    // A comment added to style.typ changes no page, but it is another input.
+    let mut text = std::fs::read_to_string(&style).unwrap();
+    text.push_str("\n// geändert\n");
+    std::fs::write(tpl.join("style.typ"), text).unwrap();
+    let changed = fx.run(&["run", "--month", "2018-06", "--templates", "vorlagen"]);
+    changed.expect_code(0);
+    assert!(reused(&changed).is_empty(), "{}", changed.stderr());
+}
