@@ -181,6 +181,7 @@ pub fn incomplete_jobcenters(ds: &Dataset, month: Berichtsmonat) -> Vec<String> 
 
 /// Sort key of a Vergleichstyp id: its Roman numeral, then the rest (`Ia` < `IIa` < `IIIa`),
 /// where plain text order would put `IIIa` before `IIa`.
+#[allow(clippy::cast_sign_loss)]
 fn vergleichstyp_order(id: &str) -> (u32, String) {
     let numeral: String = id
         .chars()

@@ -272,6 +272,7 @@ pub fn render_all(
 /// as it finishes (from the worker threads, in any order). A document whose render key
 /// `previous` holds is taken from there instead. A failing document does not stop the
 /// others; an error of `sink` (a write failed) stops them all and is returned.
+#[allow(clippy::cast_possible_truncation)]
 pub fn render(
     plan: Plan,
     options: &ReportOptions,

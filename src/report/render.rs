@@ -114,6 +114,7 @@ pub struct DocumentDate {
 
 impl DocumentDate {
     /// The UTC date and time of a Unix timestamp (e.g. `SOURCE_DATE_EPOCH`).
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     pub fn from_unix_seconds(seconds: i64) -> Self {
         let days = seconds.div_euclid(86_400);
         let rest = seconds.rem_euclid(86_400);
