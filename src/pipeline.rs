@@ -58,12 +58,27 @@ pub(crate) fn report_options(
         templates: render.look.templates.clone(),
         font_paths: render.look.font_path.clone(),
         jobs,
-        timestamp: document_time()?,
+        timestamp: document_day()?,
         vorlaeufig,
         bericht: crate::report::config::Bericht::load(&data.data)?,
         emit_data: None,
         reuse: !render.no_reuse,
     })
+}
+
+/// The time the PDFs carry: `SOURCE_DATE_EPOCH` when set, else the start of today (UTC).
+/// A document shows only its date, and a rerun on the same day finds the same render key,
+/// so it reuses the PDF it rendered before, byte for byte (a timestamp to the second
+/// would make every rerun without `SOURCE_DATE_EPOCH` render everything again).
+pub(crate) fn document_day() -> Result<chrono::DateTime<chrono::Utc>, Error> {
+    if std::env::var("SOURCE_DATE_EPOCH").is_ok_and(|t| !t.trim().is_empty()) {
+        return document_time();
+    }
+    let now = document_time()?;
+    Ok(now
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .map_or(now, |d| d.and_utc()))
 }
 
 /// The document date: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.

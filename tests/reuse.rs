@@ -135,6 +135,35 @@ fn an_altered_earlier_pdf_is_rendered_again_not_copied() {
     fx.run(&["verify", "out/2018-06"]).expect_code(0);
 }
 
+/// Without `SOURCE_DATE_EPOCH` the PDFs carry the start of the day, so a rerun on the
+/// same day reuses every one of them.
+#[test]
+fn a_rerun_on_the_same_day_without_source_date_epoch_reuses() {
+    let fx = three_jobcenters();
+    let run = || {
+        let day = chrono::Utc::now().date_naive();
+        let out = std::process::Command::new(crate::util::bin())
+            .args(["run", "--month", "2018-06"])
+            .current_dir(fx.dir.path())
+            .env_remove("SOURCE_DATE_EPOCH")
+            .env_remove("ZIELBERICHT_DATA")
+            .env_remove("ZIELBERICHT_TEMPLATES")
+            .env_remove("TYPST_FONT_PATHS")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        (day, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (day1, first) = run();
+    assert!(!first.contains("(reused)"), "{first}");
+    let (day2, second) = run();
+    if day1 == day2 && chrono::Utc::now().date_naive() == day2 {
+        for file in ALL {
+            assert!(second.contains(&format!("{file} (reused)")), "{second}");
+        }
+    }
+}
+
 #[test]
 fn another_document_date_renders_again() {
     let fx = three_jobcenters();

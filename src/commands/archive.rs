@@ -174,9 +174,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         program: env!("CARGO_PKG_NAME").into(),
         version: env!("CARGO_PKG_VERSION").into(),
         berichtsmonat: bm.to_string(),
-        created: options
-            .timestamp
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        created: pipeline::document_time()?.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         command: command_line.to_vec(),
         datenstand: pipeline::latest_datenstand(&results),
         vorlaeufig: !gaps.is_empty(),

@@ -40,6 +40,7 @@ pub struct ReportOptions {
     pub templates: Option<PathBuf>,
     pub font_paths: Vec<PathBuf>,
     pub jobs: usize,
+    /// The documents' date and time (`pipeline::document_day`).
     pub timestamp: chrono::DateTime<chrono::Utc>,
     /// Mark every report "vorläufig – Daten unvollständig".
     pub vorlaeufig: bool,
