@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use crate::util::{Fixture, Run, bin};
+use crate::util::{Fixture, Run};
 
 const MONTH: &str = "2018-09";
 
@@ -545,15 +545,11 @@ fn invite(fx: &Fixture, extra: &[&str], env: &[(&str, &str)]) -> Run {
 
 /// `zielbericht invite --month 2018-09 --termine termine.csv EXTRA` in the fixture.
 fn invite_command(fx: &Fixture, extra: &[&str]) -> Command {
-    let mut cmd = Command::new(bin());
-    cmd.args(["invite", "--month", MONTH, "--termine", "termine.csv"])
-        .args(extra)
-        .current_dir(fx.dir.path())
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .env_remove("ZIELBERICHT_DATA")
-        .env_remove("ZIELBERICHT_TEMPLATES")
-        .env_remove("TYPST_FONT_PATHS")
-        .env_remove("ZIELBERICHT_SMTP_PASSWORD");
+    let mut cmd = crate::util::command(
+        fx.dir.path(),
+        &["invite", "--month", MONTH, "--termine", "termine.csv"],
+    );
+    cmd.args(extra);
     cmd
 }
 

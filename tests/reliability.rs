@@ -13,13 +13,7 @@ use crate::util::{Fixture, bin, run_in, snapshot_tree};
 const LOG: &str = "{\"jobcenter\":\"05554\",\"status\":\"sent\"}\n";
 
 fn spawn(dir: &Path, args: &[&str]) -> Child {
-    Command::new(bin())
-        .args(args)
-        .current_dir(dir)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .env_remove("ZIELBERICHT_DATA")
-        .env_remove("ZIELBERICHT_TEMPLATES")
-        .env_remove("TYPST_FONT_PATHS")
+    crate::util::command(dir, args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

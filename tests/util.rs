@@ -293,16 +293,22 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_zielbericht")
 }
 
-pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(bin())
-        .args(args)
+/// The binary with `args` in `dir`, in the tests' environment: `SOURCE_DATE_EPOCH` fixed,
+/// none of the variables that would point it elsewhere.
+pub fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(bin());
+    cmd.args(args)
         .current_dir(dir)
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .env_remove("ZIELBERICHT_DATA")
         .env_remove("ZIELBERICHT_TEMPLATES")
         .env_remove("TYPST_FONT_PATHS")
-        .output()
-        .expect("run zielbericht");
+        .env_remove("ZIELBERICHT_SMTP_PASSWORD");
+    cmd
+}
+
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let output = command(dir, args).output().expect("run zielbericht");
     Run { output }
 }
 
