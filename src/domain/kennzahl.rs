@@ -45,6 +45,18 @@ pub enum Col {
 impl Col {
     pub const COUNT: usize = 22;
 
+    /// The names of `N` columns of [`Col::ALL`] from `first` on (for tables written in
+    /// that order, as the generator's).
+    pub const fn names<const N: usize>(first: usize) -> [&'static str; N] {
+        let mut out = [""; N];
+        let mut i = 0;
+        while i < N {
+            out[i] = Col::ALL[first + i].name();
+            i += 1;
+        }
+        out
+    }
+
     pub const ALL: [Col; Col::COUNT] = [
         Col::Elb,
         Col::Bg,
@@ -70,7 +82,7 @@ impl Col {
         Col::IntLzbMaenner,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Col::Elb => "elb",
             Col::Bg => "bg",

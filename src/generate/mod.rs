@@ -126,16 +126,7 @@ struct Files {
 type Symbol = (usize, usize, usize, &'static str);
 
 /// The columns by sex of the sample (contract v3), in the order [`by_sex`] writes them.
-const SEX_COLS: [&str; 8] = [
-    "elb_frauen",
-    "elb_maenner",
-    "int_frauen",
-    "int_maenner",
-    "lzb_frauen",
-    "lzb_maenner",
-    "int_lzb_frauen",
-    "int_lzb_maenner",
-];
+const SEX_COLS: [&str; 8] = crate::domain::Col::names(14);
 
 /// Women and men of one monthly row: women's shares as in the SGB II statistics (ELB about
 /// half, integrations about two fifths, LZB a little more than half); a few persons

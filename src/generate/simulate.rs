@@ -26,15 +26,9 @@ pub(super) struct Row {
     pub(super) opt: [i64; 7],
 }
 
-pub(super) const OPT_COLS: [&str; 7] = [
-    "int_svb",
-    "int_nachhaltig",
-    "int_bedarfsdeckend",
-    "lzb_4j",
-    "elb_asyl8",
-    "int_asyl8",
-    "lzb_asyl8",
-];
+/// The optional columns (contract 1.1), as the table of columns orders them after the
+/// seven required ones.
+pub(super) const OPT_COLS: [&str; 7] = crate::domain::Col::names(7);
 
 /// (year, month 1..12) of month index `mi` (0 = January of `first_year`; may be negative).
 #[allow(clippy::cast_possible_truncation)]
