@@ -188,7 +188,7 @@ pub fn plan(results: &Results, ids: &[String], options: &ReportOptions) -> Resul
     } else {
         Vec::new()
     };
-    let overview = overview::overview(&ctx, ids, &incomplete);
+    let overview = overview::overview(&ctx, ids, &incomplete).map_err(Error::Render)?;
     // The overview is the longest document: it goes first so that it does not finish
     // alone at the end while the other workers idle.
     jobs.push(Job {

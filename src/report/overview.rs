@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::goals::{vorlaeufiges_ergebnis, with_target};
 use super::model::{Context, Meta};
-use super::words::{FOOTNOTE_KA, change_text, decimal_text, symbol};
+use super::words::{change_text, decimal_text, symbol};
 use crate::domain::Section;
 use crate::figures::{EntityFigures, EntityKind, Kennzahl, Status};
 use crate::format::{self, KA};
@@ -23,7 +23,7 @@ use crate::texte::Kennzahlnamen;
 struct Spalte {
     kennzahl: &'static str,
     kurz: String,
-    soll_hinweis: &'static str,
+    soll_hinweis: String,
     hoeher_besser: bool,
     /// One of the five target indicators of contract 2.1.
     standard: bool,
@@ -109,15 +109,13 @@ fn columns(jobcenters: &[&EntityFigures]) -> Vec<Kennzahl> {
         .collect()
 }
 
-fn hinweis(k: Kennzahl) -> &'static str {
-    if k.higher_is_better() {
-        "höher ist besser"
-    } else {
-        "niedriger ist besser"
-    }
+/// One of the short texts of `templates/texte/uebersicht.txt.j2`.
+fn wort(ctx: &Context, c: minijinja::Value) -> Result<String, String> {
+    ctx.texte.render("uebersicht.txt.j2", c)
 }
 
-fn spalte(k: Kennzahl, jobcenters: &[&EntityFigures], namen: &Kennzahlnamen) -> Spalte {
+fn spalte(ctx: &Context, k: Kennzahl, jobcenters: &[&EntityFigures]) -> Result<Spalte, String> {
+    let namen: &Kennzahlnamen = &ctx.texte.namen;
     let kurz = namen.get(k).kurz.clone();
     let statuses: Vec<Status> = jobcenters
         .iter()
@@ -125,20 +123,23 @@ fn spalte(k: Kennzahl, jobcenters: &[&EntityFigures], namen: &Kennzahlnamen) -> 
         .filter(|z| z.soll.is_some())
         .map(|z| z.status)
         .collect();
-    Spalte {
+    Ok(Spalte {
         kennzahl: k.code(),
         kurz,
-        soll_hinweis: hinweis(k),
+        soll_hinweis: wort(
+            ctx,
+            minijinja::context! { art => "richtung", hoeher => k.higher_is_better() },
+        )?,
         hoeher_besser: k.higher_is_better(),
         standard: k.is_target(),
         vereinbart: statuses.len(),
         erreicht: statuses.iter().filter(|s| **s == Status::Erreicht).count(),
-    }
+    })
 }
 
 /// The cell of figure `k` in the row of `e`: Ist, Soll and status where a target is
 /// agreed (for the five target indicators also where none is), else the change alone.
-fn zelle(e: &EntityFigures, k: Kennzahl) -> UeZelle {
+fn zelle(e: &EntityFigures, k: Kennzahl, kein_ziel: &str) -> UeZelle {
     let leer = |ist: String| UeZelle {
         ist,
         soll: String::new(),
@@ -151,7 +152,7 @@ fn zelle(e: &EntityFigures, k: Kennzahl) -> UeZelle {
     match f.ziel {
         Some(z) if z.soll.is_some() || k.is_target() => UeZelle {
             ist: z.ist.map_or_else(|| KA.to_string(), decimal_text),
-            soll: z.soll.map_or_else(|| "kein Ziel".into(), decimal_text),
+            soll: z.soll.map_or_else(|| kein_ziel.to_string(), decimal_text),
             status: z.status.code(),
             symbol: symbol(z.status),
         },
@@ -172,8 +173,14 @@ fn common_traeger(ctx: &Context, g: &EntityFigures) -> Option<String> {
         .then_some(first)
 }
 
-fn zeile(ctx: &Context, e: &EntityFigures, kennzahlen: &[Kennzahl], vorlaeufig: bool) -> UeZeile {
-    let zellen = kennzahlen.iter().map(|&k| zelle(e, k)).collect();
+fn zeile(
+    ctx: &Context,
+    e: &EntityFigures,
+    kennzahlen: &[Kennzahl],
+    vorlaeufig: bool,
+    kein_ziel: &str,
+) -> Result<UeZeile, String> {
+    let zellen = kennzahlen.iter().map(|&k| zelle(e, k, kein_ziel)).collect();
     let kennung = e.id.split_once(':').map_or(e.id.as_str(), |(_, k)| k);
     match (&e.kind, &e.jobcenter) {
         (EntityKind::Jobcenter, Some(j)) => {
@@ -183,28 +190,30 @@ fn zeile(ctx: &Context, e: &EntityFigures, kennzahlen: &[Kennzahl], vorlaeufig: 
                 .map(|z| z.status)
                 .collect();
             let met = agreed.iter().filter(|s| **s == Status::Erreicht).count();
-            UeZeile {
+            Ok(UeZeile {
                 id: e.id.clone(),
                 name: j.name.clone(),
                 art: "jobcenter",
                 vorlaeufig,
-                ziele: format!("{met} von {}", agreed.len()),
+                ziele: wort(
+                    ctx,
+                    minijinja::context! { art => "ziele", erreicht => met, vereinbart => agreed.len() },
+                )?,
                 ziele_erreicht: Some(met),
                 ziele_vereinbart: Some(agreed.len()),
                 vergleichstyp: j.vergleichstyp.clone(),
                 gruppe: None,
                 zellen,
-            }
+            })
         }
         (kind, _) => {
             let land = *kind == EntityKind::Land;
-            UeZeile {
+            Ok(UeZeile {
                 id: String::new(),
-                name: if land {
-                    format!("Land {kennung}")
-                } else {
-                    format!("Vergleichstyp {kennung}")
-                },
+                name: wort(
+                    ctx,
+                    minijinja::context! { art => "aggregat", land => land, kennung => kennung },
+                )?,
                 art: "aggregat",
                 vorlaeufig,
                 ziele: String::new(),
@@ -218,7 +227,7 @@ fn zeile(ctx: &Context, e: &EntityFigures, kennzahlen: &[Kennzahl], vorlaeufig: 
                     traeger: common_traeger(ctx, e),
                 }),
                 zellen,
-            }
+            })
         }
     }
 }
@@ -231,9 +240,10 @@ fn rows(
     jobcenters: &[&EntityFigures],
     kennzahlen: &[Kennzahl],
     incomplete: &[String],
-) -> Vec<UeZeile> {
+) -> Result<Vec<UeZeile>, String> {
     let entities = &ctx.results.entities;
-    let row = |e: &EntityFigures| zeile(ctx, e, kennzahlen, incomplete.contains(&e.id));
+    let kein_ziel = wort(ctx, minijinja::context! { art => "kein_ziel" })?;
+    let row = |e: &EntityFigures| zeile(ctx, e, kennzahlen, incomplete.contains(&e.id), &kein_ziel);
     let vt_of = |e: &EntityFigures| e.jobcenter.as_ref()?.vergleichstyp.clone();
     let groups: Vec<&EntityFigures> = entities
         .iter()
@@ -249,24 +259,28 @@ fn rows(
         if members.is_empty() {
             continue;
         }
-        zeilen.push(row(g));
+        zeilen.push(row(g)?);
         for i in members {
             placed[i] = true;
-            zeilen.push(row(jobcenters[i]));
+            zeilen.push(row(jobcenters[i])?);
         }
     }
     for (i, e) in jobcenters.iter().enumerate() {
         if !placed[i] {
-            zeilen.push(row(e));
+            zeilen.push(row(e)?);
         }
     }
     for e in entities.iter().filter(|e| e.kind == EntityKind::Land) {
-        zeilen.push(row(e));
+        zeilen.push(row(e)?);
     }
-    zeilen
+    Ok(zeilen)
 }
 
-pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> OverviewData {
+pub fn overview(
+    ctx: &Context,
+    ids: &[String],
+    incomplete: &[String],
+) -> Result<OverviewData, String> {
     let dezember = ctx.bm().is_december();
     let jobcenters: Vec<&EntityFigures> = ctx
         .results
@@ -275,36 +289,43 @@ pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> Overvie
         .filter(|e| e.kind == EntityKind::Jobcenter && ids.contains(&e.id))
         .collect();
     let kennzahlen = columns(&jobcenters);
-    let spalten: Vec<Spalte> = kennzahlen
+    let spalten = kennzahlen
         .iter()
-        .map(|&k| spalte(k, &jobcenters, &ctx.texte.namen))
-        .collect();
-    let zeilen = rows(ctx, &jobcenters, &kennzahlen, incomplete);
+        .map(|&k| spalte(ctx, k, &jobcenters))
+        .collect::<Result<Vec<Spalte>, String>>()?;
+    let zeilen = rows(ctx, &jobcenters, &kennzahlen, incomplete)?;
     let ka = zeilen.iter().any(|z| z.zellen.iter().any(|c| c.ist == KA));
-    let wort = if dezember { "erreicht" } else { "auf Kurs" };
     let zaehlung = spalten
         .iter()
-        .map(|s| format!("{} von {} {wort}", s.erreicht, s.vereinbart))
-        .collect();
+        .map(|s| {
+            wort(
+                ctx,
+                minijinja::context! {
+                    art => "zaehlung",
+                    erreicht => s.erreicht,
+                    vereinbart => s.vereinbart,
+                    dezember => dezember,
+                },
+            )
+        })
+        .collect::<Result<Vec<String>, String>>()?;
     let toleranz = format::number(
         ctx.results.tolerance.as_f64(),
         ctx.results.tolerance.decimals.max(1) as usize,
     );
-    let legende = if dezember {
-        format!(
-            "✓ erreicht · ◐ knapp nicht erreicht (höchstens {toleranz} Prozentpunkte vom Soll entfernt, in der Richtung des Ziels) · ✗ nicht erreicht · – keine Daten oder kein Ziel. Ist: Veränderung gegenüber dem Vorjahreszeitraum; Land und Vergleichstyp ohne Ziel."
-        )
-    } else {
-        format!(
-            "✓ auf Kurs · ◐ knapp nicht auf Kurs (höchstens {toleranz} Prozentpunkte vom Soll entfernt) · ✗ nicht auf Kurs · – keine Daten oder kein Ziel. Ist: Veränderung gegenüber dem Vorjahreszeitraum; Land und Vergleichstyp ohne Ziel."
-        )
-    };
+    let legende = wort(
+        ctx,
+        minijinja::context! { art => "legende", dezember => dezember, toleranz => &toleranz },
+    )?;
     let mut fussnoten = Vec::new();
     if ka {
-        fussnoten.push(FOOTNOTE_KA.to_string());
+        fussnoten.push(ctx.texte.render(
+            "fussnote.txt.j2",
+            minijinja::context! { art => "ka", fehlende_monate => None::<String> },
+        )?);
     }
     if !incomplete.is_empty() {
-        fussnoten.push("vorläufig – Daten unvollständig: Für die markierten Jobcenter fehlen Werte des Berichtszeitraums.".to_string());
+        fussnoten.push(wort(ctx, minijinja::context! { art => "unvollstaendig" })?);
     }
     let datenstand = ctx
         .results
@@ -312,8 +333,12 @@ pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> Overvie
         .iter()
         .filter_map(|e| e.datenstand)
         .max();
-    OverviewData {
-        meta: ctx.meta("Übersicht aller Jobcenter", None, datenstand),
+    Ok(OverviewData {
+        meta: ctx.meta(
+            &wort(ctx, minijinja::context! { art => "titel" })?,
+            None,
+            datenstand,
+        ),
         spalten,
         zeilen,
         zaehlung,
@@ -321,5 +346,5 @@ pub fn overview(ctx: &Context, ids: &[String], incomplete: &[String]) -> Overvie
         toleranz,
         vorlaeufiges_ergebnis: dezember && vorlaeufiges_ergebnis(ctx, datenstand),
         fussnoten,
-    }
+    })
 }

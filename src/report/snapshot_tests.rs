@@ -54,7 +54,8 @@ fn report_and_overview_json_of_the_sample() {
     check_doc("report-data.example.json", &json);
 
     let ids: Vec<String> = ds.jobcenters.iter().map(|j| j.id.clone()).collect();
-    let mut json = serde_json::to_string_pretty(&overview(&ctx, &ids, &[])).expect("serialise");
+    let mut json = serde_json::to_string_pretty(&overview(&ctx, &ids, &[]).expect("overview data"))
+        .expect("serialise");
     json.push('\n');
     let json = json.replace(env!("CARGO_PKG_VERSION"), "X.Y.Z");
     insta::assert_snapshot!("overview_data_2018_09", json);

@@ -91,7 +91,3 @@ pub fn symbol(status: Status) -> &'static str {
 pub fn decimal_text(d: Decimal) -> String {
     format::change_exact(d, d.decimals.max(1) as usize)
 }
-
-/// The "k. A." note of the overview (`overview.rs`); the reports take it from
-/// `templates/texte/fussnote.txt.j2`.
-pub const FOOTNOTE_KA: &str = "k.\u{202F}A. – keine Angabe: Für mindestens einen benötigten Monat fehlt ein Wert (anonymisiert, unbekannt, noch nicht verfügbar oder nicht geliefert) oder der Nenner ist null. Fehlende Werte werden nie als null gezählt.";

@@ -15,7 +15,7 @@ use crate::error::Error;
 
 pub use kennzahlen::Kennzahlnamen;
 
-const BUILTIN: [(&str, &str); 9] = [
+const BUILTIN: [(&str, &str); 10] = [
     (
         "ziel.txt.j2",
         include_str!("../../templates/texte/ziel.txt.j2"),
@@ -43,6 +43,10 @@ const BUILTIN: [(&str, &str); 9] = [
     (
         "hinweis.txt.j2",
         include_str!("../../templates/texte/hinweis.txt.j2"),
+    ),
+    (
+        "uebersicht.txt.j2",
+        include_str!("../../templates/texte/uebersicht.txt.j2"),
     ),
     (
         "fussnote.txt.j2",
@@ -261,15 +265,6 @@ mod tests {
             )
             .unwrap();
         assert!(ka.starts_with("k.\u{202F}A. – keine Angabe: "), "{ka}");
-        // The overview still has its own copy (report::words::FOOTNOTE_KA); they agree.
-        assert_eq!(
-            t.render(
-                "fussnote.txt.j2",
-                context! { art => "ka", fehlende_monate => none }
-            )
-            .unwrap(),
-            crate::report::words::FOOTNOTE_KA
-        );
         assert!(ka.ends_with(" Beim Jobcenter fehlen Werte für Februar 2018 und März 2018; Vergleichswerte ohne einzelne Jobcenter sind in eigenen Fußnoten genannt."), "{ka}");
     }
 }
