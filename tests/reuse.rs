@@ -203,3 +203,46 @@ fn a_changed_template_renders_again() {
     changed.expect_code(0);
     assert!(reused(&changed).is_empty(), "{}", changed.stderr());
 }
+
+/// Regression (hostile test): `archive --supersede` reused a PDF of the superseded
+/// edition whose bytes and manifest entry had both been replaced (another Jobcenter's
+/// report), so the new edition carried the wrong report, sealed it in the register and
+/// verified `ok`. An edition whose manifest is not the one the register recorded is now
+/// never reused from.
+#[test]
+fn supersede_does_not_reuse_from_an_edition_that_fails_the_register() {
+    let fx = Fixture::new().write();
+    fx.run(&["archive", "--year", "2018"]).expect_code(0);
+    let old = fx.out().join("archiv/2018/ausgabe-1");
+    let (borken, coesfeld) = ("05554_kreis-borken.pdf", "05558_kreis-coesfeld.pdf");
+    let wrong = std::fs::read(old.join(coesfeld)).unwrap();
+    let right = std::fs::read(old.join(borken)).unwrap();
+    std::fs::write(old.join(borken), &wrong).unwrap();
+    let manifest_path = old.join("manifest.json");
+    let mut m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    let hash = {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(&wrong)
+            .iter()
+            .fold(String::new(), |mut s, b| {
+                use std::fmt::Write as _;
+                let _ = write!(s, "{b:02x}");
+                s
+            })
+    };
+    for f in m["files"].as_array_mut().unwrap() {
+        if f["path"] == borken {
+            f["sha256"] = hash.clone().into();
+            f["bytes"] = wrong.len().into();
+        }
+    }
+    std::fs::write(&manifest_path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    let run = fx.run(&["archive", "--year", "2018", "--supersede", "Korrektur"]);
+    run.expect_code(0)
+        .expect_stderr("differs from register.txt (or is not in it); nothing is reused");
+    assert!(reused(&run).is_empty(), "{}", run.stderr());
+    let new = std::fs::read(fx.out().join("archiv/2018/ausgabe-2").join(borken)).unwrap();
+    assert!(new != wrong, "the altered PDF was passed on to the new edition");
+    assert!(new == right, "the new edition's report differs from a fresh rendering");
+}
