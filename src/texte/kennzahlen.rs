@@ -138,6 +138,7 @@ impl Kennzahlnamen {
         let mut status = None;
         let mut zeitraum = Environment::new();
         zeitraum.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        super::limit(&mut zeitraum);
         // The line of a table's header (`[int]`, `[status.erreicht]`), else the first.
         let header_line = |key: &str| {
             text.lines()
