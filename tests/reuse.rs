@@ -243,6 +243,12 @@ fn supersede_does_not_reuse_from_an_edition_that_fails_the_register() {
         .expect_stderr("differs from register.txt (or is not in it); nothing is reused");
     assert!(reused(&run).is_empty(), "{}", run.stderr());
     let new = std::fs::read(fx.out().join("archiv/2018/ausgabe-2").join(borken)).unwrap();
-    assert!(new != wrong, "the altered PDF was passed on to the new edition");
-    assert!(new == right, "the new edition's report differs from a fresh rendering");
+    assert!(
+        new != wrong,
+        "the altered PDF was passed on to the new edition"
+    );
+    assert!(
+        new == right,
+        "the new edition's report differs from a fresh rendering"
+    );
 }
