@@ -277,15 +277,20 @@ fn cell(fields: &[String], i: usize) -> &str {
 }
 
 /// Beyond rounding: the two numbers differ by more than float noise, or one is missing.
+/// Only finite numbers compare as numbers: `NaN` or `inf` (a hand-edited or damaged
+/// file) against any other text is a change (NaN compared equal to every number).
 fn changed(a: &str, b: &str) -> bool {
     match (a.parse::<f64>(), b.parse::<f64>()) {
-        (Ok(x), Ok(y)) => (x - y).abs() > 1e-9 * x.abs().max(y.abs()).max(1.0),
+        (Ok(x), Ok(y)) if x.is_finite() && y.is_finite() => {
+            (x - y).abs() > 1e-9 * x.abs().max(y.abs()).max(1.0)
+        }
         _ => a != b,
     }
 }
 
 fn german(text: &str, pct: bool) -> String {
     match text.parse::<f64>() {
+        Ok(x) if !x.is_finite() => format::KA.to_string(),
         Ok(x) if pct => format::change(x, 1),
         Ok(x) if x.fract() == 0.0 => format::number(x, 0),
         Ok(x) => format::number(x, 2),
@@ -300,6 +305,31 @@ mod tests {
     fn side(name: &str, rows: &str) -> Side {
         let csv = format!("{}\n{rows}", kennzahlen::HEADER);
         Side::parse(name, Path::new("kennzahlen.csv"), csv.as_bytes()).unwrap()
+    }
+
+    /// Regression (hostile test): `NaN` or `1e400` (inf) in place of a value of B was
+    /// not reported, the comparison with NaN or inf being never "beyond rounding".
+    #[test]
+    fn nan_and_infinite_values_are_changes() {
+        let a = side("A", "05554,2018-12,int,240,200,20,2.1,erreicht,,,,,\n");
+        for bad in ["NaN", "1e400", "-inf"] {
+            let b = side(
+                "B",
+                &format!("05554,2018-12,int,{bad},200,20,2.1,erreicht,,,,,\n"),
+            );
+            let c = compare(&a, &b);
+            assert_eq!(c.figures, 1, "{bad}");
+            assert_eq!(
+                c.table(),
+                format!("jobcenter,kennzahl,feld,alt,neu\n05554,int,wert,240,{bad}\n")
+            );
+            assert!(
+                c.text().contains(&format!("240 → {}", format::KA)),
+                "{}",
+                c.text()
+            );
+        }
+        assert!(!changed("NaN", "NaN"));
     }
 
     #[test]
