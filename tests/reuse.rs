@@ -252,3 +252,29 @@ fn supersede_does_not_reuse_from_an_edition_that_fails_the_register() {
         "the new edition's report differs from a fresh rendering"
     );
 }
+
+/// Regression (hostile test): a reused PDF was a hard link to the old file, so a
+/// `chmod 000` of the previous run's PDF was carried into the new folder (mode 000 where
+/// a fresh rendering gets the usual mode). Such a file is now copied, not linked.
+#[test]
+fn a_reused_pdf_gets_the_mode_of_a_new_file() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let fx = Fixture::new().write();
+    fx.run(&["run", "--month", "2018-06"]).expect_code(0);
+    let dir = fx.out().join("2018-06");
+    let pdf = dir.join("05554_kreis-borken.pdf");
+    let bytes = std::fs::read(&pdf).unwrap();
+    std::fs::set_permissions(&pdf, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    // Root reads a file of mode 000; another user cannot, and renders it again.
+    let again = fx.run(&["run", "--month", "2018-06"]);
+    again.expect_code(0);
+    assert_eq!(
+        mode(&pdf),
+        mode(&dir.join("kennzahlen.csv")),
+        "{}",
+        again.stderr()
+    );
+    std::fs::set_permissions(&pdf, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(std::fs::read(&pdf).unwrap() == bytes);
+}
