@@ -469,3 +469,40 @@ fn template_fifo_and_far_epoch_are_refused_at_once() {
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("up to the year 9999"));
 }
+
+/// Regression (hostile test): a customised Textbaustein with a nested loop of 10^10 steps
+/// hung the run, and one that writes 9 MB of text made Typst take minutes and 11 GB; a
+/// failing one was named `templates/texte/ziel.txt.j2` instead of the user's file. Each
+/// now fails its document at once (exit 1), naming the file of `--templates`.
+#[test]
+fn runaway_textbausteine_fail_fast_and_name_the_users_file() {
+    let cases = [
+        (
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+            "tpl/texte/ziel.txt.j2: line 1: engine ran out of fuel",
+        ),
+        (
+            "{% for i in range(100000) %}{{ \"x\" * 90 }}{% endfor %}",
+            "tpl/texte/ziel.txt.j2: expected a text of at most 100000 bytes, the template gave 9000000",
+        ),
+        (
+            "{{ nicht_definiert }}",
+            "tpl/texte/ziel.txt.j2: line 1: undefined value",
+        ),
+    ];
+    for (source, message) in cases {
+        let fx = crate::util::Fixture::new().write();
+        let texte = fx.dir.path().join("tpl/texte");
+        std::fs::create_dir_all(&texte).unwrap();
+        std::fs::write(texte.join("ziel.txt.j2"), source).unwrap();
+        let started = std::time::Instant::now();
+        fx.run(&["run", "--month", "2018-03", "--templates", "tpl"])
+            .expect_code(1)
+            .expect_stderr(message);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "{source}: took {:?}",
+            started.elapsed()
+        );
+    }
+}

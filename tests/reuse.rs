@@ -193,3 +193,78 @@ fn a_changed_template_renders_again() {
     changed.expect_code(0);
     assert!(reused(&changed).is_empty(), "{}", changed.stderr());
 }
+
+/// Regression (hostile test): `archive --supersede` reused a PDF of the superseded
+/// edition whose bytes and manifest entry had both been replaced (another Jobcenter's
+/// report), so the new edition carried the wrong report, sealed it in the register and
+/// verified `ok`. An edition whose manifest is not the one the register recorded is now
+/// never reused from.
+#[test]
+fn supersede_does_not_reuse_from_an_edition_that_fails_the_register() {
+    let fx = Fixture::new().write();
+    fx.run(&["archive", "--year", "2018"]).expect_code(0);
+    let old = fx.out().join("archiv/2018/ausgabe-1");
+    let (borken, coesfeld) = ("05554_kreis-borken.pdf", "05558_kreis-coesfeld.pdf");
+    let wrong = std::fs::read(old.join(coesfeld)).unwrap();
+    let right = std::fs::read(old.join(borken)).unwrap();
+    std::fs::write(old.join(borken), &wrong).unwrap();
+    let manifest_path = old.join("manifest.json");
+    let mut m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    let hash = {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(&wrong)
+            .iter()
+            .fold(String::new(), |mut s, b| {
+                use std::fmt::Write as _;
+                let _ = write!(s, "{b:02x}");
+                s
+            })
+    };
+    for f in m["files"].as_array_mut().unwrap() {
+        if f["path"] == borken {
+            f["sha256"] = hash.clone().into();
+            f["bytes"] = wrong.len().into();
+        }
+    }
+    std::fs::write(&manifest_path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    let run = fx.run(&["archive", "--year", "2018", "--supersede", "Korrektur"]);
+    run.expect_code(0)
+        .expect_stderr("differs from register.txt (or is not in it); nothing is reused");
+    assert!(reused(&run).is_empty(), "{}", run.stderr());
+    let new = std::fs::read(fx.out().join("archiv/2018/ausgabe-2").join(borken)).unwrap();
+    assert!(
+        new != wrong,
+        "the altered PDF was passed on to the new edition"
+    );
+    assert!(
+        new == right,
+        "the new edition's report differs from a fresh rendering"
+    );
+}
+
+/// Regression (hostile test): a reused PDF was a hard link to the old file, so a
+/// `chmod 000` of the previous run's PDF was carried into the new folder (mode 000 where
+/// a fresh rendering gets the usual mode). Such a file is now copied, not linked.
+#[test]
+fn a_reused_pdf_gets_the_mode_of_a_new_file() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let fx = Fixture::new().write();
+    fx.run(&["run", "--month", "2018-06"]).expect_code(0);
+    let dir = fx.out().join("2018-06");
+    let pdf = dir.join("05554_kreis-borken.pdf");
+    let bytes = std::fs::read(&pdf).unwrap();
+    std::fs::set_permissions(&pdf, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    // Root reads a file of mode 000; another user cannot, and renders it again.
+    let again = fx.run(&["run", "--month", "2018-06"]);
+    again.expect_code(0);
+    assert_eq!(
+        mode(&pdf),
+        mode(&dir.join("kennzahlen.csv")),
+        "{}",
+        again.stderr()
+    );
+    std::fs::set_permissions(&pdf, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(std::fs::read(&pdf).unwrap() == bytes);
+}

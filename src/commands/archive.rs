@@ -109,9 +109,22 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     let namen = crate::texte::Kennzahlnamen::load(args.render.look.templates.as_deref())?;
     // A superseding edition takes the PDFs of the one it supersedes whose inputs are
     // unchanged (checked against that edition's manifest).
+    // Only from an edition whose manifest is the one the register sealed: an edition
+    // whose PDFs and manifest were both altered would otherwise pass its bytes on.
     let reuse_from = previous
         .filter(|_| args.supersede.is_some() && options.reuse)
-        .map(|n| year_dir.join(format!("{EDITION_PREFIX}{n}")));
+        .map(|n| year_dir.join(format!("{EDITION_PREFIX}{n}")))
+        .filter(|dir| {
+            let sealed = sealed_by_register(&args.archive, args.year, dir);
+            if !sealed {
+                eprintln!(
+                    "note: {}/{} differs from register.txt (or is not in it); nothing is reused from it, every document is rendered",
+                    dir.display(),
+                    manifest::FILE
+                );
+            }
+            sealed
+        });
     let (mut files, render_keys, out) =
         pipeline::produce(&results, &ids, &options, reuse_from.as_deref(), &namen)?;
     if !out.failures.is_empty() {
@@ -206,4 +219,23 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     )?;
     pipeline::summary(&target, &out, started);
     Ok(Exit::Ok)
+}
+
+/// Whether `edition`'s `manifest.json` has the SHA-256 that the archive's register
+/// records for it (a readable register without problems only).
+fn sealed_by_register(archive: &Path, year: i32, edition: &Path) -> bool {
+    let (entries, problems) = output::register::read(archive);
+    let Some(name) = edition.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let wanted = format!("{year}/{name}");
+    let Some(entry) = entries.iter().find(|e| e.edition == wanted) else {
+        return false;
+    };
+    let manifest_path = edition.join(manifest::FILE);
+    let regular = manifest_path.symlink_metadata().is_ok_and(|m| m.is_file());
+    problems.is_empty()
+        && regular
+        && std::fs::read(&manifest_path)
+            .is_ok_and(|bytes| output::sha256_hex(&bytes) == entry.manifest_sha256)
 }

@@ -64,13 +64,46 @@ impl Side {
             datenstand: None,
             rows: BTreeMap::new(),
         };
+        // A row cut short (a truncated file) or given twice is refused: either would
+        // otherwise pass as figures that vanished or silently replace the first copy.
+        let mut errors = Vec::new();
+        let mut first_line = BTreeMap::new();
         for record in table.records() {
+            if record.cells.len() != table.header.len() {
+                errors.push(InputError::at(
+                    file,
+                    record.line,
+                    format!(
+                        "expected {} fields as in the header, found {} (is the file truncated?)",
+                        table.header.len(),
+                        record.cells.len()
+                    ),
+                ));
+                continue;
+            }
             let get = |i: usize| record.cells.get(i).cloned().unwrap_or_default();
+            let key = (get(id), get(kz));
+            if let Some(first) = first_line.get(&key) {
+                errors.push(InputError::at(
+                    file,
+                    record.line,
+                    format!(
+                        "expected each Jobcenter and Kennzahl once, found {} {} again (first in line {first})",
+                        key.0, key.1
+                    ),
+                ));
+                continue;
+            }
+            first_line.insert(key.clone(), record.line);
             side.month = get(month);
             side.rows
-                .insert((get(id), get(kz)), rest.iter().map(|&i| get(i)).collect());
+                .insert(key, rest.iter().map(|&i| get(i)).collect());
         }
-        Ok(side)
+        if errors.is_empty() {
+            Ok(side)
+        } else {
+            Err(Error::Input(errors))
+        }
     }
 
     /// The `kennzahlen.csv` of a folder (run folder, archive edition) or the file itself,
@@ -277,15 +310,20 @@ fn cell(fields: &[String], i: usize) -> &str {
 }
 
 /// Beyond rounding: the two numbers differ by more than float noise, or one is missing.
+/// Only finite numbers compare as numbers: `NaN` or `inf` (a hand-edited or damaged
+/// file) against any other text is a change (NaN compared equal to every number).
 fn changed(a: &str, b: &str) -> bool {
     match (a.parse::<f64>(), b.parse::<f64>()) {
-        (Ok(x), Ok(y)) => (x - y).abs() > 1e-9 * x.abs().max(y.abs()).max(1.0),
+        (Ok(x), Ok(y)) if x.is_finite() && y.is_finite() => {
+            (x - y).abs() > 1e-9 * x.abs().max(y.abs()).max(1.0)
+        }
         _ => a != b,
     }
 }
 
 fn german(text: &str, pct: bool) -> String {
     match text.parse::<f64>() {
+        Ok(x) if !x.is_finite() => format::KA.to_string(),
         Ok(x) if pct => format::change(x, 1),
         Ok(x) if x.fract() == 0.0 => format::number(x, 0),
         Ok(x) => format::number(x, 2),
@@ -300,6 +338,57 @@ mod tests {
     fn side(name: &str, rows: &str) -> Side {
         let csv = format!("{}\n{rows}", kennzahlen::HEADER);
         Side::parse(name, Path::new("kennzahlen.csv"), csv.as_bytes()).unwrap()
+    }
+
+    /// Regression (hostile test): a truncated kennzahlen.csv (its last row cut short)
+    /// and a row given twice were read without a word.
+    #[test]
+    fn short_and_repeated_rows_are_input_errors() {
+        let csv = |rows: &str| format!("{}\n{rows}", kennzahlen::HEADER);
+        let errors = |text: String| match Side::parse("A", Path::new("k.csv"), text.as_bytes()) {
+            Err(Error::Input(list)) => list.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            Err(e) => panic!("expected input errors, found {e}"),
+            Ok(_) => panic!("expected input errors, the file was read"),
+        };
+        let row = "05554,2018-12,int,240,200,20,2.1,erreicht,,,,,\n";
+        let fields = kennzahlen::HEADER.split(',').count();
+        assert_eq!(
+            errors(csv(&format!("{row}05554,2018-12,k2,0.2"))),
+            [format!(
+                "k.csv:3: expected {fields} fields as in the header, found 4 (is the file truncated?)"
+            )]
+        );
+        assert_eq!(
+            errors(csv(&format!("{row}{row}"))),
+            [
+                "k.csv:3: expected each Jobcenter and Kennzahl once, found 05554 int again (first in line 2)"
+            ]
+        );
+    }
+
+    /// Regression (hostile test): `NaN` or `1e400` (inf) in place of a value of B was
+    /// not reported, the comparison with NaN or inf being never "beyond rounding".
+    #[test]
+    fn nan_and_infinite_values_are_changes() {
+        let a = side("A", "05554,2018-12,int,240,200,20,2.1,erreicht,,,,,\n");
+        for bad in ["NaN", "1e400", "-inf"] {
+            let b = side(
+                "B",
+                &format!("05554,2018-12,int,{bad},200,20,2.1,erreicht,,,,,\n"),
+            );
+            let c = compare(&a, &b);
+            assert_eq!(c.figures, 1, "{bad}");
+            assert_eq!(
+                c.table(),
+                format!("jobcenter,kennzahl,feld,alt,neu\n05554,int,wert,240,{bad}\n")
+            );
+            assert!(
+                c.text().contains(&format!("240 → {}", format::KA)),
+                "{}",
+                c.text()
+            );
+        }
+        assert!(!changed("NaN", "NaN"));
     }
 
     #[test]

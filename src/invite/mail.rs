@@ -198,6 +198,7 @@ impl MailTemplate {
         env.set_lstrip_blocks(true);
         env.set_keep_trailing_newline(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        texte::limit(&mut env);
         let shown = add(&mut env, dir, TEMPLATE_NAME, TEMPLATE)?;
         let termin_shown = add(&mut env, dir, TERMIN_NAME, TERMIN)?;
         Ok(Self {

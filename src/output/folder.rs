@@ -160,7 +160,28 @@ impl<'a> Staging<'a> {
     /// Gives the file `from` (on the same file system) the name `rel` in the staging
     /// folder, as a hard link: for a file already written and synced, equal to what
     /// [`Staging::write`] would write.
+    ///
+    /// Refused (the caller writes the bytes instead) unless `from` is a regular file with
+    /// no other name and the mode and owner a file written now gets (those of the staging
+    /// folder's first manifest): a link shares them, so a `chmod 000` or a second name of
+    /// the old file would be carried into the new folder.
     pub fn link(&self, from: &Path, rel: &str) -> Result<(), Error> {
+        use std::os::unix::fs::MetadataExt as _;
+        let fresh_path = self.path.join(manifest::FILE);
+        let fresh = fresh_path
+            .symlink_metadata()
+            .map_err(|e| Error::write(&fresh_path, e))?;
+        let old = from.symlink_metadata().map_err(|e| Error::write(from, e))?;
+        if !old.is_file()
+            || old.nlink() != 1
+            || old.mode() != fresh.mode()
+            || (old.uid(), old.gid()) != (fresh.uid(), fresh.gid())
+        {
+            return Err(Error::Refused(format!(
+                "{} is not linked: another name, mode or owner than a new file",
+                from.display()
+            )));
+        }
         let path = self.path.join(rel);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;

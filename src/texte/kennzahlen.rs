@@ -138,6 +138,7 @@ impl Kennzahlnamen {
         let mut status = None;
         let mut zeitraum = Environment::new();
         zeitraum.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        super::limit(&mut zeitraum);
         // The line of a table's header (`[int]`, `[status.erreicht]`), else the first.
         let header_line = |key: &str| {
             text.lines()
@@ -149,6 +150,18 @@ impl Kennzahlnamen {
         };
         for (key, value) in raw {
             let line = header_line(&key);
+            // A control character (BEL, ESC, …) would pass here and fail the PDF export
+            // of every document later; line feeds and tabs are what TOML text may hold.
+            for (field, c) in control_characters("", &value) {
+                errors.push(InputError::at(
+                    path,
+                    line,
+                    format!(
+                        "[{key}] {field}: expected printable text, found the control character U+{:04X}",
+                        u32::from(c)
+                    ),
+                ));
+            }
             if key == GROUP {
                 match Eintrag::deserialize(value) {
                     Ok(e) => group = Some(e),
@@ -303,6 +316,35 @@ impl Kennzahlnamen {
     }
 }
 
+/// Every string in `value` (named by its dotted key below `prefix`) holding a control
+/// character other than a line feed or a tab, with the first such character.
+fn control_characters(prefix: &str, value: &toml::Value) -> Vec<(String, char)> {
+    match value {
+        toml::Value::String(text) => text
+            .chars()
+            .find(|&c| c.is_control() && c != '\n' && c != '\t')
+            .map(|c| (prefix.to_string(), c))
+            .into_iter()
+            .collect(),
+        toml::Value::Table(table) => table
+            .iter()
+            .flat_map(|(k, v)| {
+                let name = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                control_characters(&name, v)
+            })
+            .collect(),
+        toml::Value::Array(items) => items
+            .iter()
+            .flat_map(|v| control_characters(prefix, v))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn period(bm: Berichtsmonat) -> minijinja::Value {
     let m = format::MONTHS_SHORT[bm.month as usize - 1];
     let jfw = if bm.month == 1 {
@@ -406,5 +448,37 @@ mod tests {
         let text = BUILTIN.replace("Quote {{ jfw }}\"", "Quote {{ jfw \"");
         let e = errors(&text);
         assert!(e.iter().any(|m| m.contains("[k2] zeitraum")), "{e:?}");
+
+        // Regression (hostile test): a BEL in `kurz` passed and failed the PDF export of
+        // the overview later (exit 1); it is an input error at the table's line.
+        let int_line = BUILTIN.lines().position(|l| l == "[int]").unwrap() + 1;
+        let text = BUILTIN.replacen(
+            "kurz = \"Integrationen\"",
+            "kurz = \"Integ\\u0007rationen\"",
+            1,
+        );
+        let e = errors(&text);
+        assert_eq!(
+            e,
+            [format!(
+                "x.toml:{int_line}: [int] kurz: expected printable text, found the control character U+0007"
+            )],
+        );
+        let status_line = BUILTIN
+            .lines()
+            .position(|l| l == "[status.erreicht]")
+            .unwrap()
+            + 1;
+        let text = BUILTIN.replacen(
+            "dezember = \"erreicht\"",
+            "dezember = \"err\\u001Breicht\"",
+            1,
+        );
+        assert_eq!(
+            errors(&text),
+            [format!(
+                "x.toml:{status_line}: [status] erreicht.dezember: expected printable text, found the control character U+001B"
+            )],
+        );
     }
 }

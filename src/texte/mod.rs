@@ -6,6 +6,7 @@
 
 pub mod kennzahlen;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use minijinja::Environment;
@@ -61,7 +62,22 @@ const BUILTIN: [(&str, &str); 10] = [
 /// The loaded Textbausteine and the Kennzahlen in words.
 pub struct Texte {
     env: Environment<'static>,
+    /// Each template's file as messages name it (`--templates` file or built-in path).
+    shown: HashMap<&'static str, String>,
     pub namen: Kennzahlnamen,
+}
+
+/// Instructions one rendering of a Textbaustein may take: far above what any sentence
+/// needs, so that a loop in a customised template ends with an error, not a hang.
+const FUEL: u64 = 5_000_000;
+
+/// The longest text one rendering may give (bytes): a sentence, not a book, which would
+/// take Typst minutes and gigabytes to lay out.
+pub const MAX_OUTPUT: usize = 100_000;
+
+/// The limits every minijinja environment of the program renders under.
+pub fn limit(env: &mut Environment<'_>) {
+    env.set_fuel(Some(FUEL));
 }
 
 impl Texte {
@@ -69,11 +85,14 @@ impl Texte {
         let mut env = Environment::new();
         env.set_trim_blocks(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        limit(&mut env);
+        let mut shown = HashMap::new();
         for (name, builtin) in BUILTIN {
-            add_template(&mut env, dir, "texte", name, builtin)?;
+            shown.insert(name, add_template(&mut env, dir, "texte", name, builtin)?);
         }
         Ok(Self {
             env,
+            shown,
             namen: Kennzahlnamen::load(dir)?,
         })
     }
@@ -82,9 +101,19 @@ impl Texte {
     /// no-break spaces before units stay).
     pub fn render(&self, name: &str, ctx: impl Serialize) -> Result<String, String> {
         let tmpl = self.env.get_template(name).map_err(|e| describe(&e))?;
+        let shown = self
+            .shown
+            .get(name)
+            .map_or_else(|| format!("templates/texte/{name}"), Clone::clone);
         let text = tmpl
             .render(ctx)
-            .map_err(|e| format!("templates/texte/{name}: {}", describe(&e)))?;
+            .map_err(|e| format!("{shown}: {}", describe(&e)))?;
+        if text.len() > MAX_OUTPUT {
+            return Err(format!(
+                "{shown}: expected a text of at most {MAX_OUTPUT} bytes, the template gave {}",
+                text.len()
+            ));
+        }
         Ok(text.split_ascii_whitespace().collect::<Vec<_>>().join(" "))
     }
 }
