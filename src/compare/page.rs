@@ -132,7 +132,8 @@ pub fn data(
         berichtsmonat: format::month_long(results.berichtsmonat.year, results.berichtsmonat.month),
         ausgabe: editions.edition,
         ersetzt: editions.supersedes,
-        grund: editions.reason.trim().to_string(),
+        // A tab would vanish in the PDF (Typst sets no tab stops): it reads as a space.
+        grund: editions.reason.trim().replace('\t', " "),
         datenstand_alt: editions.datenstand_old.map(date),
         datenstand_neu: editions.datenstand_new.map(date),
         jobcenter,
@@ -305,7 +306,7 @@ mod tests {
             year: 2018,
             edition: 2,
             supersedes: 1,
-            reason: " Korrektur ",
+            reason: " Korrektur\tder Daten ",
             datenstand_old: Some("2019-02-15"),
             datenstand_new: None,
         };
@@ -315,7 +316,8 @@ mod tests {
             (300, 1, 301, 1)
         );
         assert_eq!((d.zeilen.len(), d.weitere), (MAX_ROWS, 101));
-        assert_eq!(d.grund, "Korrektur");
+        // Trimmed; the tab reads as a space.
+        assert_eq!(d.grund, "Korrektur der Daten");
         assert_eq!(d.datenstand_alt.as_deref(), Some("15. Februar 2019"));
         assert_eq!(d.berichtsmonat, "Dezember 2018");
         let first = &d.zeilen[0];
