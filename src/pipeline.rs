@@ -301,7 +301,7 @@ pub(crate) fn write_run_folder(
                 // old folder is removed after the swap): no copy, no second sync.
                 let linked = job
                     .reused_from
-                    .is_some_and(|from| staging_ref.link(&from, &file.path).is_ok());
+                    .is_some_and(|from| staging_ref.link(&from, &file.path, &file.bytes).is_ok());
                 if !linked {
                     staging_ref.write(&file.path, &file.bytes)?;
                 }

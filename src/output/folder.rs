@@ -165,7 +165,11 @@ impl<'a> Staging<'a> {
     /// no other name and the mode and owner a file written now gets (those of the staging
     /// folder's first manifest): a link shares them, so a `chmod 000` or a second name of
     /// the old file would be carried into the new folder.
-    pub fn link(&self, from: &Path, rel: &str) -> Result<(), Error> {
+    ///
+    /// The new name is read back and compared with `bytes` (what the caller checked): a
+    /// file swapped in under the old name between the check and the link is removed
+    /// again, and the caller writes the bytes instead.
+    pub fn link(&self, from: &Path, rel: &str, bytes: &[u8]) -> Result<(), Error> {
         use std::os::unix::fs::MetadataExt as _;
         let fresh_path = self.path.join(manifest::FILE);
         let fresh = fresh_path
@@ -186,7 +190,15 @@ impl<'a> Staging<'a> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
         }
-        std::fs::hard_link(from, &path).map_err(|e| Error::write(&path, e))
+        std::fs::hard_link(from, &path).map_err(|e| Error::write(&path, e))?;
+        if std::fs::read(&path).is_ok_and(|linked| linked == bytes) {
+            return Ok(());
+        }
+        std::fs::remove_file(&path).map_err(|e| Error::write(&path, e))?;
+        Err(Error::Refused(format!(
+            "{} changed between its check and its link",
+            from.display()
+        )))
     }
 
     /// Puts the final `manifest` in place of the first one (when given), moves over what
@@ -469,7 +481,37 @@ fn nanos() -> u128 {
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{Existing, Staging, parse};
+
+    /// A link whose new name does not hold the checked bytes (the old file was swapped
+    /// after its check) is removed again and refused; the caller then writes the bytes.
+    #[test]
+    fn a_link_that_does_not_hold_the_checked_bytes_is_undone() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("2018-09");
+        let lock = crate::output::lock_folder(&target).unwrap();
+        let staging = Staging::begin(
+            &lock,
+            &["a.pdf".into(), "b.pdf".into()],
+            b"{}",
+            Existing::Refuse,
+        )
+        .unwrap();
+        let old = dir.path().join("old.pdf");
+        std::fs::write(&old, b"swapped in").unwrap();
+        // The file's mode as the staging folder's first file has it, so only the bytes differ.
+        let mode = std::fs::metadata(staging.path.join(crate::output::manifest::FILE))
+            .unwrap()
+            .permissions();
+        std::fs::set_permissions(&old, mode).unwrap();
+        assert!(staging.link(&old, "a.pdf", b"checked").is_err());
+        assert!(!staging.path.join("a.pdf").exists());
+        staging.link(&old, "b.pdf", b"swapped in").unwrap();
+        assert_eq!(
+            std::fs::read(staging.path.join("b.pdf")).unwrap(),
+            b"swapped in"
+        );
+    }
 
     #[test]
     fn leftover_names_parse_with_dashes_in_the_name() {
