@@ -14,61 +14,46 @@ pub struct Fussnote {
     text: String,
 }
 
-/// The numbered footnotes of one report: 1 is always "k. A." (with the missing months),
-/// the others name the members left out of an aggregate, each text once.
+/// The numbered footnotes of one report: "k. A." (with the missing months) and the texts
+/// that name the members left out of an aggregate, each text once, numbered 1, 2, … in the
+/// order they are first used (a report without "k. A." starts at 1 all the same).
 pub struct Notes {
     ka_text: String,
-    ka_used: bool,
-    others: Vec<String>,
+    texts: Vec<String>,
 }
 
 impl Notes {
     pub(super) fn new(ka_text: String) -> Self {
         Self {
             ka_text,
-            ka_used: false,
-            others: Vec::new(),
+            texts: Vec::new(),
         }
     }
 
-    /// Footnote 1 when one of `texts` is "k. A.".
+    /// The number of the "k. A." footnote when one of `texts` is "k. A.".
     pub fn mark_ka(&mut self, texts: &[&str]) -> Option<u32> {
-        if texts.contains(&KA) {
-            self.ka_used = true;
-            Some(1)
-        } else {
-            None
-        }
+        texts.contains(&KA).then(|| self.mark(self.ka_text.clone()))
     }
 
-    /// The number of a further footnote (2, 3, …), the same number for the same text.
+    /// The number of a footnote, the same number for the same text.
     pub(super) fn mark(&mut self, text: String) -> u32 {
         let i = self
-            .others
+            .texts
             .iter()
             .position(|t| *t == text)
             .unwrap_or_else(|| {
-                self.others.push(text);
-                self.others.len() - 1
+                self.texts.push(text);
+                self.texts.len() - 1
             });
-        u32::try_from(i).unwrap_or(u32::MAX - 2) + 2
+        u32::try_from(i + 1).unwrap_or(u32::MAX)
     }
 
     pub(super) fn into_list(self) -> Vec<Fussnote> {
-        let mut list = Vec::new();
-        if self.ka_used {
-            list.push(Fussnote {
-                nummer: 1,
-                text: self.ka_text,
-            });
-        }
-        for (i, text) in self.others.into_iter().enumerate() {
-            list.push(Fussnote {
-                nummer: u32::try_from(i).unwrap_or(u32::MAX - 2) + 2,
-                text,
-            });
-        }
-        list
+        self.texts
+            .into_iter()
+            .zip(1..)
+            .map(|(text, nummer)| Fussnote { nummer, text })
+            .collect()
     }
 }
 
@@ -113,5 +98,34 @@ pub fn join_names(names: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} und {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Footnotes are numbered in the order of first use: a report whose first note names
+    /// a member left out has that as 1 (it printed 2 and 3 with no 1 before).
+    #[test]
+    fn footnotes_are_numbered_in_the_order_of_first_use() {
+        let mut notes = Notes::new("k. A. – keine Angabe".into());
+        assert_eq!(notes.mark("Land NRW: ohne Kreis Coesfeld".into()), 1);
+        assert_eq!(notes.mark_ka(&["12,3 %"]), None);
+        assert_eq!(notes.mark_ka(&["12,3 %", KA]), Some(2));
+        assert_eq!(notes.mark("Land NRW: ohne Kreis Coesfeld".into()), 1);
+        assert_eq!(notes.mark_ka(&[KA]), Some(2));
+        let list: Vec<(u32, String)> = notes
+            .into_list()
+            .into_iter()
+            .map(|f| (f.nummer, f.text))
+            .collect();
+        assert_eq!(
+            list,
+            [
+                (1, "Land NRW: ohne Kreis Coesfeld".to_string()),
+                (2, "k. A. – keine Angabe".to_string())
+            ]
+        );
     }
 }
