@@ -17,6 +17,7 @@
 //! - [`domain`] the vocabulary without I/O (Berichtsmonat, the table of Kennzahlen,
 //!   Decimal, Status), [`format`] German number and date formatting, [`error`].
 
+mod alloc;
 mod app;
 mod cli;
 mod commands;

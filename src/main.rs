@@ -6,3 +6,8 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     ExitCode::from(zielbericht::run(std::env::args_os()))
 }
+
+/// jemalloc (see `zielbericht`'s `alloc` module for why and how it is steered).
+#[cfg(unix)]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

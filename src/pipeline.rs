@@ -158,15 +158,18 @@ pub(crate) struct RunOutput {
     pub reused: usize,
 }
 
+/// The names of the figure files, in the order [`figure_files`] makes them.
+const FIGURE_FILES: [&str; 2] = [output::kennzahlen::FILE, output::xlsx::FILE];
+
 /// The figure files of a Berichtsmonat: `kennzahlen.csv` and `kennzahlen.xlsx`.
 fn figure_files(results: &Results, namen: &Kennzahlnamen) -> Result<Vec<OutFile>, Error> {
     Ok(vec![
         OutFile {
-            path: "kennzahlen.csv".into(),
+            path: FIGURE_FILES[0].into(),
             bytes: output::kennzahlen::render(results).into_bytes(),
         },
         OutFile {
-            path: output::xlsx::FILE.into(),
+            path: FIGURE_FILES[1].into(),
             bytes: output::xlsx::render(results, document_time()?, namen).map_err(Error::Render)?,
         },
     ])
@@ -260,13 +263,9 @@ pub(crate) fn write_run_folder(
         inputs: manifest::inputs(&ds.files),
         files: Vec::new(),
     };
-    // The figure files are made while the documents' data are prepared.
-    let (plan, figures) = std::thread::scope(|scope| {
-        let figures = scope.spawn(|| figure_files(results, namen));
-        let plan = options.map(|o| report::plan(results, ids, o)).transpose();
-        (plan, figures.join().expect("the figure files do not panic"))
-    });
-    let (plan, figures) = (plan?, figures?);
+    let planner = options
+        .map(|o| report::Planner::new(results, ids, o))
+        .transpose()?;
     // The month folder's lock (the one `invite` holds while it sends) for the whole run.
     let lock = output::lock_folder(&target)?;
     let previous = options
@@ -274,8 +273,8 @@ pub(crate) fn write_run_folder(
         .map(|_| report::cache::Previous::read(&target));
     // The first manifest lists every file that may be written (hashes to follow), so
     // that a staging folder left by a kill is known as rendered (see output::folder).
-    let mut planned: Vec<String> = figures.iter().map(|f| f.path.clone()).collect();
-    planned.extend(plan.iter().flat_map(|p| p.files().map(str::to_owned)));
+    let mut planned: Vec<String> = FIGURE_FILES.iter().map(|&f| f.to_owned()).collect();
+    planned.extend(planner.iter().flat_map(report::Planner::files));
     manifest.files = planned
         .iter()
         .chain(std::iter::once(&output::folder::MANIFEST_NEXT.to_owned()))
@@ -315,29 +314,35 @@ pub(crate) fn write_run_folder(
             tx.send(job)
                 .map_err(|_| Error::Render("the file writer stopped".into()))
         };
-        let n = figures.len();
-        let mut outcome = Ok(report::Outcome::default());
-        for (index, file) in figures.into_iter().enumerate() {
-            let job = ToWrite {
-                index,
-                file,
-                render_key: None,
-                reused_from: None,
-            };
-            if let Err(e) = send(job) {
-                outcome = Err(e);
-            }
-        }
-        if let (Some(plan), Some(options), Ok(_)) = (plan, options, &outcome) {
-            outcome = report::render(plan, options, previous.as_ref(), &|f| {
+        let n = FIGURE_FILES.len();
+        // The figure files are made beside the overview (or first, with --figures-only).
+        let figures = || -> Result<(), Error> {
+            for (index, file) in figure_files(results, namen)?.into_iter().enumerate() {
                 send(ToWrite {
-                    index: n + f.index,
-                    file: f.file,
-                    render_key: Some(f.render_key),
-                    reused_from: f.reused_from,
-                })
-            });
-        }
+                    index,
+                    file,
+                    render_key: None,
+                    reused_from: None,
+                })?;
+            }
+            Ok(())
+        };
+        let outcome = match &planner {
+            None => figures().map(|()| report::Outcome::default()),
+            Some(planner) => report::render(
+                planner,
+                previous.as_ref(),
+                &|f| {
+                    send(ToWrite {
+                        index: n + f.index,
+                        file: f.file,
+                        render_key: Some(f.render_key),
+                        reused_from: f.reused_from,
+                    })
+                },
+                &figures,
+            ),
+        };
         drop(tx);
         let written = writer.join().expect("the file writer does not panic");
         // A write error explains a stopped render best.

@@ -101,42 +101,33 @@ pub fn slug(name: &str) -> String {
     }
 }
 
-/// Writes the data of every job as `<document>.json` into `dir` (created if needed).
-fn emit(dir: &std::path::Path, jobs: &[Job]) -> Result<(), Error> {
+/// Writes a document's data as `<document>.json` into `dir` (created if needed).
+fn emit(dir: &std::path::Path, job: &Job) -> Result<(), Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
-    for job in jobs {
-        let path = dir.join(std::path::Path::new(&job.file).with_extension("json"));
-        std::fs::write(&path, &job.data).map_err(|e| Error::write(&path, e))?;
-    }
-    Ok(())
+    let path = dir.join(std::path::Path::new(&job.file).with_extension("json"));
+    std::fs::write(&path, &job.data).map_err(|e| Error::write(&path, e))
 }
 
 /// A unit of rendering work.
 struct Job {
+    /// Its position among all documents of the month (the overview first).
+    index: usize,
     file: String,
     ident: String,
     template: Template,
     data: Vec<u8>,
 }
 
-/// The documents of one Berichtsmonat with their data prepared, not yet rendered.
+/// Documents with their data prepared, not yet rendered.
 pub struct Plan {
     jobs: Vec<Job>,
     /// Reports whose data could not be prepared (file name, why).
     failures: Vec<(String, String)>,
 }
 
-impl Plan {
-    /// The file names of the documents, in the order of [`Finished::index`] (the
-    /// overview first, then the reports in the order of the ids).
-    pub fn files(&self) -> impl Iterator<Item = &str> {
-        self.jobs.iter().map(|j| j.file.as_str())
-    }
-}
-
 /// A finished document, handed over as soon as it is ready.
 pub struct Finished {
-    /// Its position in [`Plan::files`].
+    /// Its position in [`Planner::files`].
     pub index: usize,
     pub file: OutFile,
     /// What it was rendered from ([`Renderer::cache_key`]), for the manifest.
@@ -158,6 +149,15 @@ pub struct Outcome {
     pub reused: usize,
 }
 
+impl Outcome {
+    fn add(&mut self, other: Outcome) {
+        self.failures.extend(other.failures);
+        self.reports += other.reports;
+        self.overview |= other.overview;
+        self.reused += other.reused;
+    }
+}
+
 /// Rendered files in memory and the documents that failed.
 pub struct Rendered {
     pub files: Vec<OutFile>,
@@ -166,78 +166,120 @@ pub struct Rendered {
     pub outcome: Outcome,
 }
 
-/// Prepares the data of the reports of `ids` and the overview (and writes them to
-/// `--emit-data` when asked).
-pub fn plan(results: &Results, ids: &[String], options: &ReportOptions) -> Result<Plan, Error> {
-    let texte = crate::texte::Texte::load(options.templates.as_deref())?;
-    let erstellt = crate::format::date_long(options.timestamp.date_naive());
-    let ctx = model::Context {
-        results,
-        texte: &texte,
-        titel: model::Titel::new(&texte, results.berichtsmonat).map_err(Error::Render)?,
-        erstellt,
-        vorlaeufig: options.vorlaeufig,
-        bericht: &options.bericht,
-    };
-    let bm = results.berichtsmonat;
+/// Prepares the data of the overview and the reports of one Berichtsmonat (and writes
+/// them to `--emit-data` when asked), with the Textbausteine loaded once.
+pub struct Planner<'a> {
+    results: &'a Results,
+    ids: &'a [String],
+    options: &'a ReportOptions,
+    texte: crate::texte::Texte,
+    titel: model::Titel,
+    erstellt: String,
+}
 
-    let mut jobs = Vec::new();
-    let mut failures = Vec::new();
-    let incomplete: Vec<String> = if options.vorlaeufig {
-        ids.to_vec()
-    } else {
-        Vec::new()
-    };
-    let overview = overview::overview(&ctx, ids, &incomplete).map_err(Error::Render)?;
-    // The overview is the longest document: it goes first so that it does not finish
-    // alone at the end while the other workers idle.
-    jobs.push(Job {
-        file: OVERVIEW_FILE.into(),
-        ident: format!("uebersicht-{bm}"),
-        template: Template::Overview,
-        data: serde_json::to_vec(&overview).map_err(|e| Error::Render(e.to_string()))?,
-    });
-    // The reports' data on `options.jobs` threads, each a contiguous part of the ids.
-    let prepare = |ids: &[String]| {
-        let mut part = Vec::new();
-        for id in ids {
-            let Some(e) = results.entity(id) else {
-                continue;
-            };
+impl<'a> Planner<'a> {
+    pub fn new(
+        results: &'a Results,
+        ids: &'a [String],
+        options: &'a ReportOptions,
+    ) -> Result<Self, Error> {
+        let texte = crate::texte::Texte::load(options.templates.as_deref())?;
+        let titel = model::Titel::new(&texte, results.berichtsmonat).map_err(Error::Render)?;
+        Ok(Self {
+            results,
+            ids,
+            options,
+            texte,
+            titel,
+            erstellt: crate::format::date_long(options.timestamp.date_naive()),
+        })
+    }
+
+    fn context(&self) -> model::Context<'_> {
+        model::Context {
+            results: self.results,
+            texte: &self.texte,
+            titel: self.titel.clone(),
+            erstellt: self.erstellt.clone(),
+            vorlaeufig: self.options.vorlaeufig,
+            bericht: &self.options.bericht,
+        }
+    }
+
+    /// The Jobcenter entities of the ids, in their order (unknown ids skipped).
+    fn jobcenters(&self) -> impl Iterator<Item = &'a crate::figures::EntityFigures> + 'a {
+        let results = self.results;
+        self.ids.iter().filter_map(move |id| results.entity(id))
+    }
+
+    /// The file names of every document [`render`] may hand over, in the order of
+    /// [`Finished::index`]: the overview, then the reports in the order of the ids.
+    pub fn files(&self) -> Vec<String> {
+        let mut files = vec![OVERVIEW_FILE.to_owned()];
+        files.extend(self.jobcenters().map(|e| {
+            let jc = e.jobcenter.as_ref().expect("Jobcenter entity");
+            file_name(&jc.id, &jc.name)
+        }));
+        files
+    }
+
+    /// The overview's data.
+    fn overview(&self) -> Result<Plan, Error> {
+        let incomplete: Vec<String> = if self.options.vorlaeufig {
+            self.ids.to_vec()
+        } else {
+            Vec::new()
+        };
+        let data = overview::overview(&self.context(), self.ids, &incomplete)
+            .map_err(Error::Render)?;
+        let job = Job {
+            index: 0,
+            file: OVERVIEW_FILE.into(),
+            ident: format!("uebersicht-{}", self.results.berichtsmonat),
+            template: Template::Overview,
+            data: serde_json::to_vec(&data).map_err(|e| Error::Render(e.to_string()))?,
+        };
+        if let Some(dir) = &self.options.emit_data {
+            emit(dir, &job)?;
+        }
+        Ok(Plan {
+            jobs: vec![job],
+            failures: Vec::new(),
+        })
+    }
+
+    /// The reports' data, on this thread.
+    fn reports(&self) -> Result<Plan, Error> {
+        let ctx = self.context();
+        let bm = self.results.berichtsmonat;
+        let mut plan = Plan {
+            jobs: Vec::new(),
+            failures: Vec::new(),
+        };
+        for (i, e) in self.jobcenters().enumerate() {
             let jc = e.jobcenter.as_ref().expect("Jobcenter entity");
             let file = file_name(&jc.id, &jc.name);
-            let data = model::report(&ctx, e)
-                .and_then(|d| serde_json::to_vec(&d).map_err(|e| e.to_string()));
-            part.push((file, format!("{}-{bm}", jc.id), data));
+            let data =
+                model::report(&ctx, e).and_then(|d| serde_json::to_vec(&d).map_err(|e| e.to_string()));
+            match data {
+                Ok(data) => {
+                    let job = Job {
+                        index: 1 + i,
+                        file,
+                        ident: format!("{}-{bm}", jc.id),
+                        template: Template::Report,
+                        data,
+                    };
+                    if let Some(dir) = &self.options.emit_data {
+                        emit(dir, &job)?;
+                    }
+                    plan.jobs.push(job);
+                }
+                Err(why) => plan.failures.push((file, why)),
+            }
         }
-        part
-    };
-    let chunk = ids.len().div_ceil(options.jobs.max(1)).max(1);
-    let parts: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = ids
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || prepare(part)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("preparing report data does not panic"))
-            .collect()
-    });
-    for (file, ident, data) in parts.into_iter().flatten() {
-        match data {
-            Ok(data) => jobs.push(Job {
-                file,
-                ident,
-                template: Template::Report,
-                data,
-            }),
-            Err(why) => failures.push((file, why)),
-        }
+        Ok(plan)
     }
-    if let Some(dir) = &options.emit_data {
-        emit(dir, &jobs)?;
-    }
-    Ok(Plan { jobs, failures })
 }
 
 /// Renders the reports of `ids` and the overview into memory, reusing what `previous`
@@ -248,14 +290,19 @@ pub fn render_all(
     options: &ReportOptions,
     previous: Option<&cache::Previous>,
 ) -> Result<Rendered, Error> {
-    let plan = plan(results, ids, options)?;
+    let planner = Planner::new(results, ids, options)?;
     let done = Mutex::new(Vec::new());
-    let outcome = render(plan, options, previous, &|mut finished| {
-        // The PDF writer leaves up to twice the length as capacity, and all are held.
-        finished.file.bytes.shrink_to_fit();
-        done.lock().expect("no poisoned lock").push(finished);
-        Ok(())
-    })?;
+    let outcome = render(
+        &planner,
+        previous,
+        &|mut finished| {
+            // The PDF writer leaves up to twice the length as capacity, and all are held.
+            finished.file.bytes.shrink_to_fit();
+            done.lock().expect("no poisoned lock").push(finished);
+            Ok(())
+        },
+        &|| Ok(()),
+    )?;
     let mut done = done.into_inner().expect("no poisoned lock");
     done.sort_by_key(|f| f.index);
     let render_keys = done
@@ -269,133 +316,192 @@ pub fn render_all(
     })
 }
 
-/// Renders every document of `plan` on `options.jobs` threads and hands each to `sink`
-/// as it finishes (from the worker threads, in any order). A document whose render key
-/// `previous` holds is taken from there instead. A failing document does not stop the
-/// others; an error of `sink` (a write failed) stops them all and is returned.
-#[allow(clippy::cast_possible_truncation)]
+/// Renders every document of `planner` and hands each to `sink` as it finishes (from the
+/// worker threads, in any order). A document whose render key `previous` holds is taken
+/// from there instead. A failing document does not stop the others; an error of `sink`
+/// or of `beside` (a write failed) stops them all and is returned.
+///
+/// The order keeps the memory peak low: the overview (405 rows: the one large document)
+/// is rendered first and alone, while a second thread runs `beside` (the caller's other
+/// work, e.g. the figure files) and prepares the reports' data. Typst's cache is then
+/// emptied and the freed memory returned (see [`crate::alloc`]) before the reports are
+/// rendered on `options.jobs` threads. With `--jobs 1` everything runs on this thread.
 pub fn render(
-    plan: Plan,
-    options: &ReportOptions,
+    planner: &Planner,
     previous: Option<&cache::Previous>,
     sink: &(dyn Fn(Finished) -> Result<(), Error> + Sync),
+    beside: &(dyn Fn() -> Result<(), Error> + Sync),
 ) -> Result<Outcome, Error> {
+    let options = planner.options;
     let renderer = Renderer::new(options.templates.as_deref(), &options.font_paths)
         .map_err(|e| Error::Render(e.to_string()))?;
-    let ts = options.timestamp;
-    let timestamp = render::DocumentDate {
+    let worker = Worker {
+        renderer: &renderer,
+        timestamp: document_date(options.timestamp),
+        previous,
+        progress: Progress::new(1 + planner.ids.len()),
+        sink,
+    };
+    let overview = planner.overview()?;
+    // What loading and computing freed (polars works on threads of its own) goes back
+    // before the overview grows.
+    crate::alloc::release_freed();
+    let prepare = || -> Result<Plan, Error> {
+        beside()?;
+        planner.reports()
+    };
+    let (outcome, reports) = if options.jobs > 1 {
+        std::thread::scope(|scope| {
+            let reports = std::thread::Builder::new()
+                .stack_size(16 * 1024 * 1024)
+                .spawn_scoped(scope, prepare)
+                .expect("spawn a worker");
+            let outcome = worker.run(overview, 1);
+            let reports = reports.join().expect("preparing report data does not panic");
+            (outcome, reports)
+        })
+    } else {
+        let reports = prepare();
+        (worker.run(overview, 1), reports)
+    };
+    render::evict_cache(0);
+    crate::alloc::release_freed();
+    let mut outcome = outcome?;
+    outcome.add(worker.run(reports?, options.jobs)?);
+    worker.progress.finish();
+    render::evict_cache(0);
+    Ok(outcome)
+}
+
+#[allow(clippy::cast_possible_truncation)]
+fn document_date(ts: chrono::DateTime<chrono::Utc>) -> render::DocumentDate {
+    render::DocumentDate {
         year: ts.year(),
         month: ts.month() as u8,
         day: ts.day() as u8,
         hour: ts.hour() as u8,
         minute: ts.minute() as u8,
         second: ts.second() as u8,
-    };
-    let Plan { jobs, failures } = plan;
-    let total = jobs.len();
-    let progress = Progress::new(total);
-    let next = AtomicUsize::new(0);
-    let outcome = Mutex::new(Outcome {
-        failures,
-        ..Outcome::default()
-    });
-    let stopped: Mutex<Option<Error>> = Mutex::new(None);
-    let workers = options.jobs.clamp(1, total.max(1));
-    let work = |mut first: Option<usize>| {
-        let mut rendered = 0usize;
-        loop {
-            let i = first
-                .take()
-                .unwrap_or_else(|| next.fetch_add(1, Ordering::Relaxed));
-            let Some(job) = jobs.get(i) else { break };
-            if stopped.lock().expect("no poisoned lock").is_some() {
-                break;
-            }
-            let key = renderer.cache_key(job.template, &job.data, &job.ident, timestamp);
-            let reused = previous.and_then(|p| p.fetch(&job.file, &key));
-            let is_reused = reused.is_some();
-            let result = if let Some(bytes) = reused {
-                Ok(bytes)
-            } else {
-                rendered += 1;
-                renderer
-                    .render_with_warnings(job.template, &job.data, &job.ident, timestamp)
-                    .map(|rendered| {
-                        // As typst-cli does: warnings are printed on success too.
-                        if !rendered.warnings.is_empty() {
-                            eprintln!("{}: {}", job.file, rendered.warnings.trim_end());
-                        }
-                        rendered.pdf
-                    })
-                    .map_err(|e| e.to_string())
-            };
-            progress.tick(&job.file, result.is_ok(), is_reused);
-            match result {
-                Ok(bytes) => {
-                    let finished = Finished {
-                        index: i,
-                        file: OutFile {
-                            path: job.file.clone(),
-                            bytes,
-                        },
-                        render_key: key,
-                        reused_from: previous.filter(|_| is_reused).map(|p| p.path(&job.file)),
-                    };
-                    if let Err(e) = sink(finished) {
-                        stopped.lock().expect("no poisoned lock").get_or_insert(e);
-                        break;
-                    }
-                    let mut outcome = outcome.lock().expect("no poisoned lock");
-                    if job.template == Template::Overview {
-                        outcome.overview = true;
-                    } else {
-                        outcome.reports += 1;
-                    }
-                    outcome.reused += usize::from(is_reused);
-                }
-                Err(why) => outcome
-                    .lock()
-                    .expect("no poisoned lock")
-                    .failures
-                    .push((job.file.clone(), why)),
-            }
-            // Typst memoises across documents; without eviction memory grows to
-            // gigabytes. Keeping what the last two documents used keeps the static
-            // parts of the template warm (measured: fastest and leanest setting).
-            if !is_reused && rendered.is_multiple_of(2) {
-                render::evict_cache(2);
-            }
-        }
-    };
-    std::thread::scope(|scope| {
-        // The calling thread works too, and takes the first document (the overview, the
-        // largest) itself: it reuses the memory that loading freed, where a new thread
-        // would allocate from an arena of its own.
-        let first = next.fetch_add(1, Ordering::Relaxed);
-        for _ in 1..workers {
-            std::thread::Builder::new()
-                .stack_size(16 * 1024 * 1024)
-                .spawn_scoped(scope, || work(None))
-                .expect("spawn a render worker");
-        }
-        work(Some(first));
-    });
-    progress.finish();
-    render::evict_cache(0);
-    if let Some(e) = stopped.into_inner().expect("no poisoned lock") {
-        return Err(e);
     }
-    let mut outcome = outcome.into_inner().expect("no poisoned lock");
-    // Failures in the order of the documents, whatever order the workers finished in.
-    let order: std::collections::HashMap<&str, usize> = jobs
-        .iter()
-        .enumerate()
-        .map(|(i, j)| (j.file.as_str(), i))
-        .collect();
-    outcome
-        .failures
-        .sort_by_key(|(file, _)| order.get(file.as_str()).map_or(0, |i| i + 1));
-    Ok(outcome)
+}
+
+/// What the render threads share.
+struct Worker<'a> {
+    renderer: &'a Renderer,
+    timestamp: render::DocumentDate,
+    previous: Option<&'a cache::Previous>,
+    progress: Progress,
+    sink: &'a (dyn Fn(Finished) -> Result<(), Error> + Sync),
+}
+
+impl Worker<'_> {
+    /// Renders the documents of `plan` on `workers` threads (this one among them).
+    fn run(&self, plan: Plan, workers: usize) -> Result<Outcome, Error> {
+        let Plan { jobs, failures } = plan;
+        let next = AtomicUsize::new(0);
+        let outcome = Mutex::new(Outcome {
+            failures,
+            ..Outcome::default()
+        });
+        let stopped: Mutex<Option<Error>> = Mutex::new(None);
+        let work = || {
+            let mut rendered = 0usize;
+            while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                if stopped.lock().expect("no poisoned lock").is_some() {
+                    break;
+                }
+                let (finished, is_reused) = match self.one(job, &mut rendered) {
+                    Ok(done) => done,
+                    Err(why) => {
+                        let mut outcome = outcome.lock().expect("no poisoned lock");
+                        outcome.failures.push((job.file.clone(), why));
+                        continue;
+                    }
+                };
+                if let Err(e) = (self.sink)(finished) {
+                    stopped.lock().expect("no poisoned lock").get_or_insert(e);
+                    break;
+                }
+                let mut outcome = outcome.lock().expect("no poisoned lock");
+                if job.template == Template::Overview {
+                    outcome.overview = true;
+                } else {
+                    outcome.reports += 1;
+                }
+                outcome.reused += usize::from(is_reused);
+            }
+        };
+        std::thread::scope(|scope| {
+            // The calling thread works too: it reuses the memory that earlier work freed,
+            // where a new thread would allocate from an arena of its own.
+            for _ in 1..workers.clamp(1, jobs.len().max(1)) {
+                std::thread::Builder::new()
+                    .stack_size(16 * 1024 * 1024)
+                    .spawn_scoped(scope, work)
+                    .expect("spawn a render worker");
+            }
+            work();
+        });
+        if let Some(e) = stopped.into_inner().expect("no poisoned lock") {
+            return Err(e);
+        }
+        let mut outcome = outcome.into_inner().expect("no poisoned lock");
+        // Failures in the order of the documents, whatever order the workers finished in.
+        let order: std::collections::HashMap<&str, usize> =
+            jobs.iter().map(|j| (j.file.as_str(), j.index)).collect();
+        outcome
+            .failures
+            .sort_by_key(|(file, _)| order.get(file.as_str()).map_or(0, |i| i + 1));
+        Ok(outcome)
+    }
+
+    /// One document: taken from the previous run or rendered. `rendered` counts this
+    /// thread's renderings, for the cache eviction.
+    fn one(&self, job: &Job, rendered: &mut usize) -> Result<(Finished, bool), String> {
+        let key = self
+            .renderer
+            .cache_key(job.template, &job.data, &job.ident, self.timestamp);
+        let reused = self.previous.and_then(|p| p.fetch(&job.file, &key));
+        let is_reused = reused.is_some();
+        let result = if let Some(bytes) = reused {
+            Ok(bytes)
+        } else {
+            *rendered += 1;
+            self.renderer
+                .render_with_warnings(job.template, &job.data, &job.ident, self.timestamp)
+                .map(|rendered| {
+                    // As typst-cli does: warnings are printed on success too.
+                    if !rendered.warnings.is_empty() {
+                        eprintln!("{}: {}", job.file, rendered.warnings.trim_end());
+                    }
+                    rendered.pdf
+                })
+                .map_err(|e| e.to_string())
+        };
+        self.progress.tick(&job.file, result.is_ok(), is_reused);
+        // Typst memoises across documents; without eviction memory grows to gigabytes.
+        // Keeping what the last two documents used keeps the static parts of the
+        // template warm (measured: fastest and leanest setting).
+        if !is_reused && rendered.is_multiple_of(2) {
+            render::evict_cache(2);
+        }
+        let bytes = result?;
+        Ok((
+            Finished {
+                index: job.index,
+                file: OutFile {
+                    path: job.file.clone(),
+                    bytes,
+                },
+                render_key: key,
+                reused_from: self
+                    .previous
+                    .filter(|_| is_reused)
+                    .map(|p| p.path(&job.file)),
+            },
+            is_reused,
+        ))
+    }
 }
 
 /// A progress bar on a terminal, plain lines otherwise (cron, CI).

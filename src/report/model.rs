@@ -125,6 +125,7 @@ pub struct ReportData {
 }
 
 /// The titles of a run's documents (`kurztexte.txt.j2`, art "titel").
+#[derive(Clone)]
 pub struct Titel {
     /// "Zielvereinbarung 2018 – Fortschrittsbericht" (December: "… – Jahresergebnis 2018").
     pub bericht: String,
