@@ -339,7 +339,7 @@ pub fn render(
         renderer: &renderer,
         timestamp: document_date(options.timestamp),
         previous,
-        progress: Progress::new(1 + planner.ids.len()),
+        progress: Progress::new(planner.files().len()),
         sink,
     };
     let overview = planner.overview()?;
@@ -398,6 +398,9 @@ impl Worker<'_> {
     /// Renders the documents of `plan` on `workers` threads (this one among them).
     fn run(&self, plan: Plan, workers: usize) -> Result<Outcome, Error> {
         let Plan { jobs, failures } = plan;
+        for (file, _) in &failures {
+            self.progress.tick(file, false, false);
+        }
         let next = AtomicUsize::new(0);
         let outcome = Mutex::new(Outcome {
             failures,
