@@ -303,6 +303,38 @@ fn files_a_user_put_in_a_run_folder_are_kept_and_named() {
     );
 }
 
+/// Regression: a folder a user made in the place of a report PDF (with a file in it) was
+/// found only when the PDF was written, with the hidden staging path in the message.
+/// Now it is refused before rendering, named, and nothing is changed.
+#[test]
+fn a_user_folder_in_place_of_a_report_is_refused_before_rendering() {
+    let fx = Fixture::new().write();
+    fx.run(&["run", "--month", "2018-03"]).expect_code(0);
+    let dir = fx.out().join("2018-03");
+    let report = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().into_string().unwrap())
+        .find(|n| n.ends_with(".pdf") && n != "uebersicht.pdf")
+        .expect("a report");
+    let manifest = std::fs::read(dir.join("manifest.json")).unwrap();
+    std::fs::remove_file(dir.join(&report)).unwrap();
+    std::fs::create_dir(dir.join(&report)).unwrap();
+    std::fs::write(dir.join(&report).join("notiz.txt"), "Notiz").unwrap();
+    let run = fx.run(&["run", "--month", "2018-03"]);
+    run.expect_code(2)
+        .expect_stderr("was not written by zielbericht");
+    let err = run.stderr();
+    assert!(
+        err.contains(&format!("{report}/notiz.txt")) && !err.contains(".zielbericht-tmp"),
+        "{err}"
+    );
+    // Refused before rendering: no progress line.
+    assert!(!err.contains("uebersicht.pdf"), "{err}");
+    assert_eq!(std::fs::read(dir.join("manifest.json")).unwrap(), manifest);
+    assert_eq!(std::fs::read_to_string(dir.join(&report).join("notiz.txt")).unwrap(), "Notiz");
+}
+
 /// Regression: a bad `--out` was found only after every report was rendered.
 #[test]
 fn a_bad_out_is_found_before_rendering() {

@@ -119,10 +119,13 @@ impl<'a> Staging<'a> {
             let foreign = foreign(target, keep)?;
             for rel in &foreign.files {
                 let name = walk::rel_name(rel);
-                if planned
-                    .iter()
-                    .any(|f| *f == name || f.starts_with(&format!("{name}/")))
-                {
+                // The same name, a planned file inside a foreign folder, or a foreign file
+                // inside a folder of a planned file's name (05554_….pdf/notiz.txt).
+                if planned.iter().any(|f| {
+                    *f == name
+                        || f.starts_with(&format!("{name}/"))
+                        || name.starts_with(&format!("{f}/"))
+                }) {
                     return Err(Error::Refused(format!(
                         "{} was not written by zielbericht, and this run would write a file of the \
                          same name; nothing was changed. Move it away and run again.",
