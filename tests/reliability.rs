@@ -315,7 +315,12 @@ fn a_user_folder_in_place_of_a_report_is_refused_before_rendering() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().into_string().unwrap())
-        .find(|n| n.ends_with(".pdf") && n != "uebersicht.pdf")
+        .find(|n| {
+            std::path::Path::new(n)
+                .extension()
+                .is_some_and(|e| e == "pdf")
+                && n != "uebersicht.pdf"
+        })
         .expect("a report");
     let manifest = std::fs::read(dir.join("manifest.json")).unwrap();
     std::fs::remove_file(dir.join(&report)).unwrap();
@@ -332,7 +337,10 @@ fn a_user_folder_in_place_of_a_report_is_refused_before_rendering() {
     // Refused before rendering: no progress line.
     assert!(!err.contains("uebersicht.pdf"), "{err}");
     assert_eq!(std::fs::read(dir.join("manifest.json")).unwrap(), manifest);
-    assert_eq!(std::fs::read_to_string(dir.join(&report).join("notiz.txt")).unwrap(), "Notiz");
+    assert_eq!(
+        std::fs::read_to_string(dir.join(&report).join("notiz.txt")).unwrap(),
+        "Notiz"
+    );
 }
 
 /// Regression: a bad `--out` was found only after every report was rendered.

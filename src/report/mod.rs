@@ -230,8 +230,8 @@ impl<'a> Planner<'a> {
         } else {
             Vec::new()
         };
-        let data = overview::overview(&self.context(), self.ids, &incomplete)
-            .map_err(Error::Render)?;
+        let data =
+            overview::overview(&self.context(), self.ids, &incomplete).map_err(Error::Render)?;
         let job = Job {
             index: 0,
             file: OVERVIEW_FILE.into(),
@@ -259,8 +259,8 @@ impl<'a> Planner<'a> {
         for (i, e) in self.jobcenters().enumerate() {
             let jc = e.jobcenter.as_ref().expect("Jobcenter entity");
             let file = file_name(&jc.id, &jc.name);
-            let data =
-                model::report(&ctx, e).and_then(|d| serde_json::to_vec(&d).map_err(|e| e.to_string()));
+            let data = model::report(&ctx, e)
+                .and_then(|d| serde_json::to_vec(&d).map_err(|e| e.to_string()));
             match data {
                 Ok(data) => {
                     let job = Job {
@@ -357,7 +357,9 @@ pub fn render(
                 .spawn_scoped(scope, prepare)
                 .expect("spawn a worker");
             let outcome = worker.run(overview, 1);
-            let reports = reports.join().expect("preparing report data does not panic");
+            let reports = reports
+                .join()
+                .expect("preparing report data does not panic");
             (outcome, reports)
         })
     } else {
