@@ -354,6 +354,29 @@ fn bad_termine_rows_are_input_errors_with_file_line_and_column() {
     fx.run(&["invite", "--month", MONTH, "--termine", "termine.csv"])
         .expect_code(2)
         .expect_stderr("termine.csv:1: missing required column \"beginn\" in the header");
+
+    // Regression (hostile test): an `ort` of 2 million characters made a 5 MB mail.
+    // 1,000 characters pass (the run goes on to render), 1,001 are refused.
+    let long = |n: usize| {
+        format!(
+            "jobcenter;datum;beginn;ort;kontakt\n05554;09.10.2018;10:00;Raum 1;{}\n05558;09.10.2018;10:00;{};\n",
+            "k".repeat(n),
+            "o".repeat(n + 1)
+        )
+    };
+    write_termine(&fx, &long(1_000));
+    let run = fx.run(&["invite", "--month", MONTH, "--termine", "termine.csv"]);
+    run.expect_code(2).expect_stderr(
+        "termine.csv:3: column \"ort\": expected at most 1000 characters, found 1001",
+    );
+    assert!(!run.stderr().contains("termine.csv:2"), "{}", run.stderr());
+    write_termine(&fx, &long(1_001));
+    fx.run(&["invite", "--month", MONTH, "--termine", "termine.csv"])
+        .expect_code(2)
+        .expect_stderr(
+            "termine.csv:2: column \"kontakt\": expected at most 1000 characters, found 1001",
+        );
+    assert!(!fx.out().exists(), "nothing is written on an input error");
     fx.run(&["invite", "--month", MONTH, "--termine", "fehlt.csv"])
         .expect_code(2)
         .expect_stderr("fehlt.csv: file not found");

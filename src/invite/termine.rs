@@ -27,6 +27,9 @@ pub struct Termin {
 }
 
 const REQUIRED: [&str; 4] = ["jobcenter", "datum", "beginn", "ort"];
+/// The longest `ort` or `kontakt`, in characters (a video link with its meeting id and
+/// passcode stays well below).
+const MAX_CELL: usize = 1_000;
 const OPTIONAL: [&str; 2] = ["ende", "kontakt"];
 
 /// Reads the termine file (CSV, or a workbook `.xlsx` like the data files) by the
@@ -107,6 +110,17 @@ fn read_table(
                 "ort",
                 "expected a room or a video link, found an empty cell".into(),
             );
+        }
+        // Both go into the mail and the calendar entry (a cell of 2 million characters
+        // made a 5 MB mail).
+        for column in ["ort", "kontakt"] {
+            let length = get(column).chars().count();
+            if length > MAX_CELL {
+                fail(
+                    column,
+                    format!("expected at most {MAX_CELL} characters, found {length}"),
+                );
+            }
         }
         let (Some(id), Some(datum), Some(beginn), Some(ende)) = (id, datum, beginn, ende) else {
             continue;

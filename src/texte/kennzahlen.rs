@@ -152,14 +152,12 @@ impl Kennzahlnamen {
             let line = header_line(&key);
             // A control character (BEL, ESC, …) would pass here and fail the PDF export
             // of every document later; line feeds and tabs are what TOML text may hold.
-            for (field, c) in control_characters("", &value) {
+            // A text of megabytes would be set into every report (a 5 MB `kurz` took 22 s).
+            for (field, problem) in unfit_texts("", &value) {
                 errors.push(InputError::at(
                     path,
                     line,
-                    format!(
-                        "[{key}] {field}: expected printable text, found the control character U+{:04X}",
-                        u32::from(c)
-                    ),
+                    format!("[{key}] {field}: {problem}"),
                 ));
             }
             if key == GROUP {
@@ -316,16 +314,36 @@ impl Kennzahlnamen {
     }
 }
 
-/// Every string in `value` (named by its dotted key below `prefix`) holding a control
-/// character other than a line feed or a tab, with the first such character.
-fn control_characters(prefix: &str, value: &toml::Value) -> Vec<(String, char)> {
+/// The longest text a field may hold, in characters (the built-in ones stay below 300).
+const MAX_TEXT: usize = 2_000;
+
+/// Every string in `value` (named by its dotted key below `prefix`) that holds a control
+/// character other than a line feed or a tab, or more than [`MAX_TEXT`] characters, with
+/// what was expected.
+fn unfit_texts(prefix: &str, value: &toml::Value) -> Vec<(String, String)> {
     match value {
-        toml::Value::String(text) => text
-            .chars()
-            .find(|&c| c.is_control() && c != '\n' && c != '\t')
-            .map(|c| (prefix.to_string(), c))
-            .into_iter()
-            .collect(),
+        toml::Value::String(text) => {
+            let control = text
+                .chars()
+                .find(|&c| c.is_control() && c != '\n' && c != '\t');
+            let length = text.chars().count();
+            let problem = if let Some(c) = control {
+                Some(format!(
+                    "expected printable text, found the control character U+{:04X}",
+                    u32::from(c)
+                ))
+            } else if length > MAX_TEXT {
+                Some(format!(
+                    "expected a text of at most {MAX_TEXT} characters, found {length}"
+                ))
+            } else {
+                None
+            };
+            problem
+                .map(|p| (prefix.to_string(), p))
+                .into_iter()
+                .collect()
+        }
         toml::Value::Table(table) => table
             .iter()
             .flat_map(|(k, v)| {
@@ -334,13 +352,10 @@ fn control_characters(prefix: &str, value: &toml::Value) -> Vec<(String, char)> 
                 } else {
                     format!("{prefix}.{k}")
                 };
-                control_characters(&name, v)
+                unfit_texts(&name, v)
             })
             .collect(),
-        toml::Value::Array(items) => items
-            .iter()
-            .flat_map(|v| control_characters(prefix, v))
-            .collect(),
+        toml::Value::Array(items) => items.iter().flat_map(|v| unfit_texts(prefix, v)).collect(),
         _ => Vec::new(),
     }
 }
@@ -480,5 +495,26 @@ mod tests {
                 "x.toml:{status_line}: [status] erreicht.dezember: expected printable text, found the control character U+001B"
             )],
         );
+
+        // Regression (hostile test): a `kurz` of 5 MB was accepted and took 22 s to set
+        // into every report. 2,000 characters pass, 2,001 are an input error.
+        for (n, ok) in [(2_000, true), (2_001, false)] {
+            let text = BUILTIN.replacen(
+                "kurz = \"Integrationen\"",
+                &format!("kurz = \"{}\"", "x".repeat(n)),
+                1,
+            );
+            let e = errors(&text);
+            if ok {
+                assert!(e.is_empty(), "{e:?}");
+            } else {
+                assert_eq!(
+                    e,
+                    [format!(
+                        "x.toml:{int_line}: [int] kurz: expected a text of at most 2000 characters, found 2001"
+                    )],
+                );
+            }
+        }
     }
 }
