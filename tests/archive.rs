@@ -185,6 +185,36 @@ fn archive_is_write_once_and_supersede_adds_an_edition() {
         "{page}"
     );
     run_in(fx.dir.path(), &["verify", "out/archiv"]).expect_code(0);
+
+    // Regression (review): a truncated kennzahlen.csv in the superseded edition made the
+    // supersede exit 2 (the one way to correct the archive), and an altered but
+    // well-formed one gave a false aenderungen.pdf. Either is now a warning and the new
+    // edition has no comparison.
+    let third = fx
+        .dir
+        .path()
+        .join("out/archiv/2018/ausgabe-3/kennzahlen.csv");
+    let csv = std::fs::read(&third).unwrap();
+    std::fs::write(&third, &csv[..csv.len() - 20]).unwrap();
+    fx.run(&["archive", "--year", "2018", "--supersede", "Korrektur"])
+        .expect_code(0)
+        .expect_stderr("differs from what the register seals");
+    let fourth = fx.dir.path().join("out/archiv/2018/ausgabe-4");
+    assert!(fourth.join("manifest.json").is_file());
+    assert!(!fourth.join("aenderungen.pdf").exists());
+    let altered = String::from_utf8(std::fs::read(fourth.join("kennzahlen.csv")).unwrap())
+        .unwrap()
+        .replacen(",int,", ",int,9", 1);
+    std::fs::write(fourth.join("kennzahlen.csv"), altered).unwrap();
+    fx.run(&["archive", "--year", "2018", "--supersede", "Korrektur"])
+        .expect_code(0)
+        .expect_stderr("differs from what the register seals");
+    assert!(
+        !fx.dir
+            .path()
+            .join("out/archiv/2018/ausgabe-5/aenderungen.pdf")
+            .exists()
+    );
 }
 
 #[test]

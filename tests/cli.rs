@@ -233,4 +233,16 @@ fn diff_names_exactly_the_revised_figures() {
         .expect_stderr("--month");
     fx.run(&["diff", "data", "b/2018-03", "--month", "2018-03"])
         .expect_code(0);
+    // Regression (review): a reader that stops early (`| head -1`) made diff panic on the
+    // closed pipe (exit 2, "internal error"). The read end is closed before diff writes.
+    let mut child = crate::util::command(fx.dir.path(), &["diff", "a/2018-03", "b/2018-03"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panic"), "{err}");
 }

@@ -420,6 +420,29 @@ fn bad_termine_rows_are_input_errors_with_file_line_and_column() {
 /// The termine as a workbook, the way an office keeps it: the header in another order,
 /// ids as numbers (5554, padded with a warning), dates as date cells and as text, times as
 /// time cells and as text, an empty `ende`. The drafts are byte for byte those of the CSV.
+/// Regression (review): a broken mail template failed only after `invite` had rendered the
+/// missing reports into the run folder, yet exited 2 ("nothing written"). The texts are now
+/// rendered first: exit 2, naming the template, and no run folder.
+#[test]
+fn a_broken_calendar_text_writes_nothing() {
+    let fx = fixture();
+    write_termine(&fx, TERMINE);
+    let mail = fx.dir.path().join("vorlagen/mail");
+    std::fs::create_dir_all(&mail).unwrap();
+    std::fs::write(mail.join("termin.txt.j2"), "{{ nichtda }}\n").unwrap();
+    let run = fx.run(&[
+        "invite",
+        "--month",
+        MONTH,
+        "--termine",
+        "termine.csv",
+        "--templates",
+        "vorlagen",
+    ]);
+    run.expect_code(2).expect_stderr("termin.txt.j2");
+    assert!(!fx.out().exists(), "{}", run.stderr());
+}
+
 #[test]
 fn workbook_termine_give_the_drafts_of_the_csv() {
     use crate::excel::{Cell, text, workbook};

@@ -136,8 +136,11 @@ fn sigkill_at_random_moments_never_loses_the_folder_or_the_send_log() {
     let fx = with_send_log(false);
     let out = fx.out();
     let args = ["run", "--month", "2018-03", "--jobs", "1"];
+    // Half the kills hit a run that renders and writes every PDF, half one that takes them
+    // from the previous run (hard links), each at a random moment or during the write.
+    let fresh = ["run", "--month", "2018-03", "--jobs", "1", "--no-reuse"];
     let started = Instant::now();
-    run_in(fx.dir.path(), &args).expect_code(0);
+    run_in(fx.dir.path(), &fresh).expect_code(0);
     let full = started.elapsed().as_millis() as u64;
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -147,7 +150,10 @@ fn sigkill_at_random_moments_never_loses_the_folder_or_the_send_log() {
     let mut during_write = 0;
     for round in 0..20 {
         let earlier = names(&out);
-        let mut child = spawn(fx.dir.path(), &args);
+        let mut child = spawn(
+            fx.dir.path(),
+            if round % 4 < 2 { &args[..] } else { &fresh[..] },
+        );
         if round % 2 == 0 {
             // Any moment of the run.
             std::thread::sleep(Duration::from_millis(rng.below(full + 50)));

@@ -476,6 +476,19 @@ fn emit_data_writes_the_json_handed_to_typst() {
     assert!(dir.join("uebersicht.json").is_file());
     // The run folder itself holds no JSON.
     assert!(!fx.out().join("2018-03/05554_kreis-borken.json").exists());
+
+    // Regression (review): --emit-data inside the month folder lost the JSON with the old
+    // folder, or on a first run blocked the month ("Directory not empty", then "no
+    // readable manifest.json" on every rerun). Refused at once, for a new month too.
+    for month in ["2018-03", "2018-04"] {
+        let inside = format!("out/{month}/daten");
+        fx.run(&["run", "--month", month, "--emit-data", &inside])
+            .expect_code(2)
+            .expect_stderr("lies inside");
+        assert!(!fx.dir.path().join(&inside).exists());
+    }
+    assert!(!fx.out().join("2018-04").exists());
+    fx.run(&["run", "--month", "2018-03"]).expect_code(0);
 }
 
 /// The builtin `kennzahlen.toml` with `edit` applied, written to `vorlagen/texte/`.

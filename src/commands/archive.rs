@@ -149,38 +149,49 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     if let (Some(n), Some(reason)) = (previous, &args.supersede) {
         let old_dir = year_dir.join(format!("{EDITION_PREFIX}{n}"));
         let new = files.iter().find(|f| f.path == kennzahlen::FILE);
-        if let (true, Some(new)) = (old_dir.join(kennzahlen::FILE).is_file(), new) {
-            let mut a = Side::read(&old_dir)?;
-            a.name = format!("{EDITION_PREFIX}{n}");
-            let b = Side::parse("new", Path::new(kennzahlen::FILE), &new.bytes)?;
-            let changes = compare::compare(&a, &b);
-            eprintln!(
-                "against {EDITION_PREFIX}{n}: {} ({} and {} in the edition)",
-                changes.summary(),
-                page::FILE,
-                page::TABLE_FILE
-            );
-            let datenstand = pipeline::latest_datenstand(&results);
-            let editions = page::Editions {
-                year: args.year,
-                edition,
-                supersedes: n,
-                reason,
-                datenstand_old: a.datenstand.as_deref(),
-                datenstand_new: datenstand.as_deref(),
-            };
-            let data = page::data(&changes, &editions, &results, &options)?;
-            files.push(page::render(&data, &options)?);
-            files.push(OutFile {
-                path: page::TABLE_FILE.into(),
-                bytes: changes.table().into_bytes(),
-            });
+        // The comparison is sealed into this edition for good: it is made only from the
+        // figures the register seals for the superseded edition. A missing, altered or
+        // unreadable file is worth a warning, never a refusal (the supersede is the way
+        // to correct the archive).
+        let old = if sealed_file(&args.archive, args.year, &old_dir, kennzahlen::FILE) {
+            Side::read(&old_dir).map_err(|e| e.to_string())
         } else {
-            eprintln!(
-                "warning: {} holds no {}: this edition says nothing about what it changed",
-                old_dir.display(),
-                kennzahlen::FILE
-            );
+            Err(format!(
+                "{} is missing or differs from what the register seals",
+                old_dir.join(kennzahlen::FILE).display()
+            ))
+        };
+        match (old, new) {
+            (Ok(mut a), Some(new)) => {
+                a.name = format!("{EDITION_PREFIX}{n}");
+                let b = Side::parse("new", Path::new(kennzahlen::FILE), &new.bytes)?;
+                let changes = compare::compare(&a, &b);
+                eprintln!(
+                    "against {EDITION_PREFIX}{n}: {} ({} and {} in the edition)",
+                    changes.summary(),
+                    page::FILE,
+                    page::TABLE_FILE
+                );
+                let datenstand = pipeline::latest_datenstand(&results);
+                let editions = page::Editions {
+                    year: args.year,
+                    edition,
+                    supersedes: n,
+                    reason,
+                    datenstand_old: a.datenstand.as_deref(),
+                    datenstand_new: datenstand.as_deref(),
+                };
+                let data = page::data(&changes, &editions, &results, &options)?;
+                files.push(page::render(&data, &options)?);
+                files.push(OutFile {
+                    path: page::TABLE_FILE.into(),
+                    bytes: changes.table().into_bytes(),
+                });
+            }
+            (Err(why), _) => {
+                eprintln!("warning: {why}: this edition says nothing about what it changed");
+            }
+            (Ok(_), None) => {}
         }
     }
     let manifest = manifest::Manifest {
@@ -219,6 +230,20 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     )?;
     pipeline::summary(&target, &out, started);
     Ok(Exit::Ok)
+}
+
+/// Whether `file` of `edition` is what its manifest records, and that manifest what the
+/// register seals ([`sealed_by_register`]).
+fn sealed_file(archive: &Path, year: i32, edition: &Path, file: &str) -> bool {
+    let path = edition.join(file);
+    sealed_by_register(archive, year, edition)
+        && path.symlink_metadata().is_ok_and(|m| m.is_file())
+        && std::fs::read(edition.join(manifest::FILE))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<manifest::Manifest>(&b).ok())
+            .and_then(|m| m.files.into_iter().find(|f| f.path == file))
+            .zip(output::sha256_file(&path).ok())
+            .is_some_and(|(entry, sha)| entry.sha256 == sha)
 }
 
 /// Whether `edition`'s `manifest.json` has the SHA-256 that the archive's register

@@ -17,24 +17,35 @@ pub fn diff(args: &DiffArgs) -> Result<Exit, Error> {
     let a = side(&args.a, args)?;
     let b = side(&args.b, args)?;
     let c = compare::compare(&a, &b);
-    if args.format == "csv" {
-        print!("{}", c.table());
+    let out = if args.format == "csv" {
+        c.table()
     } else {
         let stand = |s: &Side| s.datenstand.clone().unwrap_or_else(|| "k. A.".into());
-        println!(
-            "A: {} (Berichtsmonat {}, Datenstand {})",
-            a.name,
-            a.month,
-            stand(&a)
-        );
-        println!(
-            "B: {} (Berichtsmonat {}, Datenstand {})",
-            b.name,
-            b.month,
-            stand(&b)
-        );
-        print!("{}", c.text());
-        println!("{}", c.summary());
+        let head = |label: &str, s: &Side| {
+            format!(
+                "{label}: {} (Berichtsmonat {}, Datenstand {})\n",
+                s.name,
+                s.month,
+                stand(s)
+            )
+        };
+        format!(
+            "{}{}{}{}\n",
+            head("A", &a),
+            head("B", &b),
+            c.text(),
+            c.summary()
+        )
+    };
+    // A reader that stops early (`| head`, `| grep -q`) is not an error; println! would
+    // panic on the closed pipe.
+    match std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(Error::Render(format!(
+                "cannot write to standard output: {e}"
+            )));
+        }
+        _ => {}
     }
     Ok(if c.figures == 0 {
         Exit::Ok

@@ -60,11 +60,9 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
     let guests = Guests::of(&ds, &termine);
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
     let folder = output::run_folder(&args.out, &bm.to_string());
-    if !guests.invited.is_empty() {
-        ensure_reports(args, &ds, &results, &folder, &guests, command_line)?;
-    }
 
-    // Every text first, so that a template error stops the command before anything is written.
+    // Every text first, so that a template error stops the command before anything is
+    // written: before the reports that are missing are rendered, too.
     let mut drafts = Vec::new();
     for (jc, termin, to) in &guests.invited {
         let ctx = mail::context(
@@ -87,6 +85,10 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
             termin_text,
             report: crate::report::file_name(&jc.id, &jc.name),
         });
+    }
+
+    if !guests.invited.is_empty() {
+        ensure_reports(args, &ds, &results, &folder, &guests, command_line)?;
     }
 
     let _lock = MonthLock::acquire(&args.out, bm)?;

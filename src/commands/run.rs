@@ -49,6 +49,9 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
         &args.data.data,
         &output::run_folder(&args.out, &bm.to_string()),
     )?;
+    if let Some(dir) = &args.emit_data {
+        output::check_emit(dir, &output::run_folder(&args.out, &bm.to_string()))?;
+    }
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
     // The figures of an earlier run of the month, to say what this one changed.
     let previous_csv = output::run_folder(&args.out, &bm.to_string()).join(kennzahlen::FILE);

@@ -20,7 +20,7 @@ use crate::domain::{Kennzahl, Status};
 use crate::error::{Error, InputError};
 use crate::format;
 use crate::load::csv;
-use crate::output::{kennzahlen, manifest};
+use crate::output::{self, kennzahlen, manifest};
 use crate::texte::Kennzahlnamen;
 
 /// The compared value columns of `kennzahlen.csv`, in the order of [`Side`]'s fields.
@@ -247,7 +247,9 @@ impl Comparison {
                 What::Value { field, old, new } => (*field, old.as_str(), new.as_str()),
                 What::Status { old, new } => ("status", old.as_str(), new.as_str()),
             };
-            let _ = writeln!(table, "{},{},{field},{old},{new}", c.entity, c.code);
+            let cells = [c.entity.as_str(), c.code.as_str(), field, old, new];
+            let row: Vec<_> = cells.iter().map(|t| output::csv_field(t, ',')).collect();
+            let _ = writeln!(table, "{}", row.join(","));
         }
         table
     }
@@ -429,5 +431,17 @@ mod tests {
         );
         assert!(text.contains(": nur in A\n"), "{text}");
         assert!(text.contains(": neu in B\n"), "{text}");
+    }
+
+    /// Regression (review): the table wrote the entity raw, so a Vergleichstyp named
+    /// "I,a" gave a row of six fields in aenderungen.csv of a write-once archive edition.
+    #[test]
+    fn the_table_quotes_a_comma_in_an_entity() {
+        let a = side("A", "\"VT:I,a\",2018-12,int,240,200,20,,kein_ziel,,,,,\n");
+        let b = side("B", "\"VT:I,a\",2018-12,int,250,200,20,,kein_ziel,,,,,\n");
+        assert_eq!(
+            compare(&a, &b).table(),
+            "jobcenter,kennzahl,feld,alt,neu\n\"VT:I,a\",int,wert,240,250\n"
+        );
     }
 }

@@ -21,15 +21,6 @@ fn value(v: Option<Value>) -> String {
     num(v.map(Value::as_f64))
 }
 
-/// RFC 4180 quoting where needed (a Land or Vergleichstyp may hold a comma).
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
 pub fn render(results: &Results) -> String {
     let mut out = String::with_capacity(96 * 22 * results.entities.len());
     out.push_str(HEADER);
@@ -45,7 +36,7 @@ pub fn render(results: &Results) -> String {
             let _ = writeln!(
                 out,
                 "{},{},{},{},{},{},{},{},{},{},{},{},{}",
-                field(&entity.id),
+                super::csv_field(&entity.id, ','),
                 month,
                 f.kennzahl.code(),
                 value(f.wert),

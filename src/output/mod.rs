@@ -32,6 +32,16 @@ pub struct OutFile {
     pub bytes: Vec<u8>,
 }
 
+/// A CSV cell with RFC 4180 quoting where needed: a Land, a Vergleichstyp or a value may
+/// hold the `delimiter`, a quote or a line break.
+pub fn csv_field(text: &str, delimiter: char) -> std::borrow::Cow<'_, str> {
+    if text.contains([delimiter, '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\"")).into()
+    } else {
+        text.into()
+    }
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut out = String::with_capacity(64);
@@ -128,6 +138,35 @@ pub fn check_out(flag: &str, out: &Path) -> Result<(), Error> {
             dir.display()
         ))),
     }
+}
+
+/// Refuses `--emit-data DIR` inside `target`, the run folder this run replaces: the JSON
+/// would be lost with the old folder, or (on a first run) block the swap of the new one.
+/// Works before either folder exists.
+pub fn check_emit(emit: &Path, target: &Path) -> Result<(), Error> {
+    /// The absolute path with its longest existing part resolved (symbolic links).
+    fn resolved(path: &Path) -> Option<PathBuf> {
+        let mut existing = std::path::absolute(path).ok()?;
+        let mut rest = Vec::new();
+        while existing.symlink_metadata().is_err() {
+            rest.push(existing.file_name()?.to_owned());
+            existing.pop();
+        }
+        let mut out = existing.canonicalize().ok()?;
+        out.extend(rest.iter().rev());
+        Some(out)
+    }
+    if let (Some(e), Some(t)) = (resolved(emit), resolved(target))
+        && e.starts_with(&t)
+    {
+        return Err(Error::Usage(format!(
+            "--emit-data {} lies inside {}, the folder this run replaces; nothing was \
+             changed. Write the data elsewhere.",
+            emit.display(),
+            target.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Refuses a data folder inside (or equal to) the folder a run would replace: the run

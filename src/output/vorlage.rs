@@ -306,14 +306,6 @@ pub fn render(csv: bool, created: DateTime<Utc>) -> Result<Vec<OutFile>, String>
         .collect()
 }
 
-fn csv_field(text: &str) -> String {
-    if text.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
 fn csv_bytes(columns: &[Column]) -> Vec<u8> {
     let mut out = String::from("\u{feff}");
     let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
@@ -322,7 +314,7 @@ fn csv_bytes(columns: &[Column]) -> Vec<u8> {
     let cells: Vec<String> = columns
         .iter()
         .map(|c| match c.example {
-            Example::Text(t) => csv_field(t),
+            Example::Text(t) => super::csv_field(t, ';').into_owned(),
             // The `;` dialect: decimal comma (numbers carry no grouping here).
             Example::Number(x) => format!("{x}").replace('.', ","),
             Example::Date(y, m, d) => format!("{y:04}-{m:02}-{d:02}"),

@@ -363,8 +363,9 @@ pub fn render(
             (outcome, reports)
         })
     } else {
-        let reports = prepare();
-        (worker.run(overview, 1), reports)
+        // A failed figure file stops the run before the overview is rendered in vain.
+        let reports = prepare()?;
+        (worker.run(overview, 1), Ok(reports))
     };
     render::evict_cache(0);
     crate::alloc::release_freed();

@@ -88,8 +88,9 @@ struct TabellenZeile {
     jc: Zelle,
     vt: Zelle,
     land: Zelle,
-    /// Footnotes of the row: 1 for "k. A.", further ones naming the members left out of
-    /// the Vergleichstyp or Land figure ("ohne Kreis Borken").
+    /// Footnotes of the row: the one for "k. A." and those naming the members left out of
+    /// the Vergleichstyp or Land figure ("ohne Kreis Borken"), numbered in the order of
+    /// first use.
     fussnote: Option<Vec<u32>>,
 }
 
