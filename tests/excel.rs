@@ -653,7 +653,15 @@ fn monatswerte_workbook(fx: &Fixture, header: &[&str], title: &[&str]) -> Vec<u8
 }
 
 const REQUIRED: [&str; 9] = [
-    "jobcenter", "monat", "elb", "bg", "int", "lzb", "int_lzb", "llu_eur", "kdu_eur",
+    "jobcenter",
+    "monat",
+    "elb",
+    "bg",
+    "int",
+    "lzb",
+    "int_lzb",
+    "llu_eur",
+    "kdu_eur",
 ];
 
 /// A fixture whose monthly rows are a workbook written by `f`.
@@ -676,7 +684,11 @@ fn a_misspelt_column_of_a_workbook_is_named_by_its_cell() {
         .expect_code(0)
         .expect_stderr("data/monatswerte.xlsx: Tabelle1!J1: unbekannte Spalte \"int_svp\" wird nicht gelesen – gemeint ist vermutlich \"int_svb\"")
         .expect_stderr("data/monatswerte.xlsx: Tabelle1!K1: unbekannte Spalte \"bemerkung\" wird nicht gelesen\n");
-    assert!(check.stdout().contains("2 warning(s)"), "{}", check.stdout());
+    assert!(
+        check.stdout().contains("2 warning(s)"),
+        "{}",
+        check.stdout()
+    );
 }
 
 #[test]
@@ -747,7 +759,11 @@ fn a_hidden_first_sheet_is_skipped_and_named() {
     check
         .expect_code(0)
         .expect_stderr("data/jobcenter.xlsx: das Tabellenblatt \"Alt 2017\" ist ausgeblendet und wird nicht gelesen; gelesen wird das erste sichtbare Tabellenblatt \"Aktuell\"");
-    assert!(check.stdout().contains(": 2 Jobcenter,"), "{}", check.stdout());
+    assert!(
+        check.stdout().contains(": 2 Jobcenter,"),
+        "{}",
+        check.stdout()
+    );
 }
 
 #[test]
@@ -762,12 +778,21 @@ fn a_cell_at_the_last_row_and_column_costs_nothing() {
         ws.write_string(1_048_575, 16_383, "x").unwrap();
         wb.save_to_buffer().unwrap()
     });
-    assert!(std::fs::metadata(fx.data().join("monatswerte.xlsx")).unwrap().len() < 10_000);
+    assert!(
+        std::fs::metadata(fx.data().join("monatswerte.xlsx"))
+            .unwrap()
+            .len()
+            < 10_000
+    );
     let start = Instant::now();
     fx.run(&["check"])
         .expect_code(2)
         .expect_stderr("data/monatswerte.xlsx: Sheet1 row 1: missing required column \"monat\"");
-    assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
 
     // The same stray cell beside the real table is ignored.
     let fx = with_monatswerte_workbook(|fx| {
@@ -794,7 +819,11 @@ fn a_cell_at_the_last_row_and_column_costs_nothing() {
     });
     let start = Instant::now();
     fx.run(&["check"]).expect_code(0);
-    assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 /// Sets the declared decompressed size of part `name` in both zip headers (local and
@@ -865,5 +894,9 @@ fn a_real_huge_string_is_refused_in_seconds() {
     fx.run(&["check"])
         .expect_code(2)
         .expect_stderr("data/monatswerte.xlsx: die Arbeitsmappe wird nicht gelesen: ihr Teil \"xl/sharedStrings.xml\" wäre entpackt");
-    assert!(start.elapsed() < Duration::from_secs(10), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
 }

@@ -64,6 +64,9 @@ pub struct SheetRows {
     rows: Vec<(usize, usize)>,
     /// Per cell: its header position and the end of its text in `text`.
     cells: Vec<(u32, usize)>,
+    /// The first rows below the header with all their cells, also those beside the
+    /// header's columns (to recognise a header below a title, see [`Table::preview`]).
+    preview: Vec<Record>,
 }
 
 impl SheetRows {
@@ -77,6 +80,20 @@ impl SheetRows {
         self.text.push_str(text);
         let position = u32::try_from(position).unwrap_or(u32::MAX);
         self.cells.push((position, self.text.len()));
+    }
+
+    /// Adds a cell of sheet row `line` to the preview, while it holds fewer than
+    /// [`PREVIEW_ROWS`] rows.
+    pub fn preview_cell(&mut self, line: usize, text: &str) {
+        let rows = self.preview.len();
+        match self.preview.last_mut() {
+            Some(record) if record.line == line => record.cells.push(text.to_string()),
+            _ if rows < PREVIEW_ROWS => self.preview.push(Record {
+                line,
+                cells: vec![text.to_string()],
+            }),
+            _ => {}
+        }
     }
 
     /// The bytes of cell text kept.
@@ -94,7 +111,11 @@ impl SheetRows {
         let (line, first) = self.rows[i];
         let last = self.rows.get(i + 1).map_or(self.cells.len(), |r| r.1);
         let mut cells = vec![String::new(); width];
-        let mut start = if first == 0 { 0 } else { self.cells[first - 1].1 };
+        let mut start = if first == 0 {
+            0
+        } else {
+            self.cells[first - 1].1
+        };
         for &(position, end) in &self.cells[first..last] {
             if let Some(cell) = cells.get_mut(position as usize) {
                 self.text[start..end].clone_into(cell);
@@ -105,7 +126,19 @@ impl SheetRows {
     }
 }
 
+/// The rows below the header a hint looks at.
+pub const PREVIEW_ROWS: usize = 50;
+
 impl Table {
+    /// The first [`PREVIEW_ROWS`] records below the header with all their cells (in a
+    /// worksheet also those beside the header's columns, in no particular order).
+    pub fn preview(&self) -> Vec<Record> {
+        match &self.body {
+            Body::Sheet(rows) => rows.preview.clone(),
+            Body::Text(..) => self.records().take(PREVIEW_ROWS).collect(),
+        }
+    }
+
     /// A table of a worksheet's records, read by the rules of a `;` file (a worksheet's
     /// text cells follow German Excel: decimal comma).
     pub fn from_sheet(header: Vec<String>, header_line: usize, rows: SheetRows) -> Self {
@@ -127,7 +160,10 @@ impl Table {
             ),
             Body::Sheet(rows) => {
                 let width = self.header.len();
-                (None, Some((0..rows.count()).map(move |i| rows.record(i, width))))
+                (
+                    None,
+                    Some((0..rows.count()).map(move |i| rows.record(i, width))),
+                )
             }
         };
         text.into_iter()

@@ -177,7 +177,12 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
         }
     };
     let (mw_required, mw_optional) = monatswerte_columns();
-    let jc_table = read(JOBCENTER_FILE, JOBCENTER_COLUMNS, &mut errors, &mut warnings);
+    let jc_table = read(
+        JOBCENTER_FILE,
+        JOBCENTER_COLUMNS,
+        &mut errors,
+        &mut warnings,
+    );
     let mw_table = read(
         MONATSWERTE_FILE,
         (mw_required.as_slice(), mw_optional.as_slice()),
@@ -374,10 +379,15 @@ const LABEL_WORDS: [&str; 12] = [
 /// Why the required columns are missing, if a hint can say it in one message: a row
 /// below the header holds them (a title above the header), or the header holds German
 /// labels instead of the column names.
-fn header_hint(table: &Table, required: &[&str], known: &[&str], missing: &[&str]) -> Option<ReadMessage> {
+fn header_hint(
+    table: &Table,
+    required: &[&str],
+    known: &[&str],
+    missing: &[&str],
+) -> Option<ReadMessage> {
     // A title row: a row further down holds every required name (also split by `;`,
     // `,` or tab, as a CSV file's delimiter was taken from the title line).
-    for record in table.records().take(50) {
+    for record in table.preview() {
         let names: HashSet<String> = record
             .cells
             .iter()
@@ -395,7 +405,8 @@ fn header_hint(table: &Table, required: &[&str], known: &[&str], missing: &[&str
         .iter()
         .filter(|n| !n.is_empty() && !known.contains(&n.as_str()) && close_to(n, known).is_none())
         .filter(|n| {
-            !n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            !n.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
                 || LABEL_WORDS.contains(&n.as_str())
         })
         .cloned()
@@ -598,7 +609,15 @@ mod tests {
 
     #[test]
     fn close_names_by_edit_distance_or_without_separators() {
-        let known = ["jobcenter", "int", "int_svb", "int_lzb", "email", "bg", "elb"];
+        let known = [
+            "jobcenter",
+            "int",
+            "int_svb",
+            "int_lzb",
+            "email",
+            "bg",
+            "elb",
+        ];
         assert_eq!(close_to("int_svp", &known), Some("int_svb"));
         assert_eq!(close_to("int_sbv", &known), Some("int_svb"));
         assert_eq!(close_to("jobcentre", &known), Some("jobcenter"));

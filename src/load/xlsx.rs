@@ -277,7 +277,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Table, Sheet), InputError> {
     let mut current_row: Option<u32> = None;
     let mut cells = 0u64;
     loop {
-        let next = reader.next_cell_with_style_id().map_err(|e| unreadable(&e))?;
+        let next = reader
+            .next_cell_with_style_id()
+            .map_err(|e| unreadable(&e))?;
         let Some((cell, style)) = next else { break };
         let (row, column) = cell.get_position();
         let value = cell.get_value();
@@ -307,6 +309,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Table, Sheet), InputError> {
             names.push((column, cell_text));
             continue;
         }
+        rows.preview_cell(row as usize + 1, &cell_text);
         if positions.is_empty() {
             names.sort_by_key(|(c, _)| *c);
             names.dedup_by_key(|(c, _)| *c);
