@@ -109,7 +109,8 @@ impl Error {
 }
 
 fn join_lines(errors: &[InputError]) -> String {
-    const SHOWN: usize = 50;
+    // The loader keeps 100 errors and a line counting the others: all of them are shown.
+    const SHOWN: usize = 101;
     let mut out = String::new();
     for error in errors.iter().take(SHOWN) {
         out.push_str("  ");
@@ -117,7 +118,7 @@ fn join_lines(errors: &[InputError]) -> String {
         out.push('\n');
     }
     if errors.len() > SHOWN {
-        let _ = writeln!(out, "  … and {} more", errors.len() - SHOWN);
+        let _ = writeln!(out, "  … und {} weitere", errors.len() - SHOWN);
     }
     out.pop();
     out
@@ -132,4 +133,154 @@ pub enum Exit {
     Partial = 1,
     /// Unusable arguments or input; nothing written.
     Unusable = 2,
+}
+
+/// The texts of the readers' messages about a file's header and shape (contract v4, 1.2
+/// and 1.3), German as the user reads them. Each becomes the message of an
+/// [`InputError`] (error or warning) that carries file and place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadMessage {
+    /// A header name that is no known column, and the known column it may have meant.
+    UnknownColumn { name: String, meant: Option<String> },
+    /// A required column is missing from the header; `near` is a header name close to it.
+    MissingColumn { name: String, near: Option<String> },
+    /// The required columns are missing from the first row, but a row below holds them
+    /// (a title above the header).
+    TitleRow { header_row: usize },
+    /// The header holds German labels instead of the column names.
+    GermanLabels {
+        labels: Vec<String>,
+        missing: Vec<String>,
+    },
+    /// Hidden worksheets before the first visible one, which is read.
+    HiddenSheets { hidden: Vec<String>, read: String },
+    /// A workbook without a visible worksheet.
+    NoVisibleSheet,
+    /// A part of the workbook that decompresses to more than the limit.
+    PartTooLarge { part: String, size: u64 },
+    /// A part of the workbook with more XML elements than the limit.
+    PartTooManyElements { part: String, limit: u64 },
+    /// A worksheet with more cells than the limit.
+    TooManyCells { sheet: String, limit: u64 },
+    /// The table of a worksheet (header columns × data rows) larger than the limit.
+    TableTooLarge {
+        sheet: String,
+        columns: u64,
+        rows: u64,
+        limit: u64,
+    },
+    /// Input errors found beyond the ones listed.
+    MoreErrors { count: usize },
+}
+
+/// A count with German thousands dots: 12345 → `12.345`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn quoted_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl fmt::Display for ReadMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownColumn { name, meant: None } => {
+                write!(f, "unbekannte Spalte \"{name}\" wird nicht gelesen")
+            }
+            Self::UnknownColumn {
+                name,
+                meant: Some(meant),
+            } => write!(
+                f,
+                "unbekannte Spalte \"{name}\" wird nicht gelesen – gemeint ist vermutlich \"{meant}\""
+            ),
+            Self::MissingColumn { name, near: None } => {
+                write!(f, "missing required column \"{name}\" in the header")
+            }
+            Self::MissingColumn {
+                name,
+                near: Some(near),
+            } => write!(
+                f,
+                "Pflichtspalte \"{name}\" fehlt in der Kopfzeile – ist die Spalte \"{near}\" gemeint? Bitte die Überschrift korrigieren"
+            ),
+            Self::TitleRow { header_row } => write!(
+                f,
+                "die Pflichtspalten fehlen in der ersten Zeile, aber Zeile {header_row} sieht aus wie die Kopfzeile: die Kopfzeile muss die erste nicht leere Zeile sein; bitte die Zeilen darüber (Titel, Leerzeilen mit Text) löschen"
+            ),
+            Self::GermanLabels { labels, missing } => write!(
+                f,
+                "die Kopfzeile enthält Bezeichnungen ({}) statt der Spaltennamen; es fehlen die Pflichtspalten {}. `zielbericht vorlage` schreibt eine Vorlage mit der richtigen Kopfzeile (die Erläuterungen stehen dort als Notiz an jeder Spalte)",
+                quoted_list(labels),
+                quoted_list(missing)
+            ),
+            Self::HiddenSheets { hidden, read } => write!(
+                f,
+                "{} {} {} ausgeblendet und {} nicht gelesen; gelesen wird das erste sichtbare Tabellenblatt \"{read}\"",
+                if hidden.len() == 1 {
+                    "das Tabellenblatt"
+                } else {
+                    "die Tabellenblätter"
+                },
+                quoted_list(hidden),
+                if hidden.len() == 1 { "ist" } else { "sind" },
+                if hidden.len() == 1 { "wird" } else { "werden" },
+            ),
+            Self::NoVisibleSheet => write!(
+                f,
+                "die Arbeitsmappe enthält kein sichtbares Tabellenblatt; bitte das Blatt mit den Daten einblenden"
+            ),
+            Self::PartTooLarge { part, size } => write!(
+                f,
+                "die Arbeitsmappe wird nicht gelesen: ihr Teil \"{part}\" wäre entpackt {} Bytes groß, erlaubt ist höchstens 1 GiB (eine echte Datenlieferung ist weit kleiner); bitte die Datei neu aus Excel speichern",
+                thousands(*size)
+            ),
+            Self::PartTooManyElements { part, limit } => write!(
+                f,
+                "die Arbeitsmappe wird nicht gelesen: ihr Teil \"{part}\" enthält mehr als {} Einträge, weit mehr als eine Datenlieferung braucht; bitte die Datei neu aus Excel speichern",
+                thousands(*limit)
+            ),
+            Self::TooManyCells { sheet, limit } => write!(
+                f,
+                "die Arbeitsmappe wird nicht gelesen: das Tabellenblatt \"{sheet}\" enthält mehr als {} Zellen mit Inhalt; bitte die Daten auf die Spalten und Zeilen der Lieferung beschränken",
+                thousands(*limit)
+            ),
+            Self::TableTooLarge {
+                sheet,
+                columns,
+                rows,
+                limit,
+            } => write!(
+                f,
+                "die Arbeitsmappe wird nicht gelesen: die Tabelle im Blatt \"{sheet}\" umfasst {} Spalten × {} Zeilen, mehr als {} Zellen; bitte überzählige Überschriften und Zellen weit außerhalb der Daten löschen",
+                thousands(*columns),
+                thousands(*rows),
+                thousands(*limit)
+            ),
+            Self::MoreErrors { count } => write!(
+                f,
+                "… und {} weitere Fehler (nicht einzeln aufgeführt; erst die obigen beheben)",
+                thousands(*count as u64)
+            ),
+        }
+    }
+}
+
+impl From<ReadMessage> for String {
+    fn from(m: ReadMessage) -> Self {
+        m.to_string()
+    }
 }

@@ -302,7 +302,7 @@ fn a_broken_cell_is_named_by_file_sheet_and_cell() {
     fx.file("jobcenter.xlsx", &wb.save_to_buffer().unwrap());
     fx.run(&["check"])
         .expect_code(2)
-        .expect_stderr("data/jobcenter.xlsx: expected a header row in the first worksheet \"Sheet1\", found an empty sheet");
+        .expect_stderr("data/jobcenter.xlsx: expected a header row in the first visible worksheet \"Sheet1\", found an empty sheet");
 }
 
 #[test]
@@ -633,4 +633,270 @@ fn timing_405_jobcenters_from_workbooks() {
         .unwrap()
         .len();
     eprintln!("monatswerte.xlsx: {} KiB", size / 1024);
+}
+
+/// The fixture's monthly rows as a workbook with the given header (the required columns
+/// and `extra` after them, whose cells hold 1), `title` rows above it.
+fn monatswerte_workbook(fx: &Fixture, header: &[&str], title: &[&str]) -> Vec<u8> {
+    let mut rows: Vec<Vec<Cell>> = title.iter().map(|t| vec![text(t)]).collect();
+    rows.push(header.iter().map(|h| text(h)).collect());
+    for r in &fx.rows {
+        let mut cells = vec![text(&r.jobcenter), text(&r.monat)];
+        for c in ["elb", "bg", "int", "lzb", "int_lzb", "llu_eur", "kdu_eur"] {
+            let v = &r.values.iter().find(|(n, _)| *n == c).unwrap().1;
+            cells.push(Cell::Number(v.parse().unwrap()));
+        }
+        cells.extend(header[9..].iter().map(|_| Cell::Number(1.0)));
+        rows.push(cells);
+    }
+    workbook("Tabelle1", 0, &rows)
+}
+
+const REQUIRED: [&str; 9] = [
+    "jobcenter",
+    "monat",
+    "elb",
+    "bg",
+    "int",
+    "lzb",
+    "int_lzb",
+    "llu_eur",
+    "kdu_eur",
+];
+
+/// A fixture whose monthly rows are a workbook written by `f`.
+fn with_monatswerte_workbook(f: impl FnOnce(&Fixture) -> Vec<u8>) -> Fixture {
+    let fx = Fixture::new().write();
+    std::fs::remove_file(fx.data().join("monatswerte.csv")).unwrap();
+    let bytes = f(&fx);
+    fx.file("monatswerte.xlsx", &bytes);
+    fx
+}
+
+#[test]
+fn a_misspelt_column_of_a_workbook_is_named_by_its_cell() {
+    // int_svp (for int_svb) in column J, and a column nothing is close to in K.
+    let mut header = REQUIRED.to_vec();
+    header.extend(["int_svp", "Bemerkung"]);
+    let fx = with_monatswerte_workbook(|fx| monatswerte_workbook(fx, &header, &[]));
+    let check = fx.run(&["check"]);
+    check
+        .expect_code(0)
+        .expect_stderr("data/monatswerte.xlsx: Tabelle1!J1: unbekannte Spalte \"int_svp\" wird nicht gelesen – gemeint ist vermutlich \"int_svb\"")
+        .expect_stderr("data/monatswerte.xlsx: Tabelle1!K1: unbekannte Spalte \"bemerkung\" wird nicht gelesen\n");
+    assert!(
+        check.stdout().contains("2 warning(s)"),
+        "{}",
+        check.stdout()
+    );
+}
+
+#[test]
+fn a_title_row_above_the_header_is_one_hint() {
+    let fx = with_monatswerte_workbook(|fx| {
+        monatswerte_workbook(fx, &REQUIRED, &["Monatswerte 2016 bis 2018", ""])
+    });
+    let check = fx.run(&["check"]);
+    check.expect_code(2).expect_stderr(
+        "data/monatswerte.xlsx: Tabelle1 row 1: die Pflichtspalten fehlen in der ersten Zeile, aber Zeile 3 sieht aus wie die Kopfzeile",
+    );
+    let stderr = check.stderr();
+    assert!(!stderr.contains("missing required column"), "{stderr}");
+    assert_eq!(stderr.matches("monatswerte.xlsx").count(), 1, "{stderr}");
+}
+
+#[test]
+fn german_labels_in_the_header_point_to_vorlage() {
+    let labels = [
+        "Jobcenter",
+        "Monat",
+        "ELB",
+        "BG",
+        "Integrationen",
+        "LZB",
+        "Integrationen LZB",
+        "LLU (€)",
+        "KdU (€)",
+    ];
+    let fx = with_monatswerte_workbook(|fx| monatswerte_workbook(fx, &labels, &[]));
+    let check = fx.run(&["check"]);
+    check
+        .expect_code(2)
+        .expect_stderr("data/monatswerte.xlsx: Tabelle1 row 1: die Kopfzeile enthält Bezeichnungen (\"integrationen\", \"integrationen lzb\", \"llu (€)\", \"kdu (€)\") statt der Spaltennamen; es fehlen die Pflichtspalten \"int\", \"int_lzb\", \"llu_eur\", \"kdu_eur\"")
+        .expect_stderr("`zielbericht vorlage` schreibt eine Vorlage mit der richtigen Kopfzeile");
+    let stderr = check.stderr();
+    assert!(!stderr.contains("missing required column"), "{stderr}");
+}
+
+#[test]
+fn a_hidden_first_sheet_is_skipped_and_named() {
+    let fx = Fixture::new().write();
+    std::fs::remove_file(fx.data().join("jobcenter.csv")).unwrap();
+    let mut wb = Workbook::new();
+    // Stale figures in a hidden first sheet: a Jobcenter that no longer exists.
+    let stale = wb.add_worksheet().set_name("Alt 2017").unwrap();
+    for (c, v) in ["jobcenter", "name", "land"].iter().enumerate() {
+        stale.write_string(0, c as u16, *v).unwrap();
+    }
+    for (c, v) in ["09999", "Kreis Alt", "BY"].iter().enumerate() {
+        stale.write_string(1, c as u16, *v).unwrap();
+    }
+    stale.set_hidden(true);
+    let ws = wb.add_worksheet().set_name("Aktuell").unwrap();
+    let rows = [
+        ["jobcenter", "name", "land"],
+        ["05554", "Kreis Borken", "NRW"],
+        ["05558", "Kreis Coesfeld", "NRW"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    ws.set_active(true);
+    fx.file("jobcenter.xlsx", &wb.save_to_buffer().unwrap());
+    let check = fx.run(&["check"]);
+    check
+        .expect_code(0)
+        .expect_stderr("data/jobcenter.xlsx: das Tabellenblatt \"Alt 2017\" ist ausgeblendet und wird nicht gelesen; gelesen wird das erste sichtbare Tabellenblatt \"Aktuell\"");
+    assert!(
+        check.stdout().contains(": 2 Jobcenter,"),
+        "{}",
+        check.stdout()
+    );
+}
+
+#[test]
+fn a_cell_at_the_last_row_and_column_costs_nothing() {
+    use std::time::{Duration, Instant};
+    // A header cell at A1 and one cell at XFD1048576: a dense range would be 17 billion
+    // cells (it was: "memory allocation of 549755813888 bytes failed").
+    let fx = with_monatswerte_workbook(|_| {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "jobcenter").unwrap();
+        ws.write_string(1_048_575, 16_383, "x").unwrap();
+        wb.save_to_buffer().unwrap()
+    });
+    assert!(
+        std::fs::metadata(fx.data().join("monatswerte.xlsx"))
+            .unwrap()
+            .len()
+            < 10_000
+    );
+    let start = Instant::now();
+    fx.run(&["check"])
+        .expect_code(2)
+        .expect_stderr("data/monatswerte.xlsx: Sheet1 row 1: missing required column \"monat\"");
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+
+    // The same stray cell beside the real table is ignored.
+    let fx = with_monatswerte_workbook(|fx| {
+        let mut bytes = monatswerte_workbook(fx, &REQUIRED, &[]);
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet().set_name("Tabelle1").unwrap();
+        let (_, rows) = sheet(&bytes, 0);
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                match cell {
+                    Data::String(s) => {
+                        ws.write_string(r as u32, c as u16, s).unwrap();
+                    }
+                    Data::Float(x) => {
+                        ws.write_number(r as u32, c as u16, *x).unwrap();
+                    }
+                    _ => {}
+                }
+            }
+        }
+        ws.write_string(1_048_575, 16_383, "x").unwrap();
+        bytes = wb.save_to_buffer().unwrap();
+        bytes
+    });
+    let start = Instant::now();
+    fx.run(&["check"]).expect_code(0);
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+/// Sets the declared decompressed size of part `name` in both zip headers (local and
+/// central directory) of `bytes`, as a hostile workbook would.
+fn declare_size(bytes: &mut [u8], name: &str, size: u32) {
+    let mut patched = 0;
+    let u16_at = |b: &[u8], i: usize| usize::from(u16::from_le_bytes([b[i], b[i + 1]]));
+    for i in 0..bytes.len().saturating_sub(46) {
+        let (size_at, name_len_at, name_at) = match &bytes[i..i + 4] {
+            b"PK\x03\x04" => (22, 26, 30),
+            b"PK\x01\x02" => (24, 28, 46),
+            _ => continue,
+        };
+        let len = u16_at(bytes, i + name_len_at);
+        if bytes.get(i + name_at..i + name_at + len) == Some(name.as_bytes()) {
+            bytes[i + size_at..i + size_at + 4].copy_from_slice(&size.to_le_bytes());
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 2, "{name} in both headers");
+}
+
+#[test]
+fn a_workbook_of_a_huge_string_is_refused() {
+    // A part that would decompress to 1.5 GB: refused before it is read.
+    let fx = with_monatswerte_workbook(|fx| {
+        let mut bytes = monatswerte_workbook(fx, &REQUIRED, &[]);
+        declare_size(&mut bytes, "xl/sharedStrings.xml", 1_500_000_000);
+        bytes
+    });
+    fx.run(&["check"]).expect_code(2).expect_stderr(
+        "data/monatswerte.xlsx: die Arbeitsmappe wird nicht gelesen: ihr Teil \"xl/sharedStrings.xml\" wäre entpackt 1.500.000.000 Bytes groß, erlaubt ist höchstens 1 GiB",
+    );
+
+    // A part whose header lies (declares less than it holds) is never inflated beyond
+    // what it declares.
+    let fx = with_monatswerte_workbook(|fx| {
+        let mut bytes = monatswerte_workbook(fx, &REQUIRED, &[]);
+        declare_size(&mut bytes, "xl/sharedStrings.xml", 100);
+        bytes
+    });
+    fx.run(&["check"])
+        .expect_code(2)
+        .expect_stderr("data/monatswerte.xlsx: expected an Excel workbook (.xlsx), cannot read it");
+}
+
+#[test]
+fn a_real_huge_string_is_refused_in_seconds() {
+    use std::io::Write as _;
+    use std::time::{Duration, Instant};
+    // A real workbook whose one shared string is 1.1 GiB of one letter: a 1.1 MB file.
+    let fx = with_monatswerte_workbook(|_| {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(1))
+            .large_file(true);
+        zip.start_file("xl/sharedStrings.xml", options).unwrap();
+        zip.write_all(b"<sst><si><t>").unwrap();
+        let chunk = vec![b'a'; 1 << 20];
+        for _ in 0..1100 {
+            zip.write_all(&chunk).unwrap();
+        }
+        zip.write_all(b"</t></si></sst>").unwrap();
+        zip.finish().unwrap().into_inner()
+    });
+    let start = Instant::now();
+    fx.run(&["check"])
+        .expect_code(2)
+        .expect_stderr("data/monatswerte.xlsx: die Arbeitsmappe wird nicht gelesen: ihr Teil \"xl/sharedStrings.xml\" wäre entpackt");
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
 }

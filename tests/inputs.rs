@@ -1,3 +1,5 @@
+use std::fmt::Write as _;
+
 use crate::util::{COLUMNS, Fixture, snapshot_tree};
 
 /// Runs on a broken folder whose `out/` holds an earlier run; asserts exit 2, the
@@ -353,4 +355,133 @@ fn values_too_large_for_exact_arithmetic_are_input_errors() {
     run.expect_code(2)
         .expect_stderr("column \"elb\": expected a whole number of at most 10^12, found \"9223372036854775807\"")
         .expect_stderr("column \"llu_eur\": expected an amount in euros of at most 10^12");
+}
+
+#[test]
+fn a_misspelt_optional_column_warns_with_the_intended_name() {
+    // int_svp for int_svb: Nachhaltigkeit would vanish without a word.
+    let fx = Fixture::new();
+    let text = fx
+        .monatswerte_csv(&COLUMNS)
+        .replacen("int_svb", "int_svp", 1);
+    assert!(text.lines().next().unwrap().contains("int_svp"));
+    let fx = fx.write_with(&text);
+    // jobcenter.csv: `E-Mail` is `email` without case, `-` and `_`.
+    fx.file(
+        "jobcenter.csv",
+        b"jobcenter,name,land,E-Mail,Bemerkung\n05554,A,NRW,a@b.example,\n05558,C,NRW,,x\n",
+    );
+    let check = fx.run(&["check"]);
+    check
+        .expect_code(0)
+        .expect_stderr("data/monatswerte.csv:1: unbekannte Spalte \"int_svp\" wird nicht gelesen – gemeint ist vermutlich \"int_svb\"")
+        .expect_stderr("data/jobcenter.csv:1: unbekannte Spalte \"e-mail\" wird nicht gelesen – gemeint ist vermutlich \"email\"")
+        .expect_stderr("data/jobcenter.csv:1: unbekannte Spalte \"bemerkung\" wird nicht gelesen\n");
+    assert!(
+        check.stdout().contains("3 warning(s)"),
+        "{}",
+        check.stdout()
+    );
+    // A header that is right warns nothing.
+    let fx = Fixture::new().write();
+    let check = fx.run(&["check"]);
+    check.expect_code(0);
+    assert!(
+        !check.stderr().contains("unbekannte Spalte"),
+        "{}",
+        check.stderr()
+    );
+}
+
+#[test]
+fn a_misspelt_required_column_names_the_header_close_to_it() {
+    let fx = Fixture::new().write();
+    fx.file(
+        "ziele.csv",
+        b"jahr,jobcentre,ziel,soll_pct\n2018,*,int,2.1\n",
+    );
+    let check = fx.run(&["check"]);
+    check.expect_code(2).expect_stderr(
+        "data/ziele.csv:1: Pflichtspalte \"jobcenter\" fehlt in der Kopfzeile – ist die Spalte \"jobcentre\" gemeint?",
+    );
+}
+
+#[test]
+fn a_title_line_above_the_header_is_one_hint() {
+    let fx = Fixture::new();
+    let text = format!(
+        "Monatswerte 2016 bis 2018\n{}",
+        fx.monatswerte_csv(&COLUMNS)
+    );
+    let fx = fx.write_with(&text);
+    let check = fx.run(&["check"]);
+    check.expect_code(2).expect_stderr(
+        "data/monatswerte.csv:1: die Pflichtspalten fehlen in der ersten Zeile, aber Zeile 2 sieht aus wie die Kopfzeile",
+    );
+    assert!(
+        !check.stderr().contains("missing required column"),
+        "{}",
+        check.stderr()
+    );
+}
+
+#[test]
+fn millions_of_bad_cells_are_counted_not_kept() {
+    // 26 MB of rows of nine bad cells each (issue 23: it took 1.4 GB before `check` exited
+    // 2): the first hundred errors and a count, in bounded memory.
+    let fx = Fixture::new();
+    let mut text = String::from("jobcenter;monat;elb;bg;int;lzb;int_lzb;llu_eur;kdu_eur\n");
+    let mut rows = 0;
+    while text.len() < 26_000_000 {
+        let _ = writeln!(text, "0555{};2018-13;1a;2a;3a;4a;5a;6a;7a", rows % 10);
+        rows += 1;
+    }
+    let fx = fx.write_with(&text);
+    let time = std::path::Path::new("/usr/bin/time");
+    let (check, peak_kib) = if time.exists() {
+        let cmd = crate::util::command(fx.dir.path(), &["check"]);
+        let program = cmd.get_program().to_owned();
+        let mut timed = std::process::Command::new(time);
+        timed.args(["-f", "peak %M"]).arg(program).arg("check");
+        timed.current_dir(fx.dir.path());
+        for (k, v) in cmd.get_envs() {
+            match v {
+                Some(v) => timed.env(k, v),
+                None => timed.env_remove(k),
+            };
+        }
+        let output = timed.output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let peak: u64 = stderr
+            .rsplit("peak ")
+            .next()
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap();
+        (crate::util::Run { output }, Some(peak))
+    } else {
+        (fx.run(&["check"]), None)
+    };
+    check
+        .expect_code(2)
+        .expect_stderr("data/monatswerte.csv:2: column \"monat\": expected a month")
+        .expect_stderr(" weitere Fehler");
+    let stderr = check.stderr();
+    assert!(
+        stderr.lines().count() < 120,
+        "{} lines",
+        stderr.lines().count()
+    );
+    // Every row has at least eight errors; all but the hundred listed are counted.
+    let count: String = stderr
+        .split("… und ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .replace('.', "");
+    assert!(count.parse::<usize>().unwrap() >= 8 * rows - 100, "{count}");
+    if let Some(peak) = peak_kib {
+        assert!(peak < 512 * 1024, "peak {peak} KiB");
+    }
 }

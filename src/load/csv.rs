@@ -50,35 +50,125 @@ pub struct Table {
 enum Body {
     /// The decoded text, and the byte offset and line number where the records start.
     Text(String, usize, usize),
-    /// Records already split (a worksheet: the line is the sheet row).
-    Cells(Vec<Record>),
+    /// A worksheet's records, kept compactly (the line is the sheet row).
+    Sheet(SheetRows),
 }
 
+/// A worksheet's records, compact: every cell text in one string, per record its line and
+/// first cell, per cell its header position and the end of its text — a few bytes per
+/// cell, never a dense range of rows × columns. Only non-empty cells are kept.
+#[derive(Debug, Default)]
+pub struct SheetRows {
+    text: String,
+    /// Per record: its line and the index of its first cell in `cells`.
+    rows: Vec<(usize, usize)>,
+    /// Per cell: its header position and the end of its text in `text`.
+    cells: Vec<(u32, usize)>,
+    /// The first rows below the header with all their cells, also those beside the
+    /// header's columns (to recognise a header below a title, see [`Table::preview`]).
+    preview: Vec<Record>,
+}
+
+impl SheetRows {
+    /// Starts a record at `line`.
+    pub fn push_row(&mut self, line: usize) {
+        self.rows.push((line, self.cells.len()));
+    }
+
+    /// Adds a cell at header position `position` to the last record.
+    pub fn push_cell(&mut self, position: usize, text: &str) {
+        self.text.push_str(text);
+        let position = u32::try_from(position).unwrap_or(u32::MAX);
+        self.cells.push((position, self.text.len()));
+    }
+
+    /// Adds a cell of sheet row `line` to the preview, while it holds fewer than
+    /// [`PREVIEW_ROWS`] rows.
+    pub fn preview_cell(&mut self, line: usize, text: &str) {
+        let rows = self.preview.len();
+        match self.preview.last_mut() {
+            Some(record) if record.line == line => record.cells.push(text.to_string()),
+            _ if rows < PREVIEW_ROWS => self.preview.push(Record {
+                line,
+                cells: vec![text.to_string()],
+            }),
+            _ => {}
+        }
+    }
+
+    /// The bytes of cell text kept.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// The number of records.
+    pub fn count(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Record `i` with `width` cells, those not kept empty.
+    fn record(&self, i: usize, width: usize) -> Record {
+        let (line, first) = self.rows[i];
+        let last = self.rows.get(i + 1).map_or(self.cells.len(), |r| r.1);
+        let mut cells = vec![String::new(); width];
+        let mut start = if first == 0 {
+            0
+        } else {
+            self.cells[first - 1].1
+        };
+        for &(position, end) in &self.cells[first..last] {
+            if let Some(cell) = cells.get_mut(position as usize) {
+                self.text[start..end].clone_into(cell);
+            }
+            start = end;
+        }
+        Record { line, cells }
+    }
+}
+
+/// The rows below the header a hint looks at.
+pub const PREVIEW_ROWS: usize = 50;
+
 impl Table {
-    /// A table of records already split into trimmed cells, read by the rules of a `;`
-    /// file (a worksheet's text cells follow German Excel: decimal comma).
-    pub fn from_records(header: Vec<String>, header_line: usize, records: Vec<Record>) -> Self {
+    /// The first [`PREVIEW_ROWS`] records below the header with all their cells (in a
+    /// worksheet also those beside the header's columns, in no particular order).
+    pub fn preview(&self) -> Vec<Record> {
+        match &self.body {
+            Body::Sheet(rows) => rows.preview.clone(),
+            Body::Text(..) => self.records().take(PREVIEW_ROWS).collect(),
+        }
+    }
+
+    /// A table of a worksheet's records, read by the rules of a `;` file (a worksheet's
+    /// text cells follow German Excel: decimal comma).
+    pub fn from_sheet(header: Vec<String>, header_line: usize, rows: SheetRows) -> Self {
         Self {
             delimiter: Delimiter::Semicolon,
             separator: ';',
             header,
             header_line,
-            body: Body::Cells(records),
+            body: Body::Sheet(rows),
         }
     }
 
     /// The data records, blank lines skipped, cells trimmed.
     pub fn records(&self) -> impl Iterator<Item = Record> + '_ {
-        let (text, cells) = match &self.body {
+        let (text, sheet) = match &self.body {
             Body::Text(text, offset, line) => (
                 Some(Records::new(&text[*offset..], *line, self.separator)),
                 None,
             ),
-            Body::Cells(records) => (None, Some(records.iter().cloned())),
+            Body::Sheet(rows) => {
+                let width = self.header.len();
+                (
+                    None,
+                    Some((0..rows.count()).map(move |i| rows.record(i, width))),
+                )
+            }
         };
         text.into_iter()
             .flatten()
-            .chain(cells.into_iter().flatten())
+            .chain(sheet.into_iter().flatten())
             .filter(|r| !r.cells.iter().all(String::is_empty))
     }
 

@@ -7,7 +7,10 @@
 
 pub mod cells;
 mod readers;
-use readers::{read_jobcenters, read_monatswerte, read_ziele};
+use readers::{
+    JOBCENTER_COLUMNS, ZIELE_COLUMNS, monatswerte_columns, read_jobcenters, read_monatswerte,
+    read_ziele,
+};
 pub mod csv;
 pub mod xlsx;
 
@@ -20,7 +23,7 @@ use chrono::NaiveDate;
 use crate::domain::kennzahl::BY_SEX;
 pub use crate::domain::{Col, Kind};
 use crate::domain::{Decimal, Kennzahl};
-use crate::error::{InputError, Warning};
+use crate::error::{InputError, ReadMessage, Warning};
 use csv::Table;
 
 /// One Jobcenter of `jobcenter.csv`.
@@ -115,7 +118,11 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
     let mut files = Vec::new();
 
     let mut sheets = Vec::new();
-    let mut read = |name: &str, errors: &mut Vec<InputError>| -> Option<(PathBuf, Table)> {
+    let mut read = |name: &str,
+                    (required, optional): (&[&str], &[&str]),
+                    errors: &mut Vec<InputError>,
+                    warnings: &mut Vec<Warning>|
+     -> Option<(PathBuf, Table)> {
         // A workbook of the same stem may stand in for the CSV file (contract 1.3).
         let csv_path = dir.join(name);
         let xlsx_path = csv_path.with_extension(xlsx::EXTENSION);
@@ -140,39 +147,83 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
                 return None;
             }
         };
-        let parsed = parse_table(&path, &bytes).map(|(table, sheet)| {
-            sheets.extend(sheet);
-            table
-        });
+        let parsed = parse_table(&path, &bytes);
         files.push(InputFile {
             path: path.clone(),
             bytes,
         });
         match parsed {
-            Ok(table) => Some((path, table)),
+            Ok((table, sheet)) => {
+                let known: Vec<&str> = required.iter().chain(optional).copied().collect();
+                unknown_columns(&path, &table, sheet.as_ref(), &known, warnings);
+                if let Some(sheet) = sheet {
+                    if !sheet.hidden.is_empty() {
+                        warnings.push(InputError::file(
+                            &path,
+                            ReadMessage::HiddenSheets {
+                                hidden: sheet.hidden.clone(),
+                                read: sheet.name.clone(),
+                            },
+                        ));
+                    }
+                    sheets.push(sheet);
+                }
+                Some((path, table))
+            }
             Err(e) => {
                 errors.push(e);
                 None
             }
         }
     };
-    let jc_table = read(JOBCENTER_FILE, &mut errors);
-    let mw_table = read(MONATSWERTE_FILE, &mut errors);
-    let zi_table = read(ZIELE_FILE, &mut errors);
+    let (mw_required, mw_optional) = monatswerte_columns();
+    let jc_table = read(
+        JOBCENTER_FILE,
+        JOBCENTER_COLUMNS,
+        &mut errors,
+        &mut warnings,
+    );
+    let mw_table = read(
+        MONATSWERTE_FILE,
+        (mw_required.as_slice(), mw_optional.as_slice()),
+        &mut errors,
+        &mut warnings,
+    );
+    let zi_table = read(ZIELE_FILE, ZIELE_COLUMNS, &mut errors, &mut warnings);
 
+    // Errors beyond the first hundred are counted only (a file of bad rows must not cost
+    // memory by the error).
+    let mut dropped = 0;
     let (jobcenters, known) = match jc_table.as_ref() {
         Some((path, table)) => {
-            let (jcs, known) = read_jobcenters(path, table, &mut errors, &mut warnings);
+            let (jcs, known) =
+                read_jobcenters(path, table, &mut errors, &mut warnings, &mut dropped);
             (Some(jcs), known)
         }
         None => (None, None),
     };
     let monatswerte = mw_table.as_ref().map(|(path, table)| {
-        read_monatswerte(path, table, known.as_ref(), &mut errors, &mut warnings)
+        read_monatswerte(
+            path,
+            table,
+            known.as_ref(),
+            &mut errors,
+            &mut warnings,
+            &mut dropped,
+        )
     });
-    let ziele = zi_table
-        .as_ref()
-        .map(|(path, table)| read_ziele(path, table, known.as_ref(), &mut errors, &mut warnings));
+    let ziele = zi_table.as_ref().map(|(path, table)| {
+        read_ziele(
+            path,
+            table,
+            known.as_ref(),
+            &mut errors,
+            &mut warnings,
+            &mut dropped,
+        )
+    });
+    // The tables (and with them a CSV file's decoded text) are no longer needed.
+    drop((jc_table, mw_table, zi_table));
 
     for sheet in &sheets {
         xlsx::locate(&mut errors, sheet);
@@ -180,13 +231,11 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
     }
     if !errors.is_empty() {
         // The first errors fix a delivery; thousands of the same kind only hide them.
-        const KEPT: usize = 100;
-        if errors.len() > KEPT {
-            let more = errors.len() - KEPT;
-            errors.truncate(KEPT);
+        cap_errors(&mut errors, &mut dropped);
+        if dropped > 0 {
             errors.push(InputError::file(
                 dir,
-                format!("… and {more} more input error(s) not listed"),
+                ReadMessage::MoreErrors { count: dropped },
             ));
         }
         return Err(errors);
@@ -250,6 +299,127 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
     csv::read_file(path).map_err(|message| InputError::file(path, message))
 }
 
+/// The most input errors kept; beyond it they are only counted, so that a file of
+/// millions of bad cells costs no more memory than a few (issue 23).
+pub(crate) const KEPT_ERRORS: usize = 100;
+
+/// Keeps at most [`KEPT_ERRORS`] errors, counting the others in `dropped`. The readers
+/// call it after each record.
+pub(crate) fn cap_errors(errors: &mut Vec<InputError>, dropped: &mut usize) {
+    if errors.len() > KEPT_ERRORS {
+        *dropped += errors.len() - KEPT_ERRORS;
+        errors.truncate(KEPT_ERRORS);
+    }
+}
+
+/// The known column `name` may have meant (contract v4, 1.2): one equal to it after
+/// removing spaces, `_` and `-`, else the nearest within an edit distance of 2 (an
+/// adjacent swap counts one) that is less than the length of the shorter name, so that
+/// `id` is not taken for `bg`. Names come lower case.
+pub(crate) fn close_to<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| !matches!(c, ' ' | '_' | '-') && !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    let squashed = squash(name);
+    if let Some(k) = known.iter().find(|k| squash(k) == squashed) {
+        return Some(*k);
+    }
+    let length = name.chars().count();
+    known
+        .iter()
+        .filter(|k| k.len().abs_diff(length) <= 2)
+        .map(|k| (strsim::osa_distance(name, k), *k))
+        .filter(|&(d, k)| d <= 2 && d < length.min(k.len()))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, k)| k)
+}
+
+/// Warnings for the header names of `table` that are no known column, each with the
+/// known column it may have meant; in a workbook located at the header cell.
+pub(crate) fn unknown_columns(
+    path: &Path,
+    table: &Table,
+    sheet: Option<&xlsx::Sheet>,
+    known: &[&str],
+    warnings: &mut Vec<Warning>,
+) {
+    for (i, name) in table.header.iter().enumerate() {
+        if name.is_empty() || known.contains(&name.as_str()) {
+            continue;
+        }
+        let message = ReadMessage::UnknownColumn {
+            name: name.clone(),
+            meant: close_to(name, known).map(str::to_string),
+        };
+        let mut w = InputError::at(path, table.header_line, message);
+        w.cell = sheet.map(|s| s.header_cell(table.header_line, i));
+        warnings.push(w);
+    }
+}
+
+/// German words that mark a header of labels rather than column names.
+const LABEL_WORDS: [&str; 12] = [
+    "integrationen",
+    "monat",
+    "jahr",
+    "kreis",
+    "kreisschlüssel",
+    "bundesland",
+    "bedarfsgemeinschaften",
+    "leistungsberechtigte",
+    "langzeitleistungsbeziehende",
+    "zielwert",
+    "kennzahl",
+    "datum",
+];
+
+/// Why the required columns are missing, if a hint can say it in one message: a row
+/// below the header holds them (a title above the header), or the header holds German
+/// labels instead of the column names.
+fn header_hint(
+    table: &Table,
+    required: &[&str],
+    known: &[&str],
+    missing: &[&str],
+) -> Option<ReadMessage> {
+    // A title row: a row further down holds every required name (also split by `;`,
+    // `,` or tab, as a CSV file's delimiter was taken from the title line).
+    for record in table.preview() {
+        let names: HashSet<String> = record
+            .cells
+            .iter()
+            .flat_map(|c| c.split([';', ',', '\t']))
+            .map(|c| c.trim().trim_matches('"').trim().to_lowercase())
+            .collect();
+        if required.iter().all(|r| names.contains(*r)) {
+            return Some(ReadMessage::TitleRow {
+                header_row: record.line,
+            });
+        }
+    }
+    let labels: Vec<String> = table
+        .header
+        .iter()
+        .filter(|n| !n.is_empty() && !known.contains(&n.as_str()) && close_to(n, known).is_none())
+        .filter(|n| {
+            !n.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                || LABEL_WORDS.contains(&n.as_str())
+        })
+        .cloned()
+        .collect();
+    if labels.is_empty() {
+        return None;
+    }
+    Some(ReadMessage::GermanLabels {
+        labels: labels.into_iter().take(6).collect(),
+        missing: missing.iter().map(|m| (*m).to_string()).collect(),
+    })
+}
+
 /// Column lookup for one file: header name → cell index (shared with the termine file of
 /// `invite`).
 pub(crate) struct Columns<'a> {
@@ -261,6 +431,8 @@ pub(crate) struct Columns<'a> {
 
 impl<'a> Columns<'a> {
     /// Maps the known columns; a missing required or doubled known column is an error.
+    /// Missing required columns are one hint where the header is a title or German
+    /// labels, else one error each, naming a header name close to it.
     pub(crate) fn new(
         path: &'a Path,
         table: &'a Table,
@@ -284,14 +456,34 @@ impl<'a> Columns<'a> {
                 ok = false;
             }
         }
-        for name in required {
-            if !index.contains_key(name) {
-                errors.push(InputError::at(
-                    path,
-                    table.header_line,
-                    format!("missing required column \"{name}\" in the header"),
-                ));
-                ok = false;
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|name| !index.contains_key(name))
+            .collect();
+        if !missing.is_empty() {
+            ok = false;
+            let known: Vec<&str> = required.iter().chain(optional).copied().collect();
+            if let Some(hint) = header_hint(table, required, &known, &missing) {
+                errors.push(InputError::at(path, table.header_line, hint));
+            } else {
+                for name in missing {
+                    // A header name close to the missing column, itself no known column.
+                    let near = table
+                        .header
+                        .iter()
+                        .filter(|h| !h.is_empty() && !known.contains(&h.as_str()))
+                        .find(|h| close_to(h, &[name]).is_some())
+                        .cloned();
+                    errors.push(InputError::at(
+                        path,
+                        table.header_line,
+                        ReadMessage::MissingColumn {
+                            name: name.to_string(),
+                            near,
+                        },
+                    ));
+                }
             }
         }
         ok.then_some(Self {
@@ -408,5 +600,33 @@ pub(crate) fn read_id(
             errors.push(InputError::cell(path, line, column, e.0));
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::close_to;
+
+    #[test]
+    fn close_names_by_edit_distance_or_without_separators() {
+        let known = [
+            "jobcenter",
+            "int",
+            "int_svb",
+            "int_lzb",
+            "email",
+            "bg",
+            "elb",
+        ];
+        assert_eq!(close_to("int_svp", &known), Some("int_svb"));
+        assert_eq!(close_to("int_sbv", &known), Some("int_svb"));
+        assert_eq!(close_to("jobcentre", &known), Some("jobcenter"));
+        assert_eq!(close_to("e-mail", &known), Some("email"));
+        assert_eq!(close_to("E Mail", &known), Some("email"));
+        assert_eq!(close_to("intlzb", &known), Some("int_lzb"));
+        // Too far, or a short name that any two letters would reach.
+        assert_eq!(close_to("bemerkung", &known), None);
+        assert_eq!(close_to("id", &known), None);
+        assert_eq!(close_to("integrationen", &known), None);
     }
 }

@@ -4,19 +4,40 @@
 #[allow(clippy::wildcard_imports)]
 use super::*;
 
+/// The required and optional columns of `jobcenter.csv`.
+pub(super) const JOBCENTER_COLUMNS: (&[&str], &[&str]) = (
+    &["jobcenter", "name", "land"],
+    &["traeger", "vergleichstyp", "email", "vertreten_durch"],
+);
+
+/// The required and optional columns of `ziele.csv`.
+pub(super) const ZIELE_COLUMNS: (&[&str], &[&str]) =
+    (&["jahr", "jobcenter", "ziel", "soll_pct"], &[]);
+
+/// The required and optional columns of `monatswerte.csv`.
+pub(super) fn monatswerte_columns() -> (Vec<&'static str>, Vec<&'static str>) {
+    let required = ["jobcenter", "monat"]
+        .into_iter()
+        .chain(Col::ALL.iter().filter(|c| c.required()).map(|c| c.name()))
+        .collect();
+    let optional = Col::ALL
+        .iter()
+        .filter(|c| !c.required())
+        .map(|c| c.name())
+        .chain(["datenstand"])
+        .collect();
+    (required, optional)
+}
+
 pub(super) fn read_jobcenters(
     path: &Path,
     table: &Table,
     errors: &mut Vec<InputError>,
     warnings: &mut Vec<Warning>,
+    dropped: &mut usize,
 ) -> (Vec<Jobcenter>, Option<HashSet<String>>) {
-    let Some(cols) = Columns::new(
-        path,
-        table,
-        &["jobcenter", "name", "land"],
-        &["traeger", "vergleichstyp", "email", "vertreten_durch"],
-        errors,
-    ) else {
+    let (required, optional) = JOBCENTER_COLUMNS;
+    let Some(cols) = Columns::new(path, table, required, optional, errors) else {
         return (Vec::new(), None);
     };
     // Every id written in the file, also of rows rejected for another cell, so that the
@@ -28,6 +49,7 @@ pub(super) fn read_jobcenters(
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
     for record in table.records() {
+        cap_errors(errors, dropped);
         let record = &record;
         if !cols.check_width(record, errors) || !cols.check_text(record, errors) {
             continue;
@@ -126,17 +148,9 @@ pub(super) fn read_monatswerte(
     known: Option<&HashSet<String>>,
     errors: &mut Vec<InputError>,
     warnings: &mut Vec<Warning>,
+    dropped: &mut usize,
 ) -> Monatswerte {
-    let required: Vec<&str> = ["jobcenter", "monat"]
-        .into_iter()
-        .chain(Col::ALL.iter().filter(|c| c.required()).map(|c| c.name()))
-        .collect();
-    let optional: Vec<&str> = Col::ALL
-        .iter()
-        .filter(|c| !c.required())
-        .map(|c| c.name())
-        .chain(["datenstand"])
-        .collect();
+    let (required, optional) = monatswerte_columns();
     let mut out = Monatswerte {
         values: vec![Vec::new(); Col::ALL.len()],
         ..Monatswerte::default()
@@ -157,6 +171,7 @@ pub(super) fn read_monatswerte(
     let mut seen: HashMap<(String, i32, u32), usize> = HashMap::new();
     let mut row_values = [None; Col::COUNT];
     for record in table.records() {
+        cap_errors(errors, dropped);
         let record = &record;
         if !cols.check_width(record, errors) || !cols.check_text(record, errors) {
             continue;
@@ -284,19 +299,16 @@ pub(super) fn read_ziele(
     known: Option<&HashSet<String>>,
     errors: &mut Vec<InputError>,
     warnings: &mut Vec<Warning>,
+    dropped: &mut usize,
 ) -> Ziele {
     let mut out = Ziele::default();
-    let Some(cols) = Columns::new(
-        path,
-        table,
-        &["jahr", "jobcenter", "ziel", "soll_pct"],
-        &[],
-        errors,
-    ) else {
+    let (required, optional) = ZIELE_COLUMNS;
+    let Some(cols) = Columns::new(path, table, required, optional, errors) else {
         return out;
     };
     let mut seen: BTreeMap<(i32, Option<String>, Kennzahl), usize> = BTreeMap::new();
     for record in table.records() {
+        cap_errors(errors, dropped);
         let record = &record;
         if !cols.check_width(record, errors) || !cols.check_text(record, errors) {
             continue;

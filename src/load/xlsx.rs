@@ -1,23 +1,46 @@
-//! Excel workbooks as input (contract 1.3): the first worksheet of an `.xlsx` file becomes
-//! the same [`Table`] a CSV file gives, so every rule of the readers holds unchanged.
+//! Excel workbooks as input (contract 1.3): the first visible worksheet of an `.xlsx` file
+//! becomes the same [`Table`] a CSV file gives, so every rule of the readers holds
+//! unchanged.
 //!
 //! The header is the first row holding a non-empty cell; a record's line is its row in the
 //! sheet. Each cell becomes the text a `;` file would hold: numbers in their shortest
 //! decimal form with a decimal comma (`2.1` → `2,1`), a percentage-formatted number as
 //! what it shows (0.021 shown as 2,1 % → `2,1`, by moving the decimal point in the text,
 //! never by multiplying a float), date cells as `YYYY-MM-DD` (a month reads its year and
-//! month from it), time cells (a time of day without a date) as `HH:MM`. Errors are then located as the cell the user sees ([`locate`]).
+//! month from it), time cells (a time of day without a date) as `HH:MM`. Errors are then
+//! located as the cell the user sees ([`locate`]).
+//!
+//! Bounded (contract v4, 1.3): the container is checked before calamine opens it — no
+//! part may decompress to more than 1 GiB (its declared size; the zip reader refuses a
+//! part that inflates beyond what it declares), the parts calamine reads whole at opening
+//! (relationships, workbook, styles, shared strings) may hold only so many elements —
+//! and the worksheet is streamed cell by cell (never a dense range of rows × columns),
+//! at most 10 million cells with content, kept compactly.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, Reader, SheetType, SheetVisible, Xlsx};
 
-use super::csv::{Record, Table};
-use crate::error::InputError;
+use super::csv::{SheetRows, Table};
+use crate::error::{InputError, ReadMessage};
 
 /// The file extension of workbooks.
 pub const EXTENSION: &str = "xlsx";
+
+/// The most one part of a workbook may decompress to.
+pub const MAX_PART_BYTES: u64 = 1 << 30;
+/// The most cells with content the worksheet read may hold.
+pub const MAX_CELLS: u64 = 10_000_000;
+/// The most cells of the table (header columns × data rows) handed to the readers.
+pub const MAX_TABLE_CELLS: u64 = 4 * MAX_CELLS;
+/// The most elements in a relationships, workbook or styles part (Excel allows 64,000
+/// cell formats; a workbook of data needs a few hundred elements).
+const MAX_ELEMENTS: u64 = 2_000_000;
+/// The most strings in the shared strings part (no more than cells are useful).
+const MAX_SHARED_STRINGS: u64 = MAX_CELLS;
+/// The most bytes of cell text kept for the readers.
+const MAX_TEXT_BYTES: usize = 512 << 20;
 
 /// Where a table's cells sit in its worksheet, to name them in messages.
 #[derive(Debug, Clone)]
@@ -30,6 +53,8 @@ pub struct Sheet {
     pub columns: Vec<u32>,
     /// Per header position, the column name (lower case) as in the table.
     pub names: Vec<String>,
+    /// Hidden worksheets before the one read (contract v4, 1.3: named in a warning).
+    pub hidden: Vec<String>,
 }
 
 impl Sheet {
@@ -39,10 +64,18 @@ impl Sheet {
     fn location(&self, line: usize, column: Option<&str>) -> String {
         let position = column.and_then(|c| self.names.iter().rposition(|n| n == c));
         match position {
-            Some(i) => format!(
+            Some(i) => self.header_cell(line, i),
+            None => format!("{} row {line}", quoted_sheet(&self.name)),
+        }
+    }
+
+    /// The cell of header position `position` in row `line`: `Tabelle1!E1`.
+    pub fn header_cell(&self, line: usize, position: usize) -> String {
+        match self.columns.get(position) {
+            Some(&column) => format!(
                 "{}!{}{line}",
                 quoted_sheet(&self.name),
-                column_letters(self.columns[i])
+                column_letters(column)
             ),
             None => format!("{} row {line}", quoted_sheet(&self.name)),
         }
@@ -61,29 +94,143 @@ fn quoted_sheet(name: &str) -> String {
 
 /// Excel's column letters: 0 → `A`, 25 → `Z`, 26 → `AA`.
 pub fn column_letters(column: u32) -> String {
-    let mut n = column + 1;
+    let mut n = u64::from(column) + 1;
     let mut out = Vec::new();
     while n > 0 {
-        let rem = (n - 1) % 26;
-        out.push(b'A' + rem as u8);
+        let rem = u8::try_from((n - 1) % 26).expect("below 26");
+        out.push(b'A' + rem);
         n = (n - 1) / 26;
     }
     out.reverse();
     String::from_utf8(out).expect("ASCII letters")
 }
 
-/// Sets the sheet location of every error about `sheet`'s workbook that names a line.
+/// Sets the sheet location of every error about `sheet`'s workbook that names a line
+/// (and has none yet).
 pub fn locate(errors: &mut [InputError], sheet: &Sheet) {
-    for e in errors.iter_mut().filter(|e| e.file == sheet.path) {
+    for e in errors
+        .iter_mut()
+        .filter(|e| e.file == sheet.path && e.cell.is_none())
+    {
         if let Some(line) = e.line {
             e.cell = Some(sheet.location(line, e.column.as_deref()));
         }
     }
 }
 
-/// Reads the first worksheet of a workbook as a [`Table`]. Fails on bytes that are no
-/// readable workbook and on a workbook without a worksheet or without a header row.
-#[allow(clippy::cast_possible_truncation)]
+/// What a part of the container is counted for before calamine reads it whole.
+#[derive(Clone, Copy)]
+enum Count {
+    /// Elements (start tags) of a relationships, workbook or styles part.
+    Elements,
+    /// Strings (`<si>`) of the shared strings part.
+    Strings,
+}
+
+/// Checks the zip container of a workbook before it is opened: every part's declared
+/// decompressed size at most [`MAX_PART_BYTES`], and the parts calamine reads whole at
+/// opening with at most so many elements. A part that inflates beyond its declared size
+/// fails while it is read (the zip reader enforces the declared size).
+fn check_container(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        InputError::file(
+            path,
+            format!("expected an Excel workbook (.xlsx), cannot read it: {e}"),
+        )
+    };
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let mut counted = Vec::new();
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).map_err(|e| unreadable(&e))?;
+        let name = part.name().map_err(|e| unreadable(&e))?.into_owned();
+        if part.size() > MAX_PART_BYTES {
+            return Err(InputError::file(
+                path,
+                ReadMessage::PartTooLarge {
+                    part: name,
+                    size: part.size(),
+                },
+            ));
+        }
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with("sharedstrings.xml") {
+            counted.push((i, name, Count::Strings));
+        } else if lower.ends_with(".rels")
+            || lower.ends_with("workbook.xml")
+            || lower.ends_with("styles.xml")
+        {
+            counted.push((i, name, Count::Elements));
+        }
+    }
+    for (i, name, count) in counted {
+        let part = zip.by_index(i).map_err(|e| unreadable(&e))?;
+        let (limit, found) = match count {
+            Count::Elements => (MAX_ELEMENTS, count_elements(part, MAX_ELEMENTS)),
+            Count::Strings => (MAX_SHARED_STRINGS, count_strings(part, MAX_SHARED_STRINGS)),
+        };
+        if found.map_err(|e| unreadable(&e))? > limit {
+            return Err(InputError::file(
+                path,
+                ReadMessage::PartTooManyElements { part: name, limit },
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The number of `<` in an XML part, counting stops past `limit`.
+fn count_elements(mut part: impl std::io::Read, limit: u64) -> std::io::Result<u64> {
+    let mut buf = vec![0u8; 1 << 16];
+    let mut n = 0u64;
+    loop {
+        let read = part.read(&mut buf)?;
+        if read == 0 || n > limit {
+            return Ok(n);
+        }
+        n += buf[..read].iter().filter(|&&b| b == b'<').count() as u64;
+    }
+}
+
+/// The number of `si` elements (`<si>`, `<si/>`, `<x:si …>`) in a shared strings part,
+/// counting stops past `limit`.
+fn count_strings(mut part: impl std::io::Read, limit: u64) -> std::io::Result<u64> {
+    let mut buf = vec![0u8; 1 << 16];
+    let mut n = 0u64;
+    // The name of the tag being read (after `<`, its first 16 bytes) and its length;
+    // None outside a tag name.
+    let mut tag = [0u8; 16];
+    let mut length: Option<usize> = None;
+    loop {
+        let read = part.read(&mut buf)?;
+        if read == 0 || n > limit {
+            return Ok(n);
+        }
+        for &b in &buf[..read] {
+            match (length, b) {
+                (_, b'<') => length = Some(0),
+                (Some(len), b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r') => {
+                    // An end tag starts with `/`, so its name is empty here.
+                    let name = &tag[..len];
+                    let local = name.rsplit(|&c| c == b':').next().unwrap_or(name);
+                    if local == b"si" {
+                        n += 1;
+                    }
+                    length = None;
+                }
+                (Some(len), _) if len < tag.len() => {
+                    tag[len] = b;
+                    length = Some(len + 1);
+                }
+                (Some(_), _) => length = None,
+                (None, _) => {}
+            }
+        }
+    }
+}
+
+/// Reads the first visible worksheet of a workbook as a [`Table`]. Fails on bytes that
+/// are no readable workbook, on a workbook beyond the bounds above, and on a workbook
+/// without a visible worksheet or without a header row.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Table, Sheet), InputError> {
     let unreadable = |e: &dyn std::fmt::Display| {
         InputError::file(
@@ -91,65 +238,133 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Table, Sheet), InputError> {
             format!("expected an Excel workbook (.xlsx), cannot read it: {e}"),
         )
     };
+    check_container(path, bytes)?;
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
-    let Some(name) = workbook.sheet_names().first().cloned() else {
-        return Err(InputError::file(
-            path,
-            "expected at least one worksheet, found none",
-        ));
+    let sheets = workbook.sheets_metadata().to_vec();
+    let Some(read) = sheets
+        .iter()
+        .position(|s| s.visible == SheetVisible::Visible && s.typ == SheetType::WorkSheet)
+    else {
+        return Err(if sheets.is_empty() {
+            InputError::file(path, "expected at least one worksheet, found none")
+        } else {
+            InputError::file(path, ReadMessage::NoVisibleSheet)
+        });
     };
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|e| unreadable(&e))?;
-    let styles = workbook
-        .worksheet_style(&name)
-        .map_err(|e| unreadable(&e))?;
-    let empty_sheet = || {
+    let hidden: Vec<String> = sheets[..read]
+        .iter()
+        .filter(|s| s.visible != SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect();
+    let name = sheets[read].name.clone();
+    let too_many_cells = || {
         InputError::file(
             path,
-            format!(
-                "expected a header row in the first worksheet \"{name}\", found an empty sheet"
-            ),
+            ReadMessage::TooManyCells {
+                sheet: name.clone(),
+                limit: MAX_CELLS,
+            },
         )
     };
-    let Some((first_row, first_col)) = range.start() else {
-        return Err(empty_sheet());
-    };
-    let percent = |row: u32, col: u32| {
-        styles
-            .get((row, col))
-            .and_then(|s| s.number_format.as_ref())
-            .is_some_and(|f| is_percent_format(&f.format_code))
-    };
-    let mut header: Option<(Vec<String>, usize)> = None;
-    let mut records = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let sheet_row = first_row + i as u32;
-        let line = sheet_row as usize + 1;
-        let cells: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(j, cell)| text(cell, || percent(sheet_row, first_col + j as u32)))
-            .collect();
-        if header.is_none() {
-            if cells.iter().any(|c| !c.is_empty()) {
-                let names = cells.iter().map(|c| c.to_lowercase()).collect();
-                header = Some((names, line));
-            }
+    let mut reader = workbook
+        .worksheet_cells_reader(&name)
+        .map_err(|e| unreadable(&e))?;
+    // The header: the first row with a non-empty cell, as (sheet column, name) sorted by
+    // column; then each later cell under a header cell is kept by its header position.
+    let mut header: Option<(u32, Vec<(u32, String)>)> = None;
+    let mut positions: Vec<u32> = Vec::new();
+    let mut rows = SheetRows::default();
+    let mut current_row: Option<u32> = None;
+    let mut cells = 0u64;
+    loop {
+        let next = reader
+            .next_cell_with_style_id()
+            .map_err(|e| unreadable(&e))?;
+        let Some((cell, style)) = next else { break };
+        let (row, column) = cell.get_position();
+        let value = cell.get_value();
+        if matches!(value, calamine::DataRef::Empty) {
             continue;
         }
-        records.push(Record { line, cells });
+        cells += 1;
+        if cells > MAX_CELLS {
+            return Err(too_many_cells());
+        }
+        let percent = || {
+            reader
+                .styles()
+                .get(style)
+                .and_then(|s| s.number_format.as_ref())
+                .is_some_and(|f| is_percent_format(&f.format_code))
+        };
+        let cell_text = text_ref(value, percent);
+        if cell_text.is_empty() {
+            continue;
+        }
+        let Some((header_row, names)) = header.as_mut() else {
+            header = Some((row, vec![(column, cell_text)]));
+            continue;
+        };
+        if *header_row == row && positions.is_empty() {
+            names.push((column, cell_text));
+            continue;
+        }
+        rows.preview_cell(row as usize + 1, &cell_text);
+        if positions.is_empty() {
+            names.sort_by_key(|(c, _)| *c);
+            names.dedup_by_key(|(c, _)| *c);
+            positions = names.iter().map(|(c, _)| *c).collect();
+        }
+        let Ok(position) = positions.binary_search(&column) else {
+            continue;
+        };
+        if current_row != Some(row) {
+            current_row = Some(row);
+            rows.push_row(row as usize + 1);
+        }
+        rows.push_cell(position, &cell_text);
+        if rows.text_len() > MAX_TEXT_BYTES {
+            return Err(too_many_cells());
+        }
     }
-    let Some((names, header_line)) = header else {
-        return Err(empty_sheet());
+    drop(reader);
+    let Some((header_row, mut names)) = header else {
+        return Err(InputError::file(
+            path,
+            format!(
+                "expected a header row in the first visible worksheet \"{name}\", found an empty sheet"
+            ),
+        ));
     };
+    names.sort_by_key(|(c, _)| *c);
+    names.dedup_by_key(|(c, _)| *c);
+    let (columns, names): (Vec<u32>, Vec<String>) = names
+        .into_iter()
+        .map(|(c, n)| (c, n.to_lowercase()))
+        .unzip();
+    let table_cells = (columns.len() as u64).saturating_mul(rows.count() as u64);
+    if table_cells > MAX_TABLE_CELLS {
+        return Err(InputError::file(
+            path,
+            ReadMessage::TableTooLarge {
+                sheet: name,
+                columns: columns.len() as u64,
+                rows: rows.count() as u64,
+                limit: MAX_TABLE_CELLS,
+            },
+        ));
+    }
     let sheet = Sheet {
         path: path.to_path_buf(),
         name,
-        columns: (0..names.len() as u32).map(|j| first_col + j).collect(),
+        columns,
         names: names.clone(),
+        hidden,
     };
-    Ok((Table::from_records(names, header_line, records), sheet))
+    Ok((
+        Table::from_sheet(names, header_row as usize + 1, rows),
+        sheet,
+    ))
 }
 
 /// Whether a number format shows its value as a percentage: a `%` outside quotes and
@@ -201,6 +416,20 @@ fn text(cell: &Data, percent: impl Fn() -> bool) -> String {
             None => s.trim().to_string(),
         },
         Data::Error(e) => e.to_string(),
+    }
+}
+
+/// [`text`] of a streamed cell, without copying a string cell's text first.
+fn text_ref(cell: &calamine::DataRef<'_>, percent: impl Fn() -> bool) -> String {
+    use calamine::DataRef;
+    match cell {
+        DataRef::String(s) | DataRef::DurationIso(s) => s.trim().to_string(),
+        DataRef::SharedString(s) => s.trim().to_string(),
+        DataRef::DateTimeIso(s) => match s.split_once('T') {
+            Some((date, _)) => date.to_string(),
+            None => s.trim().to_string(),
+        },
+        other => text(&Data::from(other.clone()), percent),
     }
 }
 
@@ -310,6 +539,25 @@ mod tests {
     }
 
     #[test]
+    fn shared_strings_are_counted_across_chunks() {
+        // 70,000 strings: the 64 KiB chunks cut `<si>` at every possible place.
+        let mut xml = String::from("<sst>");
+        for i in 0..70_000 {
+            if i % 3 == 0 {
+                xml.push_str("<x:si><x:t>a</x:t></x:si>");
+            } else if i % 3 == 1 {
+                xml.push_str("<si/>");
+            } else {
+                xml.push_str("<si>\n<t xml:space=\"preserve\">si </t></si>");
+            }
+        }
+        xml.push_str("</sst>");
+        assert_eq!(count_strings(xml.as_bytes(), u64::MAX).unwrap(), 70_000);
+        assert!(count_strings(xml.as_bytes(), 10).unwrap() > 10);
+        assert_eq!(count_elements(&b"<a><b/></a>"[..], 100).unwrap(), 3);
+    }
+
+    #[test]
     fn letters() {
         assert_eq!(column_letters(0), "A");
         assert_eq!(column_letters(4), "E");
@@ -317,6 +565,7 @@ mod tests {
         assert_eq!(column_letters(26), "AA");
         assert_eq!(column_letters(701), "ZZ");
         assert_eq!(column_letters(702), "AAA");
+        assert_eq!(column_letters(16_383), "XFD");
     }
 
     #[test]
