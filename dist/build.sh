@@ -36,8 +36,12 @@ version=$(cargo metadata --no-deps --format-version 1 |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["packages"][0]["version"])')
 export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}"
 
-cargo build --release --target $win
-cargo build --release --target $musl
+# Each target builds into CARGO_TARGET_DIR (default target/), or where
+# DIST_WINDOWS_TARGET_DIR / DIST_MUSL_TARGET_DIR say (builds kept apart).
+win_dir="${DIST_WINDOWS_TARGET_DIR:-${CARGO_TARGET_DIR:-target}}"
+musl_dir="${DIST_MUSL_TARGET_DIR:-${CARGO_TARGET_DIR:-target}}"
+CARGO_TARGET_DIR="$win_dir" cargo build --release --target $win
+CARGO_TARGET_DIR="$musl_dir" cargo build --release --target $musl
 
 dist=target/dist
 stage="$dist/stage"
@@ -75,7 +79,7 @@ find "$stage" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 name="zielbericht-$version-windows-x86_64"
 mkdir -p "$stage/$name"
 cp -p "$docs"/* "$stage/$name/"
-x86_64-w64-mingw32-strip -o "$stage/$name/zielbericht.exe" "target/$win/release/zielbericht.exe"
+x86_64-w64-mingw32-strip -o "$stage/$name/zielbericht.exe" "$win_dir/$win/release/zielbericht.exe"
 python3 - "$stage" "$name" "$dist/$name.zip" <<'EOF'
 import os, sys, time, zipfile
 stage, name, out = sys.argv[1:]
@@ -93,7 +97,7 @@ EOF
 name="zielbericht-$version-linux-x86_64"
 mkdir -p "$stage/$name"
 cp -p "$docs"/* "$stage/$name/"
-strip -o "$stage/$name/zielbericht" "target/$musl/release/zielbericht"
+strip -o "$stage/$name/zielbericht" "$musl_dir/$musl/release/zielbericht"
 touch -d "@$SOURCE_DATE_EPOCH" "$stage/$name" "$stage/$name/zielbericht"
 "$stage/$name/zielbericht" --version >/dev/null
 tar --sort=name --mtime="@$SOURCE_DATE_EPOCH" --owner=0 --group=0 --numeric-owner \

@@ -128,9 +128,8 @@ impl<'a> Staging<'a> {
                 // The same name, a planned file inside a foreign folder, or a foreign file
                 // inside a folder of a planned file's name (05554_….pdf/notiz.txt); on
                 // Windows, whose names ignore case, also in another case (05554_….PDF).
-                let (name_cmp, planned_cmp) =
-                    (name_key(&name), planned.iter().map(|f| name_key(f)));
-                if planned_cmp.into_iter().any(|f| {
+                let name_cmp = name_key(&name);
+                if planned.iter().map(|f| name_key(f)).any(|f| {
                     f == name_cmp
                         || f.starts_with(&format!("{name_cmp}/"))
                         || name_cmp.starts_with(&format!("{f}/"))
