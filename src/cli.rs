@@ -57,6 +57,15 @@ pub struct DataArgs {
     pub data: PathBuf,
 }
 
+/// What separates the paths of a list in one value (`--font-path`, `TYPST_FONT_PATHS`):
+/// the separator of `PATH` on this platform, so that `C:\Fonts` stays one path.
+#[cfg(windows)]
+pub const PATH_LIST_SEPARATOR: char = ';';
+/// What separates the paths of a list in one value (`--font-path`, `TYPST_FONT_PATHS`):
+/// the separator of `PATH` on this platform.
+#[cfg(not(windows))]
+pub const PATH_LIST_SEPARATOR: char = ':';
+
 /// Where templates and fonts come from (every command that renders a PDF).
 #[derive(Debug, Clone, Args)]
 pub struct TemplateArgs {
@@ -64,12 +73,13 @@ pub struct TemplateArgs {
     /// texte/*.j2, mail/*.j2); files missing there fall back to the built-in copies.
     #[arg(long, value_name = "DIR", env = "ZIELBERICHT_TEMPLATES")]
     pub templates: Option<PathBuf>,
-    /// Extra font files (.ttf, .otf) to load besides the embedded fonts.
+    /// Extra font files (.ttf, .otf) to load besides the embedded fonts; several are
+    /// separated like PATH (`:`, on Windows `;`), as Typst does.
     #[arg(
         long = "font-path",
         value_name = "DIR",
         env = "TYPST_FONT_PATHS",
-        value_delimiter = ':'
+        value_delimiter = PATH_LIST_SEPARATOR
     )]
     pub font_path: Vec<PathBuf>,
 }

@@ -246,3 +246,26 @@ fn diff_names_exactly_the_revised_figures() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(!err.contains("panic"), "{err}");
 }
+
+/// `--font-path` and `TYPST_FONT_PATHS` hold several paths separated as `PATH` separates
+/// them (`:` here, `;` on Windows, where `C:\…` holds a colon): each is checked on its own.
+#[test]
+fn font_path_lists_are_split_like_path() {
+    let fx = Fixture::new().write();
+    std::fs::create_dir_all(fx.dir.path().join("schriften")).unwrap();
+    let list = std::env::join_paths(["schriften", "fehlt"]).unwrap();
+    let list = list.to_str().unwrap();
+    fx.run(&["run", "--font-path", list])
+        .expect_code(2)
+        .expect_stderr("--font-path: fehlt does not exist");
+    let out = crate::util::command(fx.dir.path(), &["run"])
+        .env("TYPST_FONT_PATHS", list)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--font-path: fehlt does not exist"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -8,8 +8,13 @@
 //! moved into the staging folder, and then one `renameat2(RENAME_EXCHANGE)` swaps staging
 //! and target: at every instant the target is a complete folder, old or new. The staging
 //! name now holds the old rendering, which is renamed to `.zielbericht-trash-…` and removed.
-//! Where the file system cannot exchange, the old folder is first renamed to
-//! `.zielbericht-old-…` (a short window in which the target is missing).
+//! Where the file system cannot exchange (and on Windows, which has no such call), the old
+//! folder is first renamed to `.zielbericht-old-…` (a short window in which the target is
+//! missing).
+//!
+//! Windows refuses to rename a folder while another program holds a file in it open (a
+//! report in a PDF viewer): the target is checked for such files before the staging
+//! folder is made and again before the swap, and the refusal names them.
 //!
 //! A process killed midway leaves `.zielbericht-*` folders. They are never deleted
 //! unseen: the next process that takes the lock first moves every file in them that
@@ -112,6 +117,7 @@ impl<'a> Staging<'a> {
                     target.display()
                 )));
             }
+            refuse_open(target)?;
             let keep = match existing {
                 Existing::Replace { keep } => keep,
                 Existing::Refuse => &[][..],
@@ -120,11 +126,13 @@ impl<'a> Staging<'a> {
             for rel in &foreign.files {
                 let name = walk::rel_name(rel);
                 // The same name, a planned file inside a foreign folder, or a foreign file
-                // inside a folder of a planned file's name (05554_….pdf/notiz.txt).
-                if planned.iter().any(|f| {
-                    *f == name
-                        || f.starts_with(&format!("{name}/"))
-                        || name.starts_with(&format!("{f}/"))
+                // inside a folder of a planned file's name (05554_….pdf/notiz.txt); on
+                // Windows, whose names ignore case, also in another case (05554_….PDF).
+                let name_cmp = name_key(&name);
+                if planned.iter().map(|f| name_key(f)).any(|f| {
+                    f == name_cmp
+                        || f.starts_with(&format!("{name_cmp}/"))
+                        || name_cmp.starts_with(&format!("{f}/"))
                 }) {
                     return Err(Error::Refused(format!(
                         "{} was not written by zielbericht, and this run would write a file of the \
@@ -172,6 +180,21 @@ impl<'a> Staging<'a> {
     /// The new name is read back and compared with `bytes` (what the caller checked): a
     /// file swapped in under the old name between the check and the link is removed
     /// again, and the caller writes the bytes instead.
+    ///
+    /// Elsewhere than on Unix always refused, so the caller copies: on Windows a hard
+    /// link shares the old file's attributes and access rights, and a report held open
+    /// by a PDF viewer under its old name would keep the new name from being replaced
+    /// or removed as well.
+    #[cfg(not(unix))]
+    pub fn link(&self, from: &Path, _rel: &str, _bytes: &[u8]) -> Result<(), Error> {
+        Err(Error::Refused(format!(
+            "{} is not linked: hard links are used on Unix only",
+            from.display()
+        )))
+    }
+
+    /// See the `cfg(not(unix))` twin above for the contract.
+    #[cfg(unix)]
     pub fn link(&self, from: &Path, rel: &str, bytes: &[u8]) -> Result<(), Error> {
         use std::os::unix::fs::MetadataExt as _;
         let fresh_path = self.path.join(manifest::FILE);
@@ -228,6 +251,8 @@ impl<'a> Staging<'a> {
         }
         sync_dir(staging);
         if self.exists {
+            // Opened since the check in `begin` (a report opened while the others rendered).
+            refuse_open(target)?;
             for rel in &self.carry {
                 move_into(&target.join(rel), &staging.join(rel))?;
             }
@@ -266,8 +291,8 @@ fn swap(staging: &Path, target: &Path) -> Result<PathBuf, Error> {
         }
     }
     let old = leftover_path(target, "old");
-    std::fs::rename(target, &old).map_err(|e| Error::write(target, e))?;
-    std::fs::rename(staging, target).map_err(|e| Error::write(target, e))?;
+    std::fs::rename(target, &old).map_err(|e| blocked(target, target, e))?;
+    std::fs::rename(staging, target).map_err(|e| blocked(staging, target, e))?;
     Ok(old)
 }
 
@@ -275,7 +300,7 @@ fn swap(staging: &Path, target: &Path) -> Result<PathBuf, Error> {
 /// interrupted removal is recognised as one.
 fn trash(dir: &Path, target: &Path) -> Result<(), Error> {
     let trash = leftover_path(target, "trash");
-    std::fs::rename(dir, &trash).map_err(|e| Error::write(dir, e))?;
+    std::fs::rename(dir, &trash).map_err(|e| blocked(dir, dir, e))?;
     let _ = std::fs::remove_dir_all(&trash);
     Ok(())
 }
@@ -343,7 +368,7 @@ pub fn recover(lock: &FolderLock) -> Result<(), Error> {
     let mut pending = Vec::new();
     for (kind, path) in leftovers {
         if kind == "trash" {
-            std::fs::remove_dir_all(&path).map_err(|e| Error::write(&path, e))?;
+            std::fs::remove_dir_all(&path).map_err(|e| blocked(&path, &path, e))?;
         } else {
             pending.push((kind, path));
         }
@@ -431,7 +456,100 @@ fn move_into(from: &Path, to: &Path) -> Result<(), Error> {
     if let Some(dir) = to.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     }
-    std::fs::rename(from, to).map_err(|e| Error::write(from, e))
+    std::fs::rename(from, to).map_err(|e| blocked(from, from, e))
+}
+
+/// A relative name as the file system compares it: folded to lower case on Windows, whose
+/// file names ignore case; as it is elsewhere.
+fn name_key(name: &str) -> String {
+    if cfg!(windows) {
+        name.to_lowercase()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Refuses to go on while another program holds a file below `folder` open: Windows
+/// cannot rename or remove a folder then, so the swap would fail at its end. Names the
+/// files; nothing has been changed yet. Elsewhere an open file is no obstacle.
+fn refuse_open(folder: &Path) -> Result<(), Error> {
+    let open = open_files(folder);
+    if open.is_empty() {
+        Ok(())
+    } else {
+        Err(in_use(folder, &open))
+    }
+}
+
+/// The error for a failed rename or removal of `folder` (`path` is what the failed call
+/// named): where Windows refused access, the German message that names the files another
+/// program holds open, otherwise the plain write error.
+fn blocked(folder: &Path, path: &Path, e: io::Error) -> Error {
+    /// `ERROR_ACCESS_DENIED` and `ERROR_SHARING_VIOLATION`: a folder with an open file.
+    const REFUSED: [i32; 2] = [5, 32];
+    if cfg!(windows) && e.raw_os_error().is_some_and(|code| REFUSED.contains(&code)) {
+        let open = open_files(folder);
+        if open.is_empty() {
+            return Error::Refused(format!(
+                "{} kann nicht ersetzt werden: Windows verweigert den Zugriff ({e}). \
+                 Vermutlich ist eine Datei darin geöffnet, oder ein Programm (Explorer, \
+                 Eingabeaufforderung) hat den Ordner geöffnet. Schließen Sie es und starten \
+                 Sie den Befehl erneut; der bisherige Ordner bleibt, wie er war.",
+                folder.display()
+            ));
+        }
+        return in_use(folder, &open);
+    }
+    Error::write(path, e)
+}
+
+/// The refusal naming the `open` files below `folder`.
+fn in_use(folder: &Path, open: &[PathBuf]) -> Error {
+    let files: Vec<String> = open.iter().map(|p| p.display().to_string()).collect();
+    Error::Refused(format!(
+        "{} kann nicht ersetzt werden, solange ein anderes Programm eine Datei darin geöffnet \
+         hat (Windows sperrt den Ordner dann). Geöffnet:\n  {}\nSchließen Sie die Datei \
+         (etwa im PDF-Betrachter) und starten Sie den Befehl erneut; der bisherige Ordner \
+         bleibt, wie er war.",
+        folder.display(),
+        files.join("\n  ")
+    ))
+}
+
+/// The regular files below `folder` (or `folder` itself, a file) that another program
+/// holds open: on Windows, those that cannot be opened without sharing
+/// (`ERROR_SHARING_VIOLATION`). Always empty elsewhere.
+#[cfg(windows)]
+fn open_files(folder: &Path) -> Vec<PathBuf> {
+    use std::os::windows::fs::OpenOptionsExt as _;
+    const ERROR_SHARING_VIOLATION: i32 = 32;
+    let files = if folder.symlink_metadata().is_ok_and(|m| m.is_file()) {
+        vec![folder.to_path_buf()]
+    } else {
+        let Ok(entries) = walk::entries(folder, &|_| false) else {
+            return Vec::new();
+        };
+        entries
+            .into_iter()
+            .filter(|e| e.kind == Kind::File)
+            .map(|e| folder.join(e.rel))
+            .collect()
+    };
+    files
+        .into_iter()
+        .filter(|path| {
+            std::fs::OpenOptions::new()
+                .read(true)
+                .share_mode(0)
+                .open(path)
+                .is_err_and(|e| e.raw_os_error() == Some(ERROR_SHARING_VIOLATION))
+        })
+        .collect()
+}
+
+#[cfg(not(windows))]
+fn open_files(_folder: &Path) -> Vec<PathBuf> {
+    Vec::new()
 }
 
 /// `(kind, name)` of a leftover folder name `.zielbericht-<kind>-<name>-<pid>-<nanos>`.
@@ -488,6 +606,7 @@ mod tests {
 
     /// A link whose new name does not hold the checked bytes (the old file was swapped
     /// after its check) is removed again and refused; the caller then writes the bytes.
+    #[cfg(unix)]
     #[test]
     fn a_link_that_does_not_hold_the_checked_bytes_is_undone() {
         let dir = tempfile::tempdir().unwrap();

@@ -2,7 +2,7 @@
 //!
 //! Typst runs in process. A [`Renderer`] is built once and holds everything that does
 //! not change between documents: the standard library, the font book with all fonts
-//! (Typst's embedded set, Noto Sans, and any font files given by the caller), and the
+//! (the embedded Noto Sans and DejaVu Sans Mono, and any font files given by the caller), and the
 //! parsed templates. Each [`Renderer::render`] call wraps that shared state in a light
 //! per-document [`typst::World`] which owns only the document's data bytes, served to
 //! the template as the virtual file `/data.json`.
@@ -235,7 +235,7 @@ impl Renderer {
     /// `dir` stay in use. `None` uses the built-in templates only.
     ///
     /// `font_dirs`: font files, or folders searched recursively for `.ttf`/`.otf`/
-    /// `.ttc`, loaded in addition to the embedded fonts (Typst's set and Noto Sans).
+    /// `.ttc`, loaded in addition to the embedded fonts (Noto Sans, DejaVu Sans Mono).
     /// System fonts are never used, so output does not depend on the host.
     pub fn new(templates_dir: Option<&Path>, font_dirs: &[PathBuf]) -> Result<Self, RenderError> {
         let (fonts, embedded_fonts) = load_fonts(font_dirs)?;
@@ -447,9 +447,9 @@ fn fingerprint(
         hash_field(&mut hasher, name.as_bytes());
         hash_field(&mut hasher, bytes);
     }
-    // The embedded fonts (Typst's set and Noto Sans) are the bytes of the crate versions
+    // The embedded fonts (Noto Sans, DejaVu Sans Mono) are the bytes of the crate versions
     // Cargo.lock pins with their checksums: hashing the lock file stands for them without
-    // reading 10 MB (which would also bring all of them into memory). Fonts given with
+    // reading 2 MB (which would also bring all of them into memory). Fonts given with
     // --font-path are hashed by content.
     hash_field(&mut hasher, CARGO_LOCK);
     hash_field(&mut hasher, &(fonts.len() as u64).to_le_bytes());
@@ -500,15 +500,20 @@ const CARGO_LOCK: &[u8] = include_bytes!("../../Cargo.lock");
 /// The fonts embedded in the binary plus those found under `font_dirs`, and how many of
 /// them (the first ones) are embedded.
 fn load_fonts(font_dirs: &[PathBuf]) -> Result<(Vec<Font>, usize), RenderError> {
-    let mut fonts: Vec<Font> = typst_assets::fonts()
-        .chain([
-            notosans::REGULAR_TTF,
-            notosans::BOLD_TTF,
-            notosans::ITALIC_TTF,
-            notosans::BOLD_ITALIC_TTF,
-        ])
-        .flat_map(|data| Font::iter(Bytes::new(data)))
-        .collect();
+    // The families the templates use, no more (each MB here is in every binary).
+    let mut fonts: Vec<Font> = [
+        dejavu::sans_mono::bold(),
+        dejavu::sans_mono::bold_oblique(),
+        dejavu::sans_mono::oblique(),
+        dejavu::sans_mono::regular(),
+        notosans::REGULAR_TTF,
+        notosans::BOLD_TTF,
+        notosans::ITALIC_TTF,
+        notosans::BOLD_ITALIC_TTF,
+    ]
+    .into_iter()
+    .flat_map(|data| Font::iter(Bytes::new(data)))
+    .collect();
     let embedded = fonts.len();
     for root in font_dirs {
         let mut paths = Vec::new();
