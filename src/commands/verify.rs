@@ -233,15 +233,16 @@ fn verify_archive(scope: &ArchiveScope) -> Exit {
         all_ok &= print_folder(&folder, &problems);
     }
     let register_file = register::path(&scope.root);
+    // What a repair of the register wrote about the editions it could not vouch for.
+    for note in register::notes(&scope.root) {
+        println!("Hinweis: {note}");
+    }
     if register_problems.is_empty() {
         println!(
             "ok       {} ({checked} edition(s) checked; last chain value {})",
             register_file.display(),
             entries.last().map_or("none", |e| e.chain.as_str())
         );
-        for note in register::notes(&scope.root) {
-            println!("Hinweis: {note}");
-        }
     } else {
         all_ok = false;
         print_folder(&register_file, &register_problems);
