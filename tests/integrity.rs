@@ -225,7 +225,11 @@ fn a_lost_register_is_refused_and_repaired_only_explicitly() {
         "{}",
         verify.stdout()
     );
-    assert!(verify.stdout().contains("unregistered"), "{}", verify.stdout());
+    assert!(
+        verify.stdout().contains("unregistered"),
+        "{}",
+        verify.stdout()
+    );
     std::fs::remove_dir_all(&damaged).unwrap();
     std::fs::remove_dir(root.join("2015")).unwrap();
     fx.run(&["verify", "out/archiv"]).expect_code(0);
@@ -270,10 +274,14 @@ fn diff_finds_a_cent_on_millions_and_shows_the_value() {
     diff.expect_code(1);
     let out = diff.stdout();
     assert!(out.contains("456.000.000,00 → 456.000.000,03"), "{out}");
-    assert!(out.contains("1 figure(s)") || out.contains("figure(s)"), "{out}");
+    assert!(
+        out.contains("1 figure(s)") || out.contains("figure(s)"),
+        "{out}"
+    );
     let csv = a.run(&["diff", "a", "b", "--format", "csv"]);
     assert!(
-        csv.stdout().contains("05554,llu,wert,456000000,456000000.03"),
+        csv.stdout()
+            .contains("05554,llu,wert,456000000,456000000.03"),
         "{}",
         csv.stdout()
     );
@@ -302,7 +310,10 @@ fn source_date_epoch_outside_1970_to_9999_is_refused_before_any_work() {
                 stderr.contains("0 (1970-01-01T00:00:00Z) bis 253402300799 (9999-12-31T23:59:59Z)"),
                 "{value} {args:?}: {stderr}"
             );
-            assert!(!fx.out().exists(), "{value} {args:?}: something was written");
+            assert!(
+                !fx.out().exists(),
+                "{value} {args:?}: something was written"
+            );
         }
     }
 }
@@ -312,7 +323,10 @@ fn source_date_epoch_outside_1970_to_9999_is_refused_before_any_work() {
 #[test]
 fn a_clock_before_1970_or_after_9999_is_refused_not_a_panic() {
     let fx = Fixture::new().write();
-    for (fake, why) in [("1960-01-01 00:00:00", "vor 1970"), ("@253402400000", "nach dem Jahr 9999")] {
+    for (fake, why) in [
+        ("1960-01-01 00:00:00", "vor 1970"),
+        ("@253402400000", "nach dem Jahr 9999"),
+    ] {
         let out = Command::new("faketime")
             .arg(fake)
             .arg(bin())
@@ -323,7 +337,10 @@ fn a_clock_before_1970_or_after_9999_is_refused_not_a_panic() {
             .expect("faketime (apt-get install faketime; .ci/run does)");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{fake}: {stderr}");
-        assert!(stderr.contains("Systemuhr") && stderr.contains(why), "{fake}: {stderr}");
+        assert!(
+            stderr.contains("Systemuhr") && stderr.contains(why),
+            "{fake}: {stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{stderr}");
         assert!(!fx.out().exists());
     }
@@ -354,7 +371,10 @@ fn waits_for_the_writer(fx: &Fixture, lock: &Path, args: &[&str], code: i32) {
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
-    assert!(stderr.contains("warten: ein anderer zielbericht-Prozess schreibt"), "{stderr}");
+    assert!(
+        stderr.contains("warten: ein anderer zielbericht-Prozess schreibt"),
+        "{stderr}"
+    );
 }
 
 /// Regression (hostile review, class 12): `verify` and `diff` took no lock and read
@@ -373,7 +393,11 @@ fn verify_and_diff_wait_for_a_writer() {
     waits_for_the_writer(
         &fx,
         &archive_lock,
-        &["diff", "out/archiv/2017/ausgabe-1", "out/2018-03/kennzahlen.csv"],
+        &[
+            "diff",
+            "out/archiv/2017/ausgabe-1",
+            "out/2018-03/kennzahlen.csv",
+        ],
         1,
     );
     // Readers do not wait for each other.

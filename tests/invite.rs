@@ -1190,20 +1190,30 @@ fn invite_replaces_or_removes_only_the_drafts_it_wrote_unchanged() {
     let run = invite(&fx, &[], &[]);
     run.expect_code(1)
         .expect_stderr("05558_kreis-dueren-sued.eml wurde nicht von zielbericht geschrieben oder seither verändert");
-    assert!(!dir.join("05554_kreis-borken.eml").exists(), "{}", run.stderr());
+    assert!(
+        !dir.join("05554_kreis-borken.eml").exists(),
+        "{}",
+        run.stderr()
+    );
     assert_eq!(
         std::fs::read(&copy).unwrap(),
         b"Liebe Kolleginnen, mein eigener Text"
     );
     assert_eq!(std::fs::read(&edited).unwrap(), bytes);
-    assert_eq!(std::fs::read(dir.join("05999_kreis-x.eml")).unwrap(), b"fremd");
+    assert_eq!(
+        std::fs::read(dir.join("05999_kreis-x.eml")).unwrap(),
+        b"fremd"
+    );
 
     // Once the user moves the changed draft away, the next call writes it anew.
     std::fs::rename(&edited, dir.join("05558 alt.eml")).unwrap();
     invite(&fx, &[], &[]).expect_code(0);
     assert!(parse(&edited).str("subject").contains("Steuerungsdialog"));
     let record = std::fs::read_to_string(dir.join("entwuerfe.sha256")).unwrap();
-    assert!(record.ends_with("  05558_kreis-dueren-sued.eml\n"), "{record}");
+    assert!(
+        record.ends_with("  05558_kreis-dueren-sued.eml\n"),
+        "{record}"
+    );
     assert_eq!(record.lines().count(), 1, "{record}");
     assert!(dir.join("05558 alt.eml").exists());
     assert!(copy.exists());

@@ -86,7 +86,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     let year_dir = args.archive.join(year.to_string());
     // Numbers on disk and in the register: an edition renamed or removed on disk keeps
     // its number taken.
-    let year_prefix = format!("{}/{EDITION_PREFIX}", year);
+    let year_prefix = format!("{year}/{EDITION_PREFIX}");
     let registered = output::register::read(&args.archive)
         .0
         .into_iter()
@@ -109,10 +109,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         _ => {}
     }
     let edition = previous.map_or(1, |n| n + 1);
-    let bm = Berichtsmonat {
-        year,
-        month: 12,
-    };
+    let bm = Berichtsmonat { year, month: 12 };
     let ids = pipeline::selected(&[], &ds)?;
     let gaps = pipeline::incomplete(&ds, bm, &ids);
     let options = pipeline::report_options(&args.render, &args.data, !gaps.is_empty())?;
@@ -225,9 +222,12 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     let name = format!("{EDITION_PREFIX}{edition}");
     let target = year_dir.join(&name);
     let lock = output::lock_folder(&target)?;
-    output::register::publish(&args.archive, &format!("{year}/{name}"), &manifest_sha256, || {
-        output::write_folder(&lock, &files, Existing::Refuse).map(|_| ())
-    })?;
+    output::register::publish(
+        &args.archive,
+        &format!("{year}/{name}"),
+        &manifest_sha256,
+        || output::write_folder(&lock, &files, Existing::Refuse).map(|_| ()),
+    )?;
     pipeline::summary(&target, &out, started);
     Ok(Exit::Ok)
 }

@@ -57,11 +57,13 @@ pub fn from_clock(now: SystemTime) -> Result<DateTime<Utc>, String> {
             .ok()
             .filter(|s| *s <= LATEST)
             .and_then(|s| DateTime::from_timestamp(s, since.subsec_nanos()))
-            .ok_or_else(|| wrong(format!("{} s nach 1970 (nach dem Jahr 9999)", since.as_secs()))),
-        Err(before) => Err(wrong(format!(
-            "{} s vor 1970",
-            before.duration().as_secs()
-        ))),
+            .ok_or_else(|| {
+                wrong(format!(
+                    "{} s nach 1970 (nach dem Jahr 9999)",
+                    since.as_secs()
+                ))
+            }),
+        Err(before) => Err(wrong(format!("{} s vor 1970", before.duration().as_secs()))),
     }
 }
 
@@ -77,7 +79,9 @@ mod tests {
             "1970-01-01T00:00:00+00:00"
         );
         assert_eq!(
-            from_source_date_epoch(" 253402300799 ").unwrap().to_rfc3339(),
+            from_source_date_epoch(" 253402300799 ")
+                .unwrap()
+                .to_rfc3339(),
             "9999-12-31T23:59:59+00:00"
         );
         for (bad, why) in [
@@ -101,7 +105,7 @@ mod tests {
         assert!(from_clock(at(253_402_300_799)).is_ok());
         let late = from_clock(at(253_402_300_800)).unwrap_err();
         assert!(late.contains("nach dem Jahr 9999"), "{late}");
-        let early = from_clock(SystemTime::UNIX_EPOCH - Duration::from_secs(86_400)).unwrap_err();
+        let early = from_clock(SystemTime::UNIX_EPOCH - Duration::from_hours(24)).unwrap_err();
         assert!(early.contains("86400 s vor 1970"), "{early}");
     }
 }

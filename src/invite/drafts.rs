@@ -193,10 +193,7 @@ impl OwnDrafts {
 
 /// A file name of the folder itself: no separator, no line break, not `.` or `..`.
 fn is_plain_name(name: &str) -> bool {
-    !name.is_empty()
-        && name != "."
-        && name != ".."
-        && !name.contains(['/', '\\', '\n', '\r', '\0'])
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\n', '\r', '\0'])
 }
 
 #[cfg(test)]
@@ -221,7 +218,10 @@ mod tests {
         own.remove_leftover_temporaries();
         assert!(!d.join("05554_a.eml.tmp-1").exists());
         assert!(d.join("05554_a (bearbeitet).eml.tmp-1").exists());
-        assert_eq!(own.write("05554_a.eml", b"eins, neu").unwrap(), Written::Yes);
+        assert_eq!(
+            own.write("05554_a.eml", b"eins, neu").unwrap(),
+            Written::Yes
+        );
         assert!(matches!(
             own.write("05558_b.eml", b"zwei, neu").unwrap(),
             Written::Kept(_)
@@ -234,7 +234,10 @@ mod tests {
         own.finish().unwrap();
         // The own unchanged draft was removed as outdated; the changed one is named.
         assert!(!d.join("05554_a.eml").exists());
-        assert_eq!(std::fs::read(d.join("05558_b.eml")).unwrap(), b"zwei, ergaenzt");
+        assert_eq!(
+            std::fs::read(d.join("05558_b.eml")).unwrap(),
+            b"zwei, ergaenzt"
+        );
         assert_eq!(
             std::fs::read(d.join("05554_a (bearbeitet).eml")).unwrap(),
             b"mein Text"

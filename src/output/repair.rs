@@ -68,7 +68,9 @@ pub fn repair(
         let verdict = verdict(&edition, &folder, sha.as_deref(), check, &sealed, intact);
         match verdict {
             Verdict::Vouched => {
-                lines.push(format!("aufgenommen, durch das bisherige Register verbürgt: {edition}"));
+                lines.push(format!(
+                    "aufgenommen, durch das bisherige Register verbürgt: {edition}"
+                ));
             }
             Verdict::OwnManifestOnly => {
                 lines.push(format!(
@@ -193,13 +195,20 @@ pub fn repair(
             now.format("%Y%m%dT%H%M%SZ")
         ));
         std::fs::rename(&file, &kept).map_err(|e| Error::write(&file, e))?;
-        lines.push(format!("das bisherige Register liegt jetzt in {}", kept.display()));
+        lines.push(format!(
+            "das bisherige Register liegt jetzt in {}",
+            kept.display()
+        ));
     }
     register::replace(&file, text.as_bytes())?;
     register::end(root)?;
     let _ = append_log(
         root,
-        &format!("geschrieben: {} ({} Einträge)\n", file.display(), entered.len()),
+        &format!(
+            "geschrieben: {} ({} Einträge)\n",
+            file.display(),
+            entered.len()
+        ),
     );
 
     eprintln!(
@@ -218,7 +227,11 @@ pub fn repair(
             unvouched.len()
         );
     }
-    Ok(if left_out == 0 { Exit::Ok } else { Exit::Partial })
+    Ok(if left_out == 0 {
+        Exit::Ok
+    } else {
+        Exit::Partial
+    })
 }
 
 fn verdict(
@@ -279,7 +292,11 @@ fn folders_without_manifest(root: &Path) -> Vec<String> {
         if y.len() != 4 || !y.bytes().all(|b| b.is_ascii_digit()) {
             continue;
         }
-        for e in std::fs::read_dir(year.path()).into_iter().flatten().flatten() {
+        for e in std::fs::read_dir(year.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             let n = e.file_name().to_string_lossy().into_owned();
             if n.starts_with("ausgabe-")
                 && !e
