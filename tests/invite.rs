@@ -1218,3 +1218,25 @@ fn invite_replaces_or_removes_only_the_drafts_it_wrote_unchanged() {
     assert!(dir.join("05558 alt.eml").exists());
     assert!(copy.exists());
 }
+
+/// A draft the user changed in place is not what `--send` would send: it is kept, and
+/// that Jobcenter is neither drafted anew nor sent (named, exit 1); the others go out.
+#[test]
+fn a_draft_changed_by_the_user_is_kept_and_not_sent_over() {
+    let fx = prepared();
+    let edited = drafts(&fx).join("05558_kreis-dueren-sued.eml");
+    let mut bytes = std::fs::read(&edited).unwrap();
+    bytes.extend_from_slice(b"\r\nPS: neuer Raum\r\n");
+    std::fs::write(&edited, &bytes).unwrap();
+    let maildir = fx.dir.path().join("maildir");
+    let sink = Sink::start(&maildir, &[]);
+    let run = invite(&fx, &["--send", "--smtp", &sink.address()], &[]);
+    run.expect_code(1)
+        .expect_stderr("05558 Kreis Düren-Süd: ")
+        .expect_stderr("seither verändert");
+    let received = sink.received();
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert_eq!(received[0].1, "jc@borken.example");
+    assert_eq!(std::fs::read(&edited).unwrap(), bytes);
+    assert_eq!(statuses(&fx, "05558"), Vec::<String>::new());
+}
