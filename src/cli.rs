@@ -133,8 +133,8 @@ pub struct RunArgs {
 #[derive(Debug, Args)]
 pub struct ArchiveArgs {
     /// The year whose December outcome is archived.
-    #[arg(long, value_name = "YYYY")]
-    pub year: i32,
+    #[arg(long, value_name = "YYYY", required_unless_present = "repair_register")]
+    pub year: Option<i32>,
     #[command(flatten)]
     pub data: DataArgs,
     /// The archive root; editions go to DIR/<year>/ausgabe-<n>/.
@@ -143,6 +143,11 @@ pub struct ArchiveArgs {
     /// Write the next edition of a year already archived, with this reason.
     #[arg(long, value_name = "REASON")]
     pub supersede: Option<String>,
+    /// Rebuild a lost or damaged register of editions (register.txt) after checking every
+    /// edition against its own manifest; logged in register-reparatur.log, naming what
+    /// cannot be vouched for. Covers the whole archive (all years).
+    #[arg(long, conflicts_with = "supersede")]
+    pub repair_register: bool,
     #[command(flatten)]
     pub render: RenderArgs,
 }

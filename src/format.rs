@@ -145,6 +145,11 @@ fn signed(body: &str, space: char) -> String {
     }
 }
 
+/// An exact decimal change in percent with sign for plain text: `+2,5 %`.
+pub fn change_exact_plain(d: Decimal, places: usize) -> String {
+    signed(&decimal(d, places), ' ')
+}
+
 /// An exact decimal change (e.g. Ist or Soll) for documents with `places` decimals:
 /// `+2,10 %`.
 pub fn change_exact(d: Decimal, places: usize) -> String {

@@ -71,7 +71,7 @@ pub(crate) fn report_options(
 /// so it reuses the PDF it rendered before, byte for byte (a timestamp to the second
 /// would make every rerun without `SOURCE_DATE_EPOCH` render everything again).
 pub(crate) fn document_day() -> Result<chrono::DateTime<chrono::Utc>, Error> {
-    if std::env::var("SOURCE_DATE_EPOCH").is_ok_and(|t| !t.trim().is_empty()) {
+    if std::env::var_os("SOURCE_DATE_EPOCH").is_some_and(|t| !t.is_empty()) {
         return document_time();
     }
     let now = document_time()?;
@@ -82,21 +82,22 @@ pub(crate) fn document_day() -> Result<chrono::DateTime<chrono::Utc>, Error> {
 }
 
 /// The document date: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
+/// Both are checked against the range every output can hold
+/// ([`crate::domain::document_time`]); the clock is checked also when
+/// `SOURCE_DATE_EPOCH` is set, since the send log and leftover names read it.
 pub(crate) fn document_time() -> Result<chrono::DateTime<chrono::Utc>, Error> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) if !text.trim().is_empty() => text
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-            // A PDF date has four digits for the year.
-            .filter(|d| chrono::Datelike::year(d) <= 9999)
-            .ok_or_else(|| {
-                Error::Usage(format!(
-                    "SOURCE_DATE_EPOCH: expected seconds since 1970 up to the year 9999, found \"{text}\""
-                ))
-            }),
-        _ => Ok(chrono::Utc::now()),
+    use crate::domain::document_time;
+    let now = document_time::from_clock(std::time::SystemTime::now()).map_err(Error::Usage)?;
+    match std::env::var_os("SOURCE_DATE_EPOCH") {
+        Some(text) if !text.is_empty() => match text.to_str() {
+            Some(text) => document_time::from_source_date_epoch(text).map_err(Error::Usage),
+            None => Err(Error::Usage(format!(
+                "SOURCE_DATE_EPOCH: erwartet werden ganze Sekunden seit 1970, gefunden {} \
+                 (kein UTF-8); nichts wurde geschrieben",
+                text.to_string_lossy()
+            ))),
+        },
+        _ => Ok(now),
     }
 }
 

@@ -453,10 +453,12 @@ fn verify_refuses_escaping_paths_and_reports_symlinks() {
     );
 }
 
-/// An archive written before registers existed gets one at the next `archive`, holding its
-/// earlier editions; until then `verify` names the missing register.
+/// An archive without a register (lost, or written before registers existed) is not
+/// adopted silently by the next `archive` (issue 23: a forged edition would be sealed);
+/// `verify` names the missing register, and `archive --repair-register` rebuilds it,
+/// naming the editions it could check only against their own manifests.
 #[test]
-fn an_archive_without_register_adopts_its_editions() {
+fn an_archive_without_register_is_refused_until_repaired() {
     let fx = Fixture::new().write();
     fx.run(&["archive", "--year", "2017"]).expect_code(0);
     let register = fx.dir.path().join("out/archiv/register.txt");
@@ -469,8 +471,13 @@ fn an_archive_without_register_adopts_its_editions() {
         run.stdout()
     );
     fx.run(&["archive", "--year", "2018"])
+        .expect_code(2)
+        .expect_stderr("--repair-register");
+    assert!(!register.exists());
+    fx.run(&["archive", "--repair-register"])
         .expect_code(0)
-        .expect_stderr("1 earlier edition(s)");
+        .expect_stderr("NICHT verbürgt (nur gegen das eigene Manifest geprüft): 2017/ausgabe-1");
+    fx.run(&["archive", "--year", "2018"]).expect_code(0);
     let text = std::fs::read_to_string(&register).unwrap();
     let editions: Vec<&str> = text
         .lines()

@@ -1087,10 +1087,12 @@ fn a_name_of_a_thousand_characters_keeps_every_line_within_998_octets() {
     let fx = fx.write();
     write_termine(&fx, TERMINE);
     let run = invite(&fx, &[], &[]);
+    // Every file but the record of the drafts written (entwuerfe.sha256).
     let mut emls: Vec<PathBuf> = std::fs::read_dir(drafts(&fx))
         .unwrap()
         .flatten()
         .map(|e| e.path())
+        .filter(|p| !p.ends_with("entwuerfe.sha256"))
         .collect();
     emls.sort();
     assert!(
@@ -1158,4 +1160,83 @@ fn a_failed_draft_write_leaves_no_temporary_file() {
         .filter(|n| n.contains(".tmp"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// Regression (hostile review, issue 23 class 3): a user's edited copy
+/// `05554_kreis-borken (bearbeitet).eml` was deleted as an „outdated draft“ because its
+/// name starts like one, and a draft changed in place was overwritten. Only what the
+/// program's record lists, unchanged, is replaced or removed.
+#[test]
+fn invite_replaces_or_removes_only_the_drafts_it_wrote_unchanged() {
+    let fx = prepared();
+    let dir = drafts(&fx);
+    let record = std::fs::read_to_string(dir.join("entwuerfe.sha256")).unwrap();
+    assert_eq!(record.lines().count(), 2, "{record}");
+    let copy = dir.join("05554_kreis-borken (bearbeitet).eml");
+    std::fs::write(&copy, b"Liebe Kolleginnen, mein eigener Text").unwrap();
+    let edited = dir.join("05558_kreis-dueren-sued.eml");
+    let mut bytes = std::fs::read(&edited).unwrap();
+    bytes.extend_from_slice(b"\r\nPS: bitte Unterlagen mitbringen\r\n");
+    std::fs::write(&edited, &bytes).unwrap();
+    // A draft no record lists (an older version's, or the user's under the name).
+    std::fs::write(dir.join("05999_kreis-x.eml"), b"fremd").unwrap();
+
+    // 05554 has no appointment any more: its own draft is outdated and removed; the
+    // copy, the changed draft of 05558 and the unknown file stay.
+    write_termine(
+        &fx,
+        "Jobcenter;Datum;Beginn;Ende;Ort;Kontakt\n05558;2018-10-11;9:30;11:00;Raum 1;\n",
+    );
+    let run = invite(&fx, &[], &[]);
+    run.expect_code(1)
+        .expect_stderr("05558_kreis-dueren-sued.eml wurde nicht von zielbericht geschrieben oder seither verändert");
+    assert!(
+        !dir.join("05554_kreis-borken.eml").exists(),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        b"Liebe Kolleginnen, mein eigener Text"
+    );
+    assert_eq!(std::fs::read(&edited).unwrap(), bytes);
+    assert_eq!(
+        std::fs::read(dir.join("05999_kreis-x.eml")).unwrap(),
+        b"fremd"
+    );
+
+    // Once the user moves the changed draft away, the next call writes it anew.
+    std::fs::rename(&edited, dir.join("05558 alt.eml")).unwrap();
+    invite(&fx, &[], &[]).expect_code(0);
+    assert!(parse(&edited).str("subject").contains("Steuerungsdialog"));
+    let record = std::fs::read_to_string(dir.join("entwuerfe.sha256")).unwrap();
+    assert!(
+        record.ends_with("  05558_kreis-dueren-sued.eml\n"),
+        "{record}"
+    );
+    assert_eq!(record.lines().count(), 1, "{record}");
+    assert!(dir.join("05558 alt.eml").exists());
+    assert!(copy.exists());
+}
+
+/// A draft the user changed in place is not what `--send` would send: it is kept, and
+/// that Jobcenter is neither drafted anew nor sent (named, exit 1); the others go out.
+#[test]
+fn a_draft_changed_by_the_user_is_kept_and_not_sent_over() {
+    let fx = prepared();
+    let edited = drafts(&fx).join("05558_kreis-dueren-sued.eml");
+    let mut bytes = std::fs::read(&edited).unwrap();
+    bytes.extend_from_slice(b"\r\nPS: neuer Raum\r\n");
+    std::fs::write(&edited, &bytes).unwrap();
+    let maildir = fx.dir.path().join("maildir");
+    let sink = Sink::start(&maildir, &[]);
+    let run = invite(&fx, &["--send", "--smtp", &sink.address()], &[]);
+    run.expect_code(1)
+        .expect_stderr("05558 Kreis Düren-Süd: ")
+        .expect_stderr("seither verändert");
+    let received = sink.received();
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert_eq!(received[0].1, "jc@borken.example");
+    assert_eq!(std::fs::read(&edited).unwrap(), bytes);
+    assert_eq!(statuses(&fx, "05558"), Vec::<String>::new());
 }

@@ -13,6 +13,8 @@ mod excel;
 mod figures;
 /// Broken data folders: exit 2, messages with file, line and column, nothing written.
 mod inputs;
+/// Issue 23: register and edition together, exact diff, dates checked first, readers wait.
+mod integrity;
 /// Invitations: .eml drafts and sending through a real SMTP server.
 mod invite;
 /// The overview: a column for every agreed target, groups by Vergleichstyp, status words.

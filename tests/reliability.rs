@@ -513,7 +513,7 @@ fn template_fifo_and_far_epoch_are_refused_at_once() {
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&run.stderr).contains("up to the year 9999"));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("nach dem Jahr 9999"));
 }
 
 /// Regression (hostile test): a customised Textbaustein with a nested loop of 10^10 steps

@@ -42,12 +42,17 @@ fn editions(year_dir: &Path) -> Vec<u32> {
 
 pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Error> {
     let started = Instant::now();
-    if !(1000..=9999).contains(&args.year) {
+    if args.repair_register {
+        return repair_register(args, command_line);
+    }
+    let year = args.year.unwrap_or_default();
+    if !(1000..=9999).contains(&year) {
         return Err(Error::Usage(format!(
-            "--year: expected a four-digit year, found {}",
-            args.year
+            "--year: expected a four-digit year, found {year}"
         )));
     }
+    // The document date (SOURCE_DATE_EPOCH, the clock) before any work.
+    pipeline::document_time()?;
     if args
         .supersede
         .as_deref()
@@ -72,10 +77,16 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     let ds = pipeline::load_data(&args.data)?;
     // One archive command at a time: edition numbers and the register stay consistent.
     let _archive_lock = output::lock::acquire(&output::register::path(&args.archive))?;
-    let year_dir = args.archive.join(args.year.to_string());
+    // What a killed `archive` left half published is completed or rolled back first; a
+    // lost register is refused, never rebuilt from what lies on disk.
+    if let Some(note) = output::register::recover(&args.archive)? {
+        eprintln!("{note}");
+    }
+    output::register::require(&args.archive, None)?;
+    let year_dir = args.archive.join(year.to_string());
     // Numbers on disk and in the register: an edition renamed or removed on disk keeps
     // its number taken.
-    let year_prefix = format!("{}/{EDITION_PREFIX}", args.year);
+    let year_prefix = format!("{year}/{EDITION_PREFIX}");
     let registered = output::register::read(&args.archive)
         .0
         .into_iter()
@@ -98,10 +109,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         _ => {}
     }
     let edition = previous.map_or(1, |n| n + 1);
-    let bm = Berichtsmonat {
-        year: args.year,
-        month: 12,
-    };
+    let bm = Berichtsmonat { year, month: 12 };
     let ids = pipeline::selected(&[], &ds)?;
     let gaps = pipeline::incomplete(&ds, bm, &ids);
     let options = pipeline::report_options(&args.render, &args.data, !gaps.is_empty())?;
@@ -115,7 +123,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         .filter(|_| args.supersede.is_some() && options.reuse)
         .map(|n| year_dir.join(format!("{EDITION_PREFIX}{n}")))
         .filter(|dir| {
-            let sealed = sealed_by_register(&args.archive, args.year, dir);
+            let sealed = sealed_by_register(&args.archive, year, dir);
             if !sealed {
                 eprintln!(
                     "note: {}/{} differs from register.txt (or is not in it); nothing is reused from it, every document is rendered",
@@ -153,7 +161,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         // figures the register seals for the superseded edition. A missing, altered or
         // unreadable file is worth a warning, never a refusal (the supersede is the way
         // to correct the archive).
-        let old = if sealed_file(&args.archive, args.year, &old_dir, kennzahlen::FILE) {
+        let old = if sealed_file(&args.archive, year, &old_dir, kennzahlen::FILE) {
             Side::read(&old_dir).map_err(|e| e.to_string())
         } else {
             Err(format!(
@@ -174,7 +182,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
                 );
                 let datenstand = pipeline::latest_datenstand(&results);
                 let editions = page::Editions {
-                    year: args.year,
+                    year,
                     edition,
                     supersedes: n,
                     reason,
@@ -213,23 +221,31 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     files.push(manifest);
     let name = format!("{EDITION_PREFIX}{edition}");
     let target = year_dir.join(&name);
-    let adopted = output::register::adopt(&args.archive)?;
-    if adopted > 0 {
-        eprintln!(
-            "note: {adopted} earlier edition(s) entered in the new register {}; check them with `zielbericht verify {}`",
-            output::register::path(&args.archive).display(),
-            args.archive.display()
-        );
-    }
     let lock = output::lock_folder(&target)?;
-    output::write_folder(&lock, &files, Existing::Refuse)?;
-    output::register::append(
+    output::register::publish(
         &args.archive,
-        &format!("{}/{name}", args.year),
+        &format!("{year}/{name}"),
         &manifest_sha256,
+        || output::write_folder(&lock, &files, Existing::Refuse).map(|_| ()),
     )?;
     pipeline::summary(&target, &out, started);
     Ok(Exit::Ok)
+}
+
+/// `archive --repair-register`: see [`output::repair`].
+fn repair_register(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Error> {
+    if !args.archive.is_dir() {
+        return Err(Error::Usage(format!(
+            "--archive: {} ist kein Ordner; es gibt kein Archiv, dessen Register repariert werden könnte",
+            args.archive.display()
+        )));
+    }
+    let _archive_lock = output::lock::acquire(&output::register::path(&args.archive))?;
+    output::repair::repair(
+        &args.archive,
+        &crate::commands::verify::edition_problems,
+        command_line,
+    )
 }
 
 /// Whether `file` of `edition` is what its manifest records, and that manifest what the

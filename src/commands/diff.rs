@@ -14,6 +14,11 @@ use crate::output::kennzahlen;
 use crate::pipeline;
 
 pub fn diff(args: &DiffArgs) -> Result<Exit, Error> {
+    // Both sides are read under shared locks: never half of a rerun or an edition.
+    let _locks = (
+        crate::output::reading_lock(&args.a)?,
+        crate::output::reading_lock(&args.b)?,
+    );
     let a = side(&args.a, args)?;
     let b = side(&args.b, args)?;
     let c = compare::compare(&a, &b);

@@ -13,6 +13,7 @@ use crate::cli::InviteArgs;
 use crate::error::{Error, Exit};
 use crate::figures::{self, Results};
 use crate::format;
+use crate::invite::drafts::{OwnDrafts, Written};
 use crate::invite::mail::{self, MailTemplate};
 use crate::invite::mime::{self, Draft};
 use crate::invite::sendlog::{self, Entry, MonthLock, SendLog, State};
@@ -94,7 +95,9 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
     let _lock = MonthLock::acquire(&args.out, bm)?;
     let dir = folder.join(FOLDER);
     std::fs::create_dir_all(&dir).map_err(|e| Error::write(&dir, e))?;
-    mime::remove_leftover_temporaries(&dir);
+    // Only the drafts the program wrote (its record says which) are replaced or removed.
+    let mut own = OwnDrafts::open(&dir);
+    own.remove_leftover_temporaries();
     let mut sending = match &smtp {
         Some(settings) => Some(Sending {
             log: SendLog::open(&dir.join(SEND_LOG))?,
@@ -140,7 +143,11 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
         };
         let name = format!("{}_{}.eml", jc.id, crate::report::slug(&jc.name));
         let path = dir.join(&name);
-        mime::write_atomic(&path, &eml).map_err(|e| Error::write(&path, e))?;
+        if let Written::Kept(why) = own.write(&name, &eml)? {
+            eprintln!("{} {}: {why}", jc.id, jc.name);
+            tally.failures.push(jc.id.clone());
+            continue;
+        }
         tally.bytes += eml.len();
         tally.written.insert(name);
         println!(
@@ -156,7 +163,10 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
             sending.send(draft, &parts, || message(false), args.resend, &mut tally)?;
         }
     }
-    mime::remove_stale_drafts(&dir, &tally.written);
+    for why in own.remove_stale(&tally.written) {
+        eprintln!("{why}");
+    }
+    own.finish()?;
     Ok(tally.report(&dir, smtp.is_some(), &guests, &args.termine))
 }
 

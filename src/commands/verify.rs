@@ -4,7 +4,8 @@
 //! A folder is walked without following symbolic links: a link (or a FIFO, a device) in a
 //! checked folder is reported, never read. Manifest paths that leave the folder (`..`, an
 //! absolute path) are refused. In a run folder `einladungen/` is not checked (it has its
-//! own send log); in an archive edition everything is.
+//! own send log); in an archive edition everything is. Each folder (each archive) is
+//! read under a shared lock, so `verify` never sees a write half done.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -39,6 +40,8 @@ pub fn verify(dir: &Path) -> Result<Exit, Error> {
     folders.sort();
     let mut all_ok = true;
     for folder in &folders {
+        // Shared with other readers, never with the writer of the folder.
+        let _lock = output::lock::acquire_shared(folder)?;
         all_ok &= print_folder(folder, &verify_folder(folder, Contents::RunFolder));
     }
     for archive in &archives {
@@ -144,7 +147,25 @@ fn archive_scope(given: &Path) -> Option<ArchiveScope> {
 
 /// Verifies the editions in `scope` against the register and their manifests.
 fn verify_archive(scope: &ArchiveScope) -> Exit {
+    // Shared with other readers, never with an `archive` publishing an edition.
+    let _lock = match output::lock::acquire_shared(&register::path(&scope.root)) {
+        Ok(lock) => lock,
+        Err(e) => {
+            println!("unreadable {}: {e}", scope.root.display());
+            return Exit::Partial;
+        }
+    };
     let (entries, mut register_problems) = register::read(&scope.root);
+    match register::pending(&scope.root) {
+        Ok(Some(p)) => register_problems.push(format!(
+            "unterbrochen {}: die Veröffentlichung von {} ist nicht abgeschlossen; der nächste \
+             `zielbericht archive` schließt sie ab oder nimmt sie zurück",
+            scope.root.join(register::JOURNAL).display(),
+            p.edition
+        )),
+        Ok(None) => {}
+        Err(why) => register_problems.push(format!("damaged  {why}")),
+    }
     let in_scope = |edition: &str| {
         let (year, name) = edition.split_once('/').unwrap_or((edition, ""));
         scope.year.as_deref().is_none_or(|y| y == year)
@@ -212,6 +233,10 @@ fn verify_archive(scope: &ArchiveScope) -> Exit {
         all_ok &= print_folder(&folder, &problems);
     }
     let register_file = register::path(&scope.root);
+    // What a repair of the register wrote about the editions it could not vouch for.
+    for note in register::notes(&scope.root) {
+        println!("Hinweis: {note}");
+    }
     if register_problems.is_empty() {
         println!(
             "ok       {} ({checked} edition(s) checked; last chain value {})",
@@ -270,6 +295,11 @@ fn safe_path(path: &str) -> bool {
         && Path::new(path)
             .components()
             .all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// The problems of an archive edition against its own manifest (every file checked).
+pub(crate) fn edition_problems(folder: &Path) -> Vec<String> {
+    verify_folder(folder, Contents::Edition)
 }
 
 /// The problems of one folder against its manifest, one line each.

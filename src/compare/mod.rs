@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::domain::{Kennzahl, Status};
+use crate::domain::{Decimal, Kennzahl, Status};
 use crate::error::{Error, InputError};
 use crate::format;
 use crate::load::csv;
@@ -288,7 +288,7 @@ impl Comparison {
             What::Vanished | What::Appeared => None,
             What::Value { field, old, new } => {
                 let pct = *field == "veraenderung_pct";
-                Some((german(old, pct), german(new, pct)))
+                Some(german_pair(old, new, pct))
             }
             What::Status { old, new } => {
                 let words = |s: &str| {
@@ -311,24 +311,70 @@ fn cell(fields: &[String], i: usize) -> &str {
     fields.get(i).map_or("", String::as_str)
 }
 
-/// Beyond rounding: the two numbers differ by more than float noise, or one is missing.
-/// Only finite numbers compare as numbers: `NaN` or `inf` (a hand-edited or damaged
-/// file) against any other text is a change (NaN compared equal to every number).
+/// Whether two cells differ as exact decimals: the values of `kennzahlen.csv` are exact
+/// decimal texts, so `38000000.03` against `38000000` is a change however small (a
+/// relative tolerance hid cent changes of large sums). `2.50` and `2.5` are equal. A cell
+/// that is no plain decimal (empty, `NaN`, `1e400`, a damaged file) compares as text.
 fn changed(a: &str, b: &str) -> bool {
-    match (a.parse::<f64>(), b.parse::<f64>()) {
-        (Ok(x), Ok(y)) if x.is_finite() && y.is_finite() => {
-            (x - y).abs() > 1e-9 * x.abs().max(y.abs()).max(1.0)
-        }
+    match (exact(a), exact(b)) {
+        (Some(x), Some(y)) => x != y,
         _ => a != b,
     }
 }
 
-fn german(text: &str, pct: bool) -> String {
+/// A plain decimal cell as (units, decimals) with trailing zeros of the fraction removed,
+/// so equal values give equal pairs.
+fn exact(text: &str) -> Option<(i128, u32)> {
+    let text = text.trim();
+    if text.is_empty() || text.contains(',') || text.starts_with('+') {
+        return None;
+    }
+    let d = Decimal::parse(text, 30)?;
+    let (mut units, mut decimals) = (d.units, d.decimals);
+    while decimals > 0 && units % 10 == 0 {
+        units /= 10;
+        decimals -= 1;
+    }
+    Some((units, decimals))
+}
+
+/// The old and new value in German, with enough decimals that a change shows: first as a
+/// reader expects it (whole numbers, two decimals, a rate with one), then more places
+/// until the two texts differ (up to the exact value).
+fn german_pair(old: &str, new: &str, pct: bool) -> (String, String) {
+    let places = |t: &str| exact(t).map_or(0, |(_, d)| d as usize);
+    let most = places(old).max(places(new));
+    let start = if pct {
+        1
+    } else if most == 0 {
+        0
+    } else {
+        2
+    };
+    let mut decimals = start;
+    loop {
+        let pair = (german(old, pct, decimals), german(new, pct, decimals));
+        if pair.0 != pair.1 || decimals >= most.max(start) {
+            return pair;
+        }
+        decimals += 1;
+    }
+}
+
+/// One value in German with `decimals` places: exact decimals digit by digit, other
+/// numbers through `f64`, anything else „k. A.“.
+fn german(text: &str, pct: bool, decimals: usize) -> String {
+    if let Some(d) = Decimal::parse(text.trim(), 30).filter(|_| exact(text).is_some()) {
+        return if pct {
+            format::change_exact_plain(d, decimals)
+        } else {
+            format::decimal(d, decimals)
+        };
+    }
     match text.parse::<f64>() {
         Ok(x) if !x.is_finite() => format::KA.to_string(),
-        Ok(x) if pct => format::change(x, 1),
-        Ok(x) if x.fract() == 0.0 => format::number(x, 0),
-        Ok(x) => format::number(x, 2),
+        Ok(x) if pct => format::change(x, decimals),
+        Ok(x) => format::number(x, decimals),
         Err(_) => format::KA.to_string(),
     }
 }
@@ -403,10 +449,10 @@ mod tests {
         );
         let b = side(
             "B",
-            // elb differs by float noise only; int 240 → 250 changes wert and
+            // elb is written with a trailing zero only; int 240 → 250 changes wert and
             // veraenderung_pct (250 / 200 − 1 = 25 %) and flips the status.
             "05554,2018-12,int,250,200,25,2.1,verfehlt,,,,,\n\
-             05554,2018-12,elb,1000.0000000001,1000,0,,kein_ziel,,,,,\n\
+             05554,2018-12,elb,1000.0,1000,0.000,,kein_ziel,,,,,\n\
              05558,2018-12,k3,1,,,,kein_ziel,,,,,\n",
         );
         let c = compare(&a, &b);
@@ -431,6 +477,45 @@ mod tests {
         );
         assert!(text.contains(": nur in A\n"), "{text}");
         assert!(text.contains(": neu in B\n"), "{text}");
+    }
+
+    /// Regression (hostile review, issue 23 class 5): +0,03 € on 38 Mio. € was „0 changed“
+    /// (a relative tolerance of 1e-9), and a rate changed in its fourth place showed
+    /// only as the same rounded text on both sides.
+    #[test]
+    fn cent_changes_of_large_sums_are_changes_and_show_the_value() {
+        let a = side(
+            "A",
+            "05554,2018-12,llu_eur,38000000,37000000,2.7027027027027,,kein_ziel,,,,,\n",
+        );
+        let b = side(
+            "B",
+            "05554,2018-12,llu_eur,38000000.03,37000000,2.7027027837838,,kein_ziel,,,,,\n",
+        );
+        let c = compare(&a, &b);
+        assert_eq!(c.figures, 1);
+        assert_eq!(
+            c.table(),
+            "jobcenter,kennzahl,feld,alt,neu\n\
+             05554,llu_eur,wert,38000000,38000000.03\n\
+             05554,llu_eur,veraenderung_pct,2.7027027027027,2.7027027837838\n"
+        );
+        let text = c.text();
+        assert!(
+            text.contains("wert: 38.000.000,00 → 38.000.000,03\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("veraenderung_pct: +2,7027027 % → +2,7027028 %\n"),
+            "{text}"
+        );
+        // Exact: one unit in the last place of a long value is a change, the same value
+        // written with trailing zeros is not.
+        assert!(changed("1000", "1000.0000000001"));
+        assert!(!changed("2.50", "2.5"));
+        assert!(!changed("0", "0.000"));
+        assert!(changed("-0.1", "0.1"));
+        assert!(changed("", "0"));
     }
 
     /// Regression (review): the table wrote the entity raw, so a Vergleichstyp named

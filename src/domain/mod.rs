@@ -5,6 +5,7 @@
 
 pub mod berichtsmonat;
 pub mod decimal;
+pub mod document_time;
 pub mod kennzahl;
 pub mod status;
 

@@ -3,7 +3,6 @@
 //! (RFC 2047 headers, folded); and the draft files on disk (`einladungen/*.eml`), written
 //! atomically.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -154,7 +153,7 @@ pub fn formatted(message: &Message) -> Result<Vec<u8>, String> {
 }
 
 /// The temporary name a draft is written under before it is renamed into place.
-const TMP_MARK: &str = ".tmp-";
+pub const TMP_MARK: &str = ".tmp-";
 
 /// Writes `bytes` to `path` through a synced temporary file renamed into place; the
 /// temporary file is removed when any step fails, so a failed write leaves nothing.
@@ -173,33 +172,4 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
-}
-
-/// Removes temporary drafts (`*.eml.tmp-PID`) of a process killed while writing; called
-/// under the month's lock, so no live process is writing them.
-pub fn remove_leftover_temporaries(dir: &Path) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.contains(&format!(".eml{TMP_MARK}")) && entry.path().is_file() {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// Drafts of an earlier run whose Jobcenter has no invitation now are removed, so that no
-/// outdated draft is opened by mistake.
-pub fn remove_stale_drafts(dir: &Path, written: &BTreeSet<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let ours = name.len() > 10
-            && Path::new(&name).extension().is_some_and(|x| x == "eml")
-            && name.as_bytes()[5] == b'_'
-            && name.as_bytes()[..5].iter().all(u8::is_ascii_digit);
-        if ours && !written.contains(&name) && std::fs::remove_file(entry.path()).is_ok() {
-            eprintln!("removed the outdated draft {}", entry.path().display());
-        }
-    }
 }

@@ -91,3 +91,40 @@ pub fn try_acquire(target: &Path) -> Result<Option<FolderLock>, Error> {
         Err(TryLockError::Error(e)) => Err(Error::write(&path, e)),
     }
 }
+
+/// A shared lock of `target` for a reader (`verify`, `diff`): it waits while a writer
+/// holds the lock (a `run` replacing the folder, an `archive` publishing an edition) and
+/// keeps writers out while it reads, so a reader sees one consistent state. `None` when
+/// there is no lock file and none can be made (a read-only copy, no folder above): no
+/// zielbericht can be writing there then.
+pub fn acquire_shared(target: &Path) -> Result<Option<FolderLock>, Error> {
+    let path = lock_file(target);
+    let file = match File::open(&path) {
+        Ok(file) => file,
+        Err(_) => match OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+        {
+            Ok(file) => file,
+            Err(_) => return Ok(None),
+        },
+    };
+    match file.try_lock_shared() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => {
+            eprintln!(
+                "warten: ein anderer zielbericht-Prozess schreibt {} …",
+                target.display()
+            );
+            file.lock_shared().map_err(|e| Error::write(&path, e))?;
+        }
+        Err(TryLockError::Error(e)) => return Err(Error::write(&path, e)),
+    }
+    Ok(Some(FolderLock {
+        _file: file,
+        target: target.to_path_buf(),
+    }))
+}

@@ -11,6 +11,7 @@ pub mod kennzahlen;
 pub mod lock;
 pub mod manifest;
 pub mod register;
+pub mod repair;
 pub mod vorlage;
 pub mod walk;
 pub mod xlsx;
@@ -85,6 +86,43 @@ pub fn note_kept(target: &Path, written: &Written) {
             written.kept_unknown.join("\n  ")
         );
     }
+}
+
+/// The shared lock a reader of `path` takes (see [`lock::acquire_shared`]): of the
+/// archive when `path` is an edition `ARCHIVE/YYYY/ausgabe-N` (or a file in one), else of
+/// the folder `path` (or the folder of the file `path`). `None` for what zielbericht
+/// does not write (a data folder).
+pub fn reading_lock(path: &Path) -> Result<Option<FolderLock>, Error> {
+    let folder = if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        lock::parent_of(path).to_path_buf()
+    };
+    // Only run folders and editions (they have a manifest): a data folder gets no lock
+    // file beside it.
+    let Ok(real) = folder.canonicalize() else {
+        return Ok(None);
+    };
+    if real.join(manifest::FILE).symlink_metadata().is_err() {
+        return Ok(None);
+    }
+    let name = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let year = real.parent().map(name).unwrap_or_default();
+    if name(&real).starts_with("ausgabe-")
+        && year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && let Some(root) = real.parent().and_then(Path::parent)
+    {
+        return lock::acquire_shared(&register::path(root));
+    }
+    if real.parent().is_none() {
+        return Ok(None);
+    }
+    lock::acquire_shared(&real)
 }
 
 /// Like [`lock_folder`], but `None` at once when another process holds the lock.
