@@ -696,6 +696,7 @@ fn a_failed_delivery_does_not_stop_the_others_and_is_tried_again() {
         .jobcenter
         .replace("jc@borken.example", "reject@borken.example");
     let fx = fx.write();
+    fx.file("bericht.toml", SENDER.as_bytes());
     write_termine(&fx, TERMINE);
     let maildir = fx.dir.path().join("maildir");
     let sink = Sink::start(&maildir, &[]);
@@ -1102,6 +1103,7 @@ fn a_name_of_a_thousand_characters_keeps_every_line_within_998_octets() {
         .replace("Kreis Borken", &spaced)
         .replace("Kreis Coesfeld", &solid);
     let fx = fx.write();
+    fx.file("bericht.toml", SENDER.as_bytes());
     write_termine(&fx, TERMINE);
     let run = invite(&fx, &[], &[]);
     let mut emls: Vec<PathBuf> = std::fs::read_dir(drafts(&fx))
