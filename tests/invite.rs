@@ -1200,17 +1200,12 @@ fn every_agreed_target_is_listed_and_the_sender_comes_from_bericht_toml() {
         crate::util::pdftotext(&fx.out().join(MONTH).join("05554_kreis-borken.pdf"), false);
     let report = report.split_whitespace().collect::<Vec<_>>().join(" ");
     // The count of the report, word for word.
-    let count = report
-        .split(" vereinbarten Zielen auf Kurs")
-        .next()
-        .and_then(|head| head.rsplit_once(" von "))
-        .map(|(a, b)| {
-            format!(
-                "{} von {b} vereinbarten Zielen auf Kurs",
-                a.rsplit(' ').next().unwrap()
-            )
-        })
+    let (head, _) = report
+        .split_once(" vereinbarten Zielen auf Kurs")
         .unwrap_or_else(|| panic!("no count in the report:\n{report}"));
+    let (met, agreed) = head.rsplit_once(" von ").expect("a count");
+    let met = met.rsplit(' ').next().expect("a number");
+    let count = format!("{met} von {agreed} vereinbarten Zielen auf Kurs");
     assert!(count.contains("von 6 "), "{count}");
     assert!(
         body.contains(&format!("{count}.")),

@@ -525,6 +525,8 @@ fn the_borken_agreement_of_2018_reads_like_the_signed_original() {
         "wie sie sich einstellt",
         "Zielvereinbarung 2018 – Kreis Borken",
         "örtliche Planungsdokument",
+        // Borken's own targets deviate from no `*` target.
+        "abweichend",
     ] {
         assert!(!text.contains(wrong), "{wrong:?} in:\n{text}");
     }

@@ -158,6 +158,14 @@ mod tests {
             (h.name.as_str(), h.referat.as_deref()),
             ("MAGS NRW", Some("II 3"))
         );
+        // The invitations' sender; blank values count as absent.
+        let b = Bericht::parse(
+            "[bericht]\nabsender = \"ZS <zs@mags.example>\"\nunterzeichner = \"  \"\ntelefon = \"0211 1\"\n",
+        )
+        .unwrap();
+        assert_eq!(b.absender.as_deref(), Some("ZS <zs@mags.example>"));
+        assert_eq!(b.unterzeichner, None);
+        assert_eq!(b.telefon.as_deref(), Some("0211 1"));
         // An unknown key on line 4.
         let (line, message) =
             Bericht::parse("[bericht]\nquelle = \"x\"\n\nfarbe = \"rot\"\n").unwrap_err();

@@ -154,7 +154,8 @@ pub struct Ziel {
     pub hoeher_besser: bool,
     /// A stock or mean stock (its 0,0 % target is a "Stagnation").
     pub bestand: bool,
-    /// The Jobcenter's own row (rather than the `*` row of every Jobcenter).
+    /// The Jobcenter's own row differs from the `*` row of every Jobcenter (an own row
+    /// without a `*` row, or with the same value, deviates from nothing).
     pub eigen: bool,
     /// The figure's value for the year before (December), formatted; `None` when the
     /// data do not give it.
@@ -203,7 +204,7 @@ pub fn ziele(
                     def.formula,
                     Formula::Stock(_) | Formula::StockDec(_) | Formula::Mean(_)
                 ),
-                eigen: ds.ziele.soll.contains_key(&(year, Some(id.to_string()), k)),
+                eigen: abweichend(ds, year, id, k),
                 ausgangswert: fmt(figure.and_then(|f| f.vorjahr)),
                 zielwert: fmt(figure.and_then(|f| f.pfad).and_then(|p| p.soll_wert)),
             })
@@ -212,6 +213,21 @@ pub fn ziele(
     // Stable: the table order stays within each section.
     out.sort_by_key(|z| z.abschnitt);
     out
+}
+
+/// Whether the Jobcenter's own target of `k` differs from the Land's `*` target.
+fn abweichend(ds: &Dataset, year: i32, id: &str, k: Kennzahl) -> bool {
+    let soll = &ds.ziele.soll;
+    match (
+        soll.get(&(year, Some(id.to_string()), k)),
+        soll.get(&(year, None, k)),
+    ) {
+        (Some(own), Some(all)) => {
+            let d = own.decimals.max(all.decimals);
+            own.scaled(d) != all.scaled(d)
+        }
+        _ => false,
+    }
 }
 
 /// The document of one Jobcenter.
