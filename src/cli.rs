@@ -228,13 +228,10 @@ pub struct InviteArgs {
     /// The parent folder of the run folders.
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
-    /// The sender address.
-    #[arg(
-        long,
-        value_name = "ADDR",
-        default_value = "zielsteuerung@ministerium.example"
-    )]
-    pub from: String,
+    /// The sender address (`addr` or `Name <addr>`); default: `[bericht] absender` of
+    /// bericht.toml in the data folder. Without either, nothing is written (exit 2).
+    #[arg(long, value_name = "ADDR")]
+    pub from: Option<String>,
     /// Send the messages through SMTP (else only the drafts are written).
     #[arg(long, requires = "smtp")]
     pub send: bool,
@@ -272,8 +269,10 @@ pub struct VereinbarungArgs {
     /// Render only the agreement of this Jobcenter (repeatable).
     #[arg(long = "jobcenter", value_name = "ID")]
     pub jobcenters: Vec<String>,
-    /// The ministry's configuration (TOML: `[ministerium]` name, `vertreten_durch`, ort;
-    /// `[vereinbarung]` schwerpunkte, besonderheiten, datum). Default: bericht.toml in the
+    /// The ministry's configuration (TOML: `[ministerium]` name, kurz, anrede,
+    /// `vertreten_durch`, unterzeichner, ort, datum; `[vereinbarung]` entwurf, schwerpunkte,
+    /// besonderheiten, datum; `[vereinbarung.traeger."ID"]` anrede, `vertreten_durch`,
+    /// unterzeichner, ort, datum, genitiv). Default: bericht.toml in the
     /// data folder; when that file is absent, the ministry's lines are left blank.
     #[arg(long, value_name = "FILE", env = "ZIELBERICHT_CONFIG")]
     pub config: Option<PathBuf>,

@@ -10,11 +10,22 @@ use crate::util::{Fixture, Run};
 
 const MONTH: &str = "2018-09";
 
+/// The sender of the invitations as `bericht.toml` names it.
+const SENDER: &str = "[ministerium]\n\
+    name = \"Ministerium für Arbeit, Gesundheit und Soziales des Landes Nordrhein-Westfalen\"\n\
+    [bericht]\n\
+    absender = \"Zielsteuerung SGB II <zielsteuerung@mags.example>\"\n\
+    referat = \"Referat II 3\"\n\
+    kontakt = \"zielsteuerung@mags.example\"\n\
+    telefon = \"0211 0000-0\"\n";
+
 /// Two Jobcenters, one with umlauts in its name; the reports are not rendered yet.
 fn fixture() -> Fixture {
     let mut fx = Fixture::new();
     fx.jobcenter = fx.jobcenter.replace("Kreis Coesfeld", "Kreis Düren-Süd");
-    fx.write()
+    let fx = fx.write();
+    fx.file("bericht.toml", SENDER.as_bytes());
+    fx
 }
 
 /// One row per Jobcenter, the German way: `;`, `DD.MM.YYYY`, no `ende` for the first.
@@ -194,9 +205,12 @@ fn drafts_parse_with_the_report_attached_byte_for_byte_and_a_berlin_event() {
         "https://video.example/steuerungsdialog?id=05558",
         "Berichtsmonat September 2018",
         "Januar bis September 2018",
-        "Integrationen (Ziel +2,1 %): nicht auf Kurs",
+        "Integrationen, Ziel +2,1 %: nicht auf Kurs",
         "Integrationsquote der Langzeitleistungsbeziehenden (K3E1)",
-        "Mit freundlichen Grüßen\nReferat Zielsteuerung",
+        // Signed by the sender: the name of --from, then bericht.toml.
+        "Mit freundlichen Grüßen\nReferat Zielsteuerung\nReferat II 3\n\
+         Ministerium für Arbeit, Gesundheit und Soziales des Landes Nordrhein-Westfalen\n\
+         Telefon: 0211 0000-0\nE-Mail: zielsteuerung@mags.example\n",
     ] {
         assert!(body.contains(needle), "{needle:?} not in the body:\n{body}");
     }
@@ -236,6 +250,8 @@ fn drafts_parse_with_the_report_attached_byte_for_byte_and_a_berlin_event() {
         "\r\nUID:steuerungsdialog-05558-20181011@ministerium.example\r\n",
         "\r\nSUMMARY;LANGUAGE=de:Steuerungsdialog Jobcenter Kreis Düren-Süd\r\n",
         "\r\nORGANIZER;CN=\"Referat Zielsteuerung\":mailto:ziel@ministerium.example\r\n",
+        // The mail asks for a confirmation: the appointment is tentative until then.
+        "\r\nSTATUS:TENTATIVE\r\n",
         "mailto:jc@coesfeld.example\r\n",
         "END:VEVENT\r\nEND:VCALENDAR\r\n",
     ] {
@@ -298,6 +314,7 @@ fn december_words_the_annual_outcome_and_skips_are_listed() {
     let mut fx = Fixture::new();
     fx.jobcenter = fx.jobcenter.replace("jc@coesfeld.example", "");
     let fx = fx.write();
+    fx.file("bericht.toml", SENDER.as_bytes());
     write_termine(
         &fx,
         "jobcenter,datum,beginn,ort\n05554,2019-01-15,14:00,Raum 1\n",
@@ -309,7 +326,7 @@ fn december_words_the_annual_outcome_and_skips_are_listed() {
     let body = m.str("body").replace("\r\n", "\n");
     assert!(
         body.contains("Die Zielerreichung im Jahr 2018")
-            && body.contains("Integrationen (Ziel +2,1 %): nicht erreicht"),
+            && body.contains("Integrationen, Ziel +2,1 %: nicht erreicht"),
         "{body}"
     );
     assert!(!body.contains("auf Kurs"), "{body}");
@@ -679,6 +696,7 @@ fn a_failed_delivery_does_not_stop_the_others_and_is_tried_again() {
         .jobcenter
         .replace("jc@borken.example", "reject@borken.example");
     let fx = fx.write();
+    fx.file("bericht.toml", SENDER.as_bytes());
     write_termine(&fx, TERMINE);
     let maildir = fx.dir.path().join("maildir");
     let sink = Sink::start(&maildir, &[]);
@@ -1085,6 +1103,7 @@ fn a_name_of_a_thousand_characters_keeps_every_line_within_998_octets() {
         .replace("Kreis Borken", &spaced)
         .replace("Kreis Coesfeld", &solid);
     let fx = fx.write();
+    fx.file("bericht.toml", SENDER.as_bytes());
     write_termine(&fx, TERMINE);
     let run = invite(&fx, &[], &[]);
     // Every file but the record of the drafts written (entwuerfe.sha256).
@@ -1239,4 +1258,74 @@ fn a_draft_changed_by_the_user_is_kept_and_not_sent_over() {
     assert_eq!(received[0].1, "jc@borken.example");
     assert_eq!(std::fs::read(&edited).unwrap(), bytes);
     assert_eq!(statuses(&fx, "05558"), Vec::<String>::new());
+
+/// The mail names every agreed target of the Jobcenter as its report does (an own target
+/// beyond the five standard ones) with the count; its From is the sender of bericht.toml.
+#[test]
+fn every_agreed_target_is_listed_and_the_sender_comes_from_bericht_toml() {
+    let mut fx = Fixture::new();
+    fx.ziele.push_str("2018,05554,bedarfsdeckend,1.0\n");
+    let fx = fx.write();
+    fx.file("bericht.toml", SENDER.as_bytes());
+    write_termine(&fx, TERMINE);
+    fx.run(&["invite", "--month", MONTH, "--termine", "termine.csv"])
+        .expect_code(0);
+    let m = parse(&drafts(&fx).join("05554_kreis-borken.eml"));
+    assert_eq!(
+        m.json["from"],
+        serde_json::json!(["zielsteuerung@mags.example"])
+    );
+    let body = m.str("body").replace("\r\n", "\n");
+    let report =
+        crate::util::pdftotext(&fx.out().join(MONTH).join("05554_kreis-borken.pdf"), false);
+    let report = report.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The count of the report, word for word.
+    let (head, _) = report
+        .split_once(" vereinbarten Zielen auf Kurs")
+        .unwrap_or_else(|| panic!("no count in the report:\n{report}"));
+    let (met, agreed) = head.rsplit_once(" von ").expect("a count");
+    let met = met.rsplit(' ').next().expect("a number");
+    let count = format!("{met} von {agreed} vereinbarten Zielen auf Kurs");
+    assert!(count.contains("von 6 "), "{count}");
+    assert!(
+        body.contains(&format!("{count}.")),
+        "{count:?} not in:\n{body}"
+    );
+    for needle in [
+        "Integrationen, Ziel +2,1 %:",
+        "Integrationsquote (K2), Ziel 0,0 %:",
+        "Bedarfsdeckende Integrationen, Anteil, Ziel +1,0 %:",
+        "Mit freundlichen Grüßen\nZielsteuerung SGB II\nReferat II 3\n",
+    ] {
+        assert!(body.contains(needle), "{needle:?} not in:\n{body}");
+    }
+    assert!(!body.contains(") (Ziel"), "{body}");
+    // Coesfeld has the five standard targets only.
+    let m = parse(&drafts(&fx).join("05558_kreis-coesfeld.eml"));
+    let body = m.str("body").replace("\r\n", "\n");
+    assert!(
+        body.contains("von 5 vereinbarten Zielen auf Kurs."),
+        "{body}"
+    );
+    assert!(!body.contains("Bedarfsdeckende"), "{body}");
+}
+
+/// No built-in placeholder sender: without --from and [bericht] absender, invite says in
+/// German how to set one, exits 2 and writes nothing.
+#[test]
+fn without_a_configured_sender_nothing_is_written() {
+    let fx = fixture();
+    write_termine(&fx, TERMINE);
+    fx.file("bericht.toml", b"[bericht]\nreferat = \"Referat II 3\"\n");
+    let run = fx.run(&["invite", "--month", MONTH, "--termine", "termine.csv"]);
+    run.expect_code(2)
+        .expect_stderr("Kein Absender angegeben")
+        .expect_stderr("[bericht] absender")
+        .expect_stderr("--from");
+    assert!(!fx.out().exists(), "{}", run.stderr());
+    fx.file("bericht.toml", b"[bericht]\nabsender = \"keine Adresse\"\n");
+    fx.run(&["invite", "--month", MONTH, "--termine", "termine.csv"])
+        .expect_code(2)
+        .expect_stderr("bericht.toml [bericht] absender: keine gültige Mail-Adresse");
+    assert!(!fx.out().exists());
 }

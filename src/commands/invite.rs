@@ -29,12 +29,10 @@ const UNCERTAIN_NOTE: &str = "Zustellung ungewiss – bitte im Postausgang prüf
 
 pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error> {
     let bm = args.month;
-    let from: Mailbox = args.from.parse().map_err(|e| {
-        Error::Usage(format!(
-            "--from: expected a mail address like name@example.org, found \"{}\" ({e})",
-            args.from
-        ))
-    })?;
+    let bericht = crate::report::config::Bericht::load(&args.data.data)?;
+    let from: Mailbox =
+        mail::sender(args.from.as_deref(), bericht.absender.as_deref()).map_err(Error::Usage)?;
+    let absender = mail::Absender::of(&bericht, &from);
     let smtp = match (&args.smtp, args.send) {
         (Some(server), true) => Some(smtp::Settings::new(
             server.clone(),
@@ -70,7 +68,7 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
             jc,
             termin,
             bm,
-            &from,
+            &absender,
             &mail::targets(&results, &jc.id),
             &template.namen,
         );

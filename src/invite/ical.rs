@@ -75,7 +75,7 @@ pub fn calendar(
     lines.extend(
         [
             "SEQUENCE:0",
-            "STATUS:CONFIRMED",
+            "STATUS:TENTATIVE",
             "TRANSP:OPAQUE",
             "CLASS:PUBLIC",
             "END:VEVENT",

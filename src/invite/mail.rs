@@ -1,6 +1,7 @@
 //! The text of an invitation: its recipients (the `email` cell of `jobcenter.csv`), what
-//! the mail template sees (the appointment and the statuses of the five targets, taken
-//! from the computed [`Results`]), and the template itself, built in or
+//! the mail template sees (the appointment, the statuses of every target of the Jobcenter
+//! as its report lists them, taken from the computed [`Results`], and the sender of
+//! `bericht.toml`), and the template itself, built in or
 //! `DIR/mail/einladung.txt.j2` of `--templates DIR`. All German wording of the mail lives
 //! in the template; the target names and status words are the report's.
 
@@ -17,7 +18,7 @@ use crate::error::Error;
 use crate::figures::Results;
 use crate::format;
 use crate::load::{Jobcenter, cells};
-use crate::report::model;
+use crate::report::{goals, model};
 use crate::texte::{self, Kennzahlnamen, describe};
 
 const TEMPLATE_NAME: &str = "einladung.txt.j2";
@@ -43,23 +44,79 @@ pub struct Target {
     pub status: Status,
 }
 
-/// The five targets of a Jobcenter in the order of the report ([`Kennzahl::TARGETS`]);
-/// empty when the figures do not hold the Jobcenter.
+/// The targets of a Jobcenter as its report lists them ([`goals::with_target`]): the
+/// standard targets and every further agreed target (`k2_frauen`, `bedarfsdeckend`, …),
+/// in the order of the agreement's sections; empty when the figures do not hold the
+/// Jobcenter.
 pub fn targets(results: &Results, jobcenter: &str) -> Vec<Target> {
     let Some(entity) = results.entity(jobcenter) else {
         return Vec::new();
     };
-    Kennzahl::TARGETS
-        .iter()
-        .filter_map(|&k| {
-            let ziel = entity.figure(k)?.ziel?;
+    goals::with_target(entity)
+        .into_iter()
+        .filter_map(|f| {
+            let ziel = f.ziel?;
             Some(Target {
-                kennzahl: k,
+                kennzahl: f.kennzahl,
                 soll: ziel.soll,
                 status: ziel.status,
             })
         })
         .collect()
+}
+
+/// The sender as `bericht.toml` describes it: who signs, the Referat, the ministry and
+/// how to reach them; every part optional.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Absender {
+    /// The person (or office) who signs; else the display name of the From address.
+    pub name: String,
+    pub referat: String,
+    pub ministerium: String,
+    pub telefon: String,
+    /// The mail address (or other contact) of the signature; else the From address.
+    pub kontakt: String,
+}
+
+impl Absender {
+    /// From the reports' section of `bericht.toml` and the From address.
+    pub fn of(bericht: &crate::report::config::Bericht, from: &Mailbox) -> Self {
+        let h = bericht.herausgeber.clone().unwrap_or_default();
+        Self {
+            name: bericht
+                .unterzeichner
+                .clone()
+                .or_else(|| from.name.clone())
+                .unwrap_or_default(),
+            referat: h.referat.unwrap_or_default(),
+            ministerium: h.name,
+            telefon: bericht.telefon.clone().unwrap_or_default(),
+            kontakt: h.kontakt.unwrap_or_else(|| from.email.to_string()),
+        }
+    }
+}
+
+/// The From address: `--from`, else `[bericht] absender` of `bericht.toml`; no built-in
+/// placeholder. `Err` holds the (German) message of a usage error.
+pub fn sender(from_arg: Option<&str>, configured: Option<&str>) -> Result<Mailbox, String> {
+    let (value, origin) = match (from_arg, configured) {
+        (Some(v), _) => (v, "--from"),
+        (None, Some(v)) => (v, "bericht.toml [bericht] absender"),
+        (None, None) => {
+            return Err(
+                "Kein Absender angegeben: bitte die Absenderadresse in bericht.toml \
+                 eintragen ([bericht] absender = \"Name <adresse@behoerde.de>\") oder mit \
+                 --from ADRESSE angeben."
+                    .to_string(),
+            );
+        }
+    };
+    value.trim().parse::<Mailbox>().map_err(|e| {
+        format!(
+            "{origin}: keine gültige Mail-Adresse: \"{value}\" ({e}); erwartet wird etwa \
+             name@behoerde.de oder \"Name <name@behoerde.de>\""
+        )
+    })
 }
 
 /// The addresses of the `email` cell (several may be separated by `,` or `;`).
@@ -107,8 +164,12 @@ pub struct MailContext {
     jahr: i32,
     dezember: bool,
     ziele: Vec<ZielContext>,
+    /// Agreed targets (with a `soll`) and how many of them are on course / met.
+    vereinbart: usize,
+    erreicht: usize,
     bericht: String,
     absender_name: String,
+    absender: Absender,
 }
 
 #[derive(Debug, Serialize)]
@@ -133,10 +194,13 @@ pub fn context(
     jc: &Jobcenter,
     t: &Termin,
     bm: Berichtsmonat,
-    from: &Mailbox,
+    absender: &Absender,
     targets: &[Target],
     namen: &Kennzahlnamen,
 ) -> MailContext {
+    let agreed = targets.iter().filter(|z| z.soll.is_some());
+    let vereinbart = agreed.clone().count();
+    let erreicht = agreed.filter(|z| z.status == Status::Erreicht).count();
     let dezember = bm.is_december();
     let mut zeit = format!("{}–{} Uhr", t.start.format("%H:%M"), t.end.format("%H:%M"));
     if t.end.date() != t.start.date() {
@@ -172,8 +236,11 @@ pub fn context(
                 text: namen.status_text(z.status, dezember).to_string(),
             })
             .collect(),
+        vereinbart,
+        erreicht,
         bericht: crate::report::file_name(&jc.id, &jc.name),
-        absender_name: from.name.clone().unwrap_or_default(),
+        absender_name: absender.name.clone(),
+        absender: absender.clone(),
     }
 }
 
@@ -282,6 +349,20 @@ fn add(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sender_is_configured_never_a_placeholder() {
+        let e = sender(None, None).unwrap_err();
+        assert!(e.contains("[bericht] absender"), "{e}");
+        assert!(e.contains("--from"), "{e}");
+        let m = sender(None, Some("Zielsteuerung <zs@mags.nrw.de>")).unwrap();
+        assert_eq!(m.email.to_string(), "zs@mags.nrw.de");
+        assert_eq!(m.name.as_deref(), Some("Zielsteuerung"));
+        let m = sender(Some("a@b.de"), Some("zs@mags.nrw.de")).unwrap();
+        assert_eq!(m.email.to_string(), "a@b.de");
+        let e = sender(None, Some("keine Adresse")).unwrap_err();
+        assert!(e.starts_with("bericht.toml [bericht] absender: "), "{e}");
+    }
 
     #[test]
     fn weekday_and_date_in_german() {

@@ -13,6 +13,10 @@
 //! kontakt = "zielsteuerung@mags.nrw.example"
 //! quelle = "Quelle: Statistik der Bundesagentur für Arbeit; eigene Berechnungen"
 //! banner = "Beispieldaten – keine amtlichen Zahlen"
+//! # The invitations (`zielbericht invite`): their From, and who signs them.
+//! absender = "Zielsteuerung SGB II <zielsteuerung@mags.nrw.example>"
+//! unterzeichner = "Referatsleitung"
+//! telefon = "0211 000000"
 //! ```
 
 use std::path::Path;
@@ -40,6 +44,12 @@ pub struct Bericht {
     pub quelle: Option<String>,
     /// A line printed across the top of every report and the overview.
     pub banner: Option<String>,
+    /// The invitations' From address (`Name <addr>` or `addr`); `--from` overrides it.
+    pub absender: Option<String>,
+    /// Who signs the invitations (a name or an office).
+    pub unterzeichner: Option<String>,
+    /// The telephone number in the invitations' signature.
+    pub telefon: Option<String>,
 }
 
 /// The file as the reports read it: their own section strictly, the others as tables.
@@ -65,6 +75,9 @@ struct RawBericht {
     kontakt: Option<String>,
     quelle: Option<String>,
     banner: Option<String>,
+    absender: Option<String>,
+    unterzeichner: Option<String>,
+    telefon: Option<String>,
 }
 
 impl Bericht {
@@ -94,10 +107,19 @@ impl Bericht {
             (line, e.message().to_string())
         })?;
         let name = raw.ministerium.and_then(|m| m.name);
+        let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let b = raw.bericht;
-        let (referat, kontakt, quelle, banner) = match b {
-            Some(b) => (b.referat, b.kontakt, b.quelle, b.banner),
-            None => (None, None, None, None),
+        let (referat, kontakt, quelle, banner, absender, unterzeichner, telefon) = match b {
+            Some(b) => (
+                b.referat,
+                b.kontakt,
+                b.quelle,
+                b.banner,
+                clean(b.absender),
+                clean(b.unterzeichner),
+                clean(b.telefon),
+            ),
+            None => (None, None, None, None, None, None, None),
         };
         let herausgeber = match (name, &referat, &kontakt) {
             (None, None, None) => None,
@@ -111,6 +133,9 @@ impl Bericht {
             herausgeber,
             quelle,
             banner,
+            absender,
+            unterzeichner,
+            telefon,
         })
     }
 }
@@ -133,6 +158,14 @@ mod tests {
             (h.name.as_str(), h.referat.as_deref()),
             ("MAGS NRW", Some("II 3"))
         );
+        // The invitations' sender; blank values count as absent.
+        let b = Bericht::parse(
+            "[bericht]\nabsender = \"ZS <zs@mags.example>\"\nunterzeichner = \"  \"\ntelefon = \"0211 1\"\n",
+        )
+        .unwrap();
+        assert_eq!(b.absender.as_deref(), Some("ZS <zs@mags.example>"));
+        assert_eq!(b.unterzeichner, None);
+        assert_eq!(b.telefon.as_deref(), Some("0211 1"));
         // An unknown key on line 4.
         let (line, message) =
             Bericht::parse("[bericht]\nquelle = \"x\"\n\nfarbe = \"rot\"\n").unwrap_err();

@@ -1,24 +1,42 @@
 //! The ministry's configuration for the target agreements: a small TOML file, by default
-//! `DATA/bericht.toml`. It names the Land's party (ministry, signatory, place) and may add
-//! free text: the Land's common priorities (preamble), the year's particular
-//! circumstances (Section 2) and a signing date.
+//! `DATA/bericht.toml`. It names the Land's party (ministry, signatory, place, date), the
+//! Träger's place, date and signatory where `jobcenter.csv` does not hold them, whether the
+//! document is the final copy, and may add free text: the Land's common priorities
+//! (preamble) and the year's particular circumstances (Section 2).
 //!
 //! ```toml
 //! [ministerium]
 //! name = "Ministerium für Arbeit, Gesundheit und Soziales des Landes Nordrhein-Westfalen"
+//! kurz = "MAGS NRW"                     # short name in the running text
+//! anrede = "Herrn"                      # „vertreten durch Herrn Staatssekretär …“
 //! vertreten_durch = "Staatssekretär Dr. Edmund Heller"
+//! unterzeichner = "Dr. Edmund Heller"   # under the signature line (default: vertreten_durch)
 //! ort = "Düsseldorf"
+//! datum = "2018-02-22"                  # the ministry's signing date
 //!
 //! [vereinbarung]
+//! entwurf = false         # the final copy: no draft mark (default true)
 //! schwerpunkte = "…"      # optional, paragraphs separated by a blank line
 //! besonderheiten = "…"    # optional
-//! datum = "2019-01-15"    # optional; without it the date lines stay blank
+//! datum = "2019-01-15"    # optional; the date of both parties unless they have their own
+//!
+//! [vereinbarung.traeger."*"]           # defaults for every Träger
+//! anrede = "den"
+//!
+//! [vereinbarung.traeger."05554"]       # one Träger (Kreisschlüssel); overrides "*"
+//! anrede = "Herrn"
+//! vertreten_durch = "Landrat Dr. Kai Zwicker"   # default: jobcenter.csv vertreten_durch
+//! unterzeichner = "Dr. Kai Zwicker"
+//! ort = "Borken"
+//! datum = "2018-01-29"
+//! genitiv = "des Kreises Borken"       # default: from the name („Kreis X“, „Stadt X“, „…kreis“)
 //! ```
 //!
 //! Every key is optional; a missing value leaves a line to be filled in by hand. Unknown
 //! keys and values of the wrong type are input errors naming the file and line (from the
 //! span `toml` reports), so a misspelt `vertreten_durh` never silently drops a signatory.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -31,31 +49,106 @@ use crate::load::InputFile;
 pub const FILE: &str = "bericht.toml";
 
 /// The configuration as read (every field optional).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub ministerium: Ministerium,
+    /// A draft for the negotiation rounds (the default) or the final copy to sign.
+    pub entwurf: bool,
     /// The Land's common priorities for the year (preamble), free text.
     pub schwerpunkte: Option<String>,
     /// The year's particular circumstances (Section 2), free text.
     pub besonderheiten: Option<String>,
-    /// The date the agreement is signed; `None` leaves the date lines blank.
+    /// The date of both parties unless they have their own; `None` leaves it blank.
     pub datum: Option<NaiveDate>,
+    /// The Träger's details by Kreisschlüssel; `*` holds the defaults for every Träger.
+    pub traeger: BTreeMap<String, Traeger>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            ministerium: Ministerium::default(),
+            entwurf: true,
+            schwerpunkte: None,
+            besonderheiten: None,
+            datum: None,
+            traeger: BTreeMap::new(),
+        }
+    }
 }
 
 /// The Land's party.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ministerium {
     pub name: Option<String>,
+    /// A short name for the running text (`MAGS NRW`).
+    pub kurz: Option<String>,
+    /// The article or form of address before `vertreten_durch` (`Herrn`, `Frau`, `den`).
+    pub anrede: Option<String>,
     pub vertreten_durch: Option<String>,
+    /// The person's name under the signature line.
+    pub unterzeichner: Option<String>,
     pub ort: Option<String>,
+    pub datum: Option<NaiveDate>,
+}
+
+/// One Träger's details (or the `*` defaults); each overrides the `*` value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Traeger {
+    pub anrede: Option<String>,
+    /// Overrides `vertreten_durch` of `jobcenter.csv`.
+    pub vertreten_durch: Option<String>,
+    pub unterzeichner: Option<String>,
+    pub ort: Option<String>,
+    pub datum: Option<NaiveDate>,
+    /// The Träger's name in the genitive with its article (`des Kreises Borken`).
+    pub genitiv: Option<String>,
+}
+
+impl Config {
+    /// The details of the Träger `id`: its own keys, else those of `*`.
+    pub fn traeger(&self, id: &str) -> Traeger {
+        let own = self.traeger.get(id).cloned().unwrap_or_default();
+        let all = self.traeger.get("*").cloned().unwrap_or_default();
+        Traeger {
+            anrede: own.anrede.or(all.anrede),
+            vertreten_durch: own.vertreten_durch.or(all.vertreten_durch),
+            unterzeichner: own.unterzeichner.or(all.unterzeichner),
+            ort: own.ort.or(all.ort),
+            datum: own.datum.or(all.datum),
+            genitiv: own.genitiv.or(all.genitiv),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMinisterium {
+    name: Option<String>,
+    kurz: Option<String>,
+    anrede: Option<String>,
+    vertreten_durch: Option<String>,
+    unterzeichner: Option<String>,
+    ort: Option<String>,
+    datum: Option<toml::Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTraeger {
+    anrede: Option<String>,
+    vertreten_durch: Option<String>,
+    unterzeichner: Option<String>,
+    ort: Option<String>,
+    datum: Option<toml::Spanned<String>>,
+    genitiv: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     #[serde(default)]
-    ministerium: Ministerium,
+    ministerium: RawMinisterium,
     #[serde(default)]
     vereinbarung: RawVereinbarung,
     /// The reports' section, read by `report::config`.
@@ -67,9 +160,12 @@ struct RawConfig {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawVereinbarung {
+    entwurf: Option<bool>,
     schwerpunkte: Option<String>,
     besonderheiten: Option<String>,
     datum: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    traeger: BTreeMap<String, RawTraeger>,
 }
 
 /// Where the configuration comes from.
@@ -124,35 +220,58 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, InputError> {
             None => InputError::file(path, message),
         }
     })?;
-    let datum = match raw.vereinbarung.datum {
-        None => None,
-        Some(spanned) => {
-            let value = spanned.get_ref().trim();
-            if value.is_empty() {
-                None
-            } else {
-                Some(NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
-                    InputError::at(
-                        path,
-                        line_of(text, spanned.span().start),
-                        format!(
-                            "key \"datum\": expected a date as \"YYYY-MM-DD\", found \"{value}\""
-                        ),
-                    )
-                })?)
-            }
+    let date = |value: Option<toml::Spanned<String>>| -> Result<Option<NaiveDate>, InputError> {
+        let Some(spanned) = value else {
+            return Ok(None);
+        };
+        let value = spanned.get_ref().trim();
+        if value.is_empty() {
+            return Ok(None);
         }
+        NaiveDate::parse_from_str(value, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                InputError::at(
+                    path,
+                    line_of(text, spanned.span().start),
+                    format!("key \"datum\": expected a date as \"YYYY-MM-DD\", found \"{value}\""),
+                )
+            })
     };
     let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let m = raw.ministerium;
+    let v = raw.vereinbarung;
+    let mut traeger = BTreeMap::new();
+    for (id, t) in v.traeger {
+        // A Kreisschlüssel as jobcenter.csv writes it (leading zeros kept) or `*`.
+        let key = id.trim().to_string();
+        traeger.insert(
+            key,
+            Traeger {
+                anrede: clean(t.anrede),
+                vertreten_durch: clean(t.vertreten_durch),
+                unterzeichner: clean(t.unterzeichner),
+                ort: clean(t.ort),
+                datum: date(t.datum)?,
+                genitiv: clean(t.genitiv),
+            },
+        );
+    }
     Ok(Config {
         ministerium: Ministerium {
-            name: clean(raw.ministerium.name),
-            vertreten_durch: clean(raw.ministerium.vertreten_durch),
-            ort: clean(raw.ministerium.ort),
+            name: clean(m.name),
+            kurz: clean(m.kurz),
+            anrede: clean(m.anrede),
+            vertreten_durch: clean(m.vertreten_durch),
+            unterzeichner: clean(m.unterzeichner),
+            ort: clean(m.ort),
+            datum: date(m.datum)?,
         },
-        schwerpunkte: clean(raw.vereinbarung.schwerpunkte),
-        besonderheiten: clean(raw.vereinbarung.besonderheiten),
-        datum,
+        entwurf: v.entwurf.unwrap_or(true),
+        schwerpunkte: clean(v.schwerpunkte),
+        besonderheiten: clean(v.besonderheiten),
+        datum: date(v.datum)?,
+        traeger,
     })
 }
 
@@ -185,7 +304,42 @@ mod tests {
         assert_eq!(config.schwerpunkte.as_deref(), Some("A\n\nB"));
         assert_eq!(config.besonderheiten, None);
         assert_eq!(config.datum, NaiveDate::from_ymd_opt(2019, 1, 15));
+        assert!(config.entwurf, "a draft unless said otherwise");
         assert_eq!(parse(Path::new("x.toml"), "").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn final_copy_and_traeger_defaults_and_own_keys() {
+        let config = parse(
+            Path::new("x.toml"),
+            "[ministerium]\nanrede = \"Herrn\"\nunterzeichner = \"Dr. A\"\ndatum = \"2018-02-22\"\n\
+             [vereinbarung]\nentwurf = false\n\
+             [vereinbarung.traeger.\"*\"]\nanrede = \"den\"\nort = \"Kreishaus\"\n\
+             [vereinbarung.traeger.\"05554\"]\nanrede = \"Herrn\"\nunterzeichner = \"Dr. Kai Zwicker\"\n\
+             ort = \"Borken\"\ndatum = \"2018-01-29\"\ngenitiv = \"des Kreises Borken\"\n",
+        )
+        .unwrap();
+        assert!(!config.entwurf);
+        assert_eq!(config.ministerium.anrede.as_deref(), Some("Herrn"));
+        assert_eq!(
+            config.ministerium.datum,
+            NaiveDate::from_ymd_opt(2018, 2, 22)
+        );
+        let borken = config.traeger("05554");
+        assert_eq!(borken.anrede.as_deref(), Some("Herrn"));
+        assert_eq!(borken.ort.as_deref(), Some("Borken"));
+        assert_eq!(borken.datum, NaiveDate::from_ymd_opt(2018, 1, 29));
+        assert_eq!(borken.genitiv.as_deref(), Some("des Kreises Borken"));
+        let other = config.traeger("05558");
+        assert_eq!(other.anrede.as_deref(), Some("den"));
+        assert_eq!(other.ort.as_deref(), Some("Kreishaus"));
+        assert_eq!(other.unterzeichner, None);
+        let e = err("[vereinbarung.traeger.\"05554\"]\nort = \"B\"\ndatum = \"29.01.18\"\n");
+        assert!(e.starts_with("data/bericht.toml:3: key \"datum\""), "{e}");
+        let e = err("[vereinbarung.traeger.\"05554\"]\nvertreten = \"X\"\n");
+        assert!(e.starts_with("data/bericht.toml:2: "), "{e}");
+        let e = err("[vereinbarung]\nentwurf = \"nein\"\n");
+        assert!(e.starts_with("data/bericht.toml:2: "), "{e}");
     }
 
     #[test]

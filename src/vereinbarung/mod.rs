@@ -50,6 +50,16 @@ pub fn render_all(
     config: &config::Config,
     options: &ReportOptions,
 ) -> Result<Rendered, Error> {
+    // A Kreisschlüssel of `[vereinbarung.traeger]` that names no Jobcenter would be
+    // silently unused (a typo such as "5554" for "05554").
+    for key in config.traeger.keys() {
+        if key != "*" && !ds.jobcenters.iter().any(|j| &j.id == key) {
+            eprintln!(
+                "warning: bericht.toml [vereinbarung.traeger.\"{key}\"]: no Jobcenter of \
+                 jobcenter.csv has this Kreisschlüssel; its keys are not used"
+            );
+        }
+    }
     let renderer = Renderer::new(options.templates.as_deref(), &options.font_paths)
         .map_err(|e| Error::Render(e.to_string()))?;
     let namen = crate::texte::Kennzahlnamen::load(options.templates.as_deref())?;

@@ -24,14 +24,14 @@ pub struct VereinbarungData {
     pub vorjahr: i32,
     /// The date the document was made, e.g. `1. Dezember 2026` (footer).
     pub erstellt: String,
+    /// A draft for the negotiation rounds (marked as such) or the final copy.
+    pub entwurf: bool,
     pub ministerium: Partei,
     pub jobcenter: JobcenterPartei,
     /// The Land's common priorities (preamble), one entry per paragraph.
     pub schwerpunkte: Vec<String>,
     /// The year's particular circumstances (Section 2), one entry per paragraph.
     pub besonderheiten: Vec<String>,
-    /// The signing date in words (`15. Januar 2019`); `None` leaves the lines blank.
-    pub datum: Option<String>,
     /// The targets of this Jobcenter for `jahr`, sections I, II, III in turn.
     pub ziele: Vec<Ziel>,
 }
@@ -40,8 +40,15 @@ pub struct VereinbarungData {
 #[derive(Debug, Clone, Serialize)]
 pub struct Partei {
     pub name: Option<String>,
+    /// The short name of the running text (`MAGS NRW`).
+    pub kurz: Option<String>,
+    /// Who signs, with the article or form of address (`Herrn Staatssekretär Dr. A`).
     pub vertreten_durch: Option<String>,
+    /// The name under the signature line (`Dr. A`; else the office).
+    pub unterzeichner: Option<String>,
     pub ort: Option<String>,
+    /// The signing date in words (`22. Februar 2018`); `None` leaves the line blank.
+    pub datum: Option<String>,
 }
 
 /// The Jobcenter's Träger (a zugelassener kommunaler Träger).
@@ -50,7 +57,78 @@ pub struct JobcenterPartei {
     pub id: String,
     pub name: String,
     pub land: String,
+    /// Who signs, with the article or form of address (`Herrn Landrat Dr. Kai Zwicker`).
     pub vertreten_durch: Option<String>,
+    pub unterzeichner: Option<String>,
+    pub ort: Option<String>,
+    pub datum: Option<String>,
+    /// The name with its article in the four cases: `der Kreis Borken`, `des Kreises
+    /// Borken`, `dem Kreis Borken`, `den Kreis Borken` (`die/der Stadt Essen`).
+    pub nominativ: String,
+    pub genitiv: String,
+    pub dativ: String,
+    pub akkusativ: String,
+}
+
+/// A Träger's name with its article in the four cases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Formen {
+    pub nominativ: String,
+    pub genitiv: String,
+    pub dativ: String,
+    pub akkusativ: String,
+}
+
+/// The cases of a Träger's name: `Kreis X`, `Landkreis X` and names ending in `kreis`
+/// (`Hochsauerlandkreis`, `Ennepe-Ruhr-Kreis`) are masculine and take `-es` in the
+/// genitive; `Stadt X`, `Städteregion X`, `Region X` are feminine; any other name is put
+/// after „Träger“ (`des Trägers Märkischer Kreis`), which is right whatever its gender.
+/// A `genitiv` from `bericht.toml` replaces the derived genitive.
+pub fn formen(name: &str, genitiv: Option<&str>) -> Formen {
+    let name = name.trim();
+    let (first, rest) = name.split_once(' ').unwrap_or((name, ""));
+    let rest = if rest.is_empty() {
+        String::new()
+    } else {
+        format!(" {rest}")
+    };
+    let mut f = if first.to_lowercase().ends_with("kreis") {
+        Formen {
+            nominativ: format!("der {name}"),
+            genitiv: format!("des {first}es{rest}"),
+            dativ: format!("dem {name}"),
+            akkusativ: format!("den {name}"),
+        }
+    } else if ["Stadt", "Städteregion", "Region", "Hansestadt"].contains(&first) && !rest.is_empty()
+    {
+        Formen {
+            nominativ: format!("die {name}"),
+            genitiv: format!("der {name}"),
+            dativ: format!("der {name}"),
+            akkusativ: format!("die {name}"),
+        }
+    } else {
+        Formen {
+            nominativ: format!("der Träger {name}"),
+            genitiv: format!("des Trägers {name}"),
+            dativ: format!("dem Träger {name}"),
+            akkusativ: format!("den Träger {name}"),
+        }
+    };
+    if let Some(g) = genitiv {
+        f.genitiv = g.to_string();
+    }
+    f
+}
+
+/// `Herrn` + `Landrat Dr. X`: the form of address and the office as they follow
+/// „vertreten durch“.
+fn mit_anrede(anrede: Option<&str>, vertreten_durch: Option<&str>) -> Option<String> {
+    let v = vertreten_durch?;
+    Some(match anrede {
+        Some(a) => format!("{a} {v}"),
+        None => v.to_string(),
+    })
 }
 
 /// One agreed target.
@@ -76,7 +154,8 @@ pub struct Ziel {
     pub hoeher_besser: bool,
     /// A stock or mean stock (its 0,0 % target is a "Stagnation").
     pub bestand: bool,
-    /// The Jobcenter's own row (rather than the `*` row of every Jobcenter).
+    /// The Jobcenter's own row differs from the `*` row of every Jobcenter (an own row
+    /// without a `*` row, or with the same value, deviates from nothing).
     pub eigen: bool,
     /// The figure's value for the year before (December), formatted; `None` when the
     /// data do not give it.
@@ -125,7 +204,7 @@ pub fn ziele(
                     def.formula,
                     Formula::Stock(_) | Formula::StockDec(_) | Formula::Mean(_)
                 ),
-                eigen: ds.ziele.soll.contains_key(&(year, Some(id.to_string()), k)),
+                eigen: abweichend(ds, year, id, k),
                 ausgangswert: fmt(figure.and_then(|f| f.vorjahr)),
                 zielwert: fmt(figure.and_then(|f| f.pfad).and_then(|p| p.soll_wert)),
             })
@@ -134,6 +213,21 @@ pub fn ziele(
     // Stable: the table order stays within each section.
     out.sort_by_key(|z| z.abschnitt);
     out
+}
+
+/// Whether the Jobcenter's own target of `k` differs from the Land's `*` target.
+fn abweichend(ds: &Dataset, year: i32, id: &str, k: Kennzahl) -> bool {
+    let soll = &ds.ziele.soll;
+    match (
+        soll.get(&(year, Some(id.to_string()), k)),
+        soll.get(&(year, None, k)),
+    ) {
+        (Some(own), Some(all)) => {
+            let d = own.decimals.max(all.decimals);
+            own.scaled(d) != all.scaled(d)
+        }
+        _ => false,
+    }
 }
 
 /// The document of one Jobcenter.
@@ -146,24 +240,45 @@ pub fn vereinbarung(
     figures: Option<&EntityFigures>,
     namen: &Kennzahlnamen,
 ) -> VereinbarungData {
+    let m = &config.ministerium;
+    let t = config.traeger(&jc.id);
+    let vertreten_durch = t
+        .vertreten_durch
+        .clone()
+        .or_else(|| jc.vertreten_durch.clone())
+        .filter(|v| !v.trim().is_empty());
+    let formen = formen(&jc.name, t.genitiv.as_deref());
     VereinbarungData {
         jahr: year,
         vorjahr: year - 1,
         erstellt,
+        entwurf: config.entwurf,
         ministerium: Partei {
-            name: config.ministerium.name.clone(),
-            vertreten_durch: config.ministerium.vertreten_durch.clone(),
-            ort: config.ministerium.ort.clone(),
+            name: m.name.clone(),
+            kurz: m.kurz.clone(),
+            vertreten_durch: mit_anrede(m.anrede.as_deref(), m.vertreten_durch.as_deref()),
+            unterzeichner: m
+                .unterzeichner
+                .clone()
+                .or_else(|| m.vertreten_durch.clone()),
+            ort: m.ort.clone(),
+            datum: m.datum.or(config.datum).map(format::date_long),
         },
         jobcenter: JobcenterPartei {
             id: jc.id.clone(),
             name: jc.name.clone(),
             land: jc.land.clone(),
-            vertreten_durch: jc.vertreten_durch.clone(),
+            vertreten_durch: mit_anrede(t.anrede.as_deref(), vertreten_durch.as_deref()),
+            unterzeichner: t.unterzeichner.clone().or(vertreten_durch),
+            ort: t.ort.clone(),
+            datum: t.datum.or(config.datum).map(format::date_long),
+            nominativ: formen.nominativ,
+            genitiv: formen.genitiv,
+            dativ: formen.dativ,
+            akkusativ: formen.akkusativ,
         },
         schwerpunkte: paragraphs(config.schwerpunkte.as_deref()),
         besonderheiten: paragraphs(config.besonderheiten.as_deref()),
-        datum: config.datum.map(format::date_long),
         ziele: ziele(ds, year, &jc.id, figures, namen),
     }
 }
@@ -238,6 +353,39 @@ mod tests {
         assert_eq!(soll_text(Decimal::new(3, 0)), "+3,0\u{202f}%");
         assert_eq!(betrag_text(Decimal::new(-25, 2)), "0,25\u{202f}%");
         assert_eq!(betrag_text(Decimal::new(1234, 1)), "123,4\u{202f}%");
+    }
+
+    #[test]
+    fn names_of_traeger_in_the_four_cases() {
+        let f = formen("Kreis Borken", None);
+        assert_eq!(f.nominativ, "der Kreis Borken");
+        assert_eq!(f.genitiv, "des Kreises Borken");
+        assert_eq!(f.dativ, "dem Kreis Borken");
+        assert_eq!(f.akkusativ, "den Kreis Borken");
+        assert_eq!(
+            formen("Hochsauerlandkreis", None).genitiv,
+            "des Hochsauerlandkreises"
+        );
+        assert_eq!(
+            formen("Ennepe-Ruhr-Kreis", None).genitiv,
+            "des Ennepe-Ruhr-Kreises"
+        );
+        let f = formen("Stadt Mülheim an der Ruhr", None);
+        assert_eq!(f.genitiv, "der Stadt Mülheim an der Ruhr");
+        assert_eq!(f.nominativ, "die Stadt Mülheim an der Ruhr");
+        assert_eq!(f.dativ, "der Stadt Mülheim an der Ruhr");
+        let f = formen("Märkischer Kreis", None);
+        assert_eq!(f.genitiv, "des Trägers Märkischer Kreis");
+        assert_eq!(f.dativ, "dem Träger Märkischer Kreis");
+        assert_eq!(
+            formen("Märkischer Kreis", Some("des Märkischen Kreises")).genitiv,
+            "des Märkischen Kreises"
+        );
+        assert_eq!(
+            mit_anrede(Some("Herrn"), Some("Landrat Dr. Kai Zwicker")).as_deref(),
+            Some("Herrn Landrat Dr. Kai Zwicker")
+        );
+        assert_eq!(mit_anrede(Some("Herrn"), None), None);
     }
 
     #[test]
