@@ -32,6 +32,37 @@ fn no_complete_month_is_an_input_error() {
 }
 
 #[test]
+fn a_month_without_any_row_is_an_input_error() {
+    // Contract 4 (v4): a year typo must not give a folder of „k. A.“ reports. The fixture's
+    // data end in December 2018.
+    let fx = Fixture::new().write();
+    let said = "data/monatswerte.csv: --month 2028-09: monatswerte.csv enthält keine Zeile für \
+                September 2028; die letzten Daten sind von Dezember 2018.";
+    fx.run(&["run", "--month", "2028-09"])
+        .expect_code(2)
+        .expect_stderr(said);
+    fx.run(&["run", "--quarter", "2028-Q3", "--figures-only"])
+        .expect_code(2)
+        .expect_stderr("--quarter 2028-Q3: monatswerte.csv enthält keine Zeile für September 2028");
+    fx.run(&["archive", "--year", "2028"])
+        .expect_code(2)
+        .expect_stderr("--year 2028: monatswerte.csv enthält keine Zeile für Dezember 2028");
+    std::fs::write(
+        fx.dir.path().join("termine.csv"),
+        "jobcenter,datum,beginn,ort\n05554,2028-10-20,10:00,Borken\n",
+    )
+    .unwrap();
+    fx.run(&["invite", "--month", "2028-09", "--termine", "termine.csv"])
+        .expect_code(2)
+        .expect_stderr("--month 2028-09: monatswerte.csv enthält keine Zeile für September 2028");
+    assert!(!fx.out().exists(), "nothing written");
+    // A month within the data, even one of a single Jobcenter, is not refused.
+    let fx = Fixture::new().without_row("05558", "2018-12").write();
+    fx.run(&["run", "--month", "2018-12", "--figures-only"])
+        .expect_code(0);
+}
+
+#[test]
 fn unusable_arguments_exit_2_and_write_nothing() {
     let fx = Fixture::new().write();
     fx.run(&["run", "--month", "2018-13"])
