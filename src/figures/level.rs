@@ -47,18 +47,18 @@ pub fn threshold_level(base: Value, soll: Decimal, higher_is_better: bool) -> Op
 
 /// The level shown at `decimals` places: the threshold rounded towards the side that meets
 /// the target — for a whole count (`decimals` 0) the smallest whole number that meets it
-/// where higher is better, the largest where lower is better. Where no change can be
-/// computed (`base` 0) the threshold is rounded to the nearest.
+/// where higher is better, the largest where lower is better. `None` where no value can
+/// meet it: against a `base` of 0 no change can be computed (status `keine_daten`).
 pub fn shown_level(
     base: Value,
     soll: Decimal,
     higher_is_better: bool,
     decimals: u32,
 ) -> Option<Decimal> {
-    let level = threshold_level(base, soll, higher_is_better)?;
     if base.num == 0 {
-        return exact::round(level, decimals);
+        return None;
     }
+    let level = threshold_level(base, soll, higher_is_better)?;
     let up = meets_above(base, higher_is_better);
     let scale = 10i128.checked_pow(decimals)?;
     let at = |units: i128| Value::ratio(units, scale);
@@ -303,6 +303,7 @@ mod tests {
     #[test]
     fn no_change_without_base() {
         assert_eq!(meets(dec(21, 1), int(5), int(0), true), None);
-        assert_eq!(shown_level(int(0), dec(21, 1), true, 0), Some(dec(0, 0)));
+        assert_eq!(shown_level(int(0), dec(21, 1), true, 0), None);
+        assert_eq!(shown_with_ist(int(5), int(0), dec(21, 1), true, 0), None);
     }
 }

@@ -252,6 +252,8 @@ fn pfad_text(ctx: &Context, e: &EntityFigures, f: &Figure) -> Result<Option<Stri
                 .and_then(|v| v.checked_div(Value::int(12 - t)))
                 .map(|v| v.num.div_euclid(v.den))
         }
+        // Without a value so far (a quota over a stock of 0) nothing is said about the rest.
+        _ if f.wert.is_none() => None,
         _ => p.rest_bedarf.map(|r| level::whole_amount(r, soll, up, up)),
     };
     let (rest, rest_richtung) = match (art, rest_n) {
