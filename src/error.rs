@@ -56,6 +56,37 @@ impl InputError {
     }
 }
 
+impl InputError {
+    /// A chosen Berichtsmonat (`option`, e.g. `--month 2028-09`) for which `file` holds no
+    /// row of any Jobcenter, naming the latest month that has data (contract 4, v4): a year
+    /// typo must not give a folder of reports full of „k. A.“.
+    pub fn month_without_rows(
+        file: impl Into<PathBuf>,
+        option: &str,
+        (year, month): (i32, u32),
+        latest: Option<(i32, u32)>,
+    ) -> Self {
+        let file = file.into();
+        let name = file
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let latest = match latest {
+            Some((y, m)) => format!(
+                "die letzten Daten sind von {}",
+                crate::format::month_long(y, m)
+            ),
+            None => "sie enthält keine Daten".to_string(),
+        };
+        Self::file(
+            file,
+            format!(
+                "{option}: {name} enthält keine Zeile für {}; {latest}.",
+                crate::format::month_long(year, month)
+            ),
+        )
+    }
+}
+
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;

@@ -32,6 +32,37 @@ fn no_complete_month_is_an_input_error() {
 }
 
 #[test]
+fn a_month_without_any_row_is_an_input_error() {
+    // Contract 4 (v4): a year typo must not give a folder of „k. A.“ reports. The fixture's
+    // data end in December 2018.
+    let fx = Fixture::new().write();
+    let said = "data/monatswerte.csv: --month 2028-09: monatswerte.csv enthält keine Zeile für \
+                September 2028; die letzten Daten sind von Dezember 2018.";
+    fx.run(&["run", "--month", "2028-09"])
+        .expect_code(2)
+        .expect_stderr(said);
+    fx.run(&["run", "--quarter", "2028-Q3", "--figures-only"])
+        .expect_code(2)
+        .expect_stderr("--quarter 2028-Q3: monatswerte.csv enthält keine Zeile für September 2028");
+    fx.run(&["archive", "--year", "2028"])
+        .expect_code(2)
+        .expect_stderr("--year 2028: monatswerte.csv enthält keine Zeile für Dezember 2028");
+    std::fs::write(
+        fx.dir.path().join("termine.csv"),
+        "jobcenter,datum,beginn,ort\n05554,2028-10-20,10:00,Borken\n",
+    )
+    .unwrap();
+    fx.run(&["invite", "--month", "2028-09", "--termine", "termine.csv"])
+        .expect_code(2)
+        .expect_stderr("--month 2028-09: monatswerte.csv enthält keine Zeile für September 2028");
+    assert!(!fx.out().exists(), "nothing written");
+    // A month within the data, even one of a single Jobcenter, is not refused.
+    let fx = Fixture::new().without_row("05558", "2018-12").write();
+    fx.run(&["run", "--month", "2018-12", "--figures-only"])
+        .expect_code(0);
+}
+
+#[test]
 fn unusable_arguments_exit_2_and_write_nothing() {
     let fx = Fixture::new().write();
     fx.run(&["run", "--month", "2018-13"])
@@ -177,6 +208,29 @@ fn kennzahlen_of_the_sample_data() {
     );
     run.expect_code(0);
     let csv = std::fs::read_to_string(dir.path().join("out/2018-12/kennzahlen.csv")).unwrap();
+    // Contract v4, checked by hand on Gelsenkirchen (05113): soll_wert = jahres_soll =
+    // vorjahr × (1 + T/100) in December, T = soll_pct ∓ half a unit of its last decimal.
+    // int +2,1 (T 2,05): 16.776 × 1,0205 = 17.119,908.
+    // k2 0 (higher is better, T −0,05): 21,644240642 × 0,9995 = 21,633418522.
+    // k3 −0,25 (lower is better, two decimals, T −0,245): 57.759,6667 × 0,99755 = 57.618,1555.
+    // k3e1 4 (T 3,95): 13,879471390 × 1,0395 = 14,427710510.
+    // lzb_je 0 (lower is better, T +0,05): 57.678 × 1,0005 = 57.706,839.
+    // k2_frauen +2,5 (T 2,45): 17,606313481 × 1,0245 = 18,037668161.
+    for (kennzahl, soll_wert) in [
+        ("int", "17119.908"),
+        ("k2", "21.633418521763907"),
+        ("k3", "57618.155483333336"),
+        ("k3e1", "14.427710509928735"),
+        ("lzb_je", "57706.839"),
+        ("k2_frauen", "18.03766816143498"),
+    ] {
+        let row = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("05113,2018-12,{kennzahl},")))
+            .expect("row");
+        let cells: Vec<&str> = row.split(',').collect();
+        assert_eq!((cells[9], cells[10]), (soll_wert, soll_wert), "{row}");
+    }
     insta::assert_snapshot!("kennzahlen_2018_12", csv);
 }
 

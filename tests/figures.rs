@@ -276,33 +276,38 @@ fn zielpfad_worked_by_hand() {
         .expect_code(0);
     let k = fx.kennzahlen("2018-03");
     // Fields: 6 soll_wert, 7 jahres_soll, 8 rest_bedarf, 9 vorjahr_rest.
-    // int, soll +2,1 %: Σ int 2017 = 10 + 20 + 30 + 9 × 20 = 240 → jahres_soll 240 · 1,021
-    // = 245,04; so far 70 → 175,04 still needed; Apr–Dec 2017 brought 180; soll_wert 60 ·
-    // 1,021 = 61,26.
-    close(k.num("05554", "int", 6), 61.26);
-    close(k.num("05554", "int", 7), 245.04);
-    close(k.num("05554", "int", 8), 175.04);
+    // Contract v4: s = T / 100 with the threshold change T = soll ∓ 0,05 (one decimal).
+    // int, soll +2,1 % → T = 2,05 %: Σ int 2017 = 10 + 20 + 30 + 9 × 20 = 240 → jahres_soll
+    // 240 · 1,0205 = 244,92; so far 70 → 174,92 still needed; Apr–Dec 2017 brought 180;
+    // soll_wert 60 · 1,0205 = 61,23.
+    close(k.num("05554", "int", 6), 61.23);
+    close(k.num("05554", "int", 7), 244.92);
+    close(k.num("05554", "int", 8), 174.92);
     close(k.num("05554", "int", 9), 180.0);
-    // k2, soll 0,0: V = 100 · 240 / mean(elb Dec 2016 .. Nov 2017 = 1000) = 24. D = mean of
-    // elb Dec17 1000, Jan 1100, Feb 1100, Mar 1000 and Apr..Nov at March's 1000 = 12200/12;
-    // 24 % of D = 244 integrations in the year, 70 so far → 174.
-    close(k.num("05554", "k2", 7), 24.0);
-    close(k.num("05554", "k2", 8), 174.0);
+    // k2, soll 0,0, higher is better → T = −0,05 %: V = 100 · 240 / mean(elb Dec 2016 ..
+    // Nov 2017 = 1000) = 24 → 24 · 0,9995 = 23,988. D = mean of elb Dec17 1000, Jan 1100,
+    // Feb 1100, Mar 1000 and Apr..Nov at March's 1000 = 12200/12; 23,988 % of D = 243,878
+    // integrations in the year, 70 so far → 173,878.
+    close(k.num("05554", "k2", 7), 23.988);
+    close(k.num("05554", "k2", 8), 173.878);
     close(k.num("05554", "k2", 9), 180.0);
-    // k3, soll 0,0: V = 600; the remaining 9 months may average (12 · 600 − 1818) / 9 = 598.
-    close(k.num("05554", "k3", 7), 600.0);
-    close(k.num("05554", "k3", 8), 598.0);
+    // k3, soll 0,0, lower is better → T = +0,05 %: V = 600 → 600,3; the remaining 9 months
+    // may average (12 · 600,3 − 1818) / 9 = 5385,6 / 9 = 598,4.
+    close(k.num("05554", "k3", 7), 600.3);
+    close(k.num("05554", "k3", 8), 598.4);
     close(k.num("05554", "k3", 9), 600.0);
-    // k3e1, soll +4,0: V = 100 · 96 / 600 = 16 → 16,64; D = (600 + 600 + 606 + 9 · 612) / 12
-    // = 609,5; 0,1664 · 609,5 = 101,4208 minus 24 so far = 77,4208; Apr–Dec 2017: 9 · 8 = 72.
-    close(k.num("05554", "k3e1", 7), 16.64);
-    close(k.num("05554", "k3e1", 8), 77.4208);
+    // k3e1, soll +4,0 → T = 3,95 %: V = 100 · 96 / 600 = 16 → 16 · 1,0395 = 16,632;
+    // D = (600 + 600 + 606 + 9 · 612) / 12 = 609,5; 0,16632 · 609,5 = 101,37204 minus 24 so
+    // far = 77,37204; Apr–Dec 2017: 9 · 8 = 72.
+    close(k.num("05554", "k3e1", 7), 16.632);
+    close(k.num("05554", "k3e1", 8), 77.37204);
     close(k.num("05554", "k3e1", 9), 72.0);
-    // lzb_je, soll 0,0: December target 600, stock now 612 → −12 (a reduction of 12 needed);
-    // last year Dec 2016 600 − Mar 2017 600 = 0.
-    close(k.num("05554", "lzb_je", 6), 600.0);
-    close(k.num("05554", "lzb_je", 7), 600.0);
-    close(k.num("05554", "lzb_je", 8), -12.0);
+    // lzb_je, soll 0,0, lower is better → T = +0,05 %: December target 600 · 1,0005 = 600,3,
+    // stock now 612 → −11,7 (a reduction of 11,7 needed: 12 persons, as 601 would be
+    // +0,17 %); last year Dec 2016 600 − Mar 2017 600 = 0.
+    close(k.num("05554", "lzb_je", 6), 600.3);
+    close(k.num("05554", "lzb_je", 7), 600.3);
+    close(k.num("05554", "lzb_je", 8), -11.7);
     assert_eq!(k.get("05554", "lzb_je")[9], "0");
     // No target, no Zielpfad: monitoring rows and aggregates leave the four columns empty.
     assert_eq!(k.get("05554", "llu")[6..], ["", "", "", ""]);
@@ -312,7 +317,7 @@ fn zielpfad_worked_by_hand() {
     fx.run(&["run", "--month", "2018-12", "--figures-only"])
         .expect_code(0);
     let k = fx.kennzahlen("2018-12");
-    close(k.num("05554", "int", 7), 245.04);
+    close(k.num("05554", "int", 7), 244.92);
     assert_eq!(k.get("05554", "int")[8..], ["", ""]);
 }
 
@@ -370,19 +375,19 @@ fn figures_by_sex_and_targets_for_any_figure() {
     let k = fx.kennzahlen("2018-03");
     assert!(!k.has("05554", "iq_asyl8"));
     // k2_frauen: 100 · 30 / mean(500, 500, 500) = 6 against 100 · 24 / 500 = 4,8 → +25 %,
-    // soll +1,0 → erreicht; soll_wert 4,8 · 1,01 = 4,848; December value of 2017:
-    // 100 · 96 / 500 = 19,2 → jahres_soll 19,392.
+    // soll +1,0 → erreicht; T = 0,95 %: soll_wert 4,8 · 1,0095 = 4,8456; December value of
+    // 2017: 100 · 96 / 500 = 19,2 → jahres_soll 19,2 · 1,0095 = 19,3824.
     close(k.num("05554", "k2_frauen", 0), 6.0);
     close(k.num("05554", "k2_frauen", 1), 4.8);
     close(k.num("05554", "k2_frauen", 2), 25.0);
     assert_eq!(k.get("05554", "k2_frauen")[3..5], ["1", "erreicht"]);
-    close(k.num("05554", "k2_frauen", 6), 4.848);
-    close(k.num("05554", "k2_frauen", 7), 19.392);
+    close(k.num("05554", "k2_frauen", 6), 4.8456);
+    close(k.num("05554", "k2_frauen", 7), 19.3824);
     // A monitoring figure made a target, lower is better: elb 1000 against 1000 = 0,0 %
-    // against −1,0 % → missed by exactly 1,0 point → knapp_verfehlt; soll_wert 990, and no
-    // Zielpfad beyond it (contract 2.6).
+    // against −1,0 % → missed by exactly 1,0 point → knapp_verfehlt; T = −0,95 %: soll_wert
+    // 1000 · 0,9905 = 990,5, and no Zielpfad beyond it (contract 2.6).
     assert_eq!(k.get("05554", "elb")[3..5], ["-1", "knapp_verfehlt"]);
-    close(k.num("05554", "elb", 6), 990.0);
+    close(k.num("05554", "elb", 6), 990.5);
     assert_eq!(k.get("05554", "elb")[7..], ["", "", ""]);
     // Figures without a target stay without status; the other Jobcenter lacks the columns'
     // values (empty cells), so its by-sex figures are missing and the aggregate is Borken's.

@@ -241,13 +241,15 @@ fn september_report_shows_soll_level_and_what_the_year_still_needs() {
     let pdf = fx.out().join("2018-09/05554_kreis-borken.pdf");
     let text = flat(&pdftotext(&pdf));
     let kz = fx.kennzahlen("2018-09");
-    // int: jahres_soll = 240 × 1,021 = 245,04 → "246"; bisher 9 × 19 = 171;
-    // rest_bedarf = 245,04 − 171 = 74,04 → rounded up "75"; Vorjahr Okt.–Dez. 3 × 20 = 60.
+    // int (contract v4, T = 2,1 − 0,05 = 2,05 %): jahres_soll = 240 × 1,0205 = 244,92 →
+    // "245" (245 is +2,08 % → +2,1 %, met; 244 is +1,7 %); bisher 9 × 19 = 171;
+    // rest_bedarf = 244,92 − 171 = 73,92 → rounded up "74" (= 245 − 171); Vorjahr Okt.–Dez.
+    // 3 × 20 = 60.
     let int = kz.get("05554", "int");
     let jahres_soll: f64 = int[7].parse().unwrap();
     let rest: f64 = int[8].parse().unwrap();
     assert!(
-        (jahres_soll - 245.04).abs() < 1e-9 && (rest - 74.04).abs() < 1e-9,
+        (jahres_soll - 244.92).abs() < 1e-9 && (rest - 73.92).abs() < 1e-9,
         "{int:?}"
     );
     let line = format!(
@@ -257,21 +259,24 @@ fn september_report_shows_soll_level_and_what_the_year_still_needs() {
     );
     assert_eq!(
         line,
-        "Soll 2018: 246 Integrationen · bisher 171 · für Okt.–Dez. noch 75 (Vorjahr im selben Zeitraum: 60)"
+        "Soll 2018: 245 Integrationen · bisher 171 · für Okt.–Dez. noch 74 (Vorjahr im selben Zeitraum: 60)"
     );
     assert!(text.contains(&line), "{line}\nnot in\n{text}");
-    // k2: 171 / 1.000 × 100 = 17,10 % against 18,00 %; jahres_soll 24 % × 1,0 = 24,00 %;
-    // rest = 24 / 100 × 1.000 − 171 = 69 integrations; Vorjahr Okt.–Dez. 60.
+    // k2, Soll 0,0 (T = −0,05 %): 171 / 1.000 × 100 = 17,10 % against 18 × 0,9995 = 17,991
+    // → 18,00 % (17,99 % would be −0,06 % → −0,1 %); jahres_soll 24 × 0,9995 = 23,988 →
+    // 23,99 %; rest = 0,23988 × 1.000 − 171 = 68,88 → 69 integrations; Vorjahr Okt.–Dez. 60.
     assert!(
-        text.contains("Soll 2018: Quote 24,00 % im Dezember (Soll bis zum Berichtsmonat 18,00 %, bisher 17,10 %) · für Okt.–Dez. noch 69 Integrationen (Vorjahr im selben Zeitraum: 60)"),
+        text.contains("Soll 2018: Quote 23,99 % im Dezember (Soll bis zum Berichtsmonat 18,00 %, bisher 17,10 %) · für Okt.–Dez. noch 69 Integrationen (Vorjahr im selben Zeitraum: 60)"),
         "{text}"
     );
-    // k3: 600 each month; the rest of the year may average (12 × 600 − 9 × 600) / 3 = 600.
+    // k3, Soll 0,0 (T = +0,05 %): 600 each month; jahres_soll 600,3 → "höchstens 600"; the
+    // rest of the year may average (12 × 600 − 9 × 600) / 3 = 600 within the shown level.
     assert!(
-        text.contains("Soll 2018: Ø höchstens 600 Langzeitleistungsbeziehende · bisher Ø 600 · für Okt.–Dez. im Mittel höchstens 600"),
+        text.contains("Soll 2018: Ø höchstens 600 Langzeitleistungsbeziehende im Jahresmittel (Soll bis zum Berichtsmonat Ø höchstens 600, bisher Ø 600) · für Okt.–Dez. im Mittel höchstens 600"),
         "{text}"
     );
-    // lzb_je: December target 600 × 1,0 = 600, stock 600: no rise left.
+    // lzb_je: December target 600 × 1,0005 = 600,3 → "höchstens 600", stock 600: no rise
+    // left.
     assert!(
         text.contains("Soll Dezember 2018: höchstens 600 Langzeitleistungsbeziehende · aktuell 600 · bis Dezember kein Anstieg mehr möglich"),
         "{text}"
@@ -300,7 +305,7 @@ fn september_report_shows_soll_level_and_what_the_year_still_needs() {
     assert!(
         punkte
             .trim_start()
-            .starts_with("1. Integrationen: nicht auf Kurs – Soll 2018: 246"),
+            .starts_with("1. Integrationen: nicht auf Kurs – Soll 2018: 245"),
         "{punkte}"
     );
     // Without columns by sex there is no such section.
@@ -621,4 +626,54 @@ fn sample_reports_keep_four_to_five_pages_and_150_kb_with_every_chart() {
         }
         assert_eq!(reports, 18, "{month}");
     }
+}
+
+#[test]
+fn shown_levels_agree_with_ist_and_status() {
+    // Contract 2.6 (v4): the level shown is the threshold rounded towards the side that
+    // meets the target; an Ist that reads like the level but misses gets one more decimal.
+    // Borken: 4.899 integrations in 2017 (January 411, then 11 × 408), 5.000 in 2018
+    // (January 413, then 11 × 417). Soll +2,1 %: T = 2,05 %, 4.899 × 1,0205 = 4.999,43;
+    // 5.000 is +2,06 % → +2,1 % → met, 4.999 is +2,04 % → +2,0 %: „Soll 5.000 · erreicht
+    // 5.000 · Ziel erreicht“ (v3 printed „Soll 5.002“ beside „erreicht 5.000 · Ziel erreicht“).
+    // Coesfeld: K2 2017 = 100 × 240 / 1.000 = 24,00 %; elb December 2017 1.007, so 2018's
+    // base is 12.007 and K2 = 100 × 12 × 240 / 12.007 = 23,98601 % (−0,0583 % → −0,1 % →
+    // missed against 0,0 %). The threshold 24 × 0,9995 = 23,988 reads 23,99 % at two places,
+    // as does the Ist: both get a third decimal, 23,989 % (the smallest that meets) and
+    // 23,986 %.
+    let fx = Fixture::new()
+        .rows_of("05554", |r| {
+            let v = match (r.monat.as_str(), r.monat.starts_with("2017")) {
+                ("2017-01", _) => 411,
+                (_, true) => 408,
+                ("2018-01", _) => 413,
+                _ if r.monat.starts_with("2018") => 417,
+                _ => 20,
+            };
+            r.set("int", v)
+        })
+        .row("05558", "2017-12", |r| r.set("elb", 1007))
+        .write();
+    fx.run(&["run", "--month", "2018-12"]).expect_code(0);
+    let kz = fx.kennzahlen("2018-12");
+    assert_eq!(kz.get("05554", "int")[..2], ["5000", "4899"]);
+    assert_eq!(kz.get("05554", "int")[4], "erreicht");
+    assert_eq!(kz.get("05554", "int")[6], "4999.4295");
+    assert_eq!(kz.get("05558", "k2")[4], "knapp_verfehlt");
+    let dir = fx.out().join("2018-12");
+    let borken = flat(&pdftotext(&dir.join("05554_kreis-borken.pdf")));
+    assert!(
+        borken.contains(
+            "Jahresergebnis 2018: Soll 5.000 Integrationen · erreicht 5.000 · Ziel erreicht"
+        ),
+        "{borken}"
+    );
+    assert!(!borken.contains("5.002"), "{borken}");
+    let coesfeld = flat(&pdftotext(&dir.join("05558_kreis-coesfeld.pdf")));
+    assert!(
+        coesfeld
+            .contains("Soll 23,989 % · erreicht 23,986 % · Abstand zum Soll: 0,003 Prozentpunkte"),
+        "{coesfeld}"
+    );
+    assert!(!coesfeld.contains("Soll 23,99 %"), "{coesfeld}");
 }

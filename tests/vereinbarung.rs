@@ -128,10 +128,12 @@ fn agreements_name_parties_and_every_target_worded_for_its_direction() {
         &borken,
         "die Summe der Leistungen zum Lebensunterhalt im Jahr 2019 um mindestens 1,0 % unter dem Wert des Jahres 2018 liegt",
     );
-    // 12 × 250.000,50 € = 3.000.006 €; × 0,99 = 2.970.005,94 € → 2.970.006 €.
+    // 12 × 250.000,50 € = 3.000.006 €; v4: T = −1,0 + 0,05 = −0,95 %, × 0,9905 =
+    // 2.971.505,94 € → the largest whole euro that meets the target: 2.971.505 € (−0,95003 %
+    // → −1,0 %; 2.971.506 € is −0,94999 % → −0,9 %).
     has(
         &borken,
-        "Ausgangswert 2018: 3.000.006 € · Zielgröße 2019: höchstens 2.970.006 €",
+        "Ausgangswert 2018: 3.000.006 € · Zielgröße 2019: höchstens 2.971.505 €",
     );
     has(
         &borken,
@@ -146,7 +148,8 @@ fn agreements_name_parties_and_every_target_worded_for_its_direction() {
         "um höchstens 2,0 % unter dem Wert des Jahres 2018 liegt",
     );
     // Ausgangswert and Zielgröße from the 2018 figures: 12 months × 20 integrations = 240;
-    // 240 × 1,021 = 245,04 → 245. Mean LZB 600 × 1,00 = 600.
+    // v4: 240 × 1,0205 = 244,92 → 245, the smallest number that meets +2,1 % (+2,08 %).
+    // Mean LZB 600 × 1,0005 = 600,3 → 600, the largest that meets 0,0 % (601 is +0,17 %).
     has(
         &borken,
         "Ausgangswert 2018: 240 · Zielgröße 2019: mindestens 245",

@@ -52,6 +52,10 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
     let time = pipeline::document_time()?;
 
     let ds = pipeline::load_data(&args.data)?;
+    // A month without any row is an input error (contract 4, v4).
+    if let Some(error) = figures::require_rows(&ds, bm, &format!("--month {bm}")) {
+        return Err(Error::Input(vec![error]));
+    }
     let (termine, warnings) = termine::read(&args.termine, &ds).map_err(Error::Input)?;
     for w in &warnings {
         eprintln!("warning: {w}");

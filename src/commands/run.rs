@@ -89,7 +89,16 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
 /// The Berichtsmonat from `--month`/`--quarter`, else the default month.
 fn berichtsmonat(args: &RunArgs, ds: &Dataset) -> Result<Berichtsmonat, Error> {
     if let Some(bm) = args.month.or(args.quarter) {
-        return Ok(bm);
+        let option = if args.month.is_some() {
+            format!("--month {bm}")
+        } else {
+            format!("--quarter {}-Q{}", bm.year, bm.month.div_ceil(3))
+        };
+        // A month without any row is an input error (contract 4, v4).
+        return match figures::require_rows(ds, bm, &option) {
+            Some(error) => Err(Error::Input(vec![error])),
+            None => Ok(bm),
+        };
     }
     figures::default_month(ds).ok_or_else(|| {
         Error::Input(vec![InputError::file(

@@ -95,6 +95,36 @@ impl Value {
         let scale = 10i128.checked_pow(soll.decimals)?.checked_mul(100)?;
         Value::ratio(scale.checked_add(soll.units)?, scale)
     }
+
+    /// `1 + T/100` for the threshold change `T` of an agreed change (contract 2.6, v4).
+    pub fn threshold_growth(soll: Decimal, higher_is_better: bool) -> Option<Value> {
+        Value::growth(threshold(soll, higher_is_better)?)
+    }
+}
+
+/// The decimals the Ist of a target is rounded to (contract 2.4): those written in
+/// `soll_pct`, one at least, two at most.
+pub fn soll_decimals(soll: Decimal) -> u32 {
+    soll.decimals.clamp(1, 2)
+}
+
+/// The threshold change `T` in percent (contract 2.6, v4): the change at which the status
+/// flips, half a unit of the Soll's last decimal (`h = 0.5 × 10^−d`) below `soll_pct`
+/// where higher is better and above it where lower is better. Exact: `+2,1` gives `2.05`,
+/// `0` (lower is better) gives `0.05`, `−0,25` (lower is better) gives `−0.245`.
+pub fn threshold(soll: Decimal, higher_is_better: bool) -> Option<Decimal> {
+    // h = 5 units in the place after the d-th decimal.
+    let places = (soll_decimals(soll) + 1).max(soll.decimals);
+    let units = soll
+        .units
+        .checked_mul(10i128.checked_pow(places - soll.decimals)?)?;
+    let h = 5 * 10i128.checked_pow(places - soll_decimals(soll) - 1)?;
+    let units = if higher_is_better {
+        units.checked_sub(h)?
+    } else {
+        units.checked_add(h)?
+    };
+    Some(Decimal::new(units, places))
 }
 
 /// `pct(a, b) = (a / b − 1) × 100`; missing when `b` is 0.

@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use crate::domain::{Col, Formula};
-use crate::figures::{Berichtsmonat, Decimal, EntityFigures, Kennzahl, Status};
+use crate::figures::{Berichtsmonat, Decimal, EntityFigures, Kennzahl, Status, Value, level};
 use crate::format;
 use crate::texte::Texte;
 
@@ -175,7 +175,7 @@ pub fn sex_chart(
             soll: soll.filter(|s| s.units == 0),
         });
         if let Some(s) = soll.filter(|s| s.units != 0) {
-            all.push(zielpfad(Some(gruppe), &before, s));
+            all.push(zielpfad(Some(gruppe), &before, s, 2));
         }
     }
     if all.is_empty() {
@@ -251,10 +251,16 @@ fn series(art: Art, e: &EntityFigures, bm: Berichtsmonat) -> Option<Vec<Serie>> 
     ];
     match soll {
         // A Zielpfad of Soll 0,0 % is last year's line itself: no second line on top.
-        Some(s) if path && s.units != 0 => out.push(zielpfad(None, &before, s)),
+        Some(s) if path && s.units != 0 => {
+            let places = if art == Art::Int { 0 } else { 2 };
+            out.push(zielpfad(None, &before, s, places));
+        }
         // The LZB stock: the December target as one point.
         Some(_) if art == Art::Lzb => {
-            let target = e.figure(Kennzahl::LzbJe)?.pfad?.jahres_soll?.as_f64();
+            // The shown level of the Zielpfad line (contract 2.6, v4), not the exact threshold.
+            let f = e.figure(Kennzahl::LzbJe)?;
+            let level = level::shown_level(f.pfad?.jahres_basis?, soll?, false, 0)?;
+            let target = level.as_f64();
             let mut werte = vec![None; 12];
             werte[11] = Some(target);
             out.push(Serie {
@@ -270,14 +276,29 @@ fn series(art: Art, e: &EntityFigures, bm: Berichtsmonat) -> Option<Vec<Serie>> 
     Some(out)
 }
 
-/// The Zielpfad: last year's value of each month × (1 + Soll/100).
-fn zielpfad(gruppe: Option<&'static str>, before: &[Option<f64>], soll: Decimal) -> Serie {
-    let factor = 1.0 + soll.as_f64() / 100.0;
+/// The Zielpfad: for each month the level that meets the target against last year's value,
+/// at `places` decimals as the alt text and the Zielpfad line of the report show it
+/// (contract 2.6, v4: last year's value × (1 + T/100), rounded towards the side that meets
+/// the target). Every chart with a Zielpfad is of a figure where higher is better.
+fn zielpfad(
+    gruppe: Option<&'static str>,
+    before: &[Option<f64>],
+    soll: Decimal,
+    places: u32,
+) -> Serie {
+    #[allow(clippy::cast_possible_truncation)]
+    let exact = |x: f64| Value::ratio((x * 1e9).round() as i128, 1_000_000_000);
     Serie {
         rolle: "ziel",
         gruppe,
         stil: "ziel",
-        werte: before.iter().map(|v| v.map(|x| x * factor)).collect(),
+        werte: before
+            .iter()
+            .map(|v| {
+                let base = exact((*v)?)?;
+                Some(level::shown_level(base, soll, true, places)?.as_f64())
+            })
+            .collect(),
         soll: Some(soll),
     }
 }

@@ -2,17 +2,20 @@
 //! agreement's sections, with the Soll as a level, what the rest of the year still needs
 //! (contract 2.6) and the rank among the Vergleichstyp and the Land.
 //!
-//! Rounding of levels and needs for display goes in the direction of the target, so that
-//! a printed figure never promises more than the exact one: counts and quotas that must be
-//! reached are rounded up ("noch 855 Integrationen" for 854,91), ceilings that must not be
-//! exceeded (the highest mean K3 stock, the December LZB stock) are rounded down.
+//! Levels and needs are shown as contract 2.6 (v4) demands, through
+//! [`crate::figures::level`]: the threshold at which the status flips, rounded to the shown
+//! places towards the side that meets the target ("Soll 5.000" for 4.999,43 where 5.000
+//! integrations are met), the Ist beside a level with one more decimal where the two would
+//! read equal against the status, and still-needed amounts as the whole number that reaches
+//! the threshold ("noch 855 Integrationen" for 854,91) or stays within it (the highest mean
+//! K3 stock, the December LZB stock).
 
 use serde::Serialize;
 
 use super::model::{Context, Notes};
 use super::words::{Fmt, decimal_text, symbol, value_text};
 use crate::domain::{Formula, Section};
-use crate::figures::{EntityFigures, Figure, Kennzahl, Status, Value, exact};
+use crate::figures::{EntityFigures, Figure, Kennzahl, Status, Value, exact, level};
 use crate::format::{self, KA};
 
 /// One row of "Zielerreichung auf einen Blick".
@@ -156,29 +159,28 @@ pub fn soll_parts(soll: crate::figures::Decimal) -> (&'static str, String) {
     (richtung, format!("{betrag}{}%", format::UNIT_SPACE))
 }
 
-/// `⌈v⌉` of an exact value.
-fn ceil(v: Value) -> i128 {
-    -((-v.num).div_euclid(v.den))
-}
-
-/// `⌊v⌋` of an exact value.
-fn floor(v: Value) -> i128 {
-    v.num.div_euclid(v.den)
-}
-
 fn count(n: i128) -> String {
     format::decimal(crate::figures::Decimal::new(n, 0), 0)
 }
 
-/// A quota level with two decimals, rounded up (a level to reach) or down (a ceiling).
-fn quota_level(v: Value, up: bool) -> String {
-    let scaled =
-        Value::ratio(v.num * 100, v.den).map_or(0, |s| if up { ceil(s) } else { floor(s) });
-    format!(
-        "{}{}%",
-        format::decimal(crate::figures::Decimal::new(scaled, 2), 2),
-        format::UNIT_SPACE
-    )
+/// The places a level of a figure is shown with: counts, means and euros whole, quotas
+/// with two decimals, shares with one (as [`value_text`]).
+fn level_places(fmt: Fmt) -> u32 {
+    match fmt {
+        Fmt::Count | Fmt::Mean | Fmt::Money => 0,
+        Fmt::Quota => 2,
+        Fmt::Share => 1,
+    }
+}
+
+/// A shown level or Ist (already rounded, [`level`]) in the figure's unit, with its places.
+fn level_text(fmt: Fmt, d: crate::figures::Decimal) -> String {
+    let number = format::decimal(d, d.decimals as usize);
+    match fmt {
+        Fmt::Count | Fmt::Mean => number,
+        Fmt::Quota | Fmt::Share => format!("{number}{}%", format::UNIT_SPACE),
+        Fmt::Money => format!("{number}{}€", format::UNIT_SPACE),
+    }
 }
 
 /// The months after the Berichtsmonat: "Okt.–Dez." (or "Dez.").
@@ -214,49 +216,81 @@ fn pfad_text(ctx: &Context, e: &EntityFigures, f: &Figure) -> Result<Option<Stri
         Formula::StockDec(_) => "dezember",
         _ => "sonst",
     };
-    // A level in the figure's own unit, rounded in the direction of the target.
-    let level = |v: Value| -> String {
-        match fmt {
-            Fmt::Quota => quota_level(v, up),
-            Fmt::Count | Fmt::Mean => count(if up { ceil(v) } else { floor(v) }),
-            _ => value_text(fmt, Some(v)),
-        }
+    let Some(soll) = f.ziel.and_then(|z| z.soll) else {
+        return Ok(None);
     };
-    let bisher = value_text(fmt, f.wert);
-    let soll_wert = p.soll_wert.map(level);
-    let jahres_soll = p.jahres_soll.map(level);
-    // What the rest of the year still needs.
-    let (rest, rest_richtung) = match (art, p.rest_bedarf) {
+    // v4: every level is the threshold rounded towards the side that meets the target,
+    // and the Ist beside it is shown so that the two agree with the status (one more
+    // decimal where they would not; crate::figures::level).
+    let places = level_places(fmt);
+    let same = f
+        .wert
+        .zip(f.vorjahr)
+        .and_then(|(w, b)| level::shown_with_ist(w, b, soll, up, places));
+    let soll_wert = match same {
+        Some(s) => Some(s.level),
+        None => f
+            .vorjahr
+            .and_then(|b| level::shown_level(b, soll, up, places)),
+    };
+    let bisher = same.map_or_else(|| value_text(fmt, f.wert), |s| level_text(fmt, s.ist));
+    let jahres_level = p
+        .jahres_basis
+        .and_then(|b| level::shown_level(b, soll, up, places));
+    let jahres_soll = jahres_level.map(|d| level_text(fmt, d));
+    // What the rest of the year still needs, as a whole number on the side that meets the
+    // target (as many integrations as reach it, a stock that stays within it). A mean stock
+    // is bounded by the shown annual level itself, so that the page adds up: the months
+    // after t may average at most ⌊(12 × level − Σ so far) / (12 − t)⌋.
+    let t = i128::from(bm.month);
+    let rest_n = match (art, jahres_level, f.wert) {
+        ("mittel", Some(l), Some(w)) if p.rest_bedarf.is_some() => {
+            Value::ratio(l.units, 10i128.pow(l.decimals))
+                .and_then(|l| l.checked_mul(Value::int(12)))
+                .zip(w.checked_mul(Value::int(t)))
+                .and_then(|(a, b)| a.checked_sub(b))
+                .and_then(|v| v.checked_div(Value::int(12 - t)))
+                .map(|v| v.num.div_euclid(v.den))
+        }
+        // Without a value so far (a quota over a stock of 0) nothing is said about the rest.
+        _ if f.wert.is_none() => None,
+        _ => p.rest_bedarf.map(|r| level::whole_amount(r, soll, up, up)),
+    };
+    let (rest, rest_richtung) = match (art, rest_n) {
         (_, None) => (None, ""),
-        ("mittel", Some(r)) => (Some(count(floor(r))), "hoechstens"),
-        ("dezember", Some(r)) => {
-            if r.num < 0 {
-                (
-                    Some(count(ceil(Value::int(0).checked_sub(r).unwrap_or(r)))),
-                    "abbau",
-                )
-            } else {
-                (Some(count(floor(r))), "anstieg")
-            }
-        }
-        (_, Some(r)) if r.num <= 0 => (None, "erreicht"),
-        (_, Some(r)) => (Some(count(ceil(r))), "noch"),
+        ("mittel", Some(n)) => (Some(count(n)), "hoechstens"),
+        ("dezember", Some(n)) if n < 0 => (Some(count(-n)), "abbau"),
+        ("dezember", Some(n)) => (Some(count(n)), "anstieg"),
+        (_, Some(n)) if n <= 0 => (None, "erreicht"),
+        (_, Some(n)) => (Some(count(n)), "noch"),
     };
-    let vorjahr_rest = p.vorjahr_rest.map(|v| match art {
-        "mittel" => value_text(Fmt::Mean, Some(v)),
-        "dezember" => signed_count(v),
-        _ => value_text(Fmt::Count, Some(v)),
-    });
-    // December: the margin against the level, in the figure's unit.
-    let (erreicht, abstand) = match (f.wert, p.soll_wert, f.ziel) {
-        (Some(wert), Some(soll), Some(z)) if bm.is_december() => {
-            let diff = if up {
-                wert.checked_sub(soll)
-            } else {
-                soll.checked_sub(wert)
+    // The December stock's change a year earlier, as a word and an amount (not a bare
+    // signed number).
+    let (vorjahr_rest, vorjahr_richtung) = match (art, p.vorjahr_rest) {
+        (_, None) => (None, ""),
+        ("mittel", Some(v)) => (Some(value_text(Fmt::Mean, Some(v))), ""),
+        ("dezember", Some(v)) => {
+            let n = exact::round(v, 0).map_or(0, |d| d.units);
+            let richtung = match n.signum() {
+                1 => "anstieg",
+                0 => "gleich",
+                _ => "abbau",
             };
+            (Some(count(n.abs())), richtung)
+        }
+        (_, Some(v)) => (Some(value_text(Fmt::Count, Some(v))), ""),
+    };
+    // December: the margin between the shown Ist and the shown level, in the figure's unit.
+    let (erreicht, abstand) = match (same, f.ziel) {
+        (Some(s), Some(z)) if bm.is_december() => {
             let erreicht = z.status == Status::Erreicht;
-            let text = match diff.and_then(|d| margin(fmt, d, erreicht, k)) {
+            let diff = if up {
+                s.ist.units - s.level.units
+            } else {
+                s.level.units - s.ist.units
+            };
+            let diff = crate::figures::Decimal::new(diff, s.level.decimals);
+            let text = match margin(fmt, diff, erreicht, k) {
                 Some(m) => Some(ctx.texte.render("kurztexte.txt.j2", m)?),
                 None => None,
             };
@@ -264,6 +298,7 @@ fn pfad_text(ctx: &Context, e: &EntityFigures, f: &Figure) -> Result<Option<Stri
         }
         _ => (false, None),
     };
+    let soll_wert = soll_wert.map(|d| level_text(fmt, d));
     let text = ctx.texte.render(
         "pfad.txt.j2",
         minijinja::context! {
@@ -280,6 +315,7 @@ fn pfad_text(ctx: &Context, e: &EntityFigures, f: &Figure) -> Result<Option<Stri
             rest => rest,
             rest_richtung => rest_richtung,
             vorjahr_rest => vorjahr_rest,
+            vorjahr_richtung => vorjahr_richtung,
             erreicht => erreicht,
             abstand => abstand,
             vorlaeufig => vorlaeufiges_ergebnis(ctx, e.datenstand),
@@ -288,47 +324,43 @@ fn pfad_text(ctx: &Context, e: &EntityFigures, f: &Figure) -> Result<Option<Stri
     Ok((!text.is_empty()).then_some(text))
 }
 
-/// A signed whole number: "+12", "−2", "0".
-fn signed_count(v: Value) -> String {
-    let n = exact::round(v, 0).map_or(0, |d| d.units);
-    if n > 0 {
-        format!("+{}", count(n))
-    } else {
-        count(n)
-    }
-}
-
 /// The margin of a December result in the figure's unit, as the context of
 /// `kurztexte.txt.j2` ("1 Integration", "0,12 Prozentpunkten", "15 Personen" — in the dative
-/// for a lead); `diff` is positive when the result is better than the Soll level. `None`
-/// where the exact level and the rounded status disagree.
-fn margin(fmt: Fmt, diff: Value, erreicht: bool, k: Kennzahl) -> Option<minijinja::Value> {
-    let better = diff.num >= 0;
-    if erreicht != better {
+/// for a lead); `diff` is the shown Ist minus the shown level (positive when better), at
+/// their places. `None` where the two are shown equal, or where the sign and the status
+/// disagree (which the shown levels rule out).
+fn margin(
+    fmt: Fmt,
+    diff: crate::figures::Decimal,
+    erreicht: bool,
+    k: Kennzahl,
+) -> Option<minijinja::Value> {
+    let better = diff.units >= 0;
+    if erreicht != better || diff.units == 0 {
         return None;
     }
-    let abs = if better {
-        diff
-    } else {
-        Value::int(0).checked_sub(diff)?
-    };
+    let abs = crate::figures::Decimal::new(diff.units.abs(), diff.decimals);
+    let one = 10i128.pow(abs.decimals);
     let (zahl, einheit, eins) = match fmt {
         Fmt::Quota | Fmt::Share => {
-            let d = exact::round(abs, 2)?;
-            (format::decimal(d, 2), "prozentpunkte", d.units == 100)
+            let places = abs.decimals.max(2) as usize;
+            (
+                format::decimal(abs, places),
+                "prozentpunkte",
+                abs.units == one,
+            )
         }
         _ => {
-            // A lead counts whole persons reached (down), a gap whole persons missing (up).
-            let n = if better { floor(abs) } else { ceil(abs) };
-            if n == 0 {
-                return None;
-            }
             let einheit = if matches!(k.formula(), Formula::Sum(_)) {
                 "integrationen"
             } else {
                 "personen"
             };
-            (count(n), einheit, n == 1)
+            (
+                format::decimal(abs, abs.decimals as usize),
+                einheit,
+                abs.units == one,
+            )
         }
     };
     Some(minijinja::context! {

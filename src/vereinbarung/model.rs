@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::domain::kennzahl::{Formula, Kind, Section};
 use crate::domain::{Decimal, Kennzahl};
-use crate::figures::{EntityFigures, Value};
+use crate::figures::{EntityFigures, Value, level};
 use crate::format;
 use crate::load::{Dataset, Jobcenter};
 
@@ -160,7 +160,9 @@ pub struct Ziel {
     /// The figure's value for the year before (December), formatted; `None` when the
     /// data do not give it.
     pub ausgangswert: Option<String>,
-    /// The level the year must reach: Ausgangswert × (1 + soll), formatted.
+    /// The level the year must reach, formatted: the threshold Ausgangswert × (1 + T/100)
+    /// rounded to the places shown towards the side that meets the target, so that it is
+    /// the level at which the report's status flips (contract 2.6, v4).
     pub zielwert: Option<String>,
 }
 
@@ -206,7 +208,9 @@ pub fn ziele(
                 ),
                 eigen: abweichend(ds, year, id, k),
                 ausgangswert: fmt(figure.and_then(|f| f.vorjahr)),
-                zielwert: fmt(figure.and_then(|f| f.pfad).and_then(|p| p.soll_wert)),
+                zielwert: figure
+                    .and_then(|f| f.vorjahr)
+                    .and_then(|base| zielwert(k, base, soll)),
             })
         })
         .collect();
@@ -339,9 +343,47 @@ fn value_text(k: Kennzahl, v: Value) -> String {
     }
 }
 
+/// The shown level of target `soll` against `base`, at the places of [`value_text`].
+fn zielwert(k: Kennzahl, base: Value, soll: Decimal) -> Option<String> {
+    let places = match k.formula() {
+        Formula::Quota { .. } | Formula::Share { .. } => 2,
+        _ => 0,
+    };
+    let d = level::shown_level(base, soll, k.higher_is_better(), places)?;
+    let number = format::decimal(d, places as usize);
+    Some(match k.formula() {
+        Formula::Quota { .. } | Formula::Share { .. } => {
+            format!("{number}{}%", format::UNIT_SPACE)
+        }
+        Formula::Sum(c) if c.kind() == Kind::Money => format!("{number} €"),
+        _ => number,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zielwert_is_the_level_at_which_the_status_flips() {
+        // Soll +2,1 %, Ausgangswert 4.899 Integrationen: 4.899 × 1,0205 = 4.999,4295 →
+        // „mindestens 5.000“ (5.000 is +2,06 % → +2,1 %; v3 printed 5.002).
+        assert_eq!(
+            zielwert(Kennzahl::Int, Value::int(4899), Decimal::new(21, 1)).as_deref(),
+            Some("5.000")
+        );
+        // K3 0,0 %, Ausgangswert 7.059: 7.059 × 1,0005 = 7.062,53 → „höchstens 7.062“.
+        assert_eq!(
+            zielwert(Kennzahl::K3, Value::int(7059), Decimal::new(0, 1)).as_deref(),
+            Some("7.062")
+        );
+        // K2 0,0 % (higher is better), Ausgangswert 43,0 %: T = −0,05 %, 43 × 0,9995 =
+        // 42,9785 → the smallest quota at two places that meets it: 42,98 %.
+        assert_eq!(
+            zielwert(Kennzahl::K2, Value::int(43), Decimal::new(0, 1)).as_deref(),
+            Some("42,98\u{202f}%")
+        );
+    }
 
     #[test]
     fn targets_in_german_format_with_sign() {
