@@ -729,6 +729,7 @@ fn german_labels_in_the_header_point_to_vorlage() {
 }
 
 #[test]
+#[allow(clippy::cast_possible_truncation)] // a few rows and columns
 fn a_hidden_first_sheet_is_skipped_and_named() {
     let fx = Fixture::new().write();
     std::fs::remove_file(fx.data().join("jobcenter.csv")).unwrap();
@@ -767,6 +768,7 @@ fn a_hidden_first_sheet_is_skipped_and_named() {
 }
 
 #[test]
+#[allow(clippy::cast_possible_truncation)] // the fixture's rows and columns
 fn a_cell_at_the_last_row_and_column_costs_nothing() {
     use std::time::{Duration, Instant};
     // A header cell at A1 and one cell at XFD1048576: a dense range would be 17 billion
