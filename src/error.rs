@@ -191,6 +191,8 @@ pub enum ReadMessage {
     PartTooLarge { part: String, size: u64 },
     /// A part of the workbook with more XML elements than the limit.
     PartTooManyElements { part: String, limit: u64 },
+    /// A part of the workbook with a text or tag longer than the limit.
+    PartLongText { part: String, limit: u64 },
     /// A worksheet with more cells than the limit.
     TooManyCells { sheet: String, limit: u64 },
     /// The table of a worksheet (header columns × data rows) larger than the limit.
@@ -209,7 +211,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -282,6 +284,11 @@ impl fmt::Display for ReadMessage {
             Self::PartTooManyElements { part, limit } => write!(
                 f,
                 "die Arbeitsmappe wird nicht gelesen: ihr Teil \"{part}\" enthält mehr als {} Einträge, weit mehr als eine Datenlieferung braucht; bitte die Datei neu aus Excel speichern",
+                thousands(*limit)
+            ),
+            Self::PartLongText { part, limit } => write!(
+                f,
+                "die Arbeitsmappe wird nicht gelesen: ihr Teil \"{part}\" enthält einen Text von mehr als {} Bytes (eine Excel-Zelle fasst höchstens 32.767 Zeichen); bitte die Datei neu aus Excel speichern",
                 thousands(*limit)
             ),
             Self::TooManyCells { sheet, limit } => write!(

@@ -729,6 +729,7 @@ fn german_labels_in_the_header_point_to_vorlage() {
 }
 
 #[test]
+#[allow(clippy::cast_possible_truncation)] // a few rows and columns
 fn a_hidden_first_sheet_is_skipped_and_named() {
     let fx = Fixture::new().write();
     std::fs::remove_file(fx.data().join("jobcenter.csv")).unwrap();
@@ -767,6 +768,7 @@ fn a_hidden_first_sheet_is_skipped_and_named() {
 }
 
 #[test]
+#[allow(clippy::cast_possible_truncation)] // the fixture's rows and columns
 fn a_cell_at_the_last_row_and_column_costs_nothing() {
     use std::time::{Duration, Instant};
     // A header cell at A1 and one cell at XFD1048576: a dense range would be 17 billion
@@ -868,6 +870,41 @@ fn a_workbook_of_a_huge_string_is_refused() {
     fx.run(&["check"])
         .expect_code(2)
         .expect_stderr("data/monatswerte.xlsx: expected an Excel workbook (.xlsx), cannot read it");
+}
+
+/// `bytes` with part `name` replaced by `content`.
+fn replace_part(bytes: &[u8], name: &str, content: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut from = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut to = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..from.len() {
+        let mut part = from.by_index(i).unwrap();
+        let part_name = part.name().unwrap().into_owned();
+        let mut data = Vec::new();
+        part.read_to_end(&mut data).unwrap();
+        to.start_file(part_name.as_str(), options).unwrap();
+        to.write_all(if part_name == name { content } else { &data })
+            .unwrap();
+    }
+    to.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_text_longer_than_any_cell_is_refused() {
+    // One shared string of 2 MiB (Excel stops at 32,767 characters a cell).
+    let fx = with_monatswerte_workbook(|fx| {
+        let bytes = monatswerte_workbook(fx, &REQUIRED, &[]);
+        let sst = format!(
+            "<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>{}</t></si></sst>",
+            "a".repeat(2 << 20)
+        );
+        replace_part(&bytes, "xl/sharedStrings.xml", sst.as_bytes())
+    });
+    fx.run(&["check"]).expect_code(2).expect_stderr(
+        "data/monatswerte.xlsx: die Arbeitsmappe wird nicht gelesen: ihr Teil \"xl/sharedStrings.xml\" enthält einen Text von mehr als 1.048.576 Bytes",
+    );
 }
 
 #[test]

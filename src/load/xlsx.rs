@@ -34,6 +34,11 @@ pub const MAX_PART_BYTES: u64 = 1 << 30;
 pub const MAX_CELLS: u64 = 10_000_000;
 /// The most cells of the table (header columns × data rows) handed to the readers.
 pub const MAX_TABLE_CELLS: u64 = 4 * MAX_CELLS;
+/// The most bytes between two `<` of an XML part: a cell holds at most 32,767
+/// characters in Excel, a few bytes each in XML.
+const MAX_RUN_BYTES: u64 = 1 << 20;
+/// The most bytes of one shared string element (with its formatting runs).
+const MAX_SI_BYTES: u64 = 16 << 20;
 /// The most elements in a relationships, workbook or styles part (Excel allows 64,000
 /// cell formats; a workbook of data needs a few hundred elements).
 const MAX_ELEMENTS: u64 = 2_000_000;
@@ -118,19 +123,14 @@ pub fn locate(errors: &mut [InputError], sheet: &Sheet) {
     }
 }
 
-/// What a part of the container is counted for before calamine reads it whole.
-#[derive(Clone, Copy)]
-enum Count {
-    /// Elements (start tags) of a relationships, workbook or styles part.
-    Elements,
-    /// Strings (`<si>`) of the shared strings part.
-    Strings,
-}
-
 /// Checks the zip container of a workbook before it is opened: every part's declared
-/// decompressed size at most [`MAX_PART_BYTES`], and the parts calamine reads whole at
-/// opening with at most so many elements. A part that inflates beyond its declared size
-/// fails while it is read (the zip reader enforces the declared size).
+/// decompressed size, and all parts together, at most [`MAX_PART_BYTES`]; then every XML
+/// part is scanned (streaming) before calamine reads it: no text or tag longer than
+/// [`MAX_RUN_BYTES`] (so no string calamine builds is larger), no shared string element
+/// larger than [`MAX_SI_BYTES`], at most [`MAX_SHARED_STRINGS`] shared strings and at
+/// most [`MAX_ELEMENTS`] elements in the parts read whole (relationships, workbook,
+/// styles). A part that inflates beyond its declared size fails while it is read (the zip
+/// reader enforces the declared size).
 fn check_container(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
     let unreadable = |e: &dyn std::fmt::Display| {
         InputError::file(
@@ -138,91 +138,120 @@ fn check_container(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
             format!("expected an Excel workbook (.xlsx), cannot read it: {e}"),
         )
     };
+    let too_large =
+        |part: String, size: u64| InputError::file(path, ReadMessage::PartTooLarge { part, size });
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
-    let mut counted = Vec::new();
+    let mut scanned = Vec::new();
+    let mut total = 0u64;
     for i in 0..zip.len() {
         let part = zip.by_index_raw(i).map_err(|e| unreadable(&e))?;
         let name = part.name().map_err(|e| unreadable(&e))?.into_owned();
+        total = total.saturating_add(part.size());
         if part.size() > MAX_PART_BYTES {
+            return Err(too_large(name, part.size()));
+        }
+        if total > MAX_PART_BYTES {
+            return Err(too_large("alle Teile zusammen".to_string(), total));
+        }
+        let extension = Path::new(&name).extension();
+        if extension
+            .is_some_and(|e| e.eq_ignore_ascii_case("xml") || e.eq_ignore_ascii_case("rels"))
+        {
+            scanned.push((i, name));
+        }
+    }
+    for (i, name) in scanned {
+        let lower = name.to_ascii_lowercase();
+        let whole = !lower.contains("worksheets/") && !lower.ends_with("sharedstrings.xml");
+        let part = zip.by_index(i).map_err(|e| unreadable(&e))?;
+        let scan = Scan::of(part).map_err(|e| unreadable(&e))?;
+        let too_many = |limit| {
+            Err(InputError::file(
+                path,
+                ReadMessage::PartTooManyElements {
+                    part: name.clone(),
+                    limit,
+                },
+            ))
+        };
+        if scan.longest_run > MAX_RUN_BYTES || scan.longest_si > MAX_SI_BYTES {
             return Err(InputError::file(
                 path,
-                ReadMessage::PartTooLarge {
-                    part: name,
-                    size: part.size(),
+                ReadMessage::PartLongText {
+                    part: name.clone(),
+                    limit: MAX_RUN_BYTES,
                 },
             ));
         }
-        let lower = name.to_ascii_lowercase();
-        if lower.ends_with("sharedstrings.xml") {
-            counted.push((i, name, Count::Strings));
-        } else if lower.ends_with(".rels")
-            || lower.ends_with("workbook.xml")
-            || lower.ends_with("styles.xml")
-        {
-            counted.push((i, name, Count::Elements));
+        if scan.strings > MAX_SHARED_STRINGS {
+            return too_many(MAX_SHARED_STRINGS);
         }
-    }
-    for (i, name, count) in counted {
-        let part = zip.by_index(i).map_err(|e| unreadable(&e))?;
-        let (limit, found) = match count {
-            Count::Elements => (MAX_ELEMENTS, count_elements(part, MAX_ELEMENTS)),
-            Count::Strings => (MAX_SHARED_STRINGS, count_strings(part, MAX_SHARED_STRINGS)),
-        };
-        if found.map_err(|e| unreadable(&e))? > limit {
-            return Err(InputError::file(
-                path,
-                ReadMessage::PartTooManyElements { part: name, limit },
-            ));
+        if whole && scan.elements > MAX_ELEMENTS {
+            return too_many(MAX_ELEMENTS);
         }
     }
     Ok(())
 }
 
-/// The number of `<` in an XML part, counting stops past `limit`.
-fn count_elements(mut part: impl std::io::Read, limit: u64) -> std::io::Result<u64> {
-    let mut buf = vec![0u8; 1 << 16];
-    let mut n = 0u64;
-    loop {
-        let read = part.read(&mut buf)?;
-        if read == 0 || n > limit {
-            return Ok(n);
-        }
-        n += buf[..read].iter().filter(|&&b| b == b'<').count() as u64;
-    }
+/// What a streaming scan of an XML part found: its elements (`<`), its `si` elements
+/// (`<si>`, `<si/>`, `<x:si …>`), the longest run of bytes between two `<` and the
+/// longest span from one `si` element's start to the next.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Scan {
+    elements: u64,
+    strings: u64,
+    longest_run: u64,
+    longest_si: u64,
 }
 
-/// The number of `si` elements (`<si>`, `<si/>`, `<x:si …>`) in a shared strings part,
-/// counting stops past `limit`.
-fn count_strings(mut part: impl std::io::Read, limit: u64) -> std::io::Result<u64> {
-    let mut buf = vec![0u8; 1 << 16];
-    let mut n = 0u64;
-    // The name of the tag being read (after `<`, its first 16 bytes) and its length;
-    // None outside a tag name.
-    let mut tag = [0u8; 16];
-    let mut length: Option<usize> = None;
-    loop {
-        let read = part.read(&mut buf)?;
-        if read == 0 || n > limit {
-            return Ok(n);
-        }
-        for &b in &buf[..read] {
-            match (length, b) {
-                (_, b'<') => length = Some(0),
-                (Some(len), b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r') => {
-                    // An end tag starts with `/`, so its name is empty here.
-                    let name = &tag[..len];
-                    let local = name.rsplit(|&c| c == b':').next().unwrap_or(name);
-                    if local == b"si" {
-                        n += 1;
+impl Scan {
+    #[allow(clippy::naive_bytecount)] // one pass per part; no crate for it
+    fn of(mut part: impl std::io::Read) -> std::io::Result<Self> {
+        let mut scan = Scan::default();
+        let mut buf = vec![0u8; 1 << 16];
+        // The name of the tag being read (after `<`, its first 16 bytes) and its length;
+        // None outside a tag name.
+        let mut tag = [0u8; 16];
+        let mut length: Option<usize> = None;
+        let mut run = 0u64;
+        let mut si: Option<u64> = None;
+        loop {
+            let read = part.read(&mut buf)?;
+            if read == 0 {
+                scan.longest_run = scan.longest_run.max(run);
+                scan.longest_si = scan.longest_si.max(si.unwrap_or(0));
+                return Ok(scan);
+            }
+            for &b in &buf[..read] {
+                run += 1;
+                if let Some(n) = &mut si {
+                    *n += 1;
+                }
+                match (length, b) {
+                    (_, b'<') => {
+                        scan.elements += 1;
+                        scan.longest_run = scan.longest_run.max(run);
+                        run = 0;
+                        length = Some(0);
                     }
-                    length = None;
+                    (Some(len), b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r') => {
+                        // An end tag starts with `/`, so its name is empty here.
+                        let name = &tag[..len];
+                        let local = name.rsplit(|&c| c == b':').next().unwrap_or(name);
+                        if local == b"si" {
+                            scan.strings += 1;
+                            scan.longest_si = scan.longest_si.max(si.unwrap_or(0));
+                            si = Some(0);
+                        }
+                        length = None;
+                    }
+                    (Some(len), _) if len < tag.len() => {
+                        tag[len] = b;
+                        length = Some(len + 1);
+                    }
+                    (Some(_), _) => length = None,
+                    (None, _) => {}
                 }
-                (Some(len), _) if len < tag.len() => {
-                    tag[len] = b;
-                    length = Some(len + 1);
-                }
-                (Some(_), _) => length = None,
-                (None, _) => {}
             }
         }
     }
@@ -539,7 +568,7 @@ mod tests {
     }
 
     #[test]
-    fn shared_strings_are_counted_across_chunks() {
+    fn parts_are_scanned_across_chunks() {
         // 70,000 strings: the 64 KiB chunks cut `<si>` at every possible place.
         let mut xml = String::from("<sst>");
         for i in 0..70_000 {
@@ -552,9 +581,21 @@ mod tests {
             }
         }
         xml.push_str("</sst>");
-        assert_eq!(count_strings(xml.as_bytes(), u64::MAX).unwrap(), 70_000);
-        assert!(count_strings(xml.as_bytes(), 10).unwrap() > 10);
-        assert_eq!(count_elements(&b"<a><b/></a>"[..], 100).unwrap(), 3);
+        let scan = Scan::of(xml.as_bytes()).unwrap();
+        assert_eq!(scan.strings, 70_000);
+        // <sst>, four for each of 23,334 + 23,333 strings with a text, one for each of
+        // 23,333 `<si/>`, </sst>.
+        assert_eq!(scan.elements, 2 + 4 * 46_667 + 23_333);
+        assert_eq!(
+            scan.longest_run,
+            "<t xml:space=\"preserve\">si ".len() as u64
+        );
+        let long = format!("<sst><si><t>{}</t></si><si/></sst>", "a".repeat(200_000));
+        let scan = Scan::of(long.as_bytes()).unwrap();
+        assert_eq!(scan.longest_run, 200_003);
+        // From the end of `<si` to the end of the next `<si`: `>`, `<t>`, the text,
+        // `</t></si>`, `<si`.
+        assert_eq!(scan.longest_si, 1 + 3 + 200_000 + 9 + 3);
     }
 
     #[test]
