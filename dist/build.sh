@@ -40,8 +40,11 @@ export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/
 # DIST_WINDOWS_TARGET_DIR / DIST_MUSL_TARGET_DIR say (builds kept apart).
 win_dir="${DIST_WINDOWS_TARGET_DIR:-${CARGO_TARGET_DIR:-target}}"
 musl_dir="${DIST_MUSL_TARGET_DIR:-${CARGO_TARGET_DIR:-target}}"
-CARGO_TARGET_DIR="$win_dir" cargo build --release --target $win
-CARGO_TARGET_DIR="$musl_dir" cargo build --release --target $musl
+# DIST_NO_BUILD=1 packages the binaries already built there.
+if [ -z "${DIST_NO_BUILD:-}" ]; then
+  CARGO_TARGET_DIR="$win_dir" cargo build --release --target $win
+  CARGO_TARGET_DIR="$musl_dir" cargo build --release --target $musl
+fi
 
 dist=target/dist
 stage="$dist/stage"

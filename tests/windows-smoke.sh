@@ -173,7 +173,8 @@ exec 3>&-
 wait "$holder" || true
 if [ "$status" -eq 2 ] && grep -q "$(basename "$report")" open.log && grep -q 'geöffnet' open.log &&
   [ "$(sha256sum "$m/manifest.json")" = "$before" ]; then
-  ok "an open report is named (exit 2, folder unchanged)"
+  ok "an open report is named (exit 2, folder unchanged):"
+  sed 's/^/    /' open.log
 else
   fail "open report: exit $status"; cat open.log
 fi
