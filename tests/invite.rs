@@ -1258,6 +1258,7 @@ fn a_draft_changed_by_the_user_is_kept_and_not_sent_over() {
     assert_eq!(received[0].1, "jc@borken.example");
     assert_eq!(std::fs::read(&edited).unwrap(), bytes);
     assert_eq!(statuses(&fx, "05558"), Vec::<String>::new());
+}
 
 /// The mail names every agreed target of the Jobcenter as its report does (an own target
 /// beyond the five standard ones) with the count; its From is the sender of bericht.toml.

@@ -76,11 +76,8 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     output::check_out("--archive", &args.archive)?;
     let ds = pipeline::load_data(&args.data)?;
     // A December without any row is an input error (contract 4, v4).
-    let december = Berichtsmonat {
-        year: args.year,
-        month: 12,
-    };
-    if let Some(error) = figures::require_rows(&ds, december, &format!("--year {}", args.year)) {
+    let december = Berichtsmonat { year, month: 12 };
+    if let Some(error) = figures::require_rows(&ds, december, &format!("--year {year}")) {
         return Err(Error::Input(vec![error]));
     }
     // One archive command at a time: edition numbers and the register stay consistent.

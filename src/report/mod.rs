@@ -14,6 +14,7 @@ pub mod goals;
 pub mod model;
 pub mod notes;
 pub mod overview;
+pub mod pdf_eol;
 pub mod render;
 pub mod sexes;
 #[cfg(test)]

@@ -398,6 +398,7 @@ impl Renderer {
             template: name,
             diagnostics: format_diagnostics(&world, &errors),
         })?;
+        let pdf = super::pdf_eol::unambiguous_stream_ends(pdf);
         Ok(Rendered { pdf, warnings })
     }
 }
