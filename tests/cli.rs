@@ -52,9 +52,17 @@ fn a_month_without_any_row_is_an_input_error() {
         "jobcenter,datum,beginn,ort\n05554,2028-10-20,10:00,Borken\n",
     )
     .unwrap();
-    fx.run(&["invite", "--month", "2028-09", "--termine", "termine.csv"])
-        .expect_code(2)
-        .expect_stderr("--month 2028-09: monatswerte.csv enthält keine Zeile für September 2028");
+    fx.run(&[
+        "invite",
+        "--month",
+        "2028-09",
+        "--termine",
+        "termine.csv",
+        "--from",
+        "zielsteuerung@mags.example",
+    ])
+    .expect_code(2)
+    .expect_stderr("--month 2028-09: monatswerte.csv enthält keine Zeile für September 2028");
     assert!(!fx.out().exists(), "nothing written");
     // A month within the data, even one of a single Jobcenter, is not refused.
     let fx = Fixture::new().without_row("05558", "2018-12").write();
