@@ -61,7 +61,7 @@ for i in $(seq "$rounds"); do
   fi
   measure R "$bin" run --data "$tmp/data" --out "$tmp/out" --month $month --jobs 2
   measure C "$bin" run --data "$tmp/changed" --out "$tmp/out" --month $month --jobs 2
-  grep -o '[0-9]* document(s) reused' "$tmp/err" >"$tmp/reused" || true
+  grep -o '[0-9]* Dokumente\? aus dem vorigen Lauf übernommen' "$tmp/err" >"$tmp/reused" || true
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 # C's PDFs against a fresh rendering of the changed data.

@@ -4,11 +4,13 @@
 
 use std::ffi::OsString;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command};
 use crate::commands;
 use crate::error::{Error, Exit};
+use crate::messages::{Msg, console};
+use crate::settings;
 
 /// Parses `args` (program name first), executes, prints messages, returns the exit status.
 pub fn run<I, T>(args: I) -> u8
@@ -17,7 +19,22 @@ where
     T: Into<OsString> + Clone,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-    let cli = match Cli::try_parse_from(&args) {
+    let quiet = args
+        .iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--quiet" || a == "-q");
+    console::set_quiet(quiet);
+    // The settings file gives the defaults of the flags it names (see `settings`).
+    let settings = match settings::for_args(&args) {
+        Ok(settings) => settings,
+        Err(e) => return report_error(&e),
+    };
+    let command = settings::apply(Cli::command(), &settings);
+    let mut cli = match command
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -28,38 +45,75 @@ where
             };
         }
     };
+    console::set_quiet(cli.quiet);
+    cli.settings_used = settings.file;
     let command_line: Vec<String> = args
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     // The command runs on a thread with a large stack: the thread that loads the data
     // also renders reports (see `report::render_all`), and Typst's layout recurses deeply.
+    // A panic on it (a defect of the program, never an input) is exit status 3.
     let outcome = std::thread::Builder::new()
         .name("zielbericht".into())
         .stack_size(16 * 1024 * 1024)
         .spawn(move || execute(cli, &command_line))
         .map(std::thread::JoinHandle::join);
-    let Ok(Ok(outcome)) = outcome else {
-        eprintln!("error: internal error (a panic); please report it with the command line used");
-        return Exit::Unusable as u8;
-    };
     match outcome {
-        Ok(exit) => exit as u8,
+        Ok(Ok(Ok(exit))) => exit as u8,
+        Ok(Ok(Err(e))) => report_error(&e),
+        Ok(Err(panic)) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(ToString::to_string)
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "ein Programmfehler".to_string());
+            console::error(Msg::InternalError { what });
+            Exit::Internal as u8
+        }
         Err(e) => {
-            eprintln!("error: {e}");
-            if matches!(e, Error::Input(_)) {
-                eprintln!("nothing was written.");
-            }
-            Exit::Unusable as u8
+            console::error(Msg::InternalError {
+                what: e.to_string(),
+            });
+            Exit::Internal as u8
         }
     }
 }
 
+/// Replaces the default panic message (English, for developers) with one German line
+/// naming the place in the source; the closing error line and exit status 3 follow from
+/// [`run`]. For the binary only: the hook is process-wide.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map_or_else(String::new, |l| format!("{}:{}", l.file(), l.line()));
+        eprintln!("{}", Msg::PanicAt { place });
+    }));
+}
+
+/// Prints an error that ended a command; its exit status.
+fn report_error(e: &Error) -> u8 {
+    console::error(e);
+    if matches!(e, Error::Input(_)) {
+        eprintln!("{}", Msg::NothingWritten);
+    }
+    Exit::Unusable as u8
+}
+
+/// The environment variable that makes a command panic on purpose (`1`): for checking that
+/// a scheduled task notices an internal error (exit status 3), and for the tests.
+pub const FORCE_PANIC: &str = "ZIELBERICHT_TEST_PANIC";
+
 /// Executes a parsed command line.
 pub fn execute(cli: Cli, command_line: &[String]) -> Result<Exit, Error> {
+    assert!(
+        std::env::var_os(FORCE_PANIC).is_none_or(|v| v != "1"),
+        "{FORCE_PANIC}=1 (ein absichtlicher Programmfehler zum Prüfen der Überwachung)"
+    );
     match cli.command {
         Command::Run(args) => commands::run::run(&args, command_line),
-        Command::Check(args) => commands::check::check(&args),
+        Command::Check(args) => commands::check::check(&args, cli.settings_used.as_deref()),
         Command::Archive(args) => commands::archive::archive(&args, command_line),
         Command::Verify(args) => commands::verify::verify(&args.dir),
         Command::Invite(args) => commands::invite::invite(&args, command_line),
@@ -67,6 +121,22 @@ pub fn execute(cli: Cli, command_line: &[String]) -> Result<Exit, Error> {
         Command::Vereinbarung(args) => commands::vereinbarung::vereinbarung(&args, command_line),
         Command::Vorlage(args) => commands::vorlage::vorlage(&args),
         Command::Diff(args) => commands::diff::diff(&args),
+        Command::Completions(args) => {
+            let mut command = Cli::command();
+            clap_complete::generate(
+                args.shell,
+                &mut command,
+                "zielbericht",
+                &mut std::io::stdout(),
+            );
+            Ok(Exit::Ok)
+        }
+        Command::Manpage => {
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut std::io::stdout())
+                .map_err(|e| Error::write("stdout", e))?;
+            Ok(Exit::Ok)
+        }
     }
 }
 

@@ -14,8 +14,25 @@ use crate::invite::smtp::{HostPort, parse_host_port};
 /// German progress reports for the SGB II target agreements of Jobcenters
 /// (Zielsteuerung nach § 48b SGB II).
 #[derive(Debug, Parser)]
-#[command(name = "zielbericht", version, about, max_term_width = 100)]
+#[command(
+    name = "zielbericht",
+    version = crate::build_info::LONG_VERSION,
+    about,
+    max_term_width = 100
+)]
 pub struct Cli {
+    /// Print only errors and the one closing line (for scheduled runs: cron, the Windows
+    /// Task Scheduler); the closing line counts the warnings not shown.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// The settings file (default: zielbericht.toml in the working folder, when it exists):
+    /// folders, sender, SMTP server, tolerance, jobs, keyed as the flags they stand for.
+    /// A flag or its environment variable wins over the file.
+    #[arg(long, value_name = "FILE", global = true, env = "ZIELBERICHT_SETTINGS")]
+    pub settings: Option<PathBuf>,
+    /// The settings file actually read (set by `run`, not by clap).
+    #[arg(skip)]
+    pub settings_used: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -43,6 +60,17 @@ pub enum Command {
     /// Compare the figures of two run folders or archive editions (their kennzahlen.csv), or
     /// of two data folders with --month: exit 0 when nothing changed, 1 when something did.
     Diff(DiffArgs),
+    /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish) to stdout.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout, e.g. `zielbericht manpage > zielbericht.1`.
+    Manpage,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -110,13 +110,13 @@ pub type Warning = InputError;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The data folder cannot be used; exit status 2, nothing written.
-    #[error("{} input error(s):\n{}", .0.len(), join_lines(.0))]
+    #[error("{}", input_errors(.0))]
     Input(Vec<InputError>),
     /// The command line is unusable; exit status 2, nothing written.
     #[error("{0}")]
     Usage(String),
     /// Writing the output failed.
-    #[error("cannot write {path}: {source}")]
+    #[error("{}", write_failed(path, source))]
     Write {
         path: PathBuf,
         source: std::io::Error,
@@ -136,6 +136,20 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+fn input_errors(errors: &[InputError]) -> crate::messages::Msg {
+    crate::messages::Msg::InputErrors {
+        count: errors.len(),
+        lines: join_lines(errors),
+    }
+}
+
+fn write_failed(path: &std::path::Path, source: &std::io::Error) -> crate::messages::Msg {
+    crate::messages::Msg::WriteFailed {
+        path: path.display().to_string(),
+        why: source.to_string(),
     }
 }
 
@@ -164,6 +178,8 @@ pub enum Exit {
     Partial = 1,
     /// Unusable arguments or input; nothing written.
     Unusable = 2,
+    /// An internal error of the program (a panic): a defect to report, not the input.
+    Internal = 3,
 }
 
 /// The texts of the readers' messages about a file's header and shape (contract v4, 1.2

@@ -19,6 +19,7 @@
 
 mod alloc;
 mod app;
+mod build_info;
 mod cli;
 mod commands;
 mod compare;
@@ -29,11 +30,13 @@ mod format;
 mod generate;
 mod invite;
 mod load;
+mod messages;
 mod output;
 mod pipeline;
 mod report;
+mod settings;
 mod texte;
 mod vereinbarung;
 
-pub use app::{execute, run};
+pub use app::{execute, install_panic_hook, run};
 pub use error::Exit;

@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    zielbericht::install_panic_hook();
     ExitCode::from(zielbericht::run(std::env::args_os()))
 }
 

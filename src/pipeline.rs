@@ -12,6 +12,8 @@ use crate::domain::Berichtsmonat;
 use crate::error::Error;
 use crate::figures::{self, Results};
 use crate::load::{self, Dataset};
+use crate::messages::de::Many;
+use crate::messages::{Msg, console};
 use crate::output::manifest::FileEntry;
 use crate::output::{self, Existing, OutFile, manifest};
 use crate::report::{self, ReportOptions};
@@ -21,7 +23,7 @@ use crate::texte::Kennzahlnamen;
 pub(crate) fn load_data(data: &DataArgs) -> Result<Dataset, Error> {
     let ds = load::load(&data.data).map_err(Error::Input)?;
     for w in &ds.warnings {
-        eprintln!("warning: {w}");
+        console::warning(w);
     }
     Ok(ds)
 }
@@ -252,7 +254,7 @@ pub(crate) fn write_run_folder(
     let created = document_time()?;
     let mut manifest = manifest::Manifest {
         program: env!("CARGO_PKG_NAME").into(),
-        version: env!("CARGO_PKG_VERSION").into(),
+        version: crate::build_info::LONG_VERSION.into(),
         berichtsmonat: bm.to_string(),
         created: created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         command: command_line.to_vec(),
@@ -380,29 +382,32 @@ pub(crate) fn latest_datenstand(results: &Results) -> Option<String> {
 
 /// The closing summary: how many, where, how long, which failed and why.
 pub(crate) fn summary(target: &Path, out: &RunOutput, started: Instant) {
-    let secs = started.elapsed().as_secs_f64();
-    let written = match (out.reports, out.overview) {
-        (0, false) => "kennzahlen.csv, kennzahlen.xlsx and manifest.json".to_string(),
-        (n, true) => format!(
-            "{n} report(s), uebersicht.pdf, kennzahlen.csv, kennzahlen.xlsx and manifest.json"
-        ),
-        (n, false) => format!("{n} report(s), kennzahlen.csv, kennzahlen.xlsx and manifest.json"),
+    let reports = Many(out.reports, "Bericht", "Berichte");
+    let what = match (out.reports, out.overview) {
+        (0, false) => Msg::WrittenFiguresOnly,
+        (_, true) => Msg::WrittenWithOverview { reports },
+        (_, false) => Msg::WrittenReports { reports },
     };
     let reused = match out.reused {
         0 => String::new(),
-        n => format!("; {n} document(s) reused from the previous run (inputs unchanged)"),
+        n => Msg::WrittenReused {
+            documents: Many(n, "Dokument", "Dokumente"),
+        }
+        .to_string(),
     };
-    eprintln!(
-        "{written} written to {} in {secs:.1} s{reused}",
-        target.display()
-    );
-    if !out.failures.is_empty() {
-        eprintln!(
-            "{} document(s) failed and were not written:",
-            out.failures.len()
-        );
+    let failed = !out.failures.is_empty();
+    if failed {
+        console::error(Msg::DocumentsFailed {
+            documents: Many(out.failures.len(), "Dokument", "Dokumente"),
+        });
         for (name, why) in &out.failures {
             eprintln!("  {name}: {why}");
         }
     }
+    console::closing(Msg::Written {
+        what: what.to_string(),
+        folder: target.display().to_string(),
+        seconds: format!("{:.1}", started.elapsed().as_secs_f64()).replace('.', ","),
+        reused,
+    });
 }

@@ -152,7 +152,12 @@ fn archive_is_write_once_and_supersede_adds_an_edition() {
     let text = run_in(fx.dir.path(), &["verify", "out/archiv"]);
     text.expect_code(0);
     // Two editions and the register.
-    assert_eq!(text.stdout().matches("ok ").count(), 3, "{}", text.stdout());
+    assert_eq!(
+        text.stdout().matches("in Ordnung ").count(),
+        3,
+        "{}",
+        text.stdout()
+    );
 
     // The page's wording is a template like the others: a --templates folder replaces it.
     let dir = fx.dir.path().join("vorlagen");
@@ -236,11 +241,19 @@ fn verify_names_changed_missing_and_unexpected_files() {
     run.expect_code(1);
     let out = run.stdout();
     assert!(
-        out.contains("changed  out/2018-03/05554_kreis-borken.pdf"),
+        out.contains("geändert   out/2018-03/05554_kreis-borken.pdf"),
         "{out}"
     );
-    assert!(out.contains("missing  out/2018-03/kennzahlen.csv"), "{out}");
-    assert!(out.contains("unexpected out/2018-03/notiz.txt"), "{out}");
+    assert!(
+        out.contains("fehlt      out/2018-03/kennzahlen.csv"),
+        "{out}"
+    );
+    // A file of the user in a run folder is named as kept, not counted.
+    assert!(out.contains("behalten   out/2018-03/notiz.txt"), "{out}");
+    assert!(
+        out.contains("FEHLER      out/2018-03 (2 Abweichungen)"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -393,7 +406,7 @@ fn verify_checks_einladungen_inside_an_edition() {
     run.expect_code(1);
     assert!(
         run.stdout()
-            .contains("unexpected out/archiv/2018/ausgabe-2/einladungen/05554_kreis-borken.pdf"),
+            .contains("unerwartet out/archiv/2018/ausgabe-2/einladungen/05554_kreis-borken.pdf"),
         "{}",
         run.stdout()
     );
@@ -439,16 +452,19 @@ fn verify_refuses_escaping_paths_and_reports_symlinks() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
-        stdout.contains("refused") && stdout.contains("\"/etc/passwd\""),
+        stdout.contains("abgelehnt") && stdout.contains("\"/etc/passwd\""),
         "{stdout}"
     );
     assert!(
         stdout.contains("../../../../../../../../etc/passwd"),
         "{stdout}"
     );
-    assert!(stdout.contains("symlink  out/2018-03/schleife"), "{stdout}");
     assert!(
-        stdout.contains("symlink  out/2018-03/kennwort.txt"),
+        stdout.contains("Verknüpfung out/2018-03/schleife"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Verknüpfung out/2018-03/kennwort.txt"),
         "{stdout}"
     );
 }
@@ -466,7 +482,7 @@ fn an_archive_without_register_is_refused_until_repaired() {
     let run = fx.run(&["verify", "out/archiv"]);
     run.expect_code(1);
     assert!(
-        run.stdout().contains("missing  out/archiv/register.txt"),
+        run.stdout().contains("fehlt      out/archiv/register.txt"),
         "{}",
         run.stdout()
     );

@@ -14,7 +14,7 @@ fn default_month_is_the_latest_complete_one() {
         check
             .expect_code(0)
             .stdout()
-            .contains("latest complete month: 2018-11"),
+            .contains("letzter vollständiger Monat: 2018-11"),
         "{}",
         check.stdout()
     );
@@ -97,7 +97,13 @@ fn manifest_names_inputs_and_outputs_with_sha256() {
     let text = std::fs::read_to_string(fx.out().join("2018-03/manifest.json")).unwrap();
     let m: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(m["berichtsmonat"], "2018-03");
-    assert_eq!(m["version"], env!("CARGO_PKG_VERSION"));
+    // The version with the commit and the Typst version, as `--version` prints it.
+    let version = m["version"].as_str().unwrap();
+    assert!(
+        version.starts_with(concat!(env!("CARGO_PKG_VERSION"), " (Commit "))
+            && version.contains(", Typst 0.15."),
+        "{version}"
+    );
     let inputs = m["inputs"].as_array().unwrap();
     assert_eq!(inputs.len(), 3);
     let kz = std::fs::read(fx.out().join("2018-03/kennzahlen.csv")).unwrap();
@@ -128,7 +134,8 @@ fn shipped_sample_data_is_clean_and_complete_for_december_2018() {
     assert!(!run.stderr().contains("warning"), "{}", run.stderr());
     assert!(run.stdout().contains("18 Jobcenter"), "{}", run.stdout());
     assert!(
-        run.stdout().contains("latest complete month: 2018-12"),
+        run.stdout()
+            .contains("letzter vollständiger Monat: 2018-12"),
         "{}",
         run.stdout()
     );
@@ -258,7 +265,7 @@ fn diff_names_exactly_the_revised_figures() {
     // A rerun over an earlier run of the month says how much changed.
     fx.run(&["run", "--month", "2018-03", "--figures-only", "--out", "b"])
         .expect_code(0)
-        .expect_stderr("compared with the previous run of 2018-03: 0 figure(s)");
+        .expect_stderr("Vergleich mit dem vorigen Lauf für 2018-03: 0 figure(s)");
     let same = fx.run(&["diff", "a/2018-03", "a/2018-03"]);
     same.expect_code(0);
     assert!(same.stdout().contains("0 figure(s)"), "{}", same.stdout());

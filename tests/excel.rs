@@ -260,7 +260,7 @@ fn a_broken_cell_is_named_by_file_sheet_and_cell() {
         .expect_stderr(
             "data/monatswerte.xlsx: Tabelle1!E17: column \"elb\": expected a whole number, found \"12a\"",
         )
-        .expect_stderr("nothing was written");
+        .expect_stderr("Es wurde nichts geschrieben.");
     assert_eq!(
         before,
         crate::util::snapshot_tree(fx.dir.path()),
@@ -539,7 +539,7 @@ fn vorlage_writes_templates_that_pass_check_when_filled() {
     // The example rows are a valid data folder, and a run over it works.
     let check = crate::util::run_in(dir.path(), &["check", "--data", "vorlage"]);
     check.expect_code(0);
-    assert!(check.stdout().contains("1 Jobcenter, 1 monthly rows, 1 target rows, 0 warning(s); latest complete month: 2018-01"), "{}", check.stdout());
+    assert!(check.stdout().contains("1 Jobcenter, 1 Monatszeile, 1 Zielzeile, 0 Warnungen; letzter vollständiger Monat: 2018-01"), "{}", check.stdout());
     crate::util::run_in(dir.path(), &["run", "--data", "vorlage", "--figures-only"]).expect_code(0);
     // A second vorlage into the same folder refuses and leaves the files as they were.
     crate::util::run_in(dir.path(), &["vorlage", "--out", "vorlage", "--csv"])
@@ -558,7 +558,7 @@ fn vorlage_writes_templates_that_pass_check_when_filled() {
     assert!(
         check
             .stdout()
-            .contains("1 Jobcenter, 1 monthly rows, 1 target rows, 0 warning(s)"),
+            .contains("1 Jobcenter, 1 Monatszeile, 1 Zielzeile, 0 Warnungen"),
         "{}",
         check.stdout()
     );
@@ -684,11 +684,7 @@ fn a_misspelt_column_of_a_workbook_is_named_by_its_cell() {
         .expect_code(0)
         .expect_stderr("data/monatswerte.xlsx: Tabelle1!J1: unbekannte Spalte \"int_svp\" wird nicht gelesen – gemeint ist vermutlich \"int_svb\"")
         .expect_stderr("data/monatswerte.xlsx: Tabelle1!K1: unbekannte Spalte \"bemerkung\" wird nicht gelesen\n");
-    assert!(
-        check.stdout().contains("2 warning(s)"),
-        "{}",
-        check.stdout()
-    );
+    assert!(check.stdout().contains("2 Warnungen"), "{}", check.stdout());
 }
 
 #[test]

@@ -274,7 +274,7 @@ fn implausible_rows_only_warn() {
         .write();
     let run = fx.run(&["run", "--month", "2018-03", "--figures-only"]);
     run.expect_code(0)
-        .expect_stderr("warning: data/monatswerte.csv:")
+        .expect_stderr("Warnung: data/monatswerte.csv:")
         .expect_stderr("int_lzb (30) is greater than int (20)")
         .expect_stderr("lzb (2000) is greater than elb (1000)");
     fx.run(&["check"])
@@ -377,11 +377,7 @@ fn a_misspelt_optional_column_warns_with_the_intended_name() {
         .expect_stderr("data/monatswerte.csv:1: unbekannte Spalte \"int_svp\" wird nicht gelesen – gemeint ist vermutlich \"int_svb\"")
         .expect_stderr("data/jobcenter.csv:1: unbekannte Spalte \"e-mail\" wird nicht gelesen – gemeint ist vermutlich \"email\"")
         .expect_stderr("data/jobcenter.csv:1: unbekannte Spalte \"bemerkung\" wird nicht gelesen\n");
-    assert!(
-        check.stdout().contains("3 warning(s)"),
-        "{}",
-        check.stdout()
-    );
+    assert!(check.stdout().contains("3 Warnungen"), "{}", check.stdout());
     // A header that is right warns nothing.
     let fx = Fixture::new().write();
     let check = fx.run(&["check"]);

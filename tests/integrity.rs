@@ -226,7 +226,7 @@ fn a_lost_register_is_refused_and_repaired_only_explicitly() {
         verify.stdout()
     );
     assert!(
-        verify.stdout().contains("unregistered"),
+        verify.stdout().contains("nicht registriert"),
         "{}",
         verify.stdout()
     );

@@ -364,7 +364,7 @@ fn bad_termine_rows_are_input_errors_with_file_line_and_column() {
         .expect_stderr("termine.csv:5: column \"beginn\": expected a time as HH:MM, found \"10 Uhr\"")
         .expect_stderr("termine.csv:6: column \"ende\": expected a time after beginn 10:00, found \"09:00\"")
         .expect_stderr("termine.csv:6: column \"ort\": expected a room or a video link, found an empty cell")
-        .expect_stderr("nothing was written");
+        .expect_stderr("Es wurde nichts geschrieben.");
     assert!(!fx.out().exists(), "nothing is written on an input error");
 
     write_termine(&fx, "jobcenter;datum;ort\n05554;09.10.2018;Raum 1\n");

@@ -27,5 +27,7 @@ mod reliability;
 mod reports;
 /// Reruns reuse unchanged PDFs; changed data, templates or dates render again.
 mod reuse;
+/// For the people who run it: the settings file, --quiet, exit 3, --version, completions.
+mod usage;
 /// Target agreements: parties, targets worded by direction, notes, config errors.
 mod vereinbarung;

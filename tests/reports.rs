@@ -166,7 +166,7 @@ fn a_broken_template_fails_its_reports_names_the_line_and_exits_1() {
     let run = fx.run(&["run", "--month", "2018-03", "--templates", "vorlagen"]);
     run.expect_code(1)
         .expect_stderr("report.typ:3")
-        .expect_stderr("2 document(s) failed");
+        .expect_stderr("2 Dokumente fehlgeschlagen");
     let dir = fx.out().join("2018-03");
     assert!(
         dir.join("uebersicht.pdf").exists(),

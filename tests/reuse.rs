@@ -21,11 +21,11 @@ fn three_jobcenters() -> Fixture {
     fx.write()
 }
 
-/// The documents a run marked "(reused)" in its progress lines.
+/// The documents a run marked "(übernommen)" in its progress lines.
 fn reused(run: &Run) -> BTreeSet<String> {
     run.stderr()
         .lines()
-        .filter_map(|l| l.strip_suffix(" (reused)"))
+        .filter_map(|l| l.strip_suffix(" (übernommen)"))
         .filter_map(|l| l.split_once("] ").map(|(_, f)| f.to_string()))
         .collect()
 }
@@ -66,7 +66,7 @@ fn a_rerun_reuses_every_pdf_byte_identical_to_a_fresh_rendering() {
     let again = fx.run(&["run", "--month", "2018-06"]);
     again
         .expect_code(0)
-        .expect_stderr("4 document(s) reused from the previous run");
+        .expect_stderr("4 Dokumente aus dem vorigen Lauf übernommen");
     assert_eq!(reused(&again), set(&ALL));
     fx.run(&["verify", "out/2018-06"]).expect_code(0);
 
@@ -96,7 +96,7 @@ fn a_changed_jobcenter_rerenders_its_report_its_comparisons_and_the_overview() {
     let fx = fx.row("05554", "2018-05", |r| r.set("int", "31")).write();
     let run = fx.run(&["run", "--month", "2018-06"]);
     run.expect_code(0)
-        .expect_stderr("1 document(s) reused from the previous run");
+        .expect_stderr("1 Dokument aus dem vorigen Lauf übernommen");
     assert_eq!(reused(&run), set(&["09162_landkreis-musterstadt.pdf"]));
     let fresh = fx.run(&["run", "--month", "2018-06", "--out", "frisch", "--no-reuse"]);
     fresh.expect_code(0);
@@ -150,11 +150,11 @@ fn a_rerun_on_the_same_day_without_source_date_epoch_reuses() {
         (day, String::from_utf8_lossy(&out.stderr).into_owned())
     };
     let (day1, first) = run();
-    assert!(!first.contains("(reused)"), "{first}");
+    assert!(!first.contains("(übernommen)"), "{first}");
     let (day2, second) = run();
     if day1 == day2 && chrono::Utc::now().date_naive() == day2 {
         for file in ALL {
-            assert!(second.contains(&format!("{file} (reused)")), "{second}");
+            assert!(second.contains(&format!("{file} (übernommen)")), "{second}");
         }
     }
 }
@@ -170,7 +170,7 @@ fn another_document_date_renders_again() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("(reused)"), "{stderr}");
+    assert!(!stderr.contains("(übernommen)"), "{stderr}");
 }
 
 #[test]

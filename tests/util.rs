@@ -303,7 +303,9 @@ pub fn command(dir: &Path, args: &[&str]) -> Command {
         .env_remove("ZIELBERICHT_DATA")
         .env_remove("ZIELBERICHT_TEMPLATES")
         .env_remove("TYPST_FONT_PATHS")
-        .env_remove("ZIELBERICHT_SMTP_PASSWORD");
+        .env_remove("ZIELBERICHT_SMTP_PASSWORD")
+        .env_remove("ZIELBERICHT_SETTINGS")
+        .env_remove("ZIELBERICHT_TEST_PANIC");
     cmd
 }
 

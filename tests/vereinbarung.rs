@@ -82,7 +82,8 @@ fn has(text: &str, needle: &str) {
 fn agreements_name_parties_and_every_target_worded_for_its_direction() {
     let fx = fixture();
     let run = fx.run(&["vereinbarung", "--year", "2019"]);
-    run.expect_code(0).expect_stderr("2 agreement(s)");
+    run.expect_code(0)
+        .expect_stderr("2 Vereinbarungen und manifest.json geschrieben");
     // The built-in template compiles without Typst warnings (they would be printed).
     assert!(!run.stderr().contains("warning"), "{}", run.stderr());
 
@@ -205,8 +206,8 @@ fn a_jobcenter_without_targets_gets_a_note_and_blank_lines_without_config() {
     std::fs::remove_file(fx.data().join("bericht.toml")).unwrap();
     fx.run(&["vereinbarung", "--year", "2020", "--jobcenter", "5554"])
         .expect_code(0)
-        .expect_stderr("bericht.toml: not found")
-        .expect_stderr("no targets for 2020");
+        .expect_stderr("bericht.toml: nicht gefunden")
+        .expect_stderr("keine Ziele für 2020");
     let dir = fx.out().join("vereinbarungen/2020");
     let names: Vec<_> = snapshot_tree(&dir).into_iter().map(|(p, _)| p).collect();
     assert_eq!(
@@ -362,7 +363,7 @@ fn a_broken_template_names_its_line_and_exits_1() {
     std::fs::write(dir.join("vereinbarung.typ"), "// kaputt\n#let x = (\n").unwrap();
     fx.run(&["vereinbarung", "--year", "2019", "--templates", "vorlagen"])
         .expect_code(1)
-        .expect_stderr("2 document(s) failed")
+        .expect_stderr("2 Dokumente fehlgeschlagen")
         .expect_stderr("vorlagen/vereinbarung.typ:2:");
 }
 

@@ -89,7 +89,7 @@ if [ "$same" -eq "$((pdfs + 1))" ]; then ok "$same files byte-identical to the L
 
 # 3. A rerun reuses every report.
 if win "$exe" run --data "$data_w" --out "$out_w" --month "$month" >run2.log 2>&1 &&
-  grep -q "$pdfs document(s) reused" run2.log; then
+  grep -q "$pdfs Dokumente aus dem vorigen Lauf übernommen" run2.log; then
   ok "rerun reused $pdfs documents"
 else
   fail "rerun did not reuse"; cat run2.log

@@ -209,7 +209,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     }
     let manifest = manifest::Manifest {
         program: env!("CARGO_PKG_NAME").into(),
-        version: env!("CARGO_PKG_VERSION").into(),
+        version: crate::build_info::LONG_VERSION.into(),
         berichtsmonat: bm.to_string(),
         created: pipeline::document_time()?.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         command: command_line.to_vec(),

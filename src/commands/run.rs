@@ -8,6 +8,7 @@ use crate::domain::Berichtsmonat;
 use crate::error::{Error, Exit, InputError};
 use crate::figures;
 use crate::load::{self, Dataset};
+use crate::messages::{Msg, console};
 use crate::output::{self, kennzahlen};
 use crate::pipeline;
 use crate::texte::Kennzahlnamen;
@@ -73,10 +74,10 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
             Side::parse("previous run", &previous_csv, &old),
             Side::parse("this run", &previous_csv, &new),
         ) {
-            eprintln!(
-                "compared with the previous run of {bm}: {}",
-                compare::compare(&a, &b).summary()
-            );
+            console::note(Msg::ComparedWithPrevious {
+                month: bm.to_string(),
+                summary: compare::compare(&a, &b).summary(),
+            });
         }
     }
     Ok(if out.failures.is_empty() {

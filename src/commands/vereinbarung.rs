@@ -7,6 +7,8 @@ use crate::cli::{RenderArgs, VereinbarungArgs};
 use crate::domain::Decimal;
 use crate::error::{Error, Exit, InputError};
 use crate::load::Dataset;
+use crate::messages::de::Many;
+use crate::messages::{Msg, console};
 use crate::output::{self, Existing, manifest};
 use crate::pipeline;
 use crate::vereinbarung::{self, config};
@@ -32,20 +34,17 @@ pub fn vereinbarung(args: &VereinbarungArgs, command_line: &[String]) -> Result<
     };
     let loaded = config::load(&source).map_err(|e| Error::Input(vec![e]))?;
     if let (None, config::Source::Default(path)) = (&loaded.file, &source) {
-        eprintln!(
-            "warning: {}: not found; the ministry's name, signatory and place are left \
-             blank to be filled in (give them in that file or with --config)",
-            path.display()
-        );
+        console::warning(Msg::AgreementNoConfig {
+            file: path.display().to_string(),
+        });
     }
     let ds = pipeline::load_data(&args.data)?;
     let ids = selected(args, &ds)?;
     if !ds.ziele.soll.keys().any(|(jahr, _, _)| *jahr == year) {
-        eprintln!(
-            "warning: {}: no targets for {year}; every agreement says that its targets are \
-             still to be agreed",
-            ds.dir.join(crate::load::ZIELE_FILE).display()
-        );
+        console::warning(Msg::AgreementNoTargets {
+            file: ds.dir.join(crate::load::ZIELE_FILE).display().to_string(),
+            year,
+        });
     }
 
     let rendered = vereinbarung::render_all(&ds, year, &ids, &loaded.config, &options)?;
@@ -56,7 +55,7 @@ pub fn vereinbarung(args: &VereinbarungArgs, command_line: &[String]) -> Result<
     }
     let manifest = manifest::Manifest {
         program: env!("CARGO_PKG_NAME").into(),
-        version: env!("CARGO_PKG_VERSION").into(),
+        version: crate::build_info::LONG_VERSION.into(),
         // An agreement covers the whole year: its "Berichtsmonat" is the year.
         berichtsmonat: year.to_string(),
         created: options
@@ -79,22 +78,25 @@ pub fn vereinbarung(args: &VereinbarungArgs, command_line: &[String]) -> Result<
     drop(lock);
     output::note_kept(&target, &written);
 
-    eprintln!(
-        "{count} agreement(s) and manifest.json written to {} in {:.1} s",
-        target.display(),
-        started.elapsed().as_secs_f64()
-    );
-    if !rendered.failures.is_empty() {
-        eprintln!(
-            "{} document(s) failed and were not written:",
-            rendered.failures.len()
-        );
+    let failed = !rendered.failures.is_empty();
+    if failed {
+        console::error(Msg::DocumentsFailed {
+            documents: Many(rendered.failures.len(), "Dokument", "Dokumente"),
+        });
         for (name, why) in &rendered.failures {
             eprintln!("  {name}: {why}");
         }
-        return Ok(Exit::Partial);
     }
-    Ok(Exit::Ok)
+    console::closing(Msg::Written {
+        what: Msg::WrittenAgreements {
+            agreements: Many(count, "Vereinbarung", "Vereinbarungen"),
+        }
+        .to_string(),
+        folder: target.display().to_string(),
+        seconds: format!("{:.1}", started.elapsed().as_secs_f64()).replace('.', ","),
+        reused: String::new(),
+    });
+    Ok(if failed { Exit::Partial } else { Exit::Ok })
 }
 
 /// The Jobcenters to render: those named, else every one. § 48b Abs. 1 S. 1 Nr. 4 SGB II
@@ -111,20 +113,15 @@ fn selected(args: &VereinbarungArgs, ds: &Dataset) -> Result<Vec<String>, Error>
     };
     if !args.jobcenters.is_empty() {
         if let Some(id) = ids.iter().find(|id| is_ge(id)) {
-            return Err(Error::Usage(format!(
-                "--jobcenter: {id} is a gemeinsame Einrichtung (traeger gE); agreements under \
-                 § 48b Abs. 1 S. 1 Nr. 4 SGB II are made with zugelassene kommunale Träger only"
-            )));
+            return Err(Error::Usage(
+                Msg::AgreementJobcenterIsGe { id: id.clone() }.to_string(),
+            ));
         }
         return Ok(ids);
     }
     let (ge, zkt): (Vec<String>, Vec<String>) = ids.into_iter().partition(|id| is_ge(id));
     if !ge.is_empty() {
-        eprintln!(
-            "note: {} gemeinsame Einrichtung(en) (traeger gE) skipped: agreements under \
-             § 48b Abs. 1 S. 1 Nr. 4 SGB II are made with zugelassene kommunale Träger",
-            ge.len()
-        );
+        console::note(Msg::AgreementGeSkipped { count: ge.len() });
     }
     if zkt.is_empty() {
         return Err(Error::Input(vec![InputError::file(

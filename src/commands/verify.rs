@@ -11,6 +11,8 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Exit};
+use crate::messages::Msg;
+use crate::messages::de::Many;
 use crate::output::{self, INVITATIONS_FOLDER, manifest, register, walk};
 
 const EDITION_PREFIX: &str = "ausgabe-";
@@ -19,10 +21,12 @@ const EDITION_PREFIX: &str = "ausgabe-";
 /// `manifest.json`, or every such folder below it.
 pub fn verify(dir: &Path) -> Result<Exit, Error> {
     if !dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "verify: {} is not a folder",
-            dir.display()
-        )));
+        return Err(Error::Usage(
+            Msg::VerifyNotAFolder {
+                dir: dir.display().to_string(),
+            }
+            .to_string(),
+        ));
     }
     if let Some(scope) = archive_scope(dir) {
         return Ok(verify_archive(&scope));
@@ -31,18 +35,23 @@ pub fn verify(dir: &Path) -> Result<Exit, Error> {
     let mut archives = Vec::new();
     find_manifests(dir, 0, &mut folders, &mut archives);
     if folders.is_empty() && archives.is_empty() {
-        return Err(Error::Usage(format!(
-            "verify: no {} in {} or its subfolders",
-            manifest::FILE,
-            dir.display()
-        )));
+        return Err(Error::Usage(
+            Msg::VerifyNoManifest {
+                dir: dir.display().to_string(),
+            }
+            .to_string(),
+        ));
     }
     folders.sort();
     let mut all_ok = true;
     for folder in &folders {
         // Shared with other readers, never with the writer of the folder.
         let _lock = output::lock::acquire_shared(folder)?;
-        all_ok &= print_folder(folder, &verify_folder(folder, Contents::RunFolder));
+        let (problems, kept) = check_folder(folder, Contents::RunFolder);
+        for file in kept {
+            println!("{}", Msg::VerifyKept { file });
+        }
+        all_ok &= print_folder(folder, &problems);
     }
     for archive in &archives {
         all_ok &= verify_archive(archive) == Exit::Ok;
@@ -53,16 +62,23 @@ pub fn verify(dir: &Path) -> Result<Exit, Error> {
 /// Prints the verdict on one folder; true when it has no problems.
 fn print_folder(folder: &Path, problems: &[String]) -> bool {
     if problems.is_empty() {
-        println!("ok       {}", folder.display());
+        println!(
+            "{}",
+            Msg::VerifyOk {
+                folder: folder.display().to_string()
+            }
+        );
         return true;
     }
     for p in problems {
         println!("{p}");
     }
     println!(
-        "FAILED   {} ({} problem(s))",
-        folder.display(),
-        problems.len()
+        "{}",
+        Msg::VerifyFailed {
+            folder: folder.display().to_string(),
+            problems: Many(problems.len(), "Abweichung", "Abweichungen"),
+        }
     );
     false
 }
@@ -151,7 +167,13 @@ fn verify_archive(scope: &ArchiveScope) -> Exit {
     let _lock = match output::lock::acquire_shared(&register::path(&scope.root)) {
         Ok(lock) => lock,
         Err(e) => {
-            println!("unreadable {}: {e}", scope.root.display());
+            println!(
+                "{}",
+                Msg::VerifyUnreadable {
+                    file: scope.root.display().to_string(),
+                    why: e.to_string()
+                }
+            );
             return Exit::Partial;
         }
     };
@@ -164,7 +186,7 @@ fn verify_archive(scope: &ArchiveScope) -> Exit {
             p.edition
         )),
         Ok(None) => {}
-        Err(why) => register_problems.push(format!("damaged  {why}")),
+        Err(why) => register_problems.push(Msg::VerifyDamaged { why }.to_string()),
     }
     let in_scope = |edition: &str| {
         let (year, name) = edition.split_once('/').unwrap_or((edition, ""));
@@ -196,11 +218,12 @@ fn verify_archive(scope: &ArchiveScope) -> Exit {
                 continue;
             }
             if scope.edition.as_ref().is_none_or(|e| *e == name) {
-                register_problems.push(format!(
-                    "unregistered {} (not in {})",
-                    path.display(),
-                    register::FILE
-                ));
+                register_problems.push(
+                    Msg::VerifyUnregistered {
+                        file: path.display().to_string(),
+                    }
+                    .to_string(),
+                );
             }
         }
     }
@@ -216,32 +239,39 @@ fn verify_archive(scope: &ArchiveScope) -> Exit {
             if manifest.symlink_metadata().is_ok_and(|m| m.is_file())
                 && output::sha256_file(&manifest).is_ok_and(|h| h != entry.manifest_sha256)
             {
-                problems.push(format!(
-                    "changed  {} (SHA-256 differs from {})",
-                    manifest.display(),
-                    register::FILE
-                ));
+                problems.push(
+                    Msg::VerifyManifestChanged {
+                        file: manifest.display().to_string(),
+                    }
+                    .to_string(),
+                );
             }
-            problems.extend(verify_folder(&folder, Contents::Edition));
+            problems.extend(check_folder(&folder, Contents::Edition).0);
         } else {
-            problems.push(format!(
-                "missing  {} (an edition in {})",
-                folder.display(),
-                register::FILE
-            ));
+            problems.push(
+                Msg::VerifyEditionMissing {
+                    folder: folder.display().to_string(),
+                }
+                .to_string(),
+            );
         }
         all_ok &= print_folder(&folder, &problems);
     }
     let register_file = register::path(&scope.root);
     // What a repair of the register wrote about the editions it could not vouch for.
     for note in register::notes(&scope.root) {
-        println!("Hinweis: {note}");
+        println!("{}", Msg::VerifyRepairNote { note });
     }
     if register_problems.is_empty() {
         println!(
-            "ok       {} ({checked} edition(s) checked; last chain value {})",
-            register_file.display(),
-            entries.last().map_or("none", |e| e.chain.as_str())
+            "{}",
+            Msg::VerifyRegisterOk {
+                file: register_file.display().to_string(),
+                editions: Many(checked, "Ausgabe", "Ausgaben"),
+                chain: entries
+                    .last()
+                    .map_or_else(|| "keiner".to_string(), |e| e.chain.clone()),
+            }
         );
     } else {
         all_ok = false;
@@ -299,49 +329,76 @@ fn safe_path(path: &str) -> bool {
 
 /// The problems of an archive edition against its own manifest (every file checked).
 pub(crate) fn edition_problems(folder: &Path) -> Vec<String> {
-    verify_folder(folder, Contents::Edition)
+    check_folder(folder, Contents::Edition).0
 }
 
 /// The problems of one folder against its manifest, one line each.
-fn verify_folder(folder: &Path, contents: Contents) -> Vec<String> {
+fn check_folder(folder: &Path, contents: Contents) -> (Vec<String>, Vec<String>) {
     let path = folder.join(manifest::FILE);
     let read = match path.symlink_metadata() {
-        Ok(m) if m.file_type().is_symlink() => Err("a symbolic link (not followed)".to_string()),
-        Ok(m) if !m.is_file() => Err("not a regular file".to_string()),
+        Ok(m) if m.file_type().is_symlink() => Err(Msg::VerifyIsSymlink.to_string()),
+        Ok(m) if !m.is_file() => Err(Msg::VerifyNotRegular.to_string()),
         Ok(_) => std::fs::read(&path).map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),
     };
     let manifest: manifest::Manifest =
         match read.and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string())) {
             Ok(m) => m,
-            Err(e) => return vec![format!("unreadable {}: {e}", path.display())],
+            Err(why) => {
+                let file = path.display().to_string();
+                return (
+                    vec![Msg::VerifyUnreadable { file, why }.to_string()],
+                    Vec::new(),
+                );
+            }
         };
     let mut problems = Vec::new();
+    let mut kept = Vec::new();
     let mut listed = BTreeSet::new();
     for entry in &manifest.files {
         if !safe_path(&entry.path) {
-            problems.push(format!(
-                "refused  {}: path {:?} leaves the folder (absolute or with ..)",
-                path.display(),
-                entry.path
-            ));
+            problems.push(
+                Msg::VerifyPathLeaves {
+                    file: path.display().to_string(),
+                    path: entry.path.clone(),
+                }
+                .to_string(),
+            );
             continue;
         }
         listed.insert(entry.path.clone());
         let file = folder.join(&entry.path);
         match file.symlink_metadata() {
-            Err(_) => problems.push(format!("missing  {}", file.display())),
+            Err(_) => problems.push(
+                Msg::VerifyMissing {
+                    file: file.display().to_string(),
+                }
+                .to_string(),
+            ),
             Ok(m) if m.file_type().is_symlink() => {} // reported by the walk below
             Ok(m) if !m.is_file() => {
-                problems.push(format!("changed  {} (not a regular file)", file.display()));
+                problems.push(
+                    Msg::VerifyChangedKind {
+                        file: file.display().to_string(),
+                    }
+                    .to_string(),
+                );
             }
             Ok(_) => match output::sha256_file(&file) {
                 Ok(hash) if hash == entry.sha256 => {}
-                Ok(_) => problems.push(format!(
-                    "changed  {} (SHA-256 differs from the manifest)",
-                    file.display()
-                )),
-                Err(e) => problems.push(format!("unreadable {}: {e}", file.display())),
+                Ok(_) => problems.push(
+                    Msg::VerifyChanged {
+                        file: file.display().to_string(),
+                    }
+                    .to_string(),
+                ),
+                Err(e) => problems.push(
+                    Msg::VerifyUnreadable {
+                        file: file.display().to_string(),
+                        why: e.to_string(),
+                    }
+                    .to_string(),
+                ),
             },
         }
     }
@@ -352,22 +409,47 @@ fn verify_folder(folder: &Path, contents: Contents) -> Vec<String> {
                 let name = entry.name();
                 let shown = folder.join(&entry.rel);
                 match entry.kind {
-                    walk::Kind::Symlink => problems.push(format!(
-                        "symlink  {} (a symbolic link; not followed)",
-                        shown.display()
-                    )),
-                    walk::Kind::Special => problems.push(format!(
-                        "unexpected {} (not a regular file)",
-                        shown.display()
-                    )),
+                    walk::Kind::Symlink => problems.push(
+                        Msg::VerifySymlink {
+                            file: shown.display().to_string(),
+                        }
+                        .to_string(),
+                    ),
+                    walk::Kind::Special => problems.push(
+                        Msg::VerifySpecial {
+                            file: shown.display().to_string(),
+                        }
+                        .to_string(),
+                    ),
+                    // A file the user keeps in a run folder (notes, an edited copy):
+                    // carried by every rerun, named, no failure. An archive edition is
+                    // write-once: there every file not in its manifest is a failure.
+                    walk::Kind::File
+                        if name != manifest::FILE
+                            && !listed.contains(&name)
+                            && contents == Contents::RunFolder =>
+                    {
+                        kept.push(shown.display().to_string());
+                    }
                     walk::Kind::File if name != manifest::FILE && !listed.contains(&name) => {
-                        problems.push(format!("unexpected {}", shown.display()));
+                        problems.push(
+                            Msg::VerifyUnexpected {
+                                file: shown.display().to_string(),
+                            }
+                            .to_string(),
+                        );
                     }
                     walk::Kind::File => {}
                 }
             }
         }
-        Err(e) => problems.push(format!("unreadable {}: {e}", folder.display())),
+        Err(e) => problems.push(
+            Msg::VerifyUnreadable {
+                file: folder.display().to_string(),
+                why: e.to_string(),
+            }
+            .to_string(),
+        ),
     }
-    problems
+    (problems, kept)
 }

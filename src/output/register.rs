@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use super::sha256_hex;
 use crate::error::Error;
+use crate::messages::Msg;
 
 pub const FILE: &str = "register.txt";
 
@@ -67,24 +68,37 @@ pub fn read(root: &Path) -> (Vec<Entry>, Vec<String>) {
             Err(e) => {
                 return (
                     Vec::new(),
-                    vec![format!("unreadable {}: {e}", file.display())],
+                    vec![
+                        Msg::VerifyUnreadable {
+                            file: file.display().to_string(),
+                            why: e.to_string(),
+                        }
+                        .to_string(),
+                    ],
                 );
             }
         },
         Ok(_) => {
             return (
                 Vec::new(),
-                vec![format!("unreadable {}: not a regular file", file.display())],
+                vec![
+                    Msg::VerifyUnreadable {
+                        file: file.display().to_string(),
+                        why: Msg::VerifyNotRegular.to_string(),
+                    }
+                    .to_string(),
+                ],
             );
         }
         Err(_) => {
             return (
                 Vec::new(),
-                vec![format!(
-                    "missing  {} (the register of editions; `zielbericht archive --repair-register` \
-                     builds it anew after checking every edition)",
-                    file.display()
-                )],
+                vec![
+                    Msg::RegisterMissing {
+                        file: file.display().to_string(),
+                    }
+                    .to_string(),
+                ],
             );
         }
     };
@@ -98,17 +112,18 @@ pub fn read(root: &Path) -> (Vec<Entry>, Vec<String>) {
         }
         let fields: Vec<&str> = line.split('\t').collect();
         let [edition, manifest_sha256, value] = fields.as_slice() else {
-            problems.push(format!(
-                "damaged  {at}: expected edition, manifest SHA-256 and chain separated by tabs"
-            ));
+            problems.push(Msg::RegisterLineMalformed { at }.to_string());
             continue;
         };
         let expected = chain(&previous, edition, manifest_sha256);
         if *value != expected {
-            problems.push(format!(
-                "damaged  {at}: the chain breaks at {edition} (an entry before it was removed, \
-                 reordered or altered, or this one was)"
-            ));
+            problems.push(
+                Msg::RegisterChainBroken {
+                    at: at.clone(),
+                    edition: (*edition).to_string(),
+                }
+                .to_string(),
+            );
         }
         previous = (*value).to_string();
         entries.push(Entry {

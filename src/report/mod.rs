@@ -32,6 +32,7 @@ use chrono::{Datelike, Timelike};
 
 use crate::error::Error;
 use crate::figures::Results;
+use crate::messages::{Msg, console};
 use crate::output::OutFile;
 use render::{Renderer, Template};
 
@@ -520,7 +521,7 @@ struct Progress {
 
 impl Progress {
     fn new(total: usize) -> Self {
-        let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = (std::io::stderr().is_terminal() && !console::quiet()).then(|| {
             let bar = indicatif::ProgressBar::new(total as u64);
             bar.set_style(
                 indicatif::ProgressStyle::with_template(
@@ -539,20 +540,16 @@ impl Progress {
 
     fn tick(&self, file: &str, ok: bool, reused: bool) {
         let n = self.count.fetch_add(1, Ordering::Relaxed) + 1;
-        match &self.bar {
-            Some(bar) => {
-                bar.set_message(file.to_string());
-                bar.inc(1);
-            }
-            None => eprintln!(
-                "[{n}/{}] {file}{}",
-                self.total,
-                match (ok, reused) {
-                    (false, _) => " FAILED",
-                    (true, true) => " (reused)",
-                    (true, false) => "",
-                }
-            ),
+        if let Some(bar) = &self.bar {
+            bar.set_message(file.to_string());
+            bar.inc(1);
+        } else {
+            let (total, file) = (self.total, file.to_string());
+            console::note(match (ok, reused) {
+                (false, _) => Msg::ProgressFailed { n, total, file },
+                (true, true) => Msg::ProgressReused { n, total, file },
+                (true, false) => Msg::ProgressDone { n, total, file },
+            });
         }
     }
 

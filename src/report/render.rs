@@ -2,7 +2,7 @@
 //!
 //! Typst runs in process. A [`Renderer`] is built once and holds everything that does
 //! not change between documents: the standard library, the font book with all fonts
-//! (the embedded Noto Sans and DejaVu Sans Mono, and any font files given by the caller), and the
+//! (the embedded Noto Sans and `DejaVu` Sans Mono, and any font files given by the caller), and the
 //! parsed templates. Each [`Renderer::render`] call wraps that shared state in a light
 //! per-document [`typst::World`] which owns only the document's data bytes, served to
 //! the template as the virtual file `/data.json`.
@@ -235,7 +235,7 @@ impl Renderer {
     /// `dir` stay in use. `None` uses the built-in templates only.
     ///
     /// `font_dirs`: font files, or folders searched recursively for `.ttf`/`.otf`/
-    /// `.ttc`, loaded in addition to the embedded fonts (Noto Sans, DejaVu Sans Mono).
+    /// `.ttc`, loaded in addition to the embedded fonts (Noto Sans, `DejaVu` Sans Mono).
     /// System fonts are never used, so output does not depend on the host.
     pub fn new(templates_dir: Option<&Path>, font_dirs: &[PathBuf]) -> Result<Self, RenderError> {
         let (fonts, embedded_fonts) = load_fonts(font_dirs)?;

@@ -1,0 +1,246 @@
+//! The German catalogue: every message of the program to the person running it, as a
+//! ministry writes. Each entry is a key (the variant, listed in `docs/handbuch.md` with
+//! what to do about it), its fields and its text; the code builds a [`Msg`] and prints it,
+//! the wording stands only here. A test checks that the Handbuch names every key.
+
+use std::fmt;
+
+/// Defines [`Msg`] with one variant per key, its German text, and [`Msg::KEYS`].
+macro_rules! catalogue {
+    ($(
+        $(#[$doc:meta])*
+        $key:ident $({ $($field:ident : $ty:ty),* $(,)? })? => $text:literal;
+    )*) => {
+        /// A message to the person running the program (see the module doc).
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Msg {
+            $( $(#[$doc])* $key $({ $($field: $ty),* })?, )*
+        }
+
+        impl Msg {
+            /// Every key of the catalogue (the Handbuch test reads them).
+            #[allow(dead_code)]
+            pub const KEYS: &[&str] = &[$(stringify!($key)),*];
+
+            /// The key of this message.
+            #[allow(dead_code)]
+            pub fn key(&self) -> &'static str {
+                match self {
+                    $( Self::$key { .. } => stringify!($key), )*
+                }
+            }
+        }
+
+        impl fmt::Display for Msg {
+            #[allow(unused_variables)]
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $( Self::$key $({ $($field),* })? => write!(f, $text), )*
+                }
+            }
+        }
+    };
+}
+
+/// A count with the German thousands dot (`12.345`).
+struct Count(usize);
+
+impl fmt::Display for Count {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::error::thousands(self.0 as u64))
+    }
+}
+
+/// `1 Bericht` / `3 Berichte`: a count with the singular or plural of its noun.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Many(pub usize, pub &'static str, pub &'static str);
+
+impl fmt::Display for Many {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self(n, one, more) = *self;
+        write!(f, "{} {}", Count(n), if n == 1 { one } else { more })
+    }
+}
+
+catalogue! {
+    // ---- Every command -------------------------------------------------------------
+    /// The prefix of an error line.
+    ErrorLine { text: String } => "Fehler: {text}";
+    /// The prefix of a warning line.
+    WarningLine { text: String } => "Warnung: {text}";
+    /// After an input error or a refusal: the output is as it was.
+    NothingWritten => "Es wurde nichts geschrieben.";
+    /// Input errors, counted, one per line below.
+    InputErrors { count: usize, lines: String } => "{count} Eingabefehler:\n{lines}";
+    /// A program error (a panic): exit status 3.
+    InternalError { what: String } =>
+        "interner Fehler des Programms: {what}. Bitte mit der verwendeten Befehlszeile melden (Exit-Status 3).";
+    /// Where in the program a panic happened (printed before `InternalError`).
+    PanicAt { place: String } => "Programmfehler an der Stelle {place} des Quelltexts";
+    /// Under --quiet: the warnings not shown.
+    SilencedWarnings { count: usize } => "({count} Warnung(en) nicht angezeigt; ohne --quiet sichtbar)";
+    /// Writing a file or folder failed.
+    WriteFailed { path: String, why: String } => "{path} kann nicht geschrieben werden: {why}";
+
+    // ---- The settings file ---------------------------------------------------------
+    /// --settings names a file that does not exist.
+    SettingsMissing =>
+        "die Einstellungsdatei gibt es nicht (genannt mit --settings oder ZIELBERICHT_SETTINGS)";
+    /// The settings file cannot be read.
+    SettingsUnreadable { why: String } => "die Einstellungsdatei kann nicht gelesen werden: {why}";
+    /// The settings file is not UTF-8 text.
+    SettingsNotUtf8 => "die Einstellungsdatei ist kein UTF-8-Text; bitte als UTF-8 speichern";
+    /// A key of the settings file holds a value of the wrong kind.
+    SettingsBadValue { key: String, expected: String } => "\"{key}\": erwartet wird {expected}";
+    /// A key the settings file does not know.
+    SettingsUnknownKey { key: String, allowed: String } =>
+        "unbekannter Schlüssel \"{key}\"; erlaubt sind {allowed}";
+    /// A value of the wrong kind (the reader's words after the German).
+    SettingsWrongKind { detail: String } => "Wert der falschen Art ({detail})";
+    /// A syntax error of TOML (the reader's words after the German).
+    SettingsSyntax { detail: String } => "die Datei ist kein gültiges TOML: {detail}";
+    /// `check`: the settings file in use.
+    SettingsUsed { file: String } => "Einstellungen aus {file}";
+    /// `check`: no settings file.
+    SettingsNone => "Einstellungen: keine Datei (zielbericht.toml im Arbeitsordner gibt es nicht)";
+
+    // ---- run, archive, invite: progress and summary -------------------------------
+    /// One document done (progress without a terminal).
+    ProgressDone { n: usize, total: usize, file: String } => "[{n}/{total}] {file}";
+    /// One document taken over unchanged from the previous run.
+    ProgressReused { n: usize, total: usize, file: String } => "[{n}/{total}] {file} (übernommen)";
+    /// One document that failed.
+    ProgressFailed { n: usize, total: usize, file: String } => "[{n}/{total}] {file} FEHLGESCHLAGEN";
+    /// The closing line of a run.
+    Written { what: String, folder: String, seconds: String, reused: String } =>
+        "{what} geschrieben nach {folder} in {seconds} s{reused}";
+    /// The files of a run without PDFs.
+    WrittenFiguresOnly => "kennzahlen.csv, kennzahlen.xlsx und manifest.json";
+    /// The files of a run with reports and the overview.
+    WrittenWithOverview { reports: Many } =>
+        "{reports}, uebersicht.pdf, kennzahlen.csv, kennzahlen.xlsx und manifest.json";
+    /// The files of a run with reports, without the overview.
+    WrittenReports { reports: Many } => "{reports}, kennzahlen.csv, kennzahlen.xlsx und manifest.json";
+    /// Part of the closing line: documents taken over.
+    WrittenReused { documents: Many } =>
+        "; {documents} aus dem vorigen Lauf übernommen (Eingaben unverändert)";
+    /// Documents that failed (each named below).
+    DocumentsFailed { documents: Many } => "{documents} fehlgeschlagen und nicht geschrieben:";
+    /// A run compared with the previous run of the same month.
+    ComparedWithPrevious { month: String, summary: String } =>
+        "Vergleich mit dem vorigen Lauf für {month}: {summary}";
+
+    // ---- verify --------------------------------------------------------------------
+    /// `verify DIR`: DIR is no folder.
+    VerifyNotAFolder { dir: String } => "verify: {dir} ist kein Ordner";
+    /// `verify DIR`: no manifest.json below DIR.
+    VerifyNoManifest { dir: String } =>
+        "verify: in {dir} und seinen Unterordnern gibt es keine manifest.json";
+    /// A folder whose files all match its manifest.
+    VerifyOk { folder: String } => "in Ordnung  {folder}";
+    /// A folder with deviations (listed above it).
+    VerifyFailed { folder: String, problems: Many } => "FEHLER      {folder} ({problems})";
+    /// A file of the user in a run folder: kept by reruns, no failure.
+    VerifyKept { file: String } =>
+        "behalten   {file} (nicht vom Programm geschrieben; bleibt bei jedem neuen Lauf erhalten)";
+    /// A file of the manifest that is gone.
+    VerifyMissing { file: String } => "fehlt      {file}";
+    /// A file whose content differs from the manifest.
+    VerifyChanged { file: String } => "geändert   {file} (SHA-256 weicht vom Manifest ab)";
+    /// A file of the manifest that is now a folder or a special file.
+    VerifyChangedKind { file: String } => "geändert   {file} (keine gewöhnliche Datei mehr)";
+    /// A file in an archive edition that its manifest does not list.
+    VerifyUnexpected { file: String } => "unerwartet {file} (nicht im Manifest der Ausgabe)";
+    /// A symbolic link in a checked folder.
+    VerifySymlink { file: String } => "Verknüpfung {file} (symbolische Verknüpfung; nicht verfolgt)";
+    /// A FIFO, device or socket in a checked folder.
+    VerifySpecial { file: String } => "unerwartet {file} (keine gewöhnliche Datei)";
+    /// A file or folder that cannot be read.
+    VerifyUnreadable { file: String, why: String } => "unlesbar   {file}: {why}";
+    /// manifest.json is a symbolic link.
+    VerifyIsSymlink => "eine symbolische Verknüpfung (nicht verfolgt)";
+    /// manifest.json is not a regular file.
+    VerifyNotRegular => "keine gewöhnliche Datei";
+    /// A manifest path that leaves its folder.
+    VerifyPathLeaves { file: String, path: String } =>
+        "abgelehnt  {file}: der Pfad \"{path}\" führt aus dem Ordner hinaus (absolut oder mit ..)";
+    /// The register or its journal cannot be read.
+    VerifyDamaged { why: String } => "beschädigt {why}";
+    /// A folder in the archive that the register does not list.
+    VerifyUnregistered { file: String } => "nicht registriert {file} (nicht in register.txt)";
+    /// An edition's manifest that differs from the register's record.
+    VerifyManifestChanged { file: String } => "geändert   {file} (SHA-256 weicht von register.txt ab)";
+    /// An edition in the register that is gone.
+    VerifyEditionMissing { folder: String } => "fehlt      {folder} (eine Ausgabe aus register.txt)";
+    /// What a repair of the register noted.
+    VerifyRepairNote { note: String } => "Hinweis: {note}";
+    /// The register and every checked edition match.
+    VerifyRegisterOk { file: String, editions: Many, chain: String } =>
+        "in Ordnung  {file} ({editions} geprüft; letzter Kettenwert {chain})";
+
+    /// register.txt is missing.
+    RegisterMissing { file: String } =>
+        "fehlt      {file} (das Register der Ausgaben; `zielbericht archive --repair-register` baut es neu auf, nachdem jede Ausgabe geprüft ist)";
+    /// A line of register.txt without its three fields.
+    RegisterLineMalformed { at: String } =>
+        "beschädigt {at}: erwartet werden Ausgabe, SHA-256 des Manifests und Kettenwert, durch Tabulatoren getrennt";
+    /// The chain of register.txt breaks.
+    RegisterChainBroken { at: String, edition: String } =>
+        "beschädigt {at}: die Kette bricht bei {edition} (ein Eintrag davor wurde entfernt, umgestellt oder verändert, oder dieser)";
+
+    // ---- vereinbarung ---------------------------------------------------------------
+    /// No bericht.toml for the agreements.
+    AgreementNoConfig { file: String } =>
+        "{file}: nicht gefunden; Name, Unterzeichner und Ort des Ministeriums bleiben zum Ausfüllen frei (in dieser Datei oder mit --config angeben)";
+    /// No targets for the year.
+    AgreementNoTargets { file: String, year: i32 } =>
+        "{file}: keine Ziele für {year}; jede Vereinbarung sagt, dass ihre Ziele noch zu vereinbaren sind";
+    /// --jobcenter names a gemeinsame Einrichtung.
+    AgreementJobcenterIsGe { id: String } =>
+        "--jobcenter: {id} ist eine gemeinsame Einrichtung (traeger gE); Vereinbarungen nach § 48b Abs. 1 S. 1 Nr. 4 SGB II werden nur mit zugelassenen kommunalen Trägern geschlossen";
+    /// gemeinsame Einrichtungen left out.
+    AgreementGeSkipped { count: usize } =>
+        "Hinweis: {count} gemeinsame Einrichtung(en) (traeger gE) übergangen: Vereinbarungen nach § 48b Abs. 1 S. 1 Nr. 4 SGB II werden mit zugelassenen kommunalen Trägern geschlossen";
+    /// The files of `vereinbarung`.
+    WrittenAgreements { agreements: Many } => "{agreements} und manifest.json";
+
+    // ---- check ---------------------------------------------------------------------
+    /// What `check` found in a data folder.
+    CheckSummary {
+        folder: String,
+        jobcenters: Many,
+        monthly: Many,
+        targets: Many,
+        warnings: Many,
+        latest: String,
+    } =>
+        "{folder}: {jobcenters}, {monthly}, {targets}, {warnings}; letzter vollständiger Monat: {latest}";
+    /// `check`: no month is complete for every Jobcenter.
+    CheckNoCompleteMonth => "keiner";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_take_their_fields() {
+        let m = Msg::CheckSummary {
+            folder: "daten".into(),
+            jobcenters: Many(18, "Jobcenter", "Jobcenter"),
+            monthly: Many(1, "Monatszeile", "Monatszeilen"),
+            targets: Many(1234, "Zielzeile", "Zielzeilen"),
+            warnings: Many(0, "Warnung", "Warnungen"),
+            latest: "2018-12".into(),
+        };
+        assert_eq!(
+            m.to_string(),
+            "daten: 18 Jobcenter, 1 Monatszeile, 1.234 Zielzeilen, 0 Warnungen; \
+             letzter vollständiger Monat: 2018-12"
+        );
+        assert_eq!(m.key(), "CheckSummary");
+        assert!(Msg::KEYS.contains(&"NothingWritten"));
+        let keys: std::collections::BTreeSet<_> = Msg::KEYS.iter().collect();
+        assert_eq!(keys.len(), Msg::KEYS.len(), "keys are unique");
+    }
+}
