@@ -37,12 +37,18 @@ where
     {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                Exit::Unusable as u8
-            } else {
-                Exit::Ok as u8
-            };
+            if !e.use_stderr() {
+                // --help and --version.
+                let _ = e.print();
+                return Exit::Ok as u8;
+            }
+            match usage_message(&e) {
+                Some(text) => console::error(Msg::Usage { text }),
+                None => {
+                    let _ = e.print();
+                }
+            }
+            return Exit::Unusable as u8;
         }
     };
     console::set_quiet(cli.quiet);
@@ -90,6 +96,65 @@ pub fn install_panic_hook() {
             .map_or_else(String::new, |l| format!("{}:{}", l.file(), l.line()));
         eprintln!("{}", Msg::PanicAt { place });
     }));
+}
+
+/// The German message for an unusable command line, from what clap found; `None` for the
+/// kinds clap words best itself (its text is then printed as it is).
+fn usage_message(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let get = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let msg = match e.kind() {
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => Msg::UsageInvalidValue {
+            arg: get(ContextKind::InvalidArg),
+            value: get(ContextKind::InvalidValue),
+            why: std::error::Error::source(e).map_or_else(
+                || {
+                    let valid = get(ContextKind::ValidValue);
+                    if valid.is_empty() {
+                        String::new()
+                    } else {
+                        Msg::UsageValidValues { valid }.to_string()
+                    }
+                },
+                ToString::to_string,
+            ),
+        },
+        ErrorKind::UnknownArgument => match get(ContextKind::SuggestedArg) {
+            meant if !meant.is_empty() => Msg::UsageUnknownArgumentMeant {
+                arg: get(ContextKind::InvalidArg),
+                meant,
+            },
+            _ => Msg::UsageUnknownArgument {
+                arg: get(ContextKind::InvalidArg),
+            },
+        },
+        ErrorKind::InvalidSubcommand => Msg::UsageUnknownCommand {
+            command: get(ContextKind::InvalidSubcommand),
+        },
+        ErrorKind::MissingRequiredArgument => Msg::UsageMissing {
+            args: get(ContextKind::InvalidArg),
+        },
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            Msg::UsageNoCommand
+        }
+        ErrorKind::ArgumentConflict => Msg::UsageConflict {
+            arg: get(ContextKind::InvalidArg),
+            other: get(ContextKind::PriorArg),
+        },
+        ErrorKind::NoEquals
+        | ErrorKind::TooManyValues
+        | ErrorKind::TooFewValues
+        | ErrorKind::WrongNumberOfValues => Msg::UsageWrongUse {
+            arg: get(ContextKind::InvalidArg),
+        },
+        _ => return None,
+    };
+    Some(msg.to_string())
 }
 
 /// Prints an error that ended a command; its exit status.

@@ -97,7 +97,7 @@ impl fmt::Display for InputError {
         }
         write!(f, ": ")?;
         if let Some(column) = &self.column {
-            write!(f, "column \"{column}\": ")?;
+            write!(f, "Spalte \"{column}\": ")?;
         }
         write!(f, "{}", self.message)
     }
@@ -257,7 +257,7 @@ impl fmt::Display for ReadMessage {
                 "unbekannte Spalte \"{name}\" wird nicht gelesen – gemeint ist vermutlich \"{meant}\""
             ),
             Self::MissingColumn { name, near: None } => {
-                write!(f, "missing required column \"{name}\" in the header")
+                write!(f, "Pflichtspalte \"{name}\" fehlt in der Kopfzeile")
             }
             Self::MissingColumn {
                 name,

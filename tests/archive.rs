@@ -85,7 +85,7 @@ fn archive_is_write_once_and_supersede_adds_an_edition() {
     // before anything is rendered.
     fx.run(&["archive", "--year", "2018", "--supersede", "Korrektur 😀"])
         .expect_code(2)
-        .expect_stderr("--supersede: expected printable text, found a character the reports cannot show U+1F600");
+        .expect_stderr("--supersede: erwartet wird druckbarer Text, gefunden wurde ein Zeichen, das die Berichte nicht darstellen können (U+1F600");
     assert!(!fx.dir.path().join("out/archiv/2018/ausgabe-3").exists());
     // The new edition says what changed against the one it supersedes.
     let changes = std::fs::read_to_string(

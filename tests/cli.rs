@@ -27,7 +27,9 @@ fn no_complete_month_is_an_input_error() {
         .write();
     fx.run(&["run", "--figures-only"])
         .expect_code(2)
-        .expect_stderr("data/monatswerte.csv: expected a month in which every Jobcenter has a row");
+        .expect_stderr(
+            "data/monatswerte.csv: erwartet wird ein Monat, in dem jedes Jobcenter eine Zeile",
+        );
     assert!(!fx.out().exists());
 }
 
@@ -75,7 +77,7 @@ fn unusable_arguments_exit_2_and_write_nothing() {
     let fx = Fixture::new().write();
     fx.run(&["run", "--month", "2018-13"])
         .expect_code(2)
-        .expect_stderr("'--month <YYYY-MM>': expected YYYY-MM, found \"2018-13\"");
+        .expect_stderr("ungültiger Wert \"2018-13\" für --month <YYYY-MM>: erwartet wird JJJJ-MM, gefunden wurde \"2018-13\"");
     fx.run(&["run", "--tolerance", "abc"])
         .expect_code(2)
         .expect_stderr("--tolerance");
@@ -85,7 +87,7 @@ fn unusable_arguments_exit_2_and_write_nothing() {
     fx.run(&["run", "--bogus"]).expect_code(2);
     fx.run(&["run", "--data", "nowhere"])
         .expect_code(2)
-        .expect_stderr("nowhere/jobcenter.csv: file not found");
+        .expect_stderr("nowhere/jobcenter.csv: Datei nicht gefunden");
     assert!(!fx.out().exists());
 }
 

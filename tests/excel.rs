@@ -192,8 +192,8 @@ fn workbooks_give_the_same_figures_as_their_csv_twins() {
     let run = xlsx.run(&["run", "--month", "2018-06", "--figures-only"]);
     run.expect_code(0)
         // A numeric id loses its leading zero; it is padded with one warning per file.
-        .expect_stderr("data/jobcenter.xlsx: Tabelle1!A2: column \"jobcenter\": Kreisschlüssel padded with leading zeros: \"5554\" read as \"05554\"")
-        .expect_stderr("data/monatswerte.xlsx: Tabelle1!A4: column \"jobcenter\": Kreisschlüssel padded");
+        .expect_stderr("data/jobcenter.xlsx: Tabelle1!A2: Spalte \"jobcenter\": Kreisschlüssel mit führenden Nullen ergänzt: \"5554\" gelesen als \"05554\"")
+        .expect_stderr("data/monatswerte.xlsx: Tabelle1!A4: Spalte \"jobcenter\": Kreisschlüssel mit führenden Nullen ergänzt");
     let a = read_file(&csv.out().join("2018-06"), "kennzahlen.csv");
     let b = read_file(&xlsx.out().join("2018-06"), "kennzahlen.csv");
     assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
@@ -258,7 +258,7 @@ fn a_broken_cell_is_named_by_file_sheet_and_cell() {
     fx.run(&["run", "--figures-only"])
         .expect_code(2)
         .expect_stderr(
-            "data/monatswerte.xlsx: Tabelle1!E17: column \"elb\": expected a whole number, found \"12a\"",
+            "data/monatswerte.xlsx: Tabelle1!E17: Spalte \"elb\": erwartet wird eine ganze Zahl, gefunden wurde \"12a\"",
         )
         .expect_stderr("Es wurde nichts geschrieben.");
     assert_eq!(
@@ -271,7 +271,7 @@ fn a_broken_cell_is_named_by_file_sheet_and_cell() {
     bytes = monatswerte_with(&fx, 9, "int", Cell::Number(12.5));
     fx.file("monatswerte.xlsx", &bytes);
     fx.run(&["check"]).expect_code(2).expect_stderr(
-        "data/monatswerte.xlsx: Tabelle1!D9: column \"int\": expected a whole number, found \"12,5\"",
+        "data/monatswerte.xlsx: Tabelle1!D9: Spalte \"int\": erwartet wird eine ganze Zahl, gefunden wurde \"12,5\"",
     );
     bytes = monatswerte_with(&fx, 9, "llu_eur", Cell::Number(-12.5));
     fx.file("monatswerte.xlsx", &bytes);
@@ -285,7 +285,7 @@ fn a_broken_cell_is_named_by_file_sheet_and_cell() {
     std::fs::remove_file(fx.data().join("jobcenter.csv")).unwrap();
     fx.file("jobcenter.xlsx", &workbook("Daten 2018", 0, &rows));
     fx.run(&["check"]).expect_code(2).expect_stderr(
-        "data/jobcenter.xlsx: 'Daten 2018'!B3: column \"name\": expected a value, found an empty cell",
+        "data/jobcenter.xlsx: 'Daten 2018'!B3: Spalte \"name\": erwartet wird ein Wert, gefunden wurde eine leere Zelle",
     );
 
     // Not a workbook at all.
@@ -295,14 +295,14 @@ fn a_broken_cell_is_named_by_file_sheet_and_cell() {
     );
     fx.run(&["check"])
         .expect_code(2)
-        .expect_stderr("data/jobcenter.xlsx: expected an Excel workbook (.xlsx), cannot read it");
+        .expect_stderr("data/jobcenter.xlsx: erwartet wird eine Excel-Arbeitsmappe (.xlsx), sie kann nicht gelesen werden");
     // An empty workbook.
     let mut wb = Workbook::new();
     wb.add_worksheet();
     fx.file("jobcenter.xlsx", &wb.save_to_buffer().unwrap());
     fx.run(&["check"])
         .expect_code(2)
-        .expect_stderr("data/jobcenter.xlsx: expected a header row in the first visible worksheet \"Sheet1\", found an empty sheet");
+        .expect_stderr("data/jobcenter.xlsx: erwartet wird eine Kopfzeile im ersten sichtbaren Tabellenblatt \"Sheet1\", das Blatt ist leer");
 }
 
 #[test]
@@ -312,7 +312,7 @@ fn csv_errors_keep_their_form_and_both_twins_are_ambiguous() {
         .write();
     // CSV line 8 (header + 6 rows of 2016 before July + 1).
     fx.run(&["check"]).expect_code(2).expect_stderr(
-        "  data/monatswerte.csv:8: column \"elb\": expected a whole number, found \"12a\"\n",
+        "  data/monatswerte.csv:8: Spalte \"elb\": erwartet wird eine ganze Zahl, gefunden wurde \"12a\"\n",
     );
     let fx = Fixture::new().write();
     fx.file(
@@ -324,7 +324,7 @@ fn csv_errors_keep_their_form_and_both_twins_are_ambiguous() {
         ),
     );
     fx.run(&["check"]).expect_code(2).expect_stderr(
-        "data/ziele.xlsx: expected either data/ziele.csv or this workbook, found both",
+        "data/ziele.xlsx: erwartet wird entweder data/ziele.csv oder diese Arbeitsmappe, gefunden wurden beide",
     );
     // Without the CSV twin, a workbook of targets without rows is fine (no targets).
     std::fs::remove_file(fx.data().join("ziele.csv")).unwrap();
@@ -783,9 +783,9 @@ fn a_cell_at_the_last_row_and_column_costs_nothing() {
             < 10_000
     );
     let start = Instant::now();
-    fx.run(&["check"])
-        .expect_code(2)
-        .expect_stderr("data/monatswerte.xlsx: Sheet1 row 1: missing required column \"monat\"");
+    fx.run(&["check"]).expect_code(2).expect_stderr(
+        "data/monatswerte.xlsx: Sheet1 row 1: Pflichtspalte \"monat\" fehlt in der Kopfzeile",
+    );
     assert!(
         start.elapsed() < Duration::from_secs(10),
         "{:?}",
@@ -865,7 +865,7 @@ fn a_workbook_of_a_huge_string_is_refused() {
     });
     fx.run(&["check"])
         .expect_code(2)
-        .expect_stderr("data/monatswerte.xlsx: expected an Excel workbook (.xlsx), cannot read it");
+        .expect_stderr("data/monatswerte.xlsx: erwartet wird eine Excel-Arbeitsmappe (.xlsx), sie kann nicht gelesen werden");
 }
 
 /// `bytes` with part `name` replaced by `content`.

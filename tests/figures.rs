@@ -416,7 +416,7 @@ fn women_and_men_above_the_total_is_a_warning() {
     let mw = fx.monatswerte_csv(&columns);
     let fx = fx.write_with(&mw);
     fx.run(&["check"]).expect_code(0).expect_stderr(
-        "implausible: int_frauen + int_maenner (15 + 6) is greater than int (20) for 05554 2018-02",
+        "unplausibel: int_frauen + int_maenner (15 + 6) ist größer als int (20) für 05554 2018-02",
     );
 }
 

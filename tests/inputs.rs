@@ -55,7 +55,7 @@ fn wrong_type_names_file_line_and_column() {
     rejects(
         &fx,
         &format!(
-            "data/monatswerte.csv:{line}: column \"elb\": expected a whole number, found \"12a\""
+            "data/monatswerte.csv:{line}: Spalte \"elb\": erwartet wird eine ganze Zahl, gefunden wurde \"12a\""
         ),
     );
 }
@@ -67,7 +67,7 @@ fn decimal_count_is_rejected() {
     rejects(
         &fx,
         &format!(
-            "data/monatswerte.csv:{line}: column \"int\": expected a whole number, found \"12.5\""
+            "data/monatswerte.csv:{line}: Spalte \"int\": erwartet wird eine ganze Zahl, gefunden wurde \"12.5\""
         ),
     );
 }
@@ -79,7 +79,7 @@ fn negative_count_is_rejected_negative_money_is_not() {
     rejects(
         &fx,
         &format!(
-            "data/monatswerte.csv:{line}: column \"bg\": expected a count of at least 0, found \"-3\""
+            "data/monatswerte.csv:{line}: Spalte \"bg\": erwartet wird eine Anzahl von mindestens 0, gefunden wurde \"-3\""
         ),
     );
     rewrite_row(&fx, "05554", "2016-02", "kdu_eur", "-3.5");
@@ -97,14 +97,14 @@ fn bad_month_is_rejected() {
     );
     rejects(
         &fx,
-        "data/monatswerte.csv:2: column \"monat\": expected a month as YYYY-MM",
+        "data/monatswerte.csv:2: Spalte \"monat\": erwartet wird ein Monat als JJJJ-MM",
     );
     fx.file(
         "monatswerte.csv",
         text.replacen("05554,2016-01,", "05554,31.02.2016,", 1)
             .as_bytes(),
     );
-    rejects(&fx, "found \"31.02.2016\"");
+    rejects(&fx, "gefunden wurde \"31.02.2016\"");
 }
 
 #[test]
@@ -119,7 +119,7 @@ fn unknown_jobcenter_and_ziel() {
     rejects(
         &fx,
         &format!(
-            "data/monatswerte.csv:{line}: column \"jobcenter\": expected a Jobcenter of jobcenter.csv, found unknown \"09999\""
+            "data/monatswerte.csv:{line}: Spalte \"jobcenter\": erwartet wird ein Jobcenter aus jobcenter.csv, gefunden wurde das unbekannte \"09999\""
         ),
     );
 
@@ -130,7 +130,7 @@ fn unknown_jobcenter_and_ziel() {
     );
     rejects(
         &fx,
-        "data/ziele.csv:3: column \"ziel\": expected a Kennzahl such as int, k2, k3, k3e1, lzb_je",
+        "data/ziele.csv:3: Spalte \"ziel\": erwartet wird eine Kennzahl wie int, k2, k3, k3e1, lzb_je",
     );
     fx.file(
         "ziele.csv",
@@ -138,12 +138,12 @@ fn unknown_jobcenter_and_ziel() {
     );
     rejects(
         &fx,
-        "data/ziele.csv:2: column \"soll_pct\": expected a percentage with at most 2 decimals",
+        "data/ziele.csv:2: Spalte \"soll_pct\": erwartet wird ein Prozentwert mit höchstens 2 Nachkommastellen",
     );
     fx.file("ziele.csv", b"jahr,jobcenter,ziel,soll_pct\n18,*,int,2.1\n");
     rejects(
         &fx,
-        "data/ziele.csv:2: column \"jahr\": expected a four-digit year, found \"18\"",
+        "data/ziele.csv:2: Spalte \"jahr\": erwartet wird eine vierstellige Jahreszahl, gefunden wurde \"18\"",
     );
 }
 
@@ -157,7 +157,7 @@ fn duplicates_are_reported_at_the_later_line() {
     rejects(
         &fx,
         &format!(
-            "data/monatswerte.csv:{line}: column \"monat\": expected one row per Jobcenter and month"
+            "data/monatswerte.csv:{line}: Spalte \"monat\": erwartet wird eine Zeile je Jobcenter und Monat"
         ),
     );
 
@@ -168,7 +168,7 @@ fn duplicates_are_reported_at_the_later_line() {
     );
     rejects(
         &fx,
-        "data/jobcenter.csv:4: column \"jobcenter\": expected each Jobcenter once",
+        "data/jobcenter.csv:4: Spalte \"jobcenter\": erwartet wird jedes Jobcenter einmal",
     );
 
     let fx = with_earlier_run();
@@ -178,7 +178,7 @@ fn duplicates_are_reported_at_the_later_line() {
     );
     rejects(
         &fx,
-        "data/ziele.csv:4: column \"ziel\": expected one row per year, Jobcenter and target",
+        "data/ziele.csv:4: Spalte \"ziel\": erwartet wird eine Zeile je Jahr, Jobcenter und Ziel",
     );
 }
 
@@ -186,7 +186,7 @@ fn duplicates_are_reported_at_the_later_line() {
 fn missing_file_and_missing_column() {
     let fx = with_earlier_run();
     std::fs::remove_file(fx.data().join("ziele.csv")).unwrap();
-    rejects(&fx, "data/ziele.csv: file not found");
+    rejects(&fx, "data/ziele.csv: Datei nicht gefunden");
 
     let fx = with_earlier_run();
     let cols: Vec<&str> = COLUMNS
@@ -197,7 +197,7 @@ fn missing_file_and_missing_column() {
     fx.file("monatswerte.csv", fx.monatswerte_csv(&cols).as_bytes());
     rejects(
         &fx,
-        "data/monatswerte.csv:1: missing required column \"kdu_eur\"",
+        "data/monatswerte.csv:1: Pflichtspalte \"kdu_eur\" fehlt in der Kopfzeile",
     );
 
     let fx = with_earlier_run();
@@ -207,7 +207,7 @@ fn missing_file_and_missing_column() {
     );
     rejects(
         &fx,
-        "data/jobcenter.csv:1: column \"name\": expected each known column once",
+        "data/jobcenter.csv:1: Spalte \"name\": erwartet wird jede bekannte Spalte einmal",
     );
 }
 
@@ -220,12 +220,15 @@ fn short_row_and_empty_files() {
     );
     rejects(
         &fx,
-        "data/jobcenter.csv:3: column \"land\": expected 3 cells as in the header, found 2",
+        "data/jobcenter.csv:3: Spalte \"land\": erwartet werden 3 Zellen wie in der Kopfzeile, gefunden wurden 2",
     );
 
     let fx = with_earlier_run();
     fx.file("jobcenter.csv", b"jobcenter,name,land\n\n");
-    rejects(&fx, "data/jobcenter.csv: expected at least one data row");
+    rejects(
+        &fx,
+        "data/jobcenter.csv: erwartet wird mindestens eine Datenzeile",
+    );
 
     let fx = with_earlier_run();
     fx.file(
@@ -234,7 +237,7 @@ fn short_row_and_empty_files() {
     );
     rejects(
         &fx,
-        "data/jobcenter.csv:2: column \"name\": expected a value, found an empty cell",
+        "data/jobcenter.csv:2: Spalte \"name\": erwartet wird ein Wert, gefunden wurde eine leere Zelle",
     );
 
     // ziele.csv without rows is allowed: no targets.
@@ -263,7 +266,10 @@ fn unterminated_quote_names_its_line() {
         "jobcenter.csv",
         b"jobcenter,name,land\n05554,A,NRW\n05558,\"B,NRW\n",
     );
-    rejects(&fx, "data/jobcenter.csv:3: expected a closing quote");
+    rejects(
+        &fx,
+        "data/jobcenter.csv:3: erwartet wird ein schließendes Anführungszeichen",
+    );
 }
 
 #[test]
@@ -275,8 +281,8 @@ fn implausible_rows_only_warn() {
     let run = fx.run(&["run", "--month", "2018-03", "--figures-only"]);
     run.expect_code(0)
         .expect_stderr("Warnung: data/monatswerte.csv:")
-        .expect_stderr("int_lzb (30) is greater than int (20)")
-        .expect_stderr("lzb (2000) is greater than elb (1000)");
+        .expect_stderr("int_lzb (30) ist größer als int (20)")
+        .expect_stderr("lzb (2000) ist größer als elb (1000)");
     fx.run(&["check"])
         .expect_code(0)
         .expect_stderr("int_lzb (30)");
@@ -289,8 +295,8 @@ fn every_error_of_a_delivery_is_listed() {
     fx.file("ziele.csv", b"jahr,jobcenter,ziel,soll_pct\n2018,*,foo,1\n");
     let run = fx.run(&["check"]);
     run.expect_code(2)
-        .expect_stderr("found \"x1\"")
-        .expect_stderr("found \"foo\"");
+        .expect_stderr("gefunden wurde \"x1\"")
+        .expect_stderr("gefunden wurde \"foo\"");
 }
 
 /// Regression: a Jobcenter row rejected for an empty `land` made every monthly and target
@@ -304,7 +310,7 @@ fn a_rejected_jobcenter_row_is_reported_once() {
     );
     let run = fx.run(&["check"]);
     run.expect_code(2)
-        .expect_stderr("data/jobcenter.csv:2: column \"land\": expected a value");
+        .expect_stderr("data/jobcenter.csv:2: Spalte \"land\": erwartet wird ein Wert");
     assert!(!run.stderr().contains("unknown"), "{}", run.stderr());
 }
 
@@ -318,7 +324,7 @@ fn traeger_must_be_zkt_or_ge() {
     );
     rejects(
         &fx,
-        "data/jobcenter.csv:3: column \"traeger\": expected zkT or gE (or an empty cell), found \"Optionskommune\"",
+        "data/jobcenter.csv:3: Spalte \"traeger\": erwartet wird zkT oder gE (oder eine leere Zelle), gefunden wurde \"Optionskommune\"",
     );
 }
 
@@ -333,11 +339,11 @@ fn control_characters_and_unprintable_names_are_input_errors() {
     );
     rejects(
         &fx,
-        "data/jobcenter.csv:2: column \"name\": expected printable text, found a control character (a line break from Alt+Enter in Excel?) U+000A",
+        "data/jobcenter.csv:2: Spalte \"name\": erwartet wird druckbarer Text, gefunden wurde ein Steuerzeichen (ein Zeilenumbruch mit Alt+Eingabe in Excel?) (U+000A",
     );
     fx.run(&["check"])
         .expect_code(2)
-        .expect_stderr("column \"name\": expected printable text, found a character the reports cannot show U+1F600");
+        .expect_stderr("Spalte \"name\": erwartet wird druckbarer Text, gefunden wurde ein Zeichen, das die Berichte nicht darstellen können (U+1F600");
 }
 
 #[test]
@@ -353,8 +359,8 @@ fn values_too_large_for_exact_arithmetic_are_input_errors() {
     fx.file("monatswerte.csv", mw.as_bytes());
     let run = fx.run(&["check"]);
     run.expect_code(2)
-        .expect_stderr("column \"elb\": expected a whole number of at most 10^12, found \"9223372036854775807\"")
-        .expect_stderr("column \"llu_eur\": expected an amount in euros of at most 10^12");
+        .expect_stderr("Spalte \"elb\": erwartet wird eine ganze Zahl bis höchstens 10^12, gefunden wurde \"9223372036854775807\"")
+        .expect_stderr("Spalte \"llu_eur\": erwartet wird ein Betrag in Euro bis höchstens 10^12");
 }
 
 #[test]
@@ -459,7 +465,7 @@ fn millions_of_bad_cells_are_counted_not_kept() {
     };
     check
         .expect_code(2)
-        .expect_stderr("data/monatswerte.csv:2: column \"monat\": expected a month")
+        .expect_stderr("data/monatswerte.csv:2: Spalte \"monat\": erwartet wird ein Monat")
         .expect_stderr(" weitere Fehler");
     let stderr = check.stderr();
     assert!(

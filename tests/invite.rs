@@ -292,7 +292,7 @@ fn drafts_parse_with_the_report_attached_byte_for_byte_and_a_berlin_event() {
         "{ics}"
     );
     run.expect_stderr(
-        "termine.csv:2: column \"jobcenter\": Kreisschlüssel padded with leading zeros: \"5554\" read as \"05554\"",
+        "termine.csv:2: Spalte \"jobcenter\": Kreisschlüssel mit führenden Nullen ergänzt: \"5554\" gelesen als \"05554\"",
     );
 
     // Reproducible with SOURCE_DATE_EPOCH: a second run writes the same bytes.
@@ -359,18 +359,18 @@ fn bad_termine_rows_are_input_errors_with_file_line_and_column() {
     );
     let run = fx.run(&["invite", "--month", MONTH, "--termine", "termine.csv"]);
     run.expect_code(2)
-        .expect_stderr("termine.csv:2: column \"datum\": expected a date as YYYY-MM-DD or DD.MM.YYYY (years 1900–9998), found \"31.09.2018\"")
-        .expect_stderr("termine.csv:4: column \"jobcenter\": expected a Jobcenter of jobcenter.csv, found unknown \"12345\"")
-        .expect_stderr("termine.csv:5: column \"beginn\": expected a time as HH:MM, found \"10 Uhr\"")
-        .expect_stderr("termine.csv:6: column \"ende\": expected a time after beginn 10:00, found \"09:00\"")
-        .expect_stderr("termine.csv:6: column \"ort\": expected a room or a video link, found an empty cell")
+        .expect_stderr("termine.csv:2: Spalte \"datum\": erwartet wird ein Datum als JJJJ-MM-TT oder TT.MM.JJJJ (Jahre 1900–9998), gefunden wurde \"31.09.2018\"")
+        .expect_stderr("termine.csv:4: Spalte \"jobcenter\": erwartet wird ein Jobcenter aus jobcenter.csv, gefunden wurde das unbekannte \"12345\"")
+        .expect_stderr("termine.csv:5: Spalte \"beginn\": erwartet wird eine Uhrzeit als HH:MM, gefunden wurde \"10 Uhr\"")
+        .expect_stderr("termine.csv:6: Spalte \"ende\": erwartet wird eine Uhrzeit nach beginn 10:00, gefunden wurde \"09:00\"")
+        .expect_stderr("termine.csv:6: Spalte \"ort\": erwartet wird ein Raum oder ein Video-Link, gefunden wurde eine leere Zelle")
         .expect_stderr("Es wurde nichts geschrieben.");
     assert!(!fx.out().exists(), "nothing is written on an input error");
 
     write_termine(&fx, "jobcenter;datum;ort\n05554;09.10.2018;Raum 1\n");
     fx.run(&["invite", "--month", MONTH, "--termine", "termine.csv"])
         .expect_code(2)
-        .expect_stderr("termine.csv:1: missing required column \"beginn\" in the header");
+        .expect_stderr("termine.csv:1: Pflichtspalte \"beginn\" fehlt in der Kopfzeile");
 
     // Regression (hostile test): an `ort` of 2 million characters made a 5 MB mail.
     // 1,000 characters pass (the run goes on to render), 1,001 are refused.
@@ -384,19 +384,19 @@ fn bad_termine_rows_are_input_errors_with_file_line_and_column() {
     write_termine(&fx, &long(1_000));
     let run = fx.run(&["invite", "--month", MONTH, "--termine", "termine.csv"]);
     run.expect_code(2).expect_stderr(
-        "termine.csv:3: column \"ort\": expected at most 1000 characters, found 1001",
+        "termine.csv:3: Spalte \"ort\": erwartet werden höchstens 1000 Zeichen, gefunden wurden 1001",
     );
     assert!(!run.stderr().contains("termine.csv:2"), "{}", run.stderr());
     write_termine(&fx, &long(1_001));
     fx.run(&["invite", "--month", MONTH, "--termine", "termine.csv"])
         .expect_code(2)
         .expect_stderr(
-            "termine.csv:2: column \"kontakt\": expected at most 1000 characters, found 1001",
+            "termine.csv:2: Spalte \"kontakt\": erwartet werden höchstens 1000 Zeichen, gefunden wurden 1001",
         );
     assert!(!fx.out().exists(), "nothing is written on an input error");
     fx.run(&["invite", "--month", MONTH, "--termine", "fehlt.csv"])
         .expect_code(2)
-        .expect_stderr("fehlt.csv: file not found");
+        .expect_stderr("fehlt.csv: Datei nicht gefunden");
 
     // Blank lines above the header: the header is line 3, and so are its errors; the rows
     // below count on from there; a control character (Alt+Enter) is named with its code point.
@@ -406,8 +406,8 @@ fn bad_termine_rows_are_input_errors_with_file_line_and_column() {
     );
     fx.run(&["invite", "--month", MONTH, "--termine", "termine.csv"])
         .expect_code(2)
-        .expect_stderr("termine.csv:3: missing required column \"beginn\" in the header")
-        .expect_stderr("termine.csv:3: column \"ort\": expected each known column once");
+        .expect_stderr("termine.csv:3: Pflichtspalte \"beginn\" fehlt in der Kopfzeile")
+        .expect_stderr("termine.csv:3: Spalte \"ort\": erwartet wird jede bekannte Spalte einmal");
     write_termine(
         &fx,
         "\n\njobcenter;datum;beginn;ort;kontakt\n\n05554;09.10.2018;10:00;Raum 1;\"Frau M\u{fc}ller\nTel. 1\"\n\
@@ -415,8 +415,8 @@ fn bad_termine_rows_are_input_errors_with_file_line_and_column() {
     );
     fx.run(&["invite", "--month", MONTH, "--termine", "termine.csv"])
         .expect_code(2)
-        .expect_stderr("termine.csv:5: column \"kontakt\": expected printable text, found a control character (a line break from Alt+Enter in Excel?) U+000A")
-        .expect_stderr("termine.csv:7: column \"ort\": expected printable text, found a control character (a line break from Alt+Enter in Excel?) U+001B");
+        .expect_stderr("termine.csv:5: Spalte \"kontakt\": erwartet wird druckbarer Text, gefunden wurde ein Steuerzeichen (ein Zeilenumbruch mit Alt+Eingabe in Excel?) (U+000A")
+        .expect_stderr("termine.csv:7: Spalte \"ort\": erwartet wird druckbarer Text, gefunden wurde ein Steuerzeichen (ein Zeilenumbruch mit Alt+Eingabe in Excel?) (U+001B");
 
     // --smtp is checked by the command line parser, before anything is read.
     fx.run(&[
@@ -430,7 +430,7 @@ fn bad_termine_rows_are_input_errors_with_file_line_and_column() {
         "mail.example",
     ])
     .expect_code(2)
-    .expect_stderr("expected HOST:PORT, found \"mail.example\"");
+    .expect_stderr("erwartet wird HOST:PORT, gefunden wurde \"mail.example\"");
     assert!(!fx.out().exists());
 }
 
@@ -503,7 +503,7 @@ fn workbook_termine_give_the_drafts_of_the_csv() {
     .unwrap();
     fx.run(&[&args[..], &["termine.xlsx"]].concat())
         .expect_code(0)
-        .expect_stderr("termine.xlsx: Tabelle1!B2: column \"jobcenter\": Kreisschlüssel padded with leading zeros: \"5554\" read as \"05554\"");
+        .expect_stderr("termine.xlsx: Tabelle1!B2: Spalte \"jobcenter\": Kreisschlüssel mit führenden Nullen ergänzt: \"5554\" gelesen als \"05554\"");
     for (name, csv) in names.iter().zip(&from_csv) {
         let xlsx = std::fs::read(drafts(&fx).join(name)).unwrap();
         assert!(xlsx == *csv, "{name} differs from the draft of the CSV");
@@ -521,8 +521,8 @@ fn workbook_termine_give_the_drafts_of_the_csv() {
     std::fs::remove_dir_all(drafts(&fx)).unwrap();
     fx.run(&[&args[..], &["termine.xlsx"]].concat())
         .expect_code(2)
-        .expect_stderr("termine.xlsx: Tabelle1!C2: column \"datum\": expected a date as YYYY-MM-DD or DD.MM.YYYY (years 1900–9998), found \"31.09.2018\"")
-        .expect_stderr("termine.xlsx: Tabelle1!D3: column \"beginn\": expected a time as HH:MM, found \"10\"");
+        .expect_stderr("termine.xlsx: Tabelle1!C2: Spalte \"datum\": erwartet wird ein Datum als JJJJ-MM-TT oder TT.MM.JJJJ (Jahre 1900–9998), gefunden wurde \"31.09.2018\"")
+        .expect_stderr("termine.xlsx: Tabelle1!D3: Spalte \"beginn\": erwartet wird eine Uhrzeit als HH:MM, gefunden wurde \"10\"");
     assert!(
         !drafts(&fx).exists(),
         "nothing is written on an input error"

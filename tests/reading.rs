@@ -50,7 +50,7 @@ fn excel_dialect_gives_the_same_figures_as_plain_csv() {
     excel.file("ziele.csv", b"jahr;jobcenter;ziel;soll_pct\r\n2018;*;int;2,1\r\n2018;*;k2;0,0\r\n2018;*;k3;0\r\n2018;*;k3e1;4,0\r\n2018;*;lzb_je;0,0\r\n");
     let run = excel.run(&["run", "--month", "2018-03", "--figures-only"]);
     run.expect_code(0)
-        .expect_stderr("padded with leading zeros");
+        .expect_stderr("mit führenden Nullen ergänzt");
     assert_eq!(
         excel.kennzahlen("2018-03").text,
         plain.kennzahlen("2018-03").text

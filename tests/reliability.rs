@@ -389,7 +389,7 @@ fn a_fifo_or_dev_zero_as_input_is_an_error_at_once() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{make}: {stderr}");
         assert!(stderr.contains("monatswerte.csv"), "{stderr}");
-        assert!(stderr.contains("regular file"), "{stderr}");
+        assert!(stderr.contains("gewöhnliche Datei"), "{stderr}");
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "{make} took too long"
@@ -502,7 +502,9 @@ fn template_fifo_and_far_epoch_are_refused_at_once() {
     let started = std::time::Instant::now();
     fx.run(&["run", "--month", "2018-03", "--templates", "tpl"])
         .expect_code(2)
-        .expect_stderr("cannot read tpl/texte/ziel.txt.j2: expected a regular file");
+        .expect_stderr(
+            "tpl/texte/ziel.txt.j2 kann nicht gelesen werden: erwartet wird eine gewöhnliche Datei",
+        );
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
     assert!(!fx.out().join("2018-03").exists());
 
@@ -529,7 +531,7 @@ fn runaway_textbausteine_fail_fast_and_name_the_users_file() {
         ),
         (
             "{% for i in range(100000) %}{{ \"x\" * 90 }}{% endfor %}",
-            "tpl/texte/ziel.txt.j2: expected a text of at most 100000 bytes, the template gave 9000000",
+            "tpl/texte/ziel.txt.j2: erwartet wird ein Text von höchstens 100000 Bytes, die Vorlage ergab 9000000",
         ),
         (
             "{{ nicht_definiert }}",

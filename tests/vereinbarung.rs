@@ -283,11 +283,11 @@ fn bad_arguments_and_config_exit_2_and_write_nothing() {
     };
     refused(
         &["vereinbarung", "--year", "19"],
-        "expected a four-digit year",
+        "erwartet wird eine vierstellige Jahreszahl",
     );
     refused(
         &["vereinbarung", "--year", "zwei"],
-        "expected a four-digit year",
+        "erwartet wird eine vierstellige Jahreszahl",
     );
     refused(&["vereinbarung"], "--year");
     refused(
@@ -302,7 +302,7 @@ fn bad_arguments_and_config_exit_2_and_write_nothing() {
             "--config",
             "data/fehlt.toml",
         ],
-        "data/fehlt.toml: file not found",
+        "data/fehlt.toml: Datei nicht gefunden",
     );
     fx.file(
         "bericht.toml",

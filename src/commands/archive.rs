@@ -48,7 +48,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     let year = args.year.unwrap_or_default();
     if !(1000..=9999).contains(&year) {
         return Err(Error::Usage(format!(
-            "--year: expected a four-digit year, found {year}"
+            "--year: erwartet wird eine vierstellige Jahreszahl, gefunden wurde {year}"
         )));
     }
     // The document date (SOURCE_DATE_EPOCH, the clock) before any work.
@@ -59,7 +59,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         .is_some_and(|r| r.trim().is_empty())
     {
         return Err(Error::Usage(
-            "--supersede: expected a reason, found an empty text".into(),
+            "--supersede: erwartet wird ein Grund, gefunden wurde ein leerer Text".into(),
         ));
     }
     // The reason is printed on the page aenderungen.pdf: only what its fonts can show.

@@ -104,7 +104,7 @@ fn berichtsmonat(args: &RunArgs, ds: &Dataset) -> Result<Berichtsmonat, Error> {
     figures::default_month(ds).ok_or_else(|| {
         Error::Input(vec![InputError::file(
             ds.dir.join(load::MONATSWERTE_FILE),
-            "expected a month in which every Jobcenter has a row with all seven required values, found none",
+            "erwartet wird ein Monat, in dem jedes Jobcenter eine Zeile mit allen sieben Pflichtwerten hat, gefunden wurde keiner",
         )])
     })
 }

@@ -74,7 +74,7 @@ impl Side {
                     file,
                     record.line,
                     format!(
-                        "expected {} fields as in the header, found {} (is the file truncated?)",
+                        "erwartet werden {} Felder wie in der Kopfzeile, gefunden wurden {} (ist die Datei abgeschnitten?)",
                         table.header.len(),
                         record.cells.len()
                     ),
@@ -88,7 +88,7 @@ impl Side {
                     file,
                     record.line,
                     format!(
-                        "expected each Jobcenter and Kennzahl once, found {} {} again (first in line {first})",
+                        "erwartet wird jedes Jobcenter und jede Kennzahl einmal, {} {} steht noch einmal da (zuerst in Zeile {first})",
                         key.0, key.1
                     ),
                 ));
@@ -403,13 +403,13 @@ mod tests {
         assert_eq!(
             errors(csv(&format!("{row}05554,2018-12,k2,0.2"))),
             [format!(
-                "k.csv:3: expected {fields} fields as in the header, found 4 (is the file truncated?)"
+                "k.csv:3: erwartet werden {fields} Felder wie in der Kopfzeile, gefunden wurden 4 (ist die Datei abgeschnitten?)"
             )]
         );
         assert_eq!(
             errors(csv(&format!("{row}{row}"))),
             [
-                "k.csv:3: expected each Jobcenter and Kennzahl once, found 05554 int again (first in line 2)"
+                "k.csv:3: erwartet wird jedes Jobcenter und jede Kennzahl einmal, 05554 int steht noch einmal da (zuerst in Zeile 2)"
             ]
         );
     }

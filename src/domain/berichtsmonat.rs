@@ -51,13 +51,14 @@ impl fmt::Display for Berichtsmonat {
 
 /// clap value parser for `--month`.
 pub fn parse_month_arg(text: &str) -> Result<Berichtsmonat, String> {
-    Berichtsmonat::parse(text).ok_or_else(|| format!("expected YYYY-MM, found \"{text}\""))
+    Berichtsmonat::parse(text)
+        .ok_or_else(|| format!("erwartet wird JJJJ-MM, gefunden wurde \"{text}\""))
 }
 
 /// clap value parser for `--quarter`.
 pub fn parse_quarter_arg(text: &str) -> Result<Berichtsmonat, String> {
     Berichtsmonat::parse_quarter(text)
-        .ok_or_else(|| format!("expected YYYY-Qn (n = 1..4), found \"{text}\""))
+        .ok_or_else(|| format!("erwartet wird JJJJ-Qn (n = 1..4), gefunden wurde \"{text}\""))
 }
 
 #[cfg(test)]

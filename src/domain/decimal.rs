@@ -77,7 +77,7 @@ impl std::fmt::Display for Decimal {
 pub fn parse_tolerance_arg(text: &str) -> Result<Decimal, String> {
     Decimal::parse(text, 6)
         .filter(|d| d.units >= 0)
-        .ok_or_else(|| format!("expected percentage points like 1.0, found \"{text}\""))
+        .ok_or_else(|| format!("erwartet werden Prozentpunkte wie 1.0, gefunden wurde \"{text}\""))
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ impl std::str::FromStr for HostPort {
 
     fn from_str(text: &str) -> Result<Self, String> {
         let text = text.trim();
-        let usage = || format!("expected HOST:PORT, found \"{text}\"");
+        let usage = || format!("erwartet wird HOST:PORT, gefunden wurde \"{text}\"");
         let (host, port) = if let Some(rest) = text.strip_prefix('[') {
             rest.split_once("]:").ok_or_else(usage)?
         } else {
@@ -244,7 +244,10 @@ mod tests {
         ] {
             assert_eq!(
                 bad.parse::<HostPort>(),
-                Err(format!("expected HOST:PORT, found \"{}\"", bad.trim())),
+                Err(format!(
+                    "erwartet wird HOST:PORT, gefunden wurde \"{}\"",
+                    bad.trim()
+                )),
                 "{bad:?}"
             );
         }

@@ -88,7 +88,9 @@ fn read_table(
             Some(id) => {
                 fail(
                     "jobcenter",
-                    format!("expected a Jobcenter of jobcenter.csv, found unknown \"{id}\""),
+                    format!(
+                        "erwartet wird ein Jobcenter aus jobcenter.csv, gefunden wurde das unbekannte \"{id}\""
+                    ),
                 );
                 None
             }
@@ -108,7 +110,8 @@ fn read_table(
         if ort.is_empty() {
             fail(
                 "ort",
-                "expected a room or a video link, found an empty cell".into(),
+                "erwartet wird ein Raum oder ein Video-Link, gefunden wurde eine leere Zelle"
+                    .into(),
             );
         }
         // Both go into the mail and the calendar entry (a cell of 2 million characters
@@ -118,7 +121,9 @@ fn read_table(
             if length > MAX_CELL {
                 fail(
                     column,
-                    format!("expected at most {MAX_CELL} characters, found {length}"),
+                    format!(
+                        "erwartet werden höchstens {MAX_CELL} Zeichen, gefunden wurden {length}"
+                    ),
                 );
             }
         }
@@ -131,7 +136,7 @@ fn read_table(
                 fail(
                     "ende",
                     format!(
-                        "expected a time after beginn {}, found \"{}\"",
+                        "erwartet wird eine Uhrzeit nach beginn {}, gefunden wurde \"{}\"",
                         beginn.format("%H:%M"),
                         get("ende")
                     ),
@@ -150,7 +155,7 @@ fn read_table(
                 line,
                 "jobcenter",
                 format!(
-                    "expected each Jobcenter once, found \"{id}\" again (first in line {first})"
+                    "erwartet wird jedes Jobcenter einmal, \"{id}\" steht noch einmal da (zuerst in Zeile {first})"
                 ),
             ));
             continue;
@@ -174,9 +179,16 @@ fn read_table(
 
 fn expected(what: &str, cell: &str) -> String {
     if cell.is_empty() {
-        format!("expected {what}, found an empty cell")
+        crate::messages::Msg::ExpectedEmptyCell {
+            what: what.to_string(),
+        }
+        .to_string()
     } else {
-        format!("expected {what}, found \"{cell}\"")
+        crate::messages::Msg::Expected {
+            what: what.to_string(),
+            found: cell.to_string(),
+        }
+        .to_string()
     }
 }
 
@@ -203,7 +215,7 @@ pub fn parse_date(cell: &str) -> Result<NaiveDate, String> {
         return Ok(date);
     }
     Err(expected(
-        "a date as YYYY-MM-DD or DD.MM.YYYY (years 1900–9998)",
+        "ein Datum als JJJJ-MM-TT oder TT.MM.JJJJ (Jahre 1900–9998)",
         cell,
     ))
 }
@@ -226,7 +238,7 @@ pub fn parse_time(cell: &str) -> Result<NaiveTime, String> {
     {
         return Ok(time);
     }
-    Err(expected("a time as HH:MM", cell))
+    Err(expected("eine Uhrzeit als HH:MM", cell))
 }
 
 #[cfg(test)]
@@ -246,7 +258,7 @@ mod tests {
         assert!(parse_date("0000-01-01").is_err());
         assert_eq!(
             parse_date("").unwrap_err(),
-            "expected a date as YYYY-MM-DD or DD.MM.YYYY (years 1900–9998), found an empty cell"
+            "erwartet wird ein Datum als JJJJ-MM-TT oder TT.MM.JJJJ (Jahre 1900–9998), gefunden wurde eine leere Zelle"
         );
         assert_eq!(
             parse_time("9:30"),

@@ -23,9 +23,20 @@ pub struct Expected(pub String);
 impl Expected {
     fn new(what: &str, found: &str) -> Self {
         if found.is_empty() {
-            Self(format!("expected {what}, found an empty cell"))
+            Self(
+                crate::messages::Msg::ExpectedEmptyCell {
+                    what: what.to_string(),
+                }
+                .to_string(),
+            )
         } else {
-            Self(format!("expected {what}, found \"{found}\""))
+            Self(
+                crate::messages::Msg::Expected {
+                    what: what.to_string(),
+                    found: found.to_string(),
+                }
+                .to_string(),
+            )
         }
     }
 }
@@ -90,10 +101,10 @@ pub fn count(cell: &str, delimiter: Delimiter) -> Result<Cell<i64>, Expected> {
         return Ok(Some(0));
     }
     let Some((negative, int_digits, frac)) = split_number(cell, delimiter) else {
-        return Err(Expected::new("a whole number", cell));
+        return Err(Expected::new("eine ganze Zahl", cell));
     };
     if frac.bytes().any(|b| b != b'0') {
-        return Err(Expected::new("a whole number", cell));
+        return Err(Expected::new("eine ganze Zahl", cell));
     }
     let digits = if int_digits.is_empty() {
         "0"
@@ -104,17 +115,17 @@ pub fn count(cell: &str, delimiter: Delimiter) -> Result<Cell<i64>, Expected> {
     let value: i64 = if digits.is_empty() {
         0
     } else if digits.len() > 13 {
-        return Err(Expected::new("a whole number of at most 10^12", cell));
+        return Err(Expected::new("eine ganze Zahl bis höchstens 10^12", cell));
     } else {
         digits
             .parse()
-            .map_err(|_| Expected::new("a whole number", cell))?
+            .map_err(|_| Expected::new("eine ganze Zahl", cell))?
     };
     if value > MAX_COUNT {
-        return Err(Expected::new("a whole number of at most 10^12", cell));
+        return Err(Expected::new("eine ganze Zahl bis höchstens 10^12", cell));
     }
     if negative && value != 0 {
-        return Err(Expected::new("a count of at least 0", cell));
+        return Err(Expected::new("eine Anzahl von mindestens 0", cell));
     }
     Ok(Some(value))
 }
@@ -137,21 +148,27 @@ pub fn money(cell: &str, delimiter: Delimiter) -> Result<Cell<i64>, Expected> {
         return Ok(Some(0));
     }
     let Some((negative, int_digits, frac)) = split_number(cell, delimiter) else {
-        return Err(Expected::new("an amount in euros", cell));
+        return Err(Expected::new("ein Betrag in Euro", cell));
     };
     let int_digits = int_digits.trim_start_matches('0');
     if int_digits.len() > 13 {
-        return Err(Expected::new("an amount in euros of at most 10^12", cell));
+        return Err(Expected::new(
+            "ein Betrag in Euro bis höchstens 10^12",
+            cell,
+        ));
     }
     let euros: i128 = if int_digits.is_empty() {
         0
     } else {
         int_digits
             .parse()
-            .map_err(|_| Expected::new("an amount in euros", cell))?
+            .map_err(|_| Expected::new("ein Betrag in Euro", cell))?
     };
     if euros > i128::from(MAX_EUROS) {
-        return Err(Expected::new("an amount in euros of at most 10^12", cell));
+        return Err(Expected::new(
+            "ein Betrag in Euro bis höchstens 10^12",
+            cell,
+        ));
     }
     let mut units = euros;
     for i in 0..6 {
@@ -163,10 +180,13 @@ pub fn money(cell: &str, delimiter: Delimiter) -> Result<Cell<i64>, Expected> {
         units += 1;
     }
     if units > i128::from(MAX_EUROS) * crate::domain::MONEY_SCALE {
-        return Err(Expected::new("an amount in euros of at most 10^12", cell));
+        return Err(Expected::new(
+            "ein Betrag in Euro bis höchstens 10^12",
+            cell,
+        ));
     }
     // At most 10^12 · 10^6 in absolute value: fits 64 bits.
-    let units = i64::try_from(units).map_err(|_| Expected::new("an amount in euros", cell))?;
+    let units = i64::try_from(units).map_err(|_| Expected::new("ein Betrag in Euro", cell))?;
     Ok(Some(if negative { -units } else { units }))
 }
 
@@ -179,7 +199,7 @@ pub fn decimal(
     delimiter: Delimiter,
     max_decimals: u32,
 ) -> Result<(i64, u32), Expected> {
-    let what = format!("a percentage with at most {max_decimals} decimals");
+    let what = format!("ein Prozentwert mit höchstens {max_decimals} Nachkommastellen");
     if ZERO.contains(&cell) {
         return Ok((0, 0));
     }
@@ -215,17 +235,21 @@ pub fn unprintable(cell: &str) -> Option<char> {
 pub fn unprintable_message(c: char) -> String {
     let u = u32::from(c);
     let what = if u < 0x20 || (0x7F..=0x9F).contains(&u) || u == 0x2028 || u == 0x2029 {
-        "a control character (a line break from Alt+Enter in Excel?)"
+        "ein Steuerzeichen (ein Zeilenumbruch mit Alt+Eingabe in Excel?)"
     } else {
-        "a character the reports cannot show"
+        "ein Zeichen, das die Berichte nicht darstellen können"
     };
-    format!("expected printable text, found {what} U+{u:04X}")
+    crate::messages::Msg::Unprintable {
+        what: what.to_string(),
+        code: format!("U+{u:04X}"),
+    }
+    .to_string()
 }
 
 /// A Kreisschlüssel: digits only, at most 5; shorter ids are padded (Excel drops leading
 /// zeros). Returns the id and whether it was padded.
 pub fn jobcenter_id(cell: &str) -> Result<(String, bool), Expected> {
-    let what = "a Kreisschlüssel of up to 5 digits";
+    let what = "ein Kreisschlüssel mit bis zu 5 Ziffern";
     if cell.is_empty() || cell.len() > 5 || !cell.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Expected::new(what, cell));
     }
@@ -236,7 +260,7 @@ pub fn jobcenter_id(cell: &str) -> Result<(String, bool), Expected> {
 /// must be a real date). Returns (year, month).
 #[allow(clippy::cast_possible_wrap)]
 pub fn month(cell: &str) -> Result<(i32, u32), Expected> {
-    let what = "a month as YYYY-MM (or YYYY-MM-DD, MM.YYYY, DD.MM.YYYY)";
+    let what = "ein Monat als JJJJ-MM (oder JJJJ-MM-TT, MM.JJJJ, TT.MM.JJJJ)";
     let err = || Expected::new(what, cell);
     let num = |s: &str, min: usize, max: usize| -> Option<u32> {
         (s.len() >= min && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit()))
@@ -274,7 +298,7 @@ pub fn date(cell: &str) -> Result<Cell<NaiveDate>, Expected> {
     NaiveDate::parse_from_str(cell, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(cell, "%d.%m.%Y"))
         .map(Some)
-        .map_err(|_| Expected::new("a date as YYYY-MM-DD", cell))
+        .map_err(|_| Expected::new("ein Datum als JJJJ-MM-TT", cell))
 }
 
 /// A four-digit year.
@@ -282,7 +306,7 @@ pub fn year(cell: &str) -> Result<i32, Expected> {
     if cell.len() == 4 && cell.bytes().all(|b| b.is_ascii_digit()) {
         Ok(cell.parse().expect("four digits"))
     } else {
-        Err(Expected::new("a four-digit year", cell))
+        Err(Expected::new("eine vierstellige Jahreszahl", cell))
     }
 }
 
@@ -312,7 +336,7 @@ mod tests {
         assert_eq!(count("1000000000000", Comma), Ok(Some(1_000_000_000_000)));
         assert_eq!(
             count("-5", Comma).unwrap_err().0,
-            "expected a count of at least 0, found \"-5\""
+            "erwartet wird eine Anzahl von mindestens 0, gefunden wurde \"-5\""
         );
     }
 

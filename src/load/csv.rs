@@ -187,19 +187,19 @@ pub const MAX_FILE_BYTES: u64 = 1 << 30;
 #[allow(clippy::cast_possible_wrap)]
 pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
-    let not_regular =
-        "expected a regular file, found a FIFO, device, socket or folder; it was not read";
+    let not_regular = "erwartet wird eine gewöhnliche Datei, gefunden wurde eine FIFO, ein Gerät, ein Socket oder ein Ordner; nicht gelesen";
     let meta = std::fs::metadata(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
-            "file not found".to_string()
+            "Datei nicht gefunden".to_string()
         } else {
-            format!("cannot read the file: {e}")
+            format!("die Datei kann nicht gelesen werden: {e}")
         }
     })?;
     if !meta.is_file() {
         return Err(not_regular.into());
     }
-    let too_large = || "expected at most 1 GiB, found a larger file; it was not read".to_string();
+    let too_large =
+        || "erwartet wird höchstens 1 GiB, die Datei ist größer; nicht gelesen".to_string();
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large());
     }
@@ -214,14 +214,14 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
     }
     let file = options
         .open(path)
-        .map_err(|e| format!("cannot read the file: {e}"))?;
+        .map_err(|e| format!("die Datei kann nicht gelesen werden: {e}"))?;
     if !file.metadata().is_ok_and(|m| m.is_file()) {
         return Err(not_regular.into());
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read the file: {e}"))?;
+        .map_err(|e| format!("die Datei kann nicht gelesen werden: {e}"))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large());
     }
@@ -231,7 +231,8 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
 /// Reads a text file the user supplies besides the data (a template, `bericht.toml`) by
 /// the rules of [`read_file`]: only a regular file, never a FIFO or device, at most 1 GiB.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    String::from_utf8(read_file(path)?).map_err(|_| "expected UTF-8 text".to_string())
+    String::from_utf8(read_file(path)?)
+        .map_err(|_| "erwartet wird UTF-8-Text (oder Windows-1252)".to_string())
 }
 
 /// Decodes bytes: UTF-16 with a byte-order mark (what Excel's "Unicode text" writes), UTF-8
@@ -290,7 +291,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
         return Err(InputError::at(
             path,
             line,
-            "expected a closing quote (\") for the quoted cell, found the end of the file",
+            "erwartet wird ein schließendes Anführungszeichen (\") für die Zelle in Anführungszeichen, gefunden wurde das Dateiende",
         ));
     }
     let mut rows = Records::new(&text, 1, separator);
@@ -309,7 +310,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, InputError> {
                 return Err(InputError::at(
                     path,
                     1,
-                    "expected a header line, found an empty file",
+                    "erwartet wird eine Kopfzeile, die Datei ist leer",
                 ));
             }
         }

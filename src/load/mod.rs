@@ -131,7 +131,7 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
                 errors.push(InputError::file(
                     &xlsx_path,
                     format!(
-                        "expected either {} or this workbook, found both (which one holds the figures?); remove one",
+                        "erwartet wird entweder {} oder diese Arbeitsmappe, gefunden wurden beide (welche enthält die Zahlen?); bitte eine entfernen",
                         csv_path.display()
                     ),
                 ));
@@ -451,7 +451,7 @@ impl<'a> Columns<'a> {
                     path,
                     table.header_line,
                     name,
-                    "expected each known column once, found it twice in the header",
+                    "erwartet wird jede bekannte Spalte einmal, sie steht zweimal in der Kopfzeile",
                 ));
                 ok = false;
             }
@@ -533,7 +533,7 @@ impl<'a> Columns<'a> {
                 record.line,
                 &self.names[record.cells.len()],
                 format!(
-                    "expected {} cells as in the header, found {}",
+                    "erwartet werden {} Zellen wie in der Kopfzeile, gefunden wurden {}",
                     self.width,
                     record.cells.len()
                 ),
@@ -547,11 +547,11 @@ impl<'a> Columns<'a> {
 pub(crate) fn no_rows(path: &Path, errors: &mut Vec<InputError>) {
     errors.push(InputError::file(
         path,
-        "expected at least one data row below the header, found none",
+        "erwartet wird mindestens eine Datenzeile unter der Kopfzeile, gefunden wurde keine",
     ));
 }
 
-const PADDED: &str = "Kreisschlüssel padded with leading zeros:";
+const PADDED: &str = "Kreisschlüssel mit führenden Nullen ergänzt:";
 
 /// One padding warning per file: the first padded id and how many rows had one.
 pub(crate) fn collapse_padding(warnings: Vec<Warning>) -> Vec<Warning> {
@@ -569,7 +569,7 @@ pub(crate) fn collapse_padding(warnings: Vec<Warning>) -> Vec<Warning> {
     }
     for (index, n) in counts.into_values() {
         if n > 1 {
-            let _ = write!(out[index].message, "; {n} rows in all");
+            let _ = write!(out[index].message, "; {n} Zeilen insgesamt");
         }
     }
     out
@@ -591,7 +591,9 @@ pub(crate) fn read_id(
                     path,
                     line,
                     column,
-                    format!("{PADDED} \"{cell}\" read as \"{id}\" (Excel drops leading zeros)"),
+                    format!(
+                        "{PADDED} \"{cell}\" gelesen als \"{id}\" (Excel lässt führende Nullen weg)"
+                    ),
                 ));
             }
             Some(id)

@@ -69,7 +69,7 @@ pub(super) fn read_jobcenters(
                     path,
                     record.line,
                     name,
-                    "expected a value, found an empty cell",
+                    "erwartet wird ein Wert, gefunden wurde eine leere Zelle",
                 ));
                 None
             } else {
@@ -87,7 +87,9 @@ pub(super) fn read_jobcenters(
                     path,
                     record.line,
                     "traeger",
-                    format!("expected zkT or gE (or an empty cell), found \"{c}\""),
+                    format!(
+                        "erwartet wird zkT oder gE (oder eine leere Zelle), gefunden wurde \"{c}\""
+                    ),
                 ));
                 Err(())
             }
@@ -109,7 +111,7 @@ pub(super) fn read_jobcenters(
                 record.line,
                 "jobcenter",
                 format!(
-                    "expected each Jobcenter once, found \"{id}\" again (first in line {first})"
+                    "erwartet wird jedes Jobcenter einmal, \"{id}\" steht noch einmal da (zuerst in Zeile {first})"
                 ),
             ));
             continue;
@@ -193,7 +195,7 @@ pub(super) fn read_monatswerte(
                 path,
                 line,
                 "jobcenter",
-                format!("expected a Jobcenter of jobcenter.csv, found unknown \"{id}\""),
+                format!("erwartet wird ein Jobcenter aus jobcenter.csv, gefunden wurde das unbekannte \"{id}\""),
             ));
             ok = false;
         }
@@ -239,7 +241,7 @@ pub(super) fn read_monatswerte(
                 line,
                 "monat",
                 format!(
-                    "expected one row per Jobcenter and month, found \"{id}\" {year}-{month:02} again (first in line {first})"
+                    "erwartet wird eine Zeile je Jobcenter und Monat, \"{id}\" {year}-{month:02} steht noch einmal da (zuerst in Zeile {first})"
                 ),
             ));
             continue;
@@ -259,7 +261,7 @@ pub(super) fn read_monatswerte(
                     path,
                     line,
                     format!(
-                        "implausible: {} + {} ({f} + {m}) is greater than {} ({w}) for {id} {year}-{month:02}",
+                        "unplausibel: {} + {} ({f} + {m}) ist größer als {} ({w}) für {id} {year}-{month:02}",
                         women.name(),
                         men.name(),
                         whole.name()
@@ -275,7 +277,7 @@ pub(super) fn read_monatswerte(
                     path,
                     line,
                     format!(
-                        "implausible: {} ({p}) is greater than {} ({w}) for {id} {year}-{month:02}",
+                        "unplausibel: {} ({p}) ist größer als {} ({w}) für {id} {year}-{month:02}",
                         part.name(),
                         whole.name()
                     ),
@@ -328,7 +330,7 @@ pub(super) fn read_ziele(
                         line,
                         "jobcenter",
                         format!(
-                            "expected a Jobcenter of jobcenter.csv or \"*\", found unknown \"{id}\""
+                            "erwartet wird ein Jobcenter aus jobcenter.csv oder \"*\", gefunden wurde das unbekannte \"{id}\""
                         ),
                     ));
                     None
@@ -341,7 +343,7 @@ pub(super) fn read_ziele(
         let ziel = Kennzahl::parse(ziel_cell)
             .ok_or_else(|| {
                 let found = if ziel_cell.is_empty() {
-                    "an empty cell".to_string()
+                    "eine leere Zelle".to_string()
                 } else {
                     format!("\"{ziel_cell}\"")
                 };
@@ -350,7 +352,7 @@ pub(super) fn read_ziele(
                     line,
                     "ziel",
                     format!(
-                        "expected a Kennzahl such as int, k2, k3, k3e1, lzb_je (or any of {}), found {found}",
+                        "erwartet wird eine Kennzahl wie int, k2, k3, k3e1, lzb_je (oder eine von {}), gefunden wurde {found}",
                         Kennzahl::ALL[5..].iter().map(|k| k.code()).collect::<Vec<_>>().join(", ")
                     ),
                 ));
@@ -371,7 +373,7 @@ pub(super) fn read_ziele(
                 line,
                 "ziel",
                 format!(
-                    "expected one row per year, Jobcenter and target, found {jahr} \"{who}\" {} again (first in line {first})",
+                    "erwartet wird eine Zeile je Jahr, Jobcenter und Ziel, {jahr} \"{who}\" {} steht noch einmal da (zuerst in Zeile {first})",
                     ziel.code()
                 ),
             ));

@@ -135,7 +135,9 @@ fn check_container(path: &Path, bytes: &[u8]) -> Result<(), InputError> {
     let unreadable = |e: &dyn std::fmt::Display| {
         InputError::file(
             path,
-            format!("expected an Excel workbook (.xlsx), cannot read it: {e}"),
+            format!(
+                "erwartet wird eine Excel-Arbeitsmappe (.xlsx), sie kann nicht gelesen werden: {e}"
+            ),
         )
     };
     let too_large =
@@ -264,7 +266,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Table, Sheet), InputError> {
     let unreadable = |e: &dyn std::fmt::Display| {
         InputError::file(
             path,
-            format!("expected an Excel workbook (.xlsx), cannot read it: {e}"),
+            format!(
+                "erwartet wird eine Excel-Arbeitsmappe (.xlsx), sie kann nicht gelesen werden: {e}"
+            ),
         )
     };
     check_container(path, bytes)?;
@@ -275,7 +279,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Table, Sheet), InputError> {
         .position(|s| s.visible == SheetVisible::Visible && s.typ == SheetType::WorkSheet)
     else {
         return Err(if sheets.is_empty() {
-            InputError::file(path, "expected at least one worksheet, found none")
+            InputError::file(
+                path,
+                "erwartet wird mindestens ein Tabellenblatt, gefunden wurde keines",
+            )
         } else {
             InputError::file(path, ReadMessage::NoVisibleSheet)
         });
@@ -361,7 +368,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Table, Sheet), InputError> {
         return Err(InputError::file(
             path,
             format!(
-                "expected a header row in the first visible worksheet \"{name}\", found an empty sheet"
+                "erwartet wird eine Kopfzeile im ersten sichtbaren Tabellenblatt \"{name}\", das Blatt ist leer"
             ),
         ));
     };

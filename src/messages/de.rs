@@ -82,6 +82,40 @@ catalogue! {
     /// Writing a file or folder failed.
     WriteFailed { path: String, why: String } => "{path} kann nicht geschrieben werden: {why}";
 
+    // ---- Input files ----------------------------------------------------------------
+    /// A cell (or value) that is not what its column takes.
+    Expected { what: String, found: String } => "erwartet wird {what}, gefunden wurde \"{found}\"";
+    /// An empty cell where a value is needed.
+    ExpectedEmptyCell { what: String } => "erwartet wird {what}, gefunden wurde eine leere Zelle";
+    /// A text with a character that cannot be printed or mailed.
+    Unprintable { what: String, code: String } =>
+        "erwartet wird druckbarer Text, gefunden wurde {what} ({code})";
+
+    // ---- The command line --------------------------------------------------------------
+    /// An unusable command line (the reason follows), with the pointer to --help.
+    Usage { text: String } => "{text}\nHilfe: zielbericht --help (oder zielbericht BEFEHL --help)";
+    /// A value an option does not take.
+    UsageInvalidValue { arg: String, value: String, why: String } =>
+        "ungültiger Wert \"{value}\" für {arg}: {why}";
+    /// The values an option takes.
+    UsageValidValues { valid: String } => "möglich sind {valid}";
+    /// An option the command does not know.
+    UsageUnknownArgument { arg: String } => "unbekannte Option {arg} (Tippfehler? Die Optionen nennt --help)";
+    /// An option the command does not know, and the one probably meant.
+    UsageUnknownArgumentMeant { arg: String, meant: String } =>
+        "unbekannte Option {arg}; gemeint ist vermutlich {meant}";
+    /// A command the program does not know.
+    UsageUnknownCommand { command: String } =>
+        "unbekannter Befehl \"{command}\"; Befehle: run, check, archive, verify, invite, vereinbarung, vorlage, diff, generate, completions, manpage";
+    /// A required option is missing.
+    UsageMissing { args: String } => "es fehlt die Angabe {args}";
+    /// No command given.
+    UsageNoCommand => "kein Befehl angegeben, z. B. zielbericht run";
+    /// Two options that exclude each other.
+    UsageConflict { arg: String, other: String } => "{arg} und {other} schließen einander aus";
+    /// An option given in a wrong way (twice, without its value, …).
+    UsageWrongUse { arg: String } => "{arg} ist so nicht verwendbar (doppelt angegeben oder ohne Wert?)";
+
     // ---- The settings file ---------------------------------------------------------
     /// --settings names a file that does not exist.
     SettingsMissing =>

@@ -143,7 +143,7 @@ pub fn check_out(flag: &str, out: &Path) -> Result<(), Error> {
             Ok(m) if m.is_dir() => break,
             Ok(_) => {
                 return Err(Error::Usage(format!(
-                    "{flag}: {} is a file; expected a folder (or a path to create one)",
+                    "{flag}: {} ist eine Datei; erwartet wird ein Ordner (oder ein Pfad, an dem einer angelegt wird)",
                     dir.display()
                 )));
             }

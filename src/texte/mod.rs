@@ -110,7 +110,7 @@ impl Texte {
             .map_err(|e| format!("{shown}: {}", describe(&e)))?;
         if text.len() > MAX_OUTPUT {
             return Err(format!(
-                "{shown}: expected a text of at most {MAX_OUTPUT} bytes, the template gave {}",
+                "{shown}: erwartet wird ein Text von höchstens {MAX_OUTPUT} Bytes, die Vorlage ergab {}",
                 text.len()
             ));
         }
@@ -131,8 +131,9 @@ pub fn add_template(
         .map(|d| d.join(folder).join(name))
         .filter(|p| p.exists());
     let source = match &custom {
-        Some(path) => crate::load::csv::read_text(path)
-            .map_err(|e| Error::Render(format!("cannot read {}: {e}", path.display())))?,
+        Some(path) => crate::load::csv::read_text(path).map_err(|e| {
+            Error::Render(format!("{} kann nicht gelesen werden: {e}", path.display()))
+        })?,
         None => builtin.to_string(),
     };
     let shown = custom.map_or_else(

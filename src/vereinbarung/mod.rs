@@ -39,7 +39,11 @@ pub fn parse_year_arg(text: &str) -> Result<i32, String> {
     t.parse::<i32>()
         .ok()
         .filter(|y| t.len() == 4 && (2000..=2099).contains(y))
-        .ok_or_else(|| format!("expected a four-digit year such as 2019, found \"{text}\""))
+        .ok_or_else(|| {
+            format!(
+                "erwartet wird eine vierstellige Jahreszahl wie 2019, gefunden wurde \"{text}\""
+            )
+        })
 }
 
 /// Renders the agreements of the Jobcenters `ids` for `year` into memory.
