@@ -277,4 +277,27 @@ mod tests {
         let keys: std::collections::BTreeSet<_> = Msg::KEYS.iter().collect();
         assert_eq!(keys.len(), Msg::KEYS.len(), "keys are unique");
     }
+
+    /// The Handbuch's table of messages names every key of the catalogue (as `` `Key` ``
+    /// in a row of its own), so that no message reaches a user unexplained; and it names
+    /// no key that no longer exists.
+    #[test]
+    fn the_handbuch_explains_every_message() {
+        let handbuch = include_str!("../../docs/handbuch.md");
+        let (_, table) = handbuch
+            .split_once("### Alle Meldungen nach Schlüssel")
+            .expect("the Handbuch has the table of messages");
+        let missing: Vec<&str> = Msg::KEYS
+            .iter()
+            .copied()
+            .filter(|key| !table.contains(&format!("| `{key}` |")))
+            .collect();
+        assert!(missing.is_empty(), "not in docs/handbuch.md: {missing:?}");
+        let listed = table
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `")?.split_once('`').map(|(k, _)| k))
+            .filter(|k| !Msg::KEYS.contains(k))
+            .collect::<Vec<_>>();
+        assert!(listed.is_empty(), "keys that no longer exist: {listed:?}");
+    }
 }
