@@ -178,7 +178,7 @@ fn archive_is_write_once_and_supersede_adds_an_edition() {
         "vorlagen",
     ])
     .expect_code(0)
-    .expect_stderr("against ausgabe-2: 0 figure(s)");
+    .expect_stderr("against ausgabe-2: 0 Kennzahlwert(e)");
     let page = pdftotext(
         &fx.dir
             .path()

@@ -267,10 +267,14 @@ fn diff_names_exactly_the_revised_figures() {
     // A rerun over an earlier run of the month says how much changed.
     fx.run(&["run", "--month", "2018-03", "--figures-only", "--out", "b"])
         .expect_code(0)
-        .expect_stderr("Vergleich mit dem vorigen Lauf für 2018-03: 0 figure(s)");
+        .expect_stderr("Vergleich mit dem vorigen Lauf für 2018-03: 0 Kennzahlwert(e)");
     let same = fx.run(&["diff", "a/2018-03", "a/2018-03"]);
     same.expect_code(0);
-    assert!(same.stdout().contains("0 figure(s)"), "{}", same.stdout());
+    assert!(
+        same.stdout().contains("0 Kennzahlwert(e)"),
+        "{}",
+        same.stdout()
+    );
     let run = fx.run(&["diff", "a/2018-03", "b/2018-03", "--format", "csv"]);
     run.expect_code(1);
     let changed: std::collections::BTreeSet<(String, String)> = run

@@ -274,7 +274,7 @@ fn diff_finds_a_cent_on_millions_and_shows_the_value() {
     diff.expect_code(1);
     let out = diff.stdout();
     assert!(out.contains("456.000.000,00 → 456.000.000,03"), "{out}");
-    assert!(!out.contains("\n0 figure(s)"), "{out}");
+    assert!(!out.contains("\n0 Kennzahlwert(e)"), "{out}");
     let csv = a.run(&["diff", "a", "b", "--format", "csv"]);
     assert!(
         csv.stdout()

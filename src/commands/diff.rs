@@ -47,7 +47,7 @@ pub fn diff(args: &DiffArgs) -> Result<Exit, Error> {
     match std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             return Err(Error::Render(format!(
-                "cannot write to standard output: {e}"
+                "die Standardausgabe kann nicht geschrieben werden: {e}"
             )));
         }
         _ => {}
@@ -70,7 +70,7 @@ fn side(path: &Path, args: &DiffArgs) -> Result<Side, Error> {
     }
     let Some(bm) = args.month else {
         return Err(Error::Usage(format!(
-            "{name} is a data folder: --month YYYY-MM says which Berichtsmonat to compare"
+            "{name} ist ein Datenordner: --month JJJJ-MM sagt, welcher Berichtsmonat verglichen wird"
         )));
     };
     let ds = load::load(path).map_err(Error::Input)?;

@@ -47,7 +47,7 @@ impl Side {
                     file,
                     table.header_line,
                     format!(
-                        "missing required column \"{n}\" in the header (is this a kennzahlen.csv?)"
+                        "Pflichtspalte \"{n}\" fehlt in der Kopfzeile (ist das eine kennzahlen.csv?)"
                     ),
                 )])
             })
@@ -229,12 +229,14 @@ pub fn compare(a: &Side, b: &Side) -> Comparison {
 }
 
 impl Comparison {
-    /// `N figure(s) of M Jobcenter(s) and aggregate(s) changed, K status(es) flipped`.
+    /// `N Kennzahlwerte bei M Jobcentern und Summen geändert, K Zielstatus gewechselt`.
     pub fn summary(&self) -> String {
-        format!(
-            "{} figure(s) of {} Jobcenter(s) and aggregate(s) changed, {} status(es) flipped",
-            self.figures, self.entities, self.statuses
-        )
+        crate::messages::Msg::ComparisonSummary {
+            figures: self.figures,
+            entities: self.entities,
+            statuses: self.statuses,
+        }
+        .to_string()
     }
 
     /// `jobcenter,kennzahl,feld,alt,neu`, one row per change (values as in the CSV).

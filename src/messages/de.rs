@@ -238,6 +238,14 @@ catalogue! {
     /// The files of `vereinbarung`.
     WrittenAgreements { agreements: Many } => "{agreements} und manifest.json";
 
+    // ---- diff and reruns ------------------------------------------------------------
+    /// What changed between two deliveries (diff, a rerun, a superseding edition).
+    ComparisonSummary { figures: usize, entities: usize, statuses: usize } =>
+        "{figures} Kennzahlwert(e) bei {entities} Jobcenter(n) und Summen geändert, {statuses} Zielstatus gewechselt";
+    /// Files of the user that a rewrite of a folder kept.
+    KeptUserFiles { count: usize, folder: String, files: String } =>
+        "Hinweis: {count} Datei(en) in {folder} stammen nicht von zielbericht und bleiben erhalten:\n  {files}";
+
     // ---- check ---------------------------------------------------------------------
     /// What `check` found in a data folder.
     CheckSummary {

@@ -107,13 +107,13 @@ impl<'a> Staging<'a> {
         if exists {
             if existing == Existing::Refuse {
                 return Err(Error::Refused(format!(
-                    "{} exists already; nothing was changed",
+                    "{} gibt es schon; nichts wurde geändert",
                     target.display()
                 )));
             }
             if !target.symlink_metadata().is_ok_and(|m| m.is_dir()) {
                 return Err(Error::Refused(format!(
-                    "{} is not a folder (a file or a symbolic link); nothing was changed",
+                    "{} ist kein Ordner (eine Datei oder eine symbolische Verknüpfung); nichts wurde geändert",
                     target.display()
                 )));
             }
@@ -402,7 +402,7 @@ pub fn recover(lock: &FolderLock) -> Result<(), Error> {
         let foreign = foreign(&path, &[INVITATIONS_FOLDER]).map_err(|_| {
             stop(
                 target,
-                &[format!("{} (no readable manifest)", path.display())],
+                &[format!("{} (kein lesbares Manifest)", path.display())],
             )
         })?;
         let items: Vec<PathBuf> = foreign.kept.into_iter().chain(foreign.files).collect();
@@ -418,7 +418,7 @@ pub fn recover(lock: &FolderLock) -> Result<(), Error> {
                 return Err(stop(
                     target,
                     &[format!(
-                        "{} (differs from {})",
+                        "{} (weicht ab von {})",
                         from.display(),
                         to.display()
                     )],

@@ -66,7 +66,7 @@ pub fn acquire(target: &Path) -> Result<FolderLock, Error> {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
             eprintln!(
-                "waiting: another zielbericht process is writing {} …",
+                "warten: ein anderer zielbericht-Prozess schreibt {} …",
                 target.display()
             );
             file.lock().map_err(|e| Error::write(&path, e))?;

@@ -79,12 +79,11 @@ pub fn lock_folder(target: &Path) -> Result<FolderLock, Error> {
 /// Names the files a rewrite of `target` kept because zielbericht did not write them.
 pub fn note_kept(target: &Path, written: &Written) {
     if !written.kept_unknown.is_empty() {
-        eprintln!(
-            "note: kept {} file(s) in {} that zielbericht did not write:\n  {}",
-            written.kept_unknown.len(),
-            target.display(),
-            written.kept_unknown.join("\n  ")
-        );
+        crate::messages::console::note(crate::messages::Msg::KeptUserFiles {
+            count: written.kept_unknown.len(),
+            folder: target.display().to_string(),
+            files: written.kept_unknown.join("\n  "),
+        });
     }
 }
 
@@ -155,7 +154,7 @@ pub fn check_out(flag: &str, out: &Path) -> Result<(), Error> {
             }
             Err(e) => {
                 return Err(Error::Usage(format!(
-                    "{flag}: cannot use {}: {e}",
+                    "{flag}: {} ist nicht verwendbar: {e}",
                     dir.display()
                 )));
             }
@@ -172,7 +171,7 @@ pub fn check_out(flag: &str, out: &Path) -> Result<(), Error> {
             Ok(())
         }
         Err(e) => Err(Error::Usage(format!(
-            "{flag}: cannot write in {}: {e}",
+            "{flag}: in {} kann nicht geschrieben werden: {e}",
             dir.display()
         ))),
     }
