@@ -267,6 +267,8 @@ pub(crate) fn write_run_folder(
     let planner = options
         .map(|o| report::Planner::new(results, ids, o))
         .transpose()?;
+    // What killed runs left beside any month is cleared first (issue 23, class 11).
+    output::debris::sweep(out_dir);
     // The month folder's lock (the one `invite` holds while it sends) for the whole run.
     let lock = output::lock_folder(&target)?;
     let previous = options

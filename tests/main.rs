@@ -15,6 +15,8 @@ mod figures;
 mod inputs;
 /// Issue 23: register and edition together, exact diff, dates checked first, readers wait.
 mod integrity;
+/// Issue 23: Ctrl-C and SIGTERM, debris of killed commands, an output folder that vanishes.
+mod interrupt;
 /// Invitations: .eml drafts and sending through a real SMTP server.
 mod invite;
 /// The overview: a column for every agreed target, groups by Vergleichstyp, status words.

@@ -25,6 +25,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::intact::{self, Intact};
 use super::lock::{FolderLock, parent_of};
 use super::walk::{self, Kind};
 use super::{INVITATIONS_FOLDER, OutFile, manifest};
@@ -49,6 +50,9 @@ pub enum Existing {
 pub struct Written {
     /// Files (relative paths) that zielbericht did not write and kept in place.
     pub kept_unknown: Vec<String>,
+    /// Files zielbericht wrote that someone edited since (their SHA-256 is no longer the
+    /// manifest's), kept under a new name: (old, new) relative paths.
+    pub kept_renamed: Vec<(String, String)>,
 }
 
 /// Writes `files` as the folder guarded by `lock`, atomically (see the module doc).
@@ -81,10 +85,15 @@ pub struct Staging<'a> {
     lock: &'a FolderLock,
     path: PathBuf,
     exists: bool,
-    /// What the old folder holds that zielbericht did not write (moved over at the end).
-    carry: Vec<PathBuf>,
+    /// What the old folder holds that zielbericht did not write (moved over at the end,
+    /// from its old to its new relative path: an edited file changes its name).
+    carry: Vec<(PathBuf, PathBuf)>,
     written: Written,
     finished: bool,
+    /// The folder as made, and what was written into it (checked before the swap).
+    intact: Intact,
+    /// Removed on Ctrl-C while it holds rendered files only.
+    tracked: Option<crate::interrupt::Tracked>,
 }
 
 impl<'a> Staging<'a> {
@@ -142,30 +151,42 @@ impl<'a> Staging<'a> {
                 }
                 written.kept_unknown.push(name);
             }
-            carry.extend(foreign.kept);
-            carry.extend(foreign.files);
+            let edited = edited_files(target, planned, &foreign.files);
+            carry.extend(foreign.kept.into_iter().map(|p| (p.clone(), p)));
+            carry.extend(foreign.files.into_iter().map(|p| (p.clone(), p)));
+            for (old, new) in edited {
+                written
+                    .kept_renamed
+                    .push((walk::rel_name(&old), walk::rel_name(&new)));
+                carry.push((old, new));
+            }
         }
         let path = leftover_path(target, "tmp");
+        std::fs::create_dir(&path).map_err(|e| Error::write(&path, e))?;
         let staging = Self {
             lock,
+            intact: Intact::new(&path),
+            tracked: Some(crate::interrupt::track(&path)),
             path,
             exists,
             carry,
             written,
             finished: false,
         };
-        std::fs::create_dir(&staging.path).map_err(|e| Error::write(&staging.path, e))?;
         staging.write(manifest::FILE, manifest)?;
         Ok(staging)
     }
 
     /// Writes one file (path relative to the folder) and syncs it.
+    /// Never makes the staging folder itself anew (see [`super::intact`]).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
         let path = self.path.join(rel);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+            intact::create_below(&self.path, dir).map_err(|e| Error::write(dir, e))?;
         }
-        write_synced(&path, bytes).map_err(|e| Error::write(&path, e))
+        write_synced(&path, bytes).map_err(|e| Error::write(&path, e))?;
+        self.intact.landed(rel, bytes.len() as u64);
+        Ok(())
     }
 
     /// Gives the file `from` (on the same file system) the name `rel` in the staging
@@ -214,10 +235,11 @@ impl<'a> Staging<'a> {
         }
         let path = self.path.join(rel);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+            intact::create_below(&self.path, dir).map_err(|e| Error::write(dir, e))?;
         }
         std::fs::hard_link(from, &path).map_err(|e| Error::write(&path, e))?;
         if std::fs::read(&path).is_ok_and(|linked| linked == bytes) {
+            self.intact.landed(rel, bytes.len() as u64);
             return Ok(());
         }
         std::fs::remove_file(&path).map_err(|e| Error::write(&path, e))?;
@@ -230,8 +252,14 @@ impl<'a> Staging<'a> {
     /// Puts the final `manifest` in place of the first one (when given), moves over what
     /// the old folder keeps, and swaps the staging folder into the target.
     pub fn finish(mut self, manifest: Option<&[u8]>) -> Result<Written, Error> {
+        // Not cut in half by Ctrl-C; from here on the folder may hold a user's files.
+        let _hold = crate::interrupt::hold();
+        self.tracked = None;
         self.finished = true;
         let result = self.complete(manifest);
+        if result.is_ok() {
+            crate::interrupt::published(self.lock.target());
+        }
         if let Err(e) = result {
             // Whatever was moved into the staging folder goes back before it is removed.
             if let Err(again) = recover(self.lock) {
@@ -244,6 +272,9 @@ impl<'a> Staging<'a> {
 
     fn complete(&self, manifest: Option<&[u8]>) -> Result<(), Error> {
         let (staging, target) = (&self.path, self.lock.target());
+        // Still the folder made, with every file written (an --out moved or removed
+        // meanwhile must not publish a folder without them).
+        self.intact.check(staging, target)?;
         if let Some(bytes) = manifest {
             self.write(MANIFEST_NEXT, bytes)?;
             let (next, file) = (staging.join(MANIFEST_NEXT), staging.join(manifest::FILE));
@@ -253,8 +284,8 @@ impl<'a> Staging<'a> {
         if self.exists {
             // Opened since the check in `begin` (a report opened while the others rendered).
             refuse_open(target)?;
-            for rel in &self.carry {
-                move_into(&target.join(rel), &staging.join(rel))?;
+            for (old, new) in &self.carry {
+                move_into(&target.join(old), &staging.join(new))?;
             }
             sync_dir(staging);
             let old = swap(staging, target)?;
@@ -318,8 +349,10 @@ fn foreign(folder: &Path, keep: &[&str]) -> Result<Foreign, Error> {
         .map(PathBuf::from)
         .filter(|k| folder.join(k).symlink_metadata().is_ok())
         .collect();
-    let entries = walk::entries(folder, &|rel| kept.iter().any(|k| k == rel))
-        .map_err(|e| Error::write(folder, e))?;
+    let skip = |rel: &Path| kept.iter().any(|k| k == rel);
+    let entries = walk::entries(folder, &skip).map_err(|e| Error::write(folder, e))?;
+    // Empty folders a user made are theirs too (walk lists no folders).
+    let empty = super::edited::empty_dirs(folder, &skip).map_err(|e| Error::write(folder, e))?;
     let listed = std::fs::read(folder.join(manifest::FILE))
         .ok()
         .and_then(|b| serde_json::from_slice::<manifest::Manifest>(&b).ok());
@@ -332,8 +365,9 @@ fn foreign(folder: &Path, keep: &[&str]) -> Result<Foreign, Error> {
                     || (name != manifest::FILE && !m.files.iter().any(|f| f.path == name))
             })
             .map(|e| e.rel)
+            .chain(empty)
             .collect(),
-        None if entries.iter().all(|e| e.name() == manifest::FILE) => Vec::new(),
+        None if entries.iter().all(|e| e.name() == manifest::FILE) => empty,
         None => {
             return Err(Error::Refused(format!(
                 "{} has no readable {}, so zielbericht cannot tell its own files from \
@@ -412,7 +446,7 @@ pub fn recover(lock: &FolderLock) -> Result<(), Error> {
         for rel in &items {
             let (from, to) = (path.join(rel), target.join(rel));
             if to.symlink_metadata().is_ok() {
-                if same_file_content(&from, &to) {
+                if same_file_content(&from, &to) || (empty_dir(&from) && to.is_dir()) {
                     continue;
                 }
                 return Err(stop(
@@ -442,6 +476,36 @@ fn stop(target: &Path, what: &[String]) -> Error {
         what.join("\n  "),
         target.display()
     ))
+}
+
+fn empty_dir(path: &Path) -> bool {
+    std::fs::read_dir(path).is_ok_and(|mut d| d.next().is_none())
+}
+
+/// The files of `target` its manifest lists that someone edited since (see
+/// [`super::edited`]), each with the unused name it is kept under; `planned` and
+/// `foreign` are names taken in the new folder.
+fn edited_files(target: &Path, planned: &[String], foreign: &[PathBuf]) -> Vec<(PathBuf, PathBuf)> {
+    let Some(m) = std::fs::read(target.join(manifest::FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<manifest::Manifest>(&b).ok())
+    else {
+        return Vec::new();
+    };
+    let mut taken: Vec<String> = planned
+        .iter()
+        .map(|p| name_key(p))
+        .chain(foreign.iter().map(|p| name_key(&walk::rel_name(p))))
+        .collect();
+    let mut out = Vec::new();
+    for rel in super::edited::changed(target, &m) {
+        let new = super::edited::kept_name(&rel, &|n| {
+            taken.contains(&name_key(n)) || target.join(n).symlink_metadata().is_ok()
+        });
+        taken.push(name_key(&new));
+        out.push((PathBuf::from(rel), PathBuf::from(new)));
+    }
+    out
 }
 
 fn same_file_content(a: &Path, b: &Path) -> bool {
@@ -553,7 +617,7 @@ fn open_files(_folder: &Path) -> Vec<PathBuf> {
 }
 
 /// `(kind, name)` of a leftover folder name `.zielbericht-<kind>-<name>-<pid>-<nanos>`.
-fn parse(file: &str) -> Option<(&str, &str)> {
+pub(super) fn parse(file: &str) -> Option<(&str, &str)> {
     let rest = file.strip_prefix(STAGING)?;
     let (kind, rest) = rest.split_once('-')?;
     if !["tmp", "old", "trash"].contains(&kind) {
