@@ -29,5 +29,7 @@ mod reliability;
 mod reports;
 /// Reruns reuse unchanged PDFs; changed data, templates or dates render again.
 mod reuse;
+/// Issue 23: user changes survive a rerun, what reuse trusts, a time limit per document.
+mod trust;
 /// Target agreements: parties, targets worded by direction, notes, config errors.
 mod vereinbarung;
