@@ -63,6 +63,8 @@ pub(crate) fn report_options(
         bericht: crate::report::config::Bericht::load(&data.data)?,
         emit_data: None,
         reuse: !render.no_reuse,
+        time_limit: (render.document_timeout > 0)
+            .then(|| std::time::Duration::from_secs(render.document_timeout)),
     })
 }
 

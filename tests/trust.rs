@@ -35,7 +35,11 @@ fn empty_folders_and_an_edited_workbook_survive_a_rerun() {
     // Unchanged since: nothing renamed again; the kept copy is a user file like others.
     let again = fx.run(&args);
     again.expect_code(0);
-    assert!(!again.stderr().contains("bearbeitet 2"), "{}", again.stderr());
+    assert!(
+        !again.stderr().contains("bearbeitet 2"),
+        "{}",
+        again.stderr()
+    );
     assert!(dir.join("leer").is_dir());
     // Edited once more: a second name, the first copy stays.
     std::fs::write(dir.join("kennzahlen.xlsx"), b"neu").unwrap();
@@ -50,4 +54,75 @@ fn empty_folders_and_an_edited_workbook_survive_a_rerun() {
         std::fs::read(dir.join("kennzahlen (bearbeitet 2).xlsx")).unwrap(),
         b"neu"
     );
+}
+
+/// Class 6: a template that never ends for one Jobcenter. With a limit of 2 s that
+/// document fails alone and is named; the other report, the overview and the figure files
+/// are written, and the run ends (exit 1, as for any failed document) well within the
+/// time another rendering would take.
+#[test]
+fn a_document_over_its_time_limit_fails_alone() {
+    let fx = Fixture::new().write();
+    let templates = fx.dir.path().join("vorlagen");
+    std::fs::create_dir(&templates).unwrap();
+    let report = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/report.typ"),
+    )
+    .unwrap();
+    let endless = report.replacen(
+        "#let jc = data.jobcenter\n",
+        "#let jc = data.jobcenter\n#if jc.id == \"05558\" { for i in range(100000) { for j in \
+         range(100000) { } } }\n",
+        1,
+    );
+    assert_ne!(endless, report, "the hook line moved in report.typ");
+    std::fs::write(templates.join("report.typ"), endless).unwrap();
+    let started = std::time::Instant::now();
+    let output = crate::util::command(
+        fx.dir.path(),
+        &[
+            "run",
+            "--month",
+            "2018-03",
+            "--templates",
+            "vorlagen",
+            "--jobs",
+            "2",
+        ],
+    )
+    .env("ZIELBERICHT_DOCUMENT_TIMEOUT", "2")
+    .output()
+    .unwrap();
+    let elapsed = started.elapsed();
+    let run = crate::util::Run { output };
+    run.expect_code(1)
+        .expect_stderr("05558_kreis-coesfeld.pdf: abgebrochen nach 2 s");
+    assert!(elapsed.as_secs() < 60, "took {elapsed:?}");
+    let dir = fx.out().join("2018-03");
+    for file in [
+        "05554_kreis-borken.pdf",
+        "uebersicht.pdf",
+        "kennzahlen.csv",
+        "kennzahlen.xlsx",
+        "manifest.json",
+    ] {
+        assert!(dir.join(file).is_file(), "{file} missing");
+    }
+    assert!(!dir.join("05558_kreis-coesfeld.pdf").exists());
+    let manifest = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    assert!(!manifest.contains("05558_kreis-coesfeld.pdf"));
+    // The option says the same as the variable; the month is not left locked.
+    fx.run(&[
+        "run",
+        "--month",
+        "2018-03",
+        "--templates",
+        "vorlagen",
+        "--document-timeout",
+        "1",
+        "--jobs",
+        "1",
+    ])
+    .expect_code(1)
+    .expect_stderr("abgebrochen nach 1 s");
 }
