@@ -360,6 +360,8 @@ pub(crate) fn write_run_folder(
     entries.sort_by_key(|(i, _)| *i);
     manifest.files = entries.into_iter().map(|(_, e)| e).collect();
     let written = staging.finish(Some(&manifest.to_file().bytes))?;
+    // What a rerun may reuse: the keyed record of what this run wrote (issue 23, class 8).
+    report::trust::record(&target, &manifest.files);
     drop(lock);
     output::note_kept(&target, &written);
     Ok((

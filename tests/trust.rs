@@ -126,3 +126,94 @@ fn a_document_over_its_time_limit_fails_alone() {
     .expect_code(1)
     .expect_stderr("abgebrochen nach 1 s");
 }
+
+/// Sets the SHA-256 and length of `file` in the manifest of `dir` to those of its bytes
+/// now (what someone covering an edit would do).
+fn reseal(dir: &std::path::Path, file: &str) {
+    use sha2::Digest as _;
+    let bytes = std::fs::read(dir.join(file)).unwrap();
+    let sha: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let path = dir.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let entry = manifest["files"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|f| f["path"] == file)
+        .unwrap();
+    entry["sha256"] = sha.into();
+    entry["bytes"] = bytes.len().into();
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+}
+
+/// Class 8: a PDF edited together with its manifest entry is not reused: reuse needs the
+/// keyed record this installation wrote of the folder.
+#[test]
+fn a_pdf_edited_with_its_manifest_entry_is_rendered_again() {
+    let fx = Fixture::new().write();
+    let keys = fx.dir.path().join("schluessel");
+    let run = || {
+        let output = crate::util::command(fx.dir.path(), &["run", "--month", "2018-03"])
+            .env("XDG_DATA_HOME", &keys)
+            .output()
+            .unwrap();
+        crate::util::Run { output }
+    };
+    run().expect_code(0);
+    let dir = fx.out().join("2018-03");
+    let original = std::fs::read(dir.join("05554_kreis-borken.pdf")).unwrap();
+    run()
+        .expect_code(0)
+        .expect_stderr("3 document(s) reused from the previous run");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let key = keys.join("zielbericht/schluessel");
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", key.display());
+    }
+    // The record lies with the key, not in the output folder.
+    let records: Vec<_> = std::fs::read_dir(keys.join("zielbericht/wiederverwendung"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(records.len(), 1, "{records:?}");
+    let names: Vec<String> = std::fs::read_dir(fx.out())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}"); // the month and its lock file
+
+    // The PDF changed (same length), its manifest entry recomputed: rendered again.
+    let mut forged = original.clone();
+    let at = forged.windows(4).position(|w| w == b"Info").unwrap_or(100);
+    forged[at] ^= 0x20;
+    std::fs::write(dir.join("05554_kreis-borken.pdf"), &forged).unwrap();
+    reseal(&dir, "05554_kreis-borken.pdf");
+    run()
+        .expect_code(0)
+        .expect_stderr("2 document(s) reused from the previous run");
+    assert_eq!(
+        std::fs::read(dir.join("05554_kreis-borken.pdf")).unwrap(),
+        original
+    );
+    // A record copied from elsewhere (or written by hand) vouches for nothing.
+    std::fs::write(
+        &records[0],
+        "0000000000000000000000000000000000000000000000000000000000000000\n",
+    )
+    .unwrap();
+    let rerun = run();
+    rerun.expect_code(0);
+    assert!(!rerun.stderr().contains("reused"), "{}", rerun.stderr());
+    // And after that rerun everything is vouched for again.
+    run()
+        .expect_code(0)
+        .expect_stderr("3 document(s) reused from the previous run");
+}

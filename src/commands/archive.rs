@@ -223,6 +223,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         inputs: manifest::inputs(&ds.files),
         files: pipeline::entries(&files, &render_keys),
     };
+    let entries = manifest.files.clone();
     let manifest = manifest.to_file();
     let manifest_sha256 = output::sha256_hex(&manifest.bytes);
     files.push(manifest);
@@ -238,6 +239,8 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         || output::write_folder(&lock, &files, Existing::Refuse).map(|_| ()),
     )?;
     drop(hold);
+    // What a superseding edition may reuse (issue 23, class 8).
+    crate::report::trust::record(&target, &entries);
     pipeline::summary(&target, &out, started);
     Ok(Exit::Ok)
 }

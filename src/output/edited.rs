@@ -3,6 +3,9 @@
 //! `kennzahlen.xlsx` with their notes). A rerun carries both into the new folder like
 //! other user files; an edited file keeps its content under a new name,
 //! `kennzahlen (bearbeitet).xlsx`, since the run writes a fresh one under the old.
+//! A rendered document (a PDF with a render key) that no longer matches is rendered
+//! anew and named, not kept: a changed PDF is far more often damaged (a flipped bit, a
+//! truncated copy) than edited, and it can always be made again.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -34,7 +37,8 @@ pub fn empty_dirs(root: &Path, skip: &dyn Fn(&Path) -> bool) -> io::Result<Vec<P
 
 /// The files `manifest` lists (not the manifest itself) that are regular files in
 /// `folder` whose length or SHA-256 is no longer the recorded one: edited by someone.
-pub fn changed(folder: &Path, manifest: &Manifest) -> Vec<String> {
+/// With whether each is a rendered document (it has a render key).
+pub fn changed(folder: &Path, manifest: &Manifest) -> Vec<(String, bool)> {
     manifest
         .files
         .iter()
@@ -48,7 +52,7 @@ pub fn changed(folder: &Path, manifest: &Manifest) -> Vec<String> {
                 && (meta.len() != f.bytes
                     || super::sha256_file(&path).is_ok_and(|sha| sha != f.sha256))
         })
-        .map(|f| f.path.clone())
+        .map(|f| (f.path.clone(), f.render_key.is_some()))
         .collect()
 }
 

@@ -53,6 +53,8 @@ pub struct Written {
     /// Files zielbericht wrote that someone edited since (their SHA-256 is no longer the
     /// manifest's), kept under a new name: (old, new) relative paths.
     pub kept_renamed: Vec<(String, String)>,
+    /// Rendered documents that no longer matched their manifest entry (replaced).
+    pub rendered_anew: Vec<String>,
 }
 
 /// Writes `files` as the folder guarded by `lock`, atomically (see the module doc).
@@ -151,7 +153,7 @@ impl<'a> Staging<'a> {
                 }
                 written.kept_unknown.push(name);
             }
-            let edited = edited_files(target, planned, &foreign.files);
+            let edited = edited_files(target, planned, &foreign.files, &mut written);
             carry.extend(foreign.kept.into_iter().map(|p| (p.clone(), p)));
             carry.extend(foreign.files.into_iter().map(|p| (p.clone(), p)));
             for (old, new) in edited {
@@ -484,8 +486,14 @@ fn empty_dir(path: &Path) -> bool {
 
 /// The files of `target` its manifest lists that someone edited since (see
 /// [`super::edited`]), each with the unused name it is kept under; `planned` and
-/// `foreign` are names taken in the new folder.
-fn edited_files(target: &Path, planned: &[String], foreign: &[PathBuf]) -> Vec<(PathBuf, PathBuf)> {
+/// `foreign` are names taken in the new folder. Rendered documents are not kept but
+/// noted in `written` (they are rendered anew; see [`super::edited`]).
+fn edited_files(
+    target: &Path,
+    planned: &[String],
+    foreign: &[PathBuf],
+    written: &mut Written,
+) -> Vec<(PathBuf, PathBuf)> {
     let Some(m) = std::fs::read(target.join(manifest::FILE))
         .ok()
         .and_then(|b| serde_json::from_slice::<manifest::Manifest>(&b).ok())
@@ -498,7 +506,11 @@ fn edited_files(target: &Path, planned: &[String], foreign: &[PathBuf]) -> Vec<(
         .chain(foreign.iter().map(|p| name_key(&walk::rel_name(p))))
         .collect();
     let mut out = Vec::new();
-    for rel in super::edited::changed(target, &m) {
+    for (rel, rendered) in super::edited::changed(target, &m) {
+        if rendered {
+            written.rendered_anew.push(rel);
+            continue;
+        }
         let new = super::edited::kept_name(&rel, &|n| {
             taken.contains(&name_key(n)) || target.join(n).symlink_metadata().is_ok()
         });

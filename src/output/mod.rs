@@ -97,6 +97,15 @@ pub fn note_kept(target: &Path, written: &Written) {
             target.display()
         );
     }
+    if !written.rendered_anew.is_empty() {
+        eprintln!(
+            "Hinweis: in {} waren {} Dokument(e) seit dem letzten Lauf verändert oder \
+             beschädigt (die SHA-256 ist nicht mehr die des Manifests); sie sind neu gesetzt:\n  {}",
+            target.display(),
+            written.rendered_anew.len(),
+            written.rendered_anew.join("\n  ")
+        );
+    }
 }
 
 /// The shared lock a reader of `path` takes (see [`lock::acquire_shared`]): of the

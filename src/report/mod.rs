@@ -21,6 +21,7 @@ pub mod sexes;
 #[cfg(test)]
 mod snapshot_tests;
 pub mod talking;
+pub mod trust;
 
 pub mod words;
 
