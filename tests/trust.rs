@@ -132,10 +132,13 @@ fn a_document_over_its_time_limit_fails_alone() {
 fn reseal(dir: &std::path::Path, file: &str) {
     use sha2::Digest as _;
     let bytes = std::fs::read(dir.join(file)).unwrap();
-    let sha: String = sha2::Sha256::digest(&bytes)
+    let sha = sha2::Sha256::digest(&bytes)
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+        .fold(String::new(), |mut s, b| {
+            use std::fmt::Write as _;
+            let _ = write!(s, "{b:02x}");
+            s
+        });
     let path = dir.join("manifest.json");
     let mut manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
