@@ -60,6 +60,7 @@ pub fn install() {
 }
 
 /// Cleans up and ends the process after `signal`.
+#[cfg_attr(not(unix), allow(dead_code))]
 fn stop(signal: i32) -> ! {
     let mut s = state();
     s.interrupted = true;
