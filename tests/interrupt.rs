@@ -235,3 +235,54 @@ fn an_output_folder_moved_during_the_first_run_publishes_nothing() {
         "something was made in the new folder"
     );
 }
+
+/// Ctrl-C while the finished folder is being swapped into place (the rename delayed 3 s
+/// by `strace`): the swap is not cut in half; the process ends after it with 130 and
+/// says what was published, and the folder verifies.
+#[test]
+fn ctrl_c_during_the_swap_waits_for_it_and_names_what_was_published() {
+    let fx = crate::util::Fixture::new().write();
+    let mut traced = std::process::Command::new("strace");
+    traced
+        .args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=rename"])
+        // The first rename puts the final manifest in place, the second swaps the folder.
+        .args([
+            "-e",
+            "inject=rename:delay_enter=3000000:when=2",
+            crate::util::bin(),
+        ])
+        .args(["run", "--month", "2018-03", "--jobs", "1"])
+        .current_dir(fx.dir.path())
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut strace = traced.spawn().expect("strace (.ci/run installs it)");
+    let mut stderr = BufReader::new(strace.stderr.take().unwrap());
+    let mut seen = String::new();
+    while !seen.contains("[3/3]") {
+        assert!(stderr.read_line(&mut seen).unwrap() > 0, "{seen}");
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    let spid = strace.id();
+    let children =
+        std::fs::read_to_string(format!("/proc/{spid}/task/{spid}/children")).unwrap_or_default();
+    let pid = children
+        .split_whitespace()
+        .next()
+        .expect("the traced zielbericht");
+    let status = std::process::Command::new("kill")
+        .args(["-INT", pid])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    let code = strace.wait().unwrap().code();
+    assert_eq!(code, Some(130), "{seen}{rest}");
+    assert!(
+        rest.contains("Abgebrochen (Strg+C): out/2018-03 war schon vollständig geschrieben"),
+        "{rest}"
+    );
+    assert_eq!(leftovers(&fx.out()), Vec::<PathBuf>::new());
+    run_in(fx.dir.path(), &["verify", "out/2018-03"]).expect_code(0);
+}

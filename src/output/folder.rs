@@ -133,7 +133,7 @@ impl<'a> Staging<'a> {
                 Existing::Replace { keep } => keep,
                 Existing::Refuse => &[][..],
             };
-            let foreign = foreign(target, keep)?;
+            let foreign = foreign(target, keep, true)?;
             for rel in &foreign.files {
                 let name = walk::rel_name(rel);
                 // The same name, a planned file inside a foreign folder, or a foreign file
@@ -345,7 +345,8 @@ struct Foreign {
     files: Vec<PathBuf>,
 }
 
-fn foreign(folder: &Path, keep: &[&str]) -> Result<Foreign, Error> {
+/// Empty folders count when `with_empty` says so.
+fn foreign(folder: &Path, keep: &[&str], with_empty: bool) -> Result<Foreign, Error> {
     let kept: Vec<PathBuf> = keep
         .iter()
         .map(PathBuf::from)
@@ -354,7 +355,11 @@ fn foreign(folder: &Path, keep: &[&str]) -> Result<Foreign, Error> {
     let skip = |rel: &Path| kept.iter().any(|k| k == rel);
     let entries = walk::entries(folder, &skip).map_err(|e| Error::write(folder, e))?;
     // Empty folders a user made are theirs too (walk lists no folders).
-    let empty = super::edited::empty_dirs(folder, &skip).map_err(|e| Error::write(folder, e))?;
+    let empty = if with_empty {
+        super::edited::empty_dirs(folder, &skip).map_err(|e| Error::write(folder, e))?
+    } else {
+        Vec::new()
+    };
     let listed = std::fs::read(folder.join(manifest::FILE))
         .ok()
         .and_then(|b| serde_json::from_slice::<manifest::Manifest>(&b).ok());
@@ -435,7 +440,11 @@ pub fn recover(lock: &FolderLock) -> Result<(), Error> {
         }
     }
     for (_, path) in pending {
-        let foreign = foreign(&path, &[INVITATIONS_FOLDER]).map_err(|_| {
+        // Empty folders in a leftover are a user's carried over only when there is a
+        // folder to put them back into; otherwise they are the writer's own (`eingaben/`
+        // of an edition, made just before its first file) and hold nothing.
+        let with_empty = target.symlink_metadata().is_ok();
+        let foreign = foreign(&path, &[INVITATIONS_FOLDER], with_empty).map_err(|_| {
             stop(
                 target,
                 &[format!("{} (no readable manifest)", path.display())],
@@ -709,6 +718,46 @@ mod tests {
             std::fs::read(staging.path.join("b.pdf")).unwrap(),
             b"swapped in"
         );
+    }
+
+    /// A killed writer's staging folder for a folder not yet there, holding its manifest
+    /// and an empty subfolder it had just made (`eingaben/` of an edition), is removed;
+    /// an empty folder a user made survives a rerun.
+    #[test]
+    fn empty_folders_in_leftovers_and_targets() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("ausgabe-2");
+        let leftover = dir.path().join(".zielbericht-tmp-ausgabe-2-1-2");
+        std::fs::create_dir_all(leftover.join("eingaben")).unwrap();
+        let manifest = crate::output::manifest::Manifest {
+            program: String::new(),
+            version: String::new(),
+            berichtsmonat: String::new(),
+            created: String::new(),
+            command: Vec::new(),
+            datenstand: None,
+            vorlaeufig: false,
+            edition: None,
+            supersedes: None,
+            supersede_reason: None,
+            inputs: Vec::new(),
+            files: Vec::new(),
+        };
+        std::fs::write(leftover.join("manifest.json"), manifest.to_file().bytes).unwrap();
+        let lock = crate::output::lock_folder(&target).unwrap();
+        assert!(!leftover.exists());
+        drop(lock);
+
+        let month = dir.path().join("2018-03");
+        let lock = crate::output::lock_folder(&month).unwrap();
+        let write = |lock| {
+            let files = [manifest.to_file()];
+            super::write_folder(lock, &files, Existing::Replace { keep: &[] }).unwrap()
+        };
+        write(&lock);
+        std::fs::create_dir_all(month.join("leer/tiefer")).unwrap();
+        write(&lock);
+        assert!(month.join("leer/tiefer").is_dir());
     }
 
     #[test]
