@@ -262,7 +262,7 @@ fn ctrl_c_during_the_swap_waits_for_it_and_names_what_was_published() {
     while !seen.contains("[3/3]") {
         assert!(stderr.read_line(&mut seen).unwrap() > 0, "{seen}");
     }
-    std::thread::sleep(std::time::Duration::from_millis(1000));
+    std::thread::sleep(std::time::Duration::from_secs(1));
     let spid = strace.id();
     let children =
         std::fs::read_to_string(format!("/proc/{spid}/task/{spid}/children")).unwrap_or_default();
