@@ -37,7 +37,9 @@ pub fn empty_dirs(root: &Path, skip: &dyn Fn(&Path) -> bool) -> io::Result<Vec<P
 
 /// The files `manifest` lists (not the manifest itself) that are regular files in
 /// `folder` whose length or SHA-256 is no longer the recorded one: edited by someone.
-/// With whether each is a rendered document (it has a render key).
+/// With whether each is a rendered document (it has a render key). A rendered document
+/// is compared by its length only: it is hashed anyway when its reuse is considered (and
+/// rendered anew when that fails), and hashing every PDF twice would slow a rerun down.
 pub fn changed(folder: &Path, manifest: &Manifest) -> Vec<(String, bool)> {
     manifest
         .files
@@ -50,7 +52,8 @@ pub fn changed(folder: &Path, manifest: &Manifest) -> Vec<(String, bool)> {
             };
             meta.is_file()
                 && (meta.len() != f.bytes
-                    || super::sha256_file(&path).is_ok_and(|sha| sha != f.sha256))
+                    || (f.render_key.is_none()
+                        && super::sha256_file(&path).is_ok_and(|sha| sha != f.sha256)))
         })
         .map(|f| (f.path.clone(), f.render_key.is_some()))
         .collect()

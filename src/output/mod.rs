@@ -100,7 +100,7 @@ pub fn note_kept(target: &Path, written: &Written) {
     if !written.rendered_anew.is_empty() {
         eprintln!(
             "Hinweis: in {} waren {} Dokument(e) seit dem letzten Lauf verändert oder \
-             beschädigt (die SHA-256 ist nicht mehr die des Manifests); sie sind neu gesetzt:\n  {}",
+             beschädigt (die Länge ist nicht mehr die des Manifests); sie sind neu gesetzt:\n  {}",
             target.display(),
             written.rendered_anew.len(),
             written.rendered_anew.join("\n  ")

@@ -69,6 +69,18 @@ pub fn record(folder: &Path, files: &[FileEntry]) {
         "# zielbericht: welche PDFs dieser Ordner von zielbericht selbst hat (HMAC-SHA-256); \
          nicht bearbeiten\n",
     );
+    // The folder's path (when it is text) on the second line, so that records of
+    // folders since removed can be pruned.
+    if let Some(real) = folder
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.to_str().map(str::to_owned))
+        && !real.contains('\n')
+    {
+        text.push_str(FOLDER);
+        text.push_str(&real);
+        text.push('\n');
+    }
     for f in files {
         if let Some(render_key) = &f.render_key {
             text.push_str(&mac(&key, &f.path, render_key, &f.sha256, f.bytes));
@@ -85,6 +97,33 @@ pub fn record(folder: &Path, files: &[FileEntry]) {
         && std::fs::write(&tmp, text).is_ok();
     if !written || std::fs::rename(&tmp, &path).is_err() {
         let _ = std::fs::remove_file(&tmp);
+    }
+    if let Some(dir) = path.parent() {
+        prune(dir);
+    }
+}
+
+/// The line of a record that names its folder.
+const FOLDER: &str = "# Ordner: ";
+
+/// Removes the records in `dir` whose folder no longer exists (a removed run folder, a
+/// temporary folder of a test): the records would otherwise pile up.
+fn prune(dir: &Path) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        use std::io::BufRead as _;
+        let path = entry.path();
+        let Ok(file) = std::fs::File::open(&path) else {
+            continue;
+        };
+        // The first two lines only: the header and the folder.
+        let folder = std::io::BufReader::new(file)
+            .lines()
+            .take(2)
+            .map_while(Result::ok)
+            .find_map(|l| l.strip_prefix(FOLDER).map(str::to_owned));
+        if folder.is_some_and(|f| !Path::new(&f).exists()) {
+            let _ = std::fs::remove_file(&path);
+        }
     }
 }
 
