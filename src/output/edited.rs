@@ -4,7 +4,7 @@
 //! other user files; an edited file keeps its content under a new name,
 //! `kennzahlen (bearbeitet).xlsx`, since the run writes a fresh one under the old.
 //! A rendered document (a PDF with a render key) that no longer matches is rendered
-//! anew and named, not kept: a changed PDF is far more often damaged (a flipped bit, a
+//! anew (named when its length changed), not kept: a changed PDF is far more often damaged (a flipped bit, a
 //! truncated copy) than edited, and it can always be made again.
 
 use std::io;
