@@ -126,6 +126,11 @@ pub struct RenderArgs {
     /// program version, document date) are those of the previous run's copy is reused.
     #[arg(long)]
     pub no_reuse: bool,
+    /// Seconds one document may take to render; a document over it fails alone (0: no
+    /// limit).
+    #[arg(long, value_name = "SECONDS", env = "ZIELBERICHT_DOCUMENT_TIMEOUT",
+          default_value_t = crate::report::deadline::DEFAULT_SECONDS)]
+    pub document_timeout: u64,
 }
 
 #[derive(Debug, Args)]

@@ -28,6 +28,7 @@ mod error;
 mod figures;
 mod format;
 mod generate;
+pub mod interrupt;
 mod invite;
 mod load;
 mod messages;

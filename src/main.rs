@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     zielbericht::install_panic_hook();
+    // Ctrl-C and SIGTERM clean up what this process made (see the library's `interrupt`).
+    zielbericht::interrupt::install();
     ExitCode::from(zielbericht::run(std::env::args_os()))
 }
 

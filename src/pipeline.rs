@@ -65,6 +65,8 @@ pub(crate) fn report_options(
         bericht: crate::report::config::Bericht::load(&data.data)?,
         emit_data: None,
         reuse: !render.no_reuse,
+        time_limit: (render.document_timeout > 0)
+            .then(|| std::time::Duration::from_secs(render.document_timeout)),
     })
 }
 
@@ -269,6 +271,8 @@ pub(crate) fn write_run_folder(
     let planner = options
         .map(|o| report::Planner::new(results, ids, o))
         .transpose()?;
+    // What killed runs left beside any month is cleared first (issue 23, class 11).
+    output::debris::sweep(out_dir);
     // The month folder's lock (the one `invite` holds while it sends) for the whole run.
     let lock = output::lock_folder(&target)?;
     let previous = options
@@ -358,6 +362,8 @@ pub(crate) fn write_run_folder(
     entries.sort_by_key(|(i, _)| *i);
     manifest.files = entries.into_iter().map(|(_, e)| e).collect();
     let written = staging.finish(Some(&manifest.to_file().bytes))?;
+    // What a rerun may reuse: the keyed record of what this run wrote (issue 23, class 8).
+    report::trust::record(&target, &manifest.files);
     drop(lock);
     output::note_kept(&target, &written);
     Ok((

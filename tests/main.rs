@@ -15,6 +15,8 @@ mod figures;
 mod inputs;
 /// Issue 23: register and edition together, exact diff, dates checked first, readers wait.
 mod integrity;
+/// Issue 23: Ctrl-C and SIGTERM, debris of killed commands, an output folder that vanishes.
+mod interrupt;
 /// Invitations: .eml drafts and sending through a real SMTP server.
 mod invite;
 /// The overview: a column for every agreed target, groups by Vergleichstyp, status words.
@@ -27,6 +29,8 @@ mod reliability;
 mod reports;
 /// Reruns reuse unchanged PDFs; changed data, templates or dates render again.
 mod reuse;
+/// Issue 23: user changes survive a rerun, what reuse trusts, a time limit per document.
+mod trust;
 /// For the people who run it: the settings file, --quiet, exit 3, --version, completions.
 mod usage;
 /// Target agreements: parties, targets worded by direction, notes, config errors.

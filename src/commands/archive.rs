@@ -89,6 +89,8 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     }
     output::register::require(&args.archive, None)?;
     let year_dir = args.archive.join(year.to_string());
+    // What killed commands left in the year's folder is cleared first (issue 23, class 11).
+    output::debris::sweep(&year_dir);
     // Numbers on disk and in the register: an edition renamed or removed on disk keeps
     // its number taken.
     let year_prefix = format!("{year}/{EDITION_PREFIX}");
@@ -221,18 +223,24 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         inputs: manifest::inputs(&ds.files),
         files: pipeline::entries(&files, &render_keys),
     };
+    let entries = manifest.files.clone();
     let manifest = manifest.to_file();
     let manifest_sha256 = output::sha256_hex(&manifest.bytes);
     files.push(manifest);
     let name = format!("{EDITION_PREFIX}{edition}");
     let target = year_dir.join(&name);
     let lock = output::lock_folder(&target)?;
+    // Ctrl-C waits until the edition and its register entry are in place (or not at all).
+    let hold = crate::interrupt::hold();
     output::register::publish(
         &args.archive,
         &format!("{year}/{name}"),
         &manifest_sha256,
         || output::write_folder(&lock, &files, Existing::Refuse).map(|_| ()),
     )?;
+    drop(hold);
+    // What a superseding edition may reuse (issue 23, class 8).
+    crate::report::trust::record(&target, &entries);
     pipeline::summary(&target, &out, started);
     Ok(Exit::Ok)
 }

@@ -63,6 +63,8 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
     let guests = Guests::of(&ds, &termine);
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
     let folder = output::run_folder(&args.out, &bm.to_string());
+    // What killed runs left in the output folder is cleared first (issue 23, class 11).
+    output::debris::sweep(&args.out);
 
     // Every text first, so that a template error stops the command before anything is
     // written: before the reports that are missing are rendered, too.

@@ -24,6 +24,7 @@ pub fn vereinbarung(args: &VereinbarungArgs, command_line: &[String]) -> Result<
             look: args.look.clone(),
             jobs: Some(1),
             no_reuse: true,
+            document_timeout: 0,
         },
         &args.data,
         false,

@@ -301,6 +301,7 @@ mod tests {
             bericht: crate::report::config::Bericht::default(),
             emit_data: None,
             reuse: false,
+            time_limit: None,
         };
         let editions = Editions {
             year: 2018,

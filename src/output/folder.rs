@@ -25,6 +25,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::intact::{self, Intact};
 use super::lock::{FolderLock, parent_of};
 use super::walk::{self, Kind};
 use super::{INVITATIONS_FOLDER, OutFile, manifest};
@@ -49,6 +50,11 @@ pub enum Existing {
 pub struct Written {
     /// Files (relative paths) that zielbericht did not write and kept in place.
     pub kept_unknown: Vec<String>,
+    /// Files zielbericht wrote that someone edited since (their SHA-256 is no longer the
+    /// manifest's), kept under a new name: (old, new) relative paths.
+    pub kept_renamed: Vec<(String, String)>,
+    /// Rendered documents that no longer matched their manifest entry (replaced).
+    pub rendered_anew: Vec<String>,
 }
 
 /// Writes `files` as the folder guarded by `lock`, atomically (see the module doc).
@@ -81,10 +87,15 @@ pub struct Staging<'a> {
     lock: &'a FolderLock,
     path: PathBuf,
     exists: bool,
-    /// What the old folder holds that zielbericht did not write (moved over at the end).
-    carry: Vec<PathBuf>,
+    /// What the old folder holds that zielbericht did not write (moved over at the end,
+    /// from its old to its new relative path: an edited file changes its name).
+    carry: Vec<(PathBuf, PathBuf)>,
     written: Written,
     finished: bool,
+    /// The folder as made, and what was written into it (checked before the swap).
+    intact: Intact,
+    /// Removed on Ctrl-C while it holds rendered files only.
+    tracked: Option<crate::interrupt::Tracked>,
 }
 
 impl<'a> Staging<'a> {
@@ -122,7 +133,7 @@ impl<'a> Staging<'a> {
                 Existing::Replace { keep } => keep,
                 Existing::Refuse => &[][..],
             };
-            let foreign = foreign(target, keep)?;
+            let foreign = foreign(target, keep, true)?;
             for rel in &foreign.files {
                 let name = walk::rel_name(rel);
                 // The same name, a planned file inside a foreign folder, or a foreign file
@@ -142,30 +153,42 @@ impl<'a> Staging<'a> {
                 }
                 written.kept_unknown.push(name);
             }
-            carry.extend(foreign.kept);
-            carry.extend(foreign.files);
+            let edited = edited_files(target, planned, &foreign.files, &mut written);
+            carry.extend(foreign.kept.into_iter().map(|p| (p.clone(), p)));
+            carry.extend(foreign.files.into_iter().map(|p| (p.clone(), p)));
+            for (old, new) in edited {
+                written
+                    .kept_renamed
+                    .push((walk::rel_name(&old), walk::rel_name(&new)));
+                carry.push((old, new));
+            }
         }
         let path = leftover_path(target, "tmp");
+        std::fs::create_dir(&path).map_err(|e| Error::write(&path, e))?;
         let staging = Self {
             lock,
+            intact: Intact::new(&path),
+            tracked: Some(crate::interrupt::track(&path)),
             path,
             exists,
             carry,
             written,
             finished: false,
         };
-        std::fs::create_dir(&staging.path).map_err(|e| Error::write(&staging.path, e))?;
         staging.write(manifest::FILE, manifest)?;
         Ok(staging)
     }
 
     /// Writes one file (path relative to the folder) and syncs it.
+    /// Never makes the staging folder itself anew (see [`super::intact`]).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
         let path = self.path.join(rel);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+            intact::create_below(&self.path, dir).map_err(|e| Error::write(dir, e))?;
         }
-        write_synced(&path, bytes).map_err(|e| Error::write(&path, e))
+        write_synced(&path, bytes).map_err(|e| Error::write(&path, e))?;
+        self.intact.landed(rel, bytes.len() as u64);
+        Ok(())
     }
 
     /// Gives the file `from` (on the same file system) the name `rel` in the staging
@@ -214,10 +237,11 @@ impl<'a> Staging<'a> {
         }
         let path = self.path.join(rel);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+            intact::create_below(&self.path, dir).map_err(|e| Error::write(dir, e))?;
         }
         std::fs::hard_link(from, &path).map_err(|e| Error::write(&path, e))?;
         if std::fs::read(&path).is_ok_and(|linked| linked == bytes) {
+            self.intact.landed(rel, bytes.len() as u64);
             return Ok(());
         }
         std::fs::remove_file(&path).map_err(|e| Error::write(&path, e))?;
@@ -230,8 +254,14 @@ impl<'a> Staging<'a> {
     /// Puts the final `manifest` in place of the first one (when given), moves over what
     /// the old folder keeps, and swaps the staging folder into the target.
     pub fn finish(mut self, manifest: Option<&[u8]>) -> Result<Written, Error> {
+        // Not cut in half by Ctrl-C; from here on the folder may hold a user's files.
+        let _hold = crate::interrupt::hold();
+        self.tracked = None;
         self.finished = true;
         let result = self.complete(manifest);
+        if result.is_ok() {
+            crate::interrupt::published(self.lock.target());
+        }
         if let Err(e) = result {
             // Whatever was moved into the staging folder goes back before it is removed.
             if let Err(again) = recover(self.lock) {
@@ -244,6 +274,9 @@ impl<'a> Staging<'a> {
 
     fn complete(&self, manifest: Option<&[u8]>) -> Result<(), Error> {
         let (staging, target) = (&self.path, self.lock.target());
+        // Still the folder made, with every file written (an --out moved or removed
+        // meanwhile must not publish a folder without them).
+        self.intact.check(staging, target)?;
         if let Some(bytes) = manifest {
             self.write(MANIFEST_NEXT, bytes)?;
             let (next, file) = (staging.join(MANIFEST_NEXT), staging.join(manifest::FILE));
@@ -253,8 +286,8 @@ impl<'a> Staging<'a> {
         if self.exists {
             // Opened since the check in `begin` (a report opened while the others rendered).
             refuse_open(target)?;
-            for rel in &self.carry {
-                move_into(&target.join(rel), &staging.join(rel))?;
+            for (old, new) in &self.carry {
+                move_into(&target.join(old), &staging.join(new))?;
             }
             sync_dir(staging);
             let old = swap(staging, target)?;
@@ -312,14 +345,21 @@ struct Foreign {
     files: Vec<PathBuf>,
 }
 
-fn foreign(folder: &Path, keep: &[&str]) -> Result<Foreign, Error> {
+/// Empty folders count when `with_empty` says so.
+fn foreign(folder: &Path, keep: &[&str], with_empty: bool) -> Result<Foreign, Error> {
     let kept: Vec<PathBuf> = keep
         .iter()
         .map(PathBuf::from)
         .filter(|k| folder.join(k).symlink_metadata().is_ok())
         .collect();
-    let entries = walk::entries(folder, &|rel| kept.iter().any(|k| k == rel))
-        .map_err(|e| Error::write(folder, e))?;
+    let skip = |rel: &Path| kept.iter().any(|k| k == rel);
+    let entries = walk::entries(folder, &skip).map_err(|e| Error::write(folder, e))?;
+    // Empty folders a user made are theirs too (walk lists no folders).
+    let empty = if with_empty {
+        super::edited::empty_dirs(folder, &skip).map_err(|e| Error::write(folder, e))?
+    } else {
+        Vec::new()
+    };
     let listed = std::fs::read(folder.join(manifest::FILE))
         .ok()
         .and_then(|b| serde_json::from_slice::<manifest::Manifest>(&b).ok());
@@ -332,8 +372,9 @@ fn foreign(folder: &Path, keep: &[&str]) -> Result<Foreign, Error> {
                     || (name != manifest::FILE && !m.files.iter().any(|f| f.path == name))
             })
             .map(|e| e.rel)
+            .chain(empty)
             .collect(),
-        None if entries.iter().all(|e| e.name() == manifest::FILE) => Vec::new(),
+        None if entries.iter().all(|e| e.name() == manifest::FILE) => empty,
         None => {
             return Err(Error::Refused(format!(
                 "{} has no readable {}, so zielbericht cannot tell its own files from \
@@ -399,7 +440,11 @@ pub fn recover(lock: &FolderLock) -> Result<(), Error> {
         }
     }
     for (_, path) in pending {
-        let foreign = foreign(&path, &[INVITATIONS_FOLDER]).map_err(|_| {
+        // Empty folders in a leftover are a user's carried over only when there is a
+        // folder to put them back into; otherwise they are the writer's own (`eingaben/`
+        // of an edition, made just before its first file) and hold nothing.
+        let with_empty = target.symlink_metadata().is_ok();
+        let foreign = foreign(&path, &[INVITATIONS_FOLDER], with_empty).map_err(|_| {
             stop(
                 target,
                 &[format!("{} (kein lesbares Manifest)", path.display())],
@@ -412,7 +457,7 @@ pub fn recover(lock: &FolderLock) -> Result<(), Error> {
         for rel in &items {
             let (from, to) = (path.join(rel), target.join(rel));
             if to.symlink_metadata().is_ok() {
-                if same_file_content(&from, &to) {
+                if same_file_content(&from, &to) || (empty_dir(&from) && to.is_dir()) {
                     continue;
                 }
                 return Err(stop(
@@ -442,6 +487,46 @@ fn stop(target: &Path, what: &[String]) -> Error {
         what.join("\n  "),
         target.display()
     ))
+}
+
+fn empty_dir(path: &Path) -> bool {
+    std::fs::read_dir(path).is_ok_and(|mut d| d.next().is_none())
+}
+
+/// The files of `target` its manifest lists that someone edited since (see
+/// [`super::edited`]), each with the unused name it is kept under; `planned` and
+/// `foreign` are names taken in the new folder. Rendered documents are not kept but
+/// noted in `written` (they are rendered anew; see [`super::edited`]).
+fn edited_files(
+    target: &Path,
+    planned: &[String],
+    foreign: &[PathBuf],
+    written: &mut Written,
+) -> Vec<(PathBuf, PathBuf)> {
+    let Some(m) = std::fs::read(target.join(manifest::FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<manifest::Manifest>(&b).ok())
+    else {
+        return Vec::new();
+    };
+    let mut taken: Vec<String> = planned
+        .iter()
+        .map(|p| name_key(p))
+        .chain(foreign.iter().map(|p| name_key(&walk::rel_name(p))))
+        .collect();
+    let mut out = Vec::new();
+    for (rel, rendered) in super::edited::changed(target, &m) {
+        if rendered {
+            written.rendered_anew.push(rel);
+            continue;
+        }
+        let new = super::edited::kept_name(&rel, &|n| {
+            taken.contains(&name_key(n)) || target.join(n).symlink_metadata().is_ok()
+        });
+        taken.push(name_key(&new));
+        out.push((PathBuf::from(rel), PathBuf::from(new)));
+    }
+    out
 }
 
 fn same_file_content(a: &Path, b: &Path) -> bool {
@@ -553,7 +638,7 @@ fn open_files(_folder: &Path) -> Vec<PathBuf> {
 }
 
 /// `(kind, name)` of a leftover folder name `.zielbericht-<kind>-<name>-<pid>-<nanos>`.
-fn parse(file: &str) -> Option<(&str, &str)> {
+pub(super) fn parse(file: &str) -> Option<(&str, &str)> {
     let rest = file.strip_prefix(STAGING)?;
     let (kind, rest) = rest.split_once('-')?;
     if !["tmp", "old", "trash"].contains(&kind) {
@@ -633,6 +718,46 @@ mod tests {
             std::fs::read(staging.path.join("b.pdf")).unwrap(),
             b"swapped in"
         );
+    }
+
+    /// A killed writer's staging folder for a folder not yet there, holding its manifest
+    /// and an empty subfolder it had just made (`eingaben/` of an edition), is removed;
+    /// an empty folder a user made survives a rerun.
+    #[test]
+    fn empty_folders_in_leftovers_and_targets() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("ausgabe-2");
+        let leftover = dir.path().join(".zielbericht-tmp-ausgabe-2-1-2");
+        std::fs::create_dir_all(leftover.join("eingaben")).unwrap();
+        let manifest = crate::output::manifest::Manifest {
+            program: String::new(),
+            version: String::new(),
+            berichtsmonat: String::new(),
+            created: String::new(),
+            command: Vec::new(),
+            datenstand: None,
+            vorlaeufig: false,
+            edition: None,
+            supersedes: None,
+            supersede_reason: None,
+            inputs: Vec::new(),
+            files: Vec::new(),
+        };
+        std::fs::write(leftover.join("manifest.json"), manifest.to_file().bytes).unwrap();
+        let lock = crate::output::lock_folder(&target).unwrap();
+        assert!(!leftover.exists());
+        drop(lock);
+
+        let month = dir.path().join("2018-03");
+        let lock = crate::output::lock_folder(&month).unwrap();
+        let write = |lock| {
+            let files = [manifest.to_file()];
+            super::write_folder(lock, &files, Existing::Replace { keep: &[] }).unwrap()
+        };
+        write(&lock);
+        std::fs::create_dir_all(month.join("leer/tiefer")).unwrap();
+        write(&lock);
+        assert!(month.join("leer/tiefer").is_dir());
     }
 
     #[test]

@@ -6,7 +6,10 @@
 //! interrupted run (error, exit 2, SIGKILL at any moment) leaves the earlier output — or
 //! the new one, complete — and never loses a file it did not write.
 
+pub mod debris;
+pub mod edited;
 pub mod folder;
+pub mod intact;
 pub mod kennzahlen;
 pub mod lock;
 pub mod manifest;
@@ -84,6 +87,23 @@ pub fn note_kept(target: &Path, written: &Written) {
             folder: target.display().to_string(),
             files: written.kept_unknown.join("\n  "),
         });
+    }
+    for (old, new) in &written.kept_renamed {
+        eprintln!(
+            "Hinweis: {old} in {} wurde nach dem letzten Lauf bearbeitet (die SHA-256 ist nicht \
+             mehr die des Manifests); die bearbeitete Fassung bleibt als „{new}“ erhalten, \
+             {old} ist neu geschrieben.",
+            target.display()
+        );
+    }
+    if !written.rendered_anew.is_empty() {
+        eprintln!(
+            "Hinweis: in {} waren {} Dokument(e) seit dem letzten Lauf verändert oder \
+             beschädigt (die Länge ist nicht mehr die des Manifests); sie sind neu gesetzt:\n  {}",
+            target.display(),
+            written.rendered_anew.len(),
+            written.rendered_anew.join("\n  ")
+        );
     }
 }
 

@@ -7,7 +7,8 @@
 //! the previous manifest lists the same file under the same key, and the file on disk
 //! still has the SHA-256 that manifest recorded, its bytes are taken instead of rendering
 //! (they are what rendering would give). A changed, truncated or missing earlier PDF is
-//! rendered again; so is everything under `--no-reuse`.
+//! rendered again; so is everything under `--no-reuse`, and every entry that this
+//! installation's keyed record beside the folder does not vouch for ([`super::trust`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -29,12 +30,16 @@ impl Previous {
         let listed = std::fs::read(folder.join(manifest::FILE))
             .ok()
             .and_then(|b| serde_json::from_slice::<manifest::Manifest>(&b).ok());
+        // Only what this installation recorded writing there (see `super::trust`).
+        let record = super::trust::Record::read(folder);
         let entries = listed
             .into_iter()
             .flat_map(|m| m.files)
             .filter_map(|f| {
                 let key = f.render_key?;
-                Some((f.path, (key, f.sha256, f.bytes)))
+                record
+                    .vouches(&f.path, &key, &f.sha256, f.bytes)
+                    .then_some((f.path, (key, f.sha256, f.bytes)))
             })
             .collect();
         Self {

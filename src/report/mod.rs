@@ -10,6 +10,7 @@
 pub mod cache;
 pub mod charts;
 pub mod config;
+pub mod deadline;
 pub mod goals;
 pub mod model;
 pub mod notes;
@@ -20,6 +21,7 @@ pub mod sexes;
 #[cfg(test)]
 mod snapshot_tests;
 pub mod talking;
+pub mod trust;
 
 pub mod words;
 
@@ -52,6 +54,8 @@ pub struct ReportOptions {
     pub emit_data: Option<PathBuf>,
     /// Take a PDF from the previous run when its inputs are unchanged (not `--no-reuse`).
     pub reuse: bool,
+    /// How long one document may take to render (`--document-timeout`; `None`: no limit).
+    pub time_limit: Option<std::time::Duration>,
 }
 
 pub const OVERVIEW_FILE: &str = "uebersicht.pdf";
@@ -335,10 +339,13 @@ pub fn render(
     beside: &(dyn Fn() -> Result<(), Error> + Sync),
 ) -> Result<Outcome, Error> {
     let options = planner.options;
-    let renderer = Renderer::new(options.templates.as_deref(), &options.font_paths)
-        .map_err(|e| Error::Render(e.to_string()))?;
+    let renderer = std::sync::Arc::new(
+        Renderer::new(options.templates.as_deref(), &options.font_paths)
+            .map_err(|e| Error::Render(e.to_string()))?,
+    );
     let worker = Worker {
         renderer: &renderer,
+        deadline: deadline::Deadline::new(std::sync::Arc::clone(&renderer), options.time_limit),
         timestamp: document_date(options.timestamp),
         previous,
         progress: Progress::new(planner.files().len()),
@@ -393,6 +400,8 @@ fn document_date(ts: chrono::DateTime<chrono::Utc>) -> render::DocumentDate {
 /// What the render threads share.
 struct Worker<'a> {
     renderer: &'a Renderer,
+    /// Renders each document within the time limit.
+    deadline: deadline::Deadline,
     timestamp: render::DocumentDate,
     previous: Option<&'a cache::Previous>,
     progress: Progress,
@@ -475,8 +484,8 @@ impl Worker<'_> {
             Ok(bytes)
         } else {
             *rendered += 1;
-            self.renderer
-                .render_with_warnings(job.template, &job.data, &job.ident, self.timestamp)
+            self.deadline
+                .render(job.template, &job.data, &job.ident, self.timestamp)
                 .map(|rendered| {
                     // As typst-cli does: warnings are printed on success too.
                     if !rendered.warnings.is_empty() {
@@ -484,7 +493,6 @@ impl Worker<'_> {
                     }
                     rendered.pdf
                 })
-                .map_err(|e| e.to_string())
         };
         self.progress.tick(&job.file, result.is_ok(), is_reused);
         // Typst memoises across documents; without eviction memory grows to gigabytes.
