@@ -171,7 +171,7 @@ fn a_pdf_edited_with_its_manifest_entry_is_rendered_again() {
     let original = std::fs::read(dir.join("05554_kreis-borken.pdf")).unwrap();
     run()
         .expect_code(0)
-        .expect_stderr("3 document(s) reused from the previous run");
+        .expect_stderr("3 Dokumente aus dem vorigen Lauf übernommen");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
@@ -201,7 +201,7 @@ fn a_pdf_edited_with_its_manifest_entry_is_rendered_again() {
     reseal(&dir, "05554_kreis-borken.pdf");
     run()
         .expect_code(0)
-        .expect_stderr("2 document(s) reused from the previous run");
+        .expect_stderr("2 Dokumente aus dem vorigen Lauf übernommen");
     assert_eq!(
         std::fs::read(dir.join("05554_kreis-borken.pdf")).unwrap(),
         original
@@ -214,9 +214,9 @@ fn a_pdf_edited_with_its_manifest_entry_is_rendered_again() {
     .unwrap();
     let rerun = run();
     rerun.expect_code(0);
-    assert!(!rerun.stderr().contains("reused"), "{}", rerun.stderr());
+    assert!(!rerun.stderr().contains("übernommen"), "{}", rerun.stderr());
     // And after that rerun everything is vouched for again.
     run()
         .expect_code(0)
-        .expect_stderr("3 document(s) reused from the previous run");
+        .expect_stderr("3 Dokumente aus dem vorigen Lauf übernommen");
 }
