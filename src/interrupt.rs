@@ -75,10 +75,19 @@ fn stop(signal: i32) -> ! {
     let cleaned = if removed == 0 {
         String::new()
     } else {
-        format!(" {removed} angefangene(r) Zwischenordner entfernt.")
+        format!(
+            " {}",
+            crate::messages::Msg::InterruptCleaned { count: removed }
+        )
     };
     if s.published.is_empty() {
-        eprintln!("Abgebrochen ({name}): nichts veröffentlicht.{cleaned}");
+        eprintln!(
+            "{}",
+            crate::messages::Msg::Interrupted {
+                signal: name.to_string(),
+                cleaned,
+            }
+        );
     } else {
         let list: Vec<String> = s
             .published
@@ -86,9 +95,12 @@ fn stop(signal: i32) -> ! {
             .map(|p| p.display().to_string())
             .collect();
         eprintln!(
-            "Abgebrochen ({name}): {} war schon vollständig geschrieben; sonst nichts \
-             veröffentlicht.{cleaned}",
-            list.join(", ")
+            "{}",
+            crate::messages::Msg::InterruptedAfter {
+                signal: name.to_string(),
+                published: list.join(", "),
+                cleaned,
+            }
         );
     }
     std::process::exit(128 + signal);

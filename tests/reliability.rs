@@ -75,7 +75,9 @@ fn a_run_waits_while_the_month_is_locked() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("warten: ein anderer zielbericht-Prozess"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("warten: ein anderer zielbericht-Prozess")
+    );
     assert_eq!(
         std::fs::read_to_string(fx.out().join("2018-03/einladungen/versand.log")).unwrap(),
         LOG

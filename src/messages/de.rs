@@ -246,6 +246,29 @@ catalogue! {
     KeptUserFiles { count: usize, folder: String, files: String } =>
         "Hinweis: {count} Datei(en) in {folder} stammen nicht von zielbericht und bleiben erhalten:\n  {files}";
 
+    /// A file of the program that the user edited: kept under another name.
+    KeptEdited { file: String, folder: String, kept: String } =>
+        "Hinweis: {file} in {folder} wurde nach dem letzten Lauf bearbeitet (die SHA-256 ist nicht mehr die des Manifests); die bearbeitete Fassung bleibt als „{kept}“ erhalten, {file} ist neu geschrieben.";
+    /// PDFs changed since the last run: rendered again.
+    RenderedAnew { folder: String, count: usize, files: String } =>
+        "Hinweis: in {folder} waren {count} Dokument(e) seit dem letzten Lauf verändert oder beschädigt (die Länge ist nicht mehr die des Manifests); sie sind neu gesetzt:\n  {files}";
+    /// Leftovers of killed runs removed.
+    DebrisCleared { folder: String, list: String } =>
+        "Aufgeräumt: in {folder} lagen Zwischenordner abgebrochener zielbericht-Läufe (Ordner und Anzahl: {list}); Dateien, die zielbericht nicht geschrieben hat, sind zurückgelegt, die Zwischenordner entfernt.";
+    /// The staging folder of a run vanished during the run.
+    StagingVanished { folder: String, why: String } =>
+        "der Zwischenordner {folder} ist während des Laufs verschwunden, wurde verschoben oder verändert ({why}); nichts wurde veröffentlicht. Wurde der Ausgabeordner oder ein Ordner darüber verschoben oder gelöscht? Starten Sie den Befehl erneut";
+    /// A document over its time limit.
+    DocumentTimeout { seconds: u64 } =>
+        "abgebrochen nach {seconds} s: das Setzen dauerte länger als das Zeitlimit je Dokument (--document-timeout, ZIELBERICHT_DOCUMENT_TIMEOUT); endet die Vorlage nicht?";
+    /// Ctrl-C or SIGTERM before anything was published.
+    Interrupted { signal: String, cleaned: String } => "Abgebrochen ({signal}): nichts veröffentlicht.{cleaned}";
+    /// Ctrl-C or SIGTERM after a folder was published.
+    InterruptedAfter { signal: String, published: String, cleaned: String } =>
+        "Abgebrochen ({signal}): {published} war schon vollständig geschrieben; sonst nichts veröffentlicht.{cleaned}";
+    /// Part of the interruption line: staging folders removed.
+    InterruptCleaned { count: usize } => "{count} angefangene(r) Zwischenordner entfernt.";
+
     // ---- check ---------------------------------------------------------------------
     /// What `check` found in a data folder.
     CheckSummary {

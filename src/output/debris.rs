@@ -40,17 +40,14 @@ pub fn sweep(dir: &Path) {
         let before = count(dir, &name);
         match folder::recover(&lock) {
             Ok(()) => cleared.push(format!("{name} ({before})")),
-            Err(e) => eprintln!("Warnung: {e}"),
+            Err(e) => crate::messages::console::warning(e),
         }
     }
     if !cleared.is_empty() {
-        eprintln!(
-            "Aufgeräumt: in {} lagen Zwischenordner abgebrochener zielbericht-Läufe \
-             (Ordner und Anzahl: {}); Dateien, die zielbericht nicht geschrieben hat, sind \
-             zurückgelegt, die Zwischenordner entfernt.",
-            dir.display(),
-            cleared.join(", ")
-        );
+        crate::messages::console::note(crate::messages::Msg::DebrisCleared {
+            folder: dir.display().to_string(),
+            list: cleared.join(", "),
+        });
     }
 }
 

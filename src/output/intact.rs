@@ -47,13 +47,11 @@ impl Intact {
                 target,
                 io::Error::new(
                     io::ErrorKind::NotFound,
-                    format!(
-                        "der Zwischenordner {} ist während des Laufs verschwunden, wurde \
-                         verschoben oder verändert ({why}); nichts wurde veröffentlicht. \
-                         Wurde der Ausgabeordner oder ein Ordner darüber verschoben oder \
-                         gelöscht? Starten Sie den Befehl erneut",
-                        staging.display()
-                    ),
+                    crate::messages::Msg::StagingVanished {
+                        folder: staging.display().to_string(),
+                        why,
+                    }
+                    .to_string(),
                 ),
             )
         };
@@ -92,12 +90,11 @@ pub fn create_below(root: &Path, dir: &Path) -> io::Result<()> {
     if !root.symlink_metadata().is_ok_and(|m| m.is_dir()) {
         return Err(io::Error::new(
             io::ErrorKind::NotFound,
-            format!(
-                "der Zwischenordner {} ist während des Laufs verschwunden (wurde der \
-                 Ausgabeordner oder ein Ordner darüber verschoben oder gelöscht?); nichts \
-                 wurde veröffentlicht",
-                root.display()
-            ),
+            crate::messages::Msg::StagingVanished {
+                folder: root.display().to_string(),
+                why: "nicht mehr vorhanden".to_string(),
+            }
+            .to_string(),
         ));
     }
     let mut at = root.to_path_buf();

@@ -89,21 +89,18 @@ pub fn note_kept(target: &Path, written: &Written) {
         });
     }
     for (old, new) in &written.kept_renamed {
-        eprintln!(
-            "Hinweis: {old} in {} wurde nach dem letzten Lauf bearbeitet (die SHA-256 ist nicht \
-             mehr die des Manifests); die bearbeitete Fassung bleibt als „{new}“ erhalten, \
-             {old} ist neu geschrieben.",
-            target.display()
-        );
+        crate::messages::console::note(crate::messages::Msg::KeptEdited {
+            file: old.clone(),
+            folder: target.display().to_string(),
+            kept: new.clone(),
+        });
     }
     if !written.rendered_anew.is_empty() {
-        eprintln!(
-            "Hinweis: in {} waren {} Dokument(e) seit dem letzten Lauf verändert oder \
-             beschädigt (die Länge ist nicht mehr die des Manifests); sie sind neu gesetzt:\n  {}",
-            target.display(),
-            written.rendered_anew.len(),
-            written.rendered_anew.join("\n  ")
-        );
+        crate::messages::console::note(crate::messages::Msg::RenderedAnew {
+            folder: target.display().to_string(),
+            count: written.rendered_anew.len(),
+            files: written.rendered_anew.join("\n  "),
+        });
     }
 }
 

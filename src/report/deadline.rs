@@ -74,12 +74,10 @@ impl Deadline {
             Err(RecvTimeoutError::Timeout) => {
                 // Abandoned: the next document gets a new helper.
                 HELPER.with(|h| h.borrow_mut().take());
-                Err(format!(
-                    "abgebrochen nach {} s: das Setzen dauerte länger als das Zeitlimit je \
-                     Dokument (--document-timeout, ZIELBERICHT_DOCUMENT_TIMEOUT); endet die \
-                     Vorlage nicht?",
-                    limit.as_secs()
-                ))
+                Err(crate::messages::Msg::DocumentTimeout {
+                    seconds: limit.as_secs(),
+                }
+                .to_string())
             }
             Err(RecvTimeoutError::Disconnected) => {
                 HELPER.with(|h| h.borrow_mut().take());
