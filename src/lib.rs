@@ -33,6 +33,7 @@ mod output;
 mod pipeline;
 mod report;
 mod texte;
+mod typeset;
 mod vereinbarung;
 
 pub use app::{execute, run};

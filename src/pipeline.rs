@@ -191,7 +191,7 @@ pub(crate) fn produce(
     namen: &Kennzahlnamen,
 ) -> Result<Produced, Error> {
     let mut files = figure_files(results, namen)?;
-    let previous = previous.map(report::cache::Previous::read);
+    let previous = previous.map(crate::typeset::reuse::Previous::read);
     let rendered = report::render_all(results, ids, options, previous.as_ref())?;
     files.extend(rendered.files);
     let out = rendered.outcome;
@@ -271,7 +271,7 @@ pub(crate) fn write_run_folder(
     let lock = output::lock_folder(&target)?;
     let previous = options
         .filter(|o| o.reuse)
-        .map(|_| report::cache::Previous::read(&target));
+        .map(|_| crate::typeset::reuse::Previous::read(&target));
     // The first manifest lists every file that may be written (hashes to follow), so
     // that a staging folder left by a kill is known as rendered (see output::folder).
     let mut planned: Vec<String> = FIGURE_FILES.iter().map(|&f| f.to_owned()).collect();

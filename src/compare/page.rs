@@ -16,8 +16,8 @@ use crate::output::OutFile;
 use crate::report::ReportOptions;
 use crate::report::config::Herausgeber;
 use crate::report::model::Titel;
-use crate::report::render::{DocumentDate, Renderer, Template};
 use crate::report::words::Fmt;
+use crate::typeset::{DocumentDate, Renderer, Template};
 
 /// The file in the edition.
 pub const FILE: &str = "aenderungen.pdf";
@@ -164,7 +164,7 @@ pub fn render(data: &AenderungenData, options: &ReportOptions) -> Result<OutFile
     if !rendered.warnings.is_empty() {
         eprintln!("{FILE}: {}", rendered.warnings.trim_end());
     }
-    crate::report::render::evict_cache(0);
+    crate::typeset::evict_cache(0);
     Ok(OutFile {
         path: FILE.into(),
         bytes: rendered.pdf,

@@ -20,8 +20,8 @@ use crate::error::Error;
 use crate::figures;
 use crate::load::Dataset;
 use crate::output::OutFile;
-use crate::report::render::{DocumentDate, Renderer, Template};
 use crate::report::{self, ReportOptions};
+use crate::typeset::{DocumentDate, Renderer, Template};
 
 /// The folder below `--out` that holds the agreements, one subfolder per year.
 pub const FOLDER: &str = "vereinbarungen";
@@ -103,9 +103,9 @@ pub fn render_all(
             Err(e) => failures.push((file, e.to_string())),
         }
         if n % 2 == 1 {
-            report::render::evict_cache(2);
+            crate::typeset::evict_cache(2);
         }
     }
-    report::render::evict_cache(0);
+    crate::typeset::evict_cache(0);
     Ok(Rendered { files, failures })
 }
