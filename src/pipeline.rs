@@ -248,7 +248,7 @@ pub(crate) fn write_run_folder(
     command_line: &[String],
 ) -> Result<(PathBuf, RunOutput), Error> {
     let bm = results.berichtsmonat;
-    let target = output::run_folder(out_dir, &bm.to_string());
+    let target = output::names::RunFolder::new(out_dir, bm).into_path();
     let created = document_time()?;
     let mut manifest = manifest::Manifest {
         program: env!("CARGO_PKG_NAME").into(),

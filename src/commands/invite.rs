@@ -62,7 +62,7 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
     }
     let guests = Guests::of(&ds, &termine);
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
-    let folder = output::run_folder(&args.out, &bm.to_string());
+    let folder = output::names::RunFolder::new(&args.out, bm);
 
     // Every text first, so that a template error stops the command before anything is
     // written: before the reports that are missing are rendered, too.
@@ -86,7 +86,7 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
             body,
             termin_titel,
             termin_text,
-            report: crate::report::file_name(&jc.id, &jc.name),
+            report: crate::output::names::file_name(&jc.id, &jc.name),
         });
     }
 
@@ -143,7 +143,7 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
                 continue;
             }
         };
-        let name = format!("{}_{}.eml", jc.id, crate::report::slug(&jc.name));
+        let name = crate::output::names::draft_file(&jc.id, &jc.name);
         let path = dir.join(&name);
         if let Written::Kept(why) = own.write(&name, &eml)? {
             eprintln!("{} {}: {why}", jc.id, jc.name);
@@ -400,7 +400,7 @@ fn ensure_reports(
         .iter()
         .filter(|(jc, _, _)| {
             !folder
-                .join(crate::report::file_name(&jc.id, &jc.name))
+                .join(crate::output::names::file_name(&jc.id, &jc.name))
                 .is_file()
         })
         .count();

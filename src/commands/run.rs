@@ -47,14 +47,14 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     }
     output::check_apart(
         &args.data.data,
-        &output::run_folder(&args.out, &bm.to_string()),
+        &output::names::RunFolder::new(&args.out, bm),
     )?;
     if let Some(dir) = &args.emit_data {
-        output::check_emit(dir, &output::run_folder(&args.out, &bm.to_string()))?;
+        output::check_emit(dir, &output::names::RunFolder::new(&args.out, bm))?;
     }
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
     // The figures of an earlier run of the month, to say what this one changed.
-    let previous_csv = output::run_folder(&args.out, &bm.to_string()).join(kennzahlen::FILE);
+    let previous_csv = output::names::RunFolder::new(&args.out, bm).join(kennzahlen::FILE);
     let previous = std::fs::read(&previous_csv).ok();
     let (target, out) = pipeline::write_run_folder(
         &args.out,

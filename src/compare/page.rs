@@ -15,7 +15,7 @@ use crate::format::{self, KA, UNIT_SPACE};
 use crate::output::OutFile;
 use crate::report::ReportOptions;
 use crate::report::config::Herausgeber;
-use crate::report::model::Titel;
+use crate::report::context::Titel;
 use crate::report::words::Fmt;
 use crate::typeset::{DocumentDate, Renderer, Template};
 

@@ -238,7 +238,7 @@ pub fn context(
             .collect(),
         vereinbart,
         erreicht,
-        bericht: crate::report::file_name(&jc.id, &jc.name),
+        bericht: crate::output::names::file_name(&jc.id, &jc.name),
         absender_name: absender.name.clone(),
         absender: absender.clone(),
     }

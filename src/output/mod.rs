@@ -10,6 +10,7 @@ pub mod folder;
 pub mod kennzahlen;
 pub mod lock;
 pub mod manifest;
+pub mod names;
 pub mod register;
 pub mod repair;
 pub mod vorlage;
@@ -222,9 +223,4 @@ pub fn check_apart(data: &Path, target: &Path) -> Result<(), Error> {
         )));
     }
     Ok(())
-}
-
-/// The run folder for a Berichtsmonat below `out`.
-pub fn run_folder(out: &Path, month: &str) -> PathBuf {
-    out.join(month)
 }

@@ -9,6 +9,7 @@
 
 pub mod charts;
 pub mod config;
+pub mod context;
 pub mod goals;
 pub mod model;
 pub mod notes;
@@ -25,6 +26,7 @@ use std::sync::Mutex;
 
 use crate::error::Error;
 use crate::figures::Results;
+use crate::output::names::{OVERVIEW_FILE, file_name};
 use crate::typeset::Template;
 use crate::typeset::batch::{self, Batch, Job};
 pub use crate::typeset::batch::{Finished, Outcome, Rendered};
@@ -48,55 +50,6 @@ pub struct ReportOptions {
     pub reuse: bool,
 }
 
-pub const OVERVIEW_FILE: &str = "uebersicht.pdf";
-
-/// The file name of a report: `05554_kreis-borken.pdf`.
-pub fn file_name(id: &str, name: &str) -> String {
-    format!("{id}_{}.pdf", slug(name))
-}
-
-/// The name in lower case, ASCII with `ae oe ue ss`, words joined by `-`, at most 60
-/// characters.
-pub fn slug(name: &str) -> String {
-    let mut ascii = String::new();
-    for c in name.to_lowercase().chars() {
-        match c {
-            'ä' => ascii.push_str("ae"),
-            'ö' => ascii.push_str("oe"),
-            'ü' => ascii.push_str("ue"),
-            'ß' => ascii.push_str("ss"),
-            'à' | 'á' | 'â' | 'ã' | 'å' => ascii.push('a'),
-            'ç' => ascii.push('c'),
-            'è' | 'é' | 'ê' | 'ë' => ascii.push('e'),
-            'ì' | 'í' | 'î' | 'ï' => ascii.push('i'),
-            'ñ' => ascii.push('n'),
-            'ò' | 'ó' | 'ô' | 'õ' | 'ø' => ascii.push('o'),
-            'ù' | 'ú' | 'û' => ascii.push('u'),
-            'ý' | 'ÿ' => ascii.push('y'),
-            c if c.is_ascii_alphanumeric() => ascii.push(c),
-            _ => ascii.push(' '),
-        }
-    }
-    let mut out = String::new();
-    for word in ascii.split_whitespace() {
-        if out.len() + word.len() + usize::from(!out.is_empty()) > 60 {
-            if out.is_empty() {
-                out.push_str(&word[..60]);
-            }
-            break;
-        }
-        if !out.is_empty() {
-            out.push('-');
-        }
-        out.push_str(word);
-    }
-    if out.is_empty() {
-        "jobcenter".to_string()
-    } else {
-        out
-    }
-}
-
 /// Writes a document's data as `<document>.json` into `dir` (created if needed).
 fn emit(dir: &std::path::Path, job: &Job) -> Result<(), Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
@@ -109,7 +62,7 @@ pub struct Planner<'a> {
     ids: &'a [String],
     options: &'a ReportOptions,
     texte: crate::texte::Texte,
-    titel: model::Titel,
+    titel: context::Titel,
     erstellt: String,
 }
 
@@ -120,7 +73,7 @@ impl<'a> Planner<'a> {
         options: &'a ReportOptions,
     ) -> Result<Self, Error> {
         let texte = crate::texte::Texte::load(options.templates.as_deref())?;
-        let titel = model::Titel::new(&texte, results.berichtsmonat).map_err(Error::Render)?;
+        let titel = context::Titel::new(&texte, results.berichtsmonat).map_err(Error::Render)?;
         Ok(Self {
             results,
             ids,
@@ -131,8 +84,8 @@ impl<'a> Planner<'a> {
         })
     }
 
-    fn context(&self) -> model::Context<'_> {
-        model::Context {
+    fn context(&self) -> context::Context<'_> {
+        context::Context {
             results: self.results,
             texte: &self.texte,
             titel: self.titel.clone(),
@@ -277,22 +230,4 @@ pub fn render_all(
         render_keys,
         outcome,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs() {
-        assert_eq!(file_name("05554", "Kreis Borken"), "05554_kreis-borken.pdf");
-        assert_eq!(
-            slug("Stadt Mülheim an der Ruhr"),
-            "stadt-muelheim-an-der-ruhr"
-        );
-        assert_eq!(slug("Kreis Düren / Süd-Weiß"), "kreis-dueren-sued-weiss");
-        assert_eq!(slug("Kreis #x *y* $z$"), "kreis-x-y-z");
-        let long = slug(&"Sehr langer Kreisname ".repeat(10));
-        assert!(long.len() <= 60 && !long.ends_with('-'), "{long}");
-    }
 }

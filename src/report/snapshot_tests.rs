@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use super::model::{Context, report};
+use super::context::Context;
+use super::model::report;
 use super::overview::overview;
 use crate::domain::{Berichtsmonat, Decimal};
 use crate::texte::Texte;
@@ -39,7 +40,7 @@ fn report_and_overview_json_of_the_sample() {
     let ctx = Context {
         results: &results,
         texte: &texte,
-        titel: super::model::Titel::new(&texte, results.berichtsmonat).expect("titles"),
+        titel: super::context::Titel::new(&texte, results.berichtsmonat).expect("titles"),
         erstellt: "1. Dezember 2026".into(),
         vorlaeufig: false,
         bericht: &bericht,

@@ -15,8 +15,8 @@
 
 use chrono::Datelike;
 
+use super::context::Context;
 use super::goals::with_target;
-use super::model::Context;
 use super::words::change_text;
 use crate::figures::{EntityFigures, Status};
 use crate::format;
@@ -88,11 +88,11 @@ pub fn points(
     }
 
     // 3. Data caveats.
-    let missing = super::model::missing_months(e, bm);
+    let missing = super::notes::missing_months(e, bm);
     if !missing.is_empty() {
         say(minijinja::context! {
             art => "datenlage",
-            monate => super::model::join_names(&missing),
+            monate => super::notes::join_names(&missing),
         })?;
     }
     if let Some(d) = e.datenstand {
@@ -105,7 +105,7 @@ pub fn points(
         if !months.is_empty() {
             say(minijinja::context! {
                 art => "vorlaeufig",
-                monate => super::model::join_names(&months),
+                monate => super::notes::join_names(&months),
                 datenstand => format::date_long(d),
             })?;
         }

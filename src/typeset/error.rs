@@ -3,7 +3,7 @@
 use std::io;
 use std::path::PathBuf;
 
-use super::render::DocumentDate;
+use super::date::DocumentDate;
 
 /// What can go wrong while setting up the renderer or rendering a document.
 #[derive(Debug, thiserror::Error)]

@@ -8,6 +8,7 @@
 //! A second output format would plug in here, one module per format.
 
 pub mod batch;
+mod date;
 pub mod error;
 mod files;
 mod pdf_eol;

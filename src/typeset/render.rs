@@ -17,7 +17,6 @@
 //! name print literally.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -32,22 +31,23 @@ use typst_kit::diagnostics::{DiagnosticFormat, DiagnosticWorld, termcolor};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+pub use super::date::DocumentDate;
 pub use super::error::RenderError;
 use super::files::{Links, collect_files, load_fonts};
 
 /// File names of the templates; also their virtual paths below `/`.
-const REPORT_FILE: &str = "report.typ";
-const OVERVIEW_FILE: &str = "uebersicht.typ";
-const VEREINBARUNG_FILE: &str = "vereinbarung.typ";
-const AENDERUNGEN_FILE: &str = "aenderungen.typ";
+const REPORT_TEMPLATE: &str = "report.typ";
+const OVERVIEW_TEMPLATE: &str = "uebersicht.typ";
+const VEREINBARUNG_TEMPLATE: &str = "vereinbarung.typ";
+const AENDERUNGEN_TEMPLATE: &str = "aenderungen.typ";
 /// Virtual path under which each document's data is served.
 const DATA_PATH: &str = "/data.json";
 
 /// The built-in templates, used when no template folder is given.
 const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
-    (REPORT_FILE, include_str!("../../templates/report.typ")),
+    (REPORT_TEMPLATE, include_str!("../../templates/report.typ")),
     (
-        OVERVIEW_FILE,
+        OVERVIEW_TEMPLATE,
         include_str!("../../templates/uebersicht.typ"),
     ),
     ("style.typ", include_str!("../../templates/style.typ")),
@@ -56,11 +56,11 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
     ("diagramm.typ", include_str!("../../templates/diagramm.typ")),
     ("tabellen.typ", include_str!("../../templates/tabellen.typ")),
     (
-        VEREINBARUNG_FILE,
+        VEREINBARUNG_TEMPLATE,
         include_str!("../../templates/vereinbarung.typ"),
     ),
     (
-        AENDERUNGEN_FILE,
+        AENDERUNGEN_TEMPLATE,
         include_str!("../../templates/aenderungen.typ"),
     ),
 ];
@@ -95,85 +95,11 @@ impl Template {
     /// The template's file name, e.g. `report.typ`.
     pub fn file_name(self) -> &'static str {
         match self {
-            Template::Report => REPORT_FILE,
-            Template::Overview => OVERVIEW_FILE,
-            Template::Vereinbarung => VEREINBARUNG_FILE,
-            Template::Aenderungen => AENDERUNGEN_FILE,
+            Template::Report => REPORT_TEMPLATE,
+            Template::Overview => OVERVIEW_TEMPLATE,
+            Template::Vereinbarung => VEREINBARUNG_TEMPLATE,
+            Template::Aenderungen => AENDERUNGEN_TEMPLATE,
         }
-    }
-}
-
-/// The document date written into the PDF metadata (always UTC).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct DocumentDate {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-    pub hour: u8,
-    pub minute: u8,
-    pub second: u8,
-}
-
-impl DocumentDate {
-    /// The UTC date and time of a Unix timestamp (e.g. `SOURCE_DATE_EPOCH`).
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    pub fn from_unix_seconds(seconds: i64) -> Self {
-        let days = seconds.div_euclid(86_400);
-        let rest = seconds.rem_euclid(86_400);
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        Self {
-            year: year as i32,
-            month: month as u8,
-            day: day as u8,
-            hour: (rest / 3600) as u8,
-            minute: (rest % 3600 / 60) as u8,
-            second: (rest % 60) as u8,
-        }
-    }
-
-    fn to_datetime(self) -> Option<Datetime> {
-        Datetime::from_ymd_hms(
-            self.year,
-            self.month,
-            self.day,
-            self.hour,
-            self.minute,
-            self.second,
-        )
-    }
-}
-
-impl From<chrono::DateTime<chrono::Utc>> for DocumentDate {
-    #[allow(clippy::cast_possible_truncation)]
-    fn from(ts: chrono::DateTime<chrono::Utc>) -> Self {
-        use chrono::{Datelike, Timelike};
-        Self {
-            year: ts.year(),
-            month: ts.month() as u8,
-            day: ts.day() as u8,
-            hour: ts.hour() as u8,
-            minute: ts.minute() as u8,
-            second: ts.second() as u8,
-        }
-    }
-}
-
-impl fmt::Display for DocumentDate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        )
     }
 }
 
@@ -278,8 +204,8 @@ impl Renderer {
             }
         }
 
-        let report = file_id(&format!("/{REPORT_FILE}"));
-        let overview = file_id(&format!("/{OVERVIEW_FILE}"));
+        let report = file_id(&format!("/{REPORT_TEMPLATE}"));
+        let overview = file_id(&format!("/{OVERVIEW_TEMPLATE}"));
         let fingerprint = fingerprint(&sources, &files, &fonts, embedded_fonts);
 
         Ok(Self {
@@ -357,8 +283,8 @@ impl Renderer {
             main: match template {
                 Template::Report => self.report,
                 Template::Overview => self.overview,
-                Template::Vereinbarung => file_id(&format!("/{VEREINBARUNG_FILE}")),
-                Template::Aenderungen => file_id(&format!("/{AENDERUNGEN_FILE}")),
+                Template::Vereinbarung => file_id(&format!("/{VEREINBARUNG_TEMPLATE}")),
+                Template::Aenderungen => file_id(&format!("/{AENDERUNGEN_TEMPLATE}")),
             },
             data: Bytes::new(data_json.to_vec()),
             today: Datetime::from_ymd(date.year, date.month, date.day),

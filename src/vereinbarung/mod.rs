@@ -20,7 +20,7 @@ use crate::error::Error;
 use crate::figures;
 use crate::load::Dataset;
 use crate::output::OutFile;
-use crate::report::{self, ReportOptions};
+use crate::report::ReportOptions;
 use crate::typeset::{DocumentDate, Renderer, Template};
 
 /// The folder below `--out` that holds the agreements, one subfolder per year.
@@ -77,7 +77,7 @@ pub fn render_all(
         let Some(jc) = ds.jobcenters.iter().find(|j| &j.id == id) else {
             continue;
         };
-        let file = report::file_name(&jc.id, &jc.name);
+        let file = crate::output::names::file_name(&jc.id, &jc.name);
         let data = model::vereinbarung(
             ds,
             year,
