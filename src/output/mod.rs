@@ -7,6 +7,7 @@
 //! the new one, complete — and never loses a file it did not write.
 
 pub mod folder;
+mod in_use;
 pub mod kennzahlen;
 pub mod lock;
 pub mod manifest;
