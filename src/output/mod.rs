@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod names;
 pub mod register;
 pub mod repair;
+pub mod verify;
 pub mod vorlage;
 pub mod walk;
 pub mod xlsx;
