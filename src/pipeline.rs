@@ -11,6 +11,7 @@ use crate::cli::{DataArgs, RenderArgs};
 use crate::domain::Berichtsmonat;
 use crate::error::Error;
 use crate::figures::{self, Results};
+use crate::load::bericht::Bericht;
 use crate::load::{self, Dataset};
 use crate::output::manifest::FileEntry;
 use crate::output::{self, Existing, OutFile, manifest};
@@ -19,7 +20,18 @@ use crate::texte::Kennzahlnamen;
 
 /// Reads the data folder, printing warnings; input errors end the command.
 pub(crate) fn load_data(data: &DataArgs) -> Result<Dataset, Error> {
-    let ds = load::load(&data.data).map_err(Error::Input)?;
+    load_data_with(
+        data,
+        &load::bericht::Source::Default(data.data.join(load::bericht::FILE)),
+    )
+}
+
+/// [`load_data`] with `bericht.toml` from `settings` (`vereinbarung --config`).
+pub(crate) fn load_data_with(
+    data: &DataArgs,
+    settings: &load::bericht::Source,
+) -> Result<Dataset, Error> {
+    let ds = load::load_with(&data.data, settings).map_err(Error::Input)?;
     for w in &ds.warnings {
         eprintln!("warning: {w}");
     }
@@ -27,10 +39,12 @@ pub(crate) fn load_data(data: &DataArgs) -> Result<Dataset, Error> {
 }
 
 /// Validated rendering settings shared by `run`, `archive` and `invite`: the template
-/// and font folders exist, at least one job.
+/// and font folders exist, at least one job. `bericht` is what the data folder's
+/// `bericht.toml` says (`Bericht::default()` until the data are read, see
+/// [`load::Dataset::bericht`]).
 pub(crate) fn report_options(
     render: &RenderArgs,
-    data: &DataArgs,
+    bericht: &Bericht,
     vorlaeufig: bool,
 ) -> Result<ReportOptions, Error> {
     if let Some(dir) = &render.look.templates
@@ -60,7 +74,7 @@ pub(crate) fn report_options(
         jobs,
         timestamp: document_day()?,
         vorlaeufig,
-        bericht: crate::report::config::Bericht::load(&data.data)?,
+        bericht: bericht.clone(),
         emit_data: None,
         reuse: !render.no_reuse,
     })

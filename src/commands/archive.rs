@@ -98,7 +98,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     let bm = Berichtsmonat { year, month: 12 };
     let ids = pipeline::selected(&[], &ds)?;
     let gaps = pipeline::incomplete(&ds, bm, &ids);
-    let options = pipeline::report_options(&args.render, &args.data, !gaps.is_empty())?;
+    let options = pipeline::report_options(&args.render, &ds.bericht.bericht, !gaps.is_empty())?;
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
     let namen = crate::texte::Kennzahlnamen::load(args.render.look.templates.as_deref())?;
     // A superseding edition takes the PDFs of the one it supersedes whose inputs are

@@ -21,15 +21,22 @@ use crate::invite::smtp;
 use crate::invite::termine;
 use crate::invite::{FOLDER, SEND_LOG};
 use crate::load::Dataset;
+use crate::load::bericht::Bericht;
 use crate::output::{self, manifest, sha256_hex};
 use crate::pipeline;
 
 pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error> {
     let bm = args.month;
-    let bericht = crate::report::config::Bericht::load(&args.data.data)?;
+    let template = MailTemplate::load(args.render.look.templates.as_deref())?;
+    // The rendering settings are checked before any data is read.
+    pipeline::report_options(&args.render, &Bericht::default(), false)?;
+    let time = pipeline::document_time()?;
+
+    let ds = pipeline::load_data(&args.data)?;
+    let bericht = &ds.bericht.bericht;
     let from: Mailbox =
         mail::sender(args.from.as_deref(), bericht.absender.as_deref()).map_err(Error::Usage)?;
-    let absender = mail::Absender::of(&bericht, &from);
+    let absender = mail::Absender::of(bericht, &from);
     let smtp = match (&args.smtp, args.send) {
         (Some(server), true) => Some(smtp::Settings::new(
             server.clone(),
@@ -43,12 +50,6 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
         }
         (None, _) => None,
     };
-    let template = MailTemplate::load(args.render.look.templates.as_deref())?;
-    // The rendering settings are checked before any data is read.
-    pipeline::report_options(&args.render, &args.data, false)?;
-    let time = pipeline::document_time()?;
-
-    let ds = pipeline::load_data(&args.data)?;
     // A month without any row is an input error (contract 4, v4).
     if let Some(error) = figures::require_rows(&ds, bm, &format!("--month {bm}")) {
         return Err(Error::Input(vec![error]));
@@ -204,7 +205,7 @@ fn ensure_reports(
         args.month
     );
     let started = Instant::now();
-    let options = pipeline::report_options(&args.render, &args.data, false)?;
+    let options = pipeline::report_options(&args.render, &ds.bericht.bericht, false)?;
     let ids = pipeline::selected(&[], ds)?;
     let (target, out) = pipeline::write_run_folder(
         &args.out,

@@ -7,6 +7,7 @@ use crate::compare::{self, Side};
 use crate::domain::Berichtsmonat;
 use crate::error::{Error, Exit, InputError};
 use crate::figures;
+use crate::load::bericht::Bericht;
 use crate::load::{self, Dataset};
 use crate::output::{self, kennzahlen};
 use crate::pipeline;
@@ -19,10 +20,17 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     let mut options = if args.figures_only {
         None
     } else {
-        Some(pipeline::report_options(&args.render, &args.data, false)?)
+        Some(pipeline::report_options(
+            &args.render,
+            &Bericht::default(),
+            false,
+        )?)
     };
     let namen = Kennzahlnamen::load(args.render.look.templates.as_deref())?;
     let ds = pipeline::load_data(&args.data)?;
+    if let Some(options) = &mut options {
+        options.bericht = ds.bericht.bericht.clone();
+    }
     let bm = berichtsmonat(args, &ds)?;
     let ids = pipeline::selected(&args.jobcenters, &ds)?;
     let gaps = if args.quarter.is_some() {

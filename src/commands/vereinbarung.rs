@@ -7,9 +7,10 @@ use crate::cli::{RenderArgs, VereinbarungArgs};
 use crate::domain::Decimal;
 use crate::error::{Error, Exit, InputError};
 use crate::load::Dataset;
+use crate::load::bericht::{self, Bericht};
 use crate::output::{self, Existing, manifest};
 use crate::pipeline;
-use crate::vereinbarung::{self, config};
+use crate::vereinbarung;
 
 pub fn vereinbarung(args: &VereinbarungArgs, command_line: &[String]) -> Result<Exit, Error> {
     let started = Instant::now();
@@ -23,22 +24,24 @@ pub fn vereinbarung(args: &VereinbarungArgs, command_line: &[String]) -> Result<
             jobs: Some(1),
             no_reuse: true,
         },
-        &args.data,
+        &Bericht::default(),
         false,
     )?;
+    // `--config` replaces the data folder's bericht.toml.
     let source = match &args.config {
-        Some(path) => config::Source::Explicit(path.clone()),
-        None => config::Source::Default(args.data.data.join(config::FILE)),
+        Some(path) => bericht::Source::Explicit(path.clone()),
+        None => bericht::Source::Default(args.data.data.join(bericht::FILE)),
     };
-    let loaded = config::load(&source).map_err(|e| Error::Input(vec![e]))?;
-    if let (None, config::Source::Default(path)) = (&loaded.file, &source) {
+    let ds = pipeline::load_data_with(&args.data, &source)?;
+    if let bericht::Source::Default(path) = &source
+        && !ds.files.iter().any(|f| &f.path == path)
+    {
         eprintln!(
             "warning: {}: not found; the ministry's name, signatory and place are left \
              blank to be filled in (give them in that file or with --config)",
             path.display()
         );
     }
-    let ds = pipeline::load_data(&args.data)?;
     let ids = selected(args, &ds)?;
     if !ds.ziele.soll.keys().any(|(jahr, _, _)| *jahr == year) {
         eprintln!(
@@ -48,12 +51,9 @@ pub fn vereinbarung(args: &VereinbarungArgs, command_line: &[String]) -> Result<
         );
     }
 
-    let rendered = vereinbarung::render_all(&ds, year, &ids, &loaded.config, &options)?;
+    let rendered = vereinbarung::render_all(&ds, year, &ids, &ds.bericht.vereinbarung, &options)?;
     let target = args.out.join(vereinbarung::FOLDER).join(year.to_string());
-    let mut inputs = manifest::inputs(&ds.files);
-    if let Some(file) = &loaded.file {
-        inputs.extend(manifest::inputs(std::slice::from_ref(file)));
-    }
+    let inputs = manifest::inputs(&ds.files);
     let manifest = manifest::Manifest {
         program: env!("CARGO_PKG_NAME").into(),
         version: env!("CARGO_PKG_VERSION").into(),

@@ -12,9 +12,9 @@ use crate::domain::Kennzahl;
 use crate::error::Error;
 use crate::figures::Results;
 use crate::format::{self, KA, UNIT_SPACE};
+use crate::load::bericht::Herausgeber;
 use crate::output::OutFile;
 use crate::report::ReportOptions;
-use crate::report::config::Herausgeber;
 use crate::report::context::Titel;
 use crate::report::words::Fmt;
 use crate::typeset::{DocumentDate, Renderer, Template};
@@ -298,7 +298,7 @@ mod tests {
             jobs: 1,
             timestamp: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
             vorlaeufig: false,
-            bericht: crate::report::config::Bericht::default(),
+            bericht: crate::load::bericht::Bericht::default(),
             emit_data: None,
             reuse: false,
         };

@@ -5,6 +5,7 @@
 //! file, line and column before giving up, so one delivery round fixes them all.
 //! Implausible but well-formed rows become warnings.
 
+pub mod bericht;
 pub mod cells;
 mod columns;
 mod readers;
@@ -107,14 +108,24 @@ pub struct Dataset {
     pub monatswerte: Monatswerte,
     pub ziele: Ziele,
     pub warnings: Vec<Warning>,
+    /// What `bericht.toml` says (the defaults when there is none); the file read, if
+    /// any, is the last of `files`.
+    pub bericht: bericht::Settings,
 }
 
 pub const JOBCENTER_FILE: &str = "jobcenter.csv";
 pub const MONATSWERTE_FILE: &str = "monatswerte.csv";
 pub const ZIELE_FILE: &str = "ziele.csv";
 
-/// Reads and validates a data folder. On failure every input error found is returned.
+/// Reads and validates a data folder with its `bericht.toml`. On failure every input
+/// error found is returned.
 pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
+    load_with(dir, &bericht::Source::Default(dir.join(bericht::FILE)))
+}
+
+/// [`load`] with `bericht.toml` taken from `settings` (`vereinbarung --config` replaces
+/// the data folder's file).
+pub fn load_with(dir: &Path, settings: &bericht::Source) -> Result<Dataset, Vec<InputError>> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut files = Vec::new();
@@ -231,6 +242,16 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
         xlsx::locate(&mut errors, sheet);
         xlsx::locate(&mut warnings, sheet);
     }
+    let settings = match bericht::load(settings) {
+        Ok(loaded) => {
+            files.extend(loaded.file);
+            loaded.settings
+        }
+        Err(e) => {
+            errors.push(e);
+            bericht::Settings::default()
+        }
+    };
     if !errors.is_empty() {
         // The first errors fix a delivery; thousands of the same kind only hide them.
         cap_errors(&mut errors, &mut dropped);
@@ -277,6 +298,7 @@ pub fn load(dir: &Path) -> Result<Dataset, Vec<InputError>> {
         monatswerte,
         ziele,
         warnings,
+        bericht: settings,
     })
 }
 

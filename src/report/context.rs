@@ -25,7 +25,7 @@ pub struct Meta {
     pub programm: String,
     pub dokument_titel: String,
     /// From `bericht.toml`: the issuer, the source note, an optional banner.
-    pub herausgeber: Option<super::config::Herausgeber>,
+    pub herausgeber: Option<crate::load::bericht::Herausgeber>,
     pub quelle: String,
     pub banner: Option<String>,
 }
@@ -73,7 +73,7 @@ pub struct Context<'a> {
     pub titel: Titel,
     pub erstellt: String,
     pub vorlaeufig: bool,
-    pub bericht: &'a super::config::Bericht,
+    pub bericht: &'a crate::load::bericht::Bericht,
 }
 
 impl Context<'_> {

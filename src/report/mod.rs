@@ -8,7 +8,6 @@
 //! does not stop the others.
 
 pub mod charts;
-pub mod config;
 pub mod context;
 pub mod goals;
 pub mod model;
@@ -43,7 +42,7 @@ pub struct ReportOptions {
     /// Mark every report "vorläufig – Daten unvollständig".
     pub vorlaeufig: bool,
     /// Issuer, source note and banner from `bericht.toml`.
-    pub bericht: config::Bericht,
+    pub bericht: crate::load::bericht::Bericht,
     /// Where to write each document's data JSON as well (`run --emit-data`).
     pub emit_data: Option<PathBuf>,
     /// Take a PDF from the previous run when its inputs are unchanged (not `--no-reuse`).

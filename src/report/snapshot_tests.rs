@@ -36,7 +36,7 @@ fn report_and_overview_json_of_the_sample() {
     };
     let results = crate::figures::compute(&ds, bm, Decimal::new(10, 1)).expect("figures");
     let texte = Texte::load(None).expect("built-in Textbausteine");
-    let bericht = super::config::Bericht::load(&root.join("data")).expect("bericht.toml");
+    let bericht = ds.bericht.bericht.clone();
     let ctx = Context {
         results: &results,
         texte: &texte,

@@ -7,12 +7,11 @@
 //! reports' Typst [`Renderer`] typesets it as PDF/A-2a + PDF/UA-1. All German wording is
 //! in the template and in `templates/texte/kennzahlen.toml` (the names of the figures),
 //! so a ministry edits it without recompiling (`--templates DIR`).
-//! [`config`] reads the ministry's TOML file.
+//! The ministry's settings come from `bericht.toml` ([`crate::load::bericht`]).
 //!
 //! Agreements are few (one per zkT and year), so they are rendered one after another on
 //! the calling thread; a failing document is reported and the others are still written.
 
-pub mod config;
 pub mod model;
 
 use crate::domain::{Berichtsmonat, Decimal};
@@ -47,7 +46,7 @@ pub fn render_all(
     ds: &Dataset,
     year: i32,
     ids: &[String],
-    config: &config::Config,
+    config: &crate::load::bericht::Config,
     options: &ReportOptions,
 ) -> Result<Rendered, Error> {
     // A Kreisschlüssel of `[vereinbarung.traeger]` that names no Jobcenter would be

@@ -13,7 +13,7 @@ use crate::figures::{EntityFigures, Value, level};
 use crate::format;
 use crate::load::{Dataset, Jobcenter};
 
-use super::config::Config;
+use crate::load::bericht::Config;
 use crate::texte::Kennzahlnamen;
 
 /// The whole document.
