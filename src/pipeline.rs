@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::cli::{DataArgs, RenderArgs};
 use crate::domain::Berichtsmonat;
 use crate::error::Error;
 use crate::figures::{self, Results};
@@ -19,23 +18,34 @@ use crate::report::{self, ReportOptions};
 use crate::texte::Kennzahlnamen;
 
 /// Reads the data folder, printing warnings; input errors end the command.
-pub(crate) fn load_data(data: &DataArgs) -> Result<Dataset, Error> {
+pub(crate) fn load_data(data: &Path) -> Result<Dataset, Error> {
     load_data_with(
         data,
-        &load::bericht::Source::Default(data.data.join(load::bericht::FILE)),
+        &load::bericht::Source::Default(data.join(load::bericht::FILE)),
     )
 }
 
 /// [`load_data`] with `bericht.toml` from `settings` (`vereinbarung --config`).
 pub(crate) fn load_data_with(
-    data: &DataArgs,
+    data: &Path,
     settings: &load::bericht::Source,
 ) -> Result<Dataset, Error> {
-    let ds = load::load_with(&data.data, settings).map_err(Error::Input)?;
+    let ds = load::load_with(data, settings).map_err(Error::Input)?;
     for w in &ds.warnings {
         eprintln!("warning: {w}");
     }
     Ok(ds)
+}
+
+/// How the command line asks documents to be rendered, before it is checked.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Look {
+    pub templates: Option<PathBuf>,
+    pub font_paths: Vec<PathBuf>,
+    /// `--jobs`; `None`: all cores.
+    pub jobs: Option<usize>,
+    /// Not `--no-reuse`.
+    pub reuse: bool,
 }
 
 /// Validated rendering settings shared by `run`, `archive` and `invite`: the template
@@ -43,11 +53,11 @@ pub(crate) fn load_data_with(
 /// `bericht.toml` says (`Bericht::default()` until the data are read, see
 /// [`load::Dataset::bericht`]).
 pub(crate) fn report_options(
-    render: &RenderArgs,
+    render: &Look,
     bericht: &Bericht,
     vorlaeufig: bool,
 ) -> Result<ReportOptions, Error> {
-    if let Some(dir) = &render.look.templates
+    if let Some(dir) = &render.templates
         && !dir.is_dir()
     {
         return Err(Error::Usage(format!(
@@ -55,7 +65,7 @@ pub(crate) fn report_options(
             dir.display()
         )));
     }
-    for dir in &render.look.font_path {
+    for dir in &render.font_paths {
         if !dir.exists() {
             return Err(Error::Usage(format!(
                 "--font-path: {} does not exist",
@@ -69,14 +79,14 @@ pub(crate) fn report_options(
         None => std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
     };
     Ok(ReportOptions {
-        templates: render.look.templates.clone(),
-        font_paths: render.look.font_path.clone(),
+        templates: render.templates.clone(),
+        font_paths: render.font_paths.clone(),
         jobs,
         timestamp: document_day()?,
         vorlaeufig,
         bericht: bericht.clone(),
         emit_data: None,
-        reuse: !render.no_reuse,
+        reuse: render.reuse,
     })
 }
 

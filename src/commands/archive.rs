@@ -55,7 +55,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         )));
     }
     output::check_out("--archive", &args.archive)?;
-    let ds = pipeline::load_data(&args.data)?;
+    let ds = pipeline::load_data(&args.data.data)?;
     // A December without any row is an input error (contract 4, v4).
     let december = Berichtsmonat { year, month: 12 };
     if let Some(error) = figures::require_rows(&ds, december, &format!("--year {year}")) {
@@ -98,7 +98,11 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     let bm = Berichtsmonat { year, month: 12 };
     let ids = pipeline::selected(&[], &ds)?;
     let gaps = pipeline::incomplete(&ds, bm, &ids);
-    let options = pipeline::report_options(&args.render, &ds.bericht.bericht, !gaps.is_empty())?;
+    let options = pipeline::report_options(
+        &(&args.render).into(),
+        &ds.bericht.bericht,
+        !gaps.is_empty(),
+    )?;
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
     let namen = crate::texte::Kennzahlnamen::load(args.render.look.templates.as_deref())?;
     // A superseding edition takes the PDFs of the one it supersedes whose inputs are

@@ -6,7 +6,7 @@ use crate::figures;
 use crate::pipeline;
 
 pub fn check(args: &DataArgs) -> Result<Exit, Error> {
-    let ds = pipeline::load_data(args)?;
+    let ds = pipeline::load_data(&args.data)?;
     let default = figures::default_month(&ds);
     println!(
         "{}: {} Jobcenter, {} monthly rows, {} target rows, {} warning(s); latest complete month: {}",

@@ -29,10 +29,14 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
     let bm = args.month;
     let template = MailTemplate::load(args.render.look.templates.as_deref())?;
     // The rendering settings are checked before any data is read.
-    pipeline::report_options(&args.render, &Bericht::default(), false)?;
+    pipeline::report_options(&(&args.render).into(), &Bericht::default(), false)?;
     let time = pipeline::document_time()?;
 
-    let ds = pipeline::load_data(&args.data)?;
+    let ds = pipeline::load_data(&args.data.data)?;
+    // A month without any row is an input error (contract 4, v4).
+    if let Some(error) = figures::require_rows(&ds, bm, &format!("--month {bm}")) {
+        return Err(Error::Input(vec![error]));
+    }
     let bericht = &ds.bericht.bericht;
     let from: Mailbox =
         mail::sender(args.from.as_deref(), bericht.absender.as_deref()).map_err(Error::Usage)?;
@@ -50,10 +54,6 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
         }
         (None, _) => None,
     };
-    // A month without any row is an input error (contract 4, v4).
-    if let Some(error) = figures::require_rows(&ds, bm, &format!("--month {bm}")) {
-        return Err(Error::Input(vec![error]));
-    }
     let (termine, warnings) = termine::read(&args.termine, &ds).map_err(Error::Input)?;
     for w in &warnings {
         eprintln!("warning: {w}");
@@ -205,7 +205,7 @@ fn ensure_reports(
         args.month
     );
     let started = Instant::now();
-    let options = pipeline::report_options(&args.render, &ds.bericht.bericht, false)?;
+    let options = pipeline::report_options(&(&args.render).into(), &ds.bericht.bericht, false)?;
     let ids = pipeline::selected(&[], ds)?;
     let (target, out) = pipeline::write_run_folder(
         &args.out,

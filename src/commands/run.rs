@@ -21,13 +21,13 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
         None
     } else {
         Some(pipeline::report_options(
-            &args.render,
+            &(&args.render).into(),
             &Bericht::default(),
             false,
         )?)
     };
     let namen = Kennzahlnamen::load(args.render.look.templates.as_deref())?;
-    let ds = pipeline::load_data(&args.data)?;
+    let ds = pipeline::load_data(&args.data.data)?;
     if let Some(options) = &mut options {
         options.bericht = ds.bericht.bericht.clone();
     }

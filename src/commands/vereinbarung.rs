@@ -3,8 +3,7 @@
 
 use std::time::Instant;
 
-use crate::cli::{RenderArgs, VereinbarungArgs};
-use crate::domain::Decimal;
+use crate::cli::VereinbarungArgs;
 use crate::error::{Error, Exit, InputError};
 use crate::load::Dataset;
 use crate::load::bericht::{self, Bericht};
@@ -17,22 +16,13 @@ pub fn vereinbarung(args: &VereinbarungArgs, command_line: &[String]) -> Result<
     let year = args.year;
     // Arguments first: a bad output, template or font folder fails before any data is read.
     output::check_out("--out", &args.out)?;
-    let options = pipeline::report_options(
-        &RenderArgs {
-            tolerance: Decimal::ZERO,
-            look: args.look.clone(),
-            jobs: Some(1),
-            no_reuse: true,
-        },
-        &Bericht::default(),
-        false,
-    )?;
+    let options = pipeline::report_options(&(&args.look).into(), &Bericht::default(), false)?;
     // `--config` replaces the data folder's bericht.toml.
     let source = match &args.config {
         Some(path) => bericht::Source::Explicit(path.clone()),
         None => bericht::Source::Default(args.data.data.join(bericht::FILE)),
     };
-    let ds = pipeline::load_data_with(&args.data, &source)?;
+    let ds = pipeline::load_data_with(&args.data.data, &source)?;
     if let bericht::Source::Default(path) = &source
         && !ds.files.iter().any(|f| &f.path == path)
     {

@@ -18,6 +18,7 @@ use chrono::Datelike;
 use super::context::Context;
 use super::goals::with_target;
 use super::words::change_text;
+use crate::domain::berichtsmonat::WARTEZEIT_MONTHS;
 use crate::figures::{EntityFigures, Status};
 use crate::format;
 
@@ -96,8 +97,8 @@ pub fn points(
         })?;
     }
     if let Some(d) = e.datenstand {
-        // Months within three months before the Datenstand are provisional.
-        let first = d.year() * 12 + d.month0() as i32 - 3;
+        // Months within the Wartezeit before the Datenstand are provisional.
+        let first = d.year() * 12 + d.month0() as i32 - WARTEZEIT_MONTHS;
         let months: Vec<String> = (1..=bm.month)
             .filter(|&m| bm.year * 12 + m as i32 > first)
             .map(|m| format::month_long(bm.year, m))

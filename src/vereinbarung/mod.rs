@@ -31,16 +31,6 @@ pub struct Rendered {
     pub failures: Vec<(String, String)>,
 }
 
-/// clap value parser for `--year`: a four-digit year from 2000 to 2099, the years
-/// `ziele.csv` can hold agreements for.
-pub fn parse_year_arg(text: &str) -> Result<i32, String> {
-    let t = text.trim();
-    t.parse::<i32>()
-        .ok()
-        .filter(|y| t.len() == 4 && (2000..=2099).contains(y))
-        .ok_or_else(|| format!("expected a four-digit year such as 2019, found \"{text}\""))
-}
-
 /// Renders the agreements of the Jobcenters `ids` for `year` into memory.
 pub fn render_all(
     ds: &Dataset,
