@@ -21,6 +21,7 @@ use super::sexes::{Geschlecht, geschlecht};
 use super::words::{
     Fmt, change_decimals, change_places, decimal_text, table_value_text, value_text,
 };
+use crate::domain::Section;
 use crate::figures::{EntityFigures, Figure, Kennzahl};
 use crate::format;
 use crate::load::Jobcenter;
@@ -103,35 +104,44 @@ pub struct ReportData {
     glossar: Vec<Glossar>,
 }
 
-/// The sections of the report (their titles: `kurztexte.txt.j2`) and their figures.
-/// K3E1 is assessed in section III only; the integration quality (Nachhaltigkeit,
-/// bedarfsdeckend) stands under II.
-const SECTIONS: [(&str, &[Kennzahl]); 3] = [
-    (
-        "I",
-        &[Kennzahl::Llu, Kennzahl::Kdu, Kennzahl::Bg, Kennzahl::Elb],
-    ),
-    (
-        "II",
-        &[
-            Kennzahl::Int,
-            Kennzahl::K2,
-            Kennzahl::Nachhaltigkeit,
-            Kennzahl::Bedarfsdeckend,
-            Kennzahl::IqAsyl8,
-        ],
-    ),
-    (
-        "III",
-        &[
-            Kennzahl::K3,
-            Kennzahl::K3e1,
-            Kennzahl::LzbJe,
-            Kennzahl::Lzb4j,
-            Kennzahl::LzbAsyl8,
-        ],
-    ),
+/// The figures of the report's tables in their order; each stands in the section the
+/// table of Kennzahlen gives it ([`crate::domain::Def::section`], section titles:
+/// `kurztexte.txt.j2`). K3E1 is assessed in section III only; the integration quality
+/// (Nachhaltigkeit, bedarfsdeckend) stands under II.
+const REPORT_ORDER: [Kennzahl; 14] = [
+    Kennzahl::Llu,
+    Kennzahl::Kdu,
+    Kennzahl::Bg,
+    Kennzahl::Elb,
+    Kennzahl::Int,
+    Kennzahl::K2,
+    Kennzahl::Nachhaltigkeit,
+    Kennzahl::Bedarfsdeckend,
+    Kennzahl::IqAsyl8,
+    Kennzahl::K3,
+    Kennzahl::K3e1,
+    Kennzahl::LzbJe,
+    Kennzahl::Lzb4j,
+    Kennzahl::LzbAsyl8,
 ];
+
+/// The report's sections: number and figures, from the table of Kennzahlen.
+fn sections() -> [(&'static str, Vec<Kennzahl>); 3] {
+    [
+        (Section::I, "I"),
+        (Section::II, "II"),
+        (Section::III, "III"),
+    ]
+    .map(|(section, nummer)| {
+        (
+            nummer,
+            REPORT_ORDER
+                .into_iter()
+                .filter(|k| k.def().section == section)
+                .collect(),
+        )
+    })
+}
 
 /// A comparison group as the report uses it: none when absent or of one member only.
 fn group<'a>(ctx: &'a Context, id: Option<String>) -> Option<&'a EntityFigures> {
@@ -181,10 +191,10 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
     let goals = ziele(ctx, e, &mut notes)?;
 
     let mut abschnitte = Vec::new();
-    for (nummer, figures) in SECTIONS {
+    for (nummer, figures) in sections() {
         let mut tabelle = Vec::new();
         let mut bewertung = Vec::new();
-        for &k in figures {
+        for k in figures {
             let Some(f) = e.figure(k) else { continue };
             let fmt = Fmt::of(k);
             let places = change_decimals(f);
