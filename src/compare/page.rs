@@ -157,7 +157,7 @@ pub fn render(data: &AenderungenData, options: &ReportOptions) -> Result<OutFile
     let renderer = Renderer::new(options.templates.as_deref(), &options.font_paths)
         .map_err(|e| Error::Render(e.to_string()))?;
     let ident = format!("aenderungen-{}-ausgabe-{}", data.jahr, data.ausgabe);
-    let date = DocumentDate::from_unix_seconds(options.timestamp.timestamp());
+    let date = DocumentDate::from(options.timestamp);
     let rendered = renderer
         .render_with_warnings(Template::Aenderungen, &json, &ident, date)
         .map_err(|e| Error::Render(format!("{FILE}: {e}")))?;

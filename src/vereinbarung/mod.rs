@@ -58,7 +58,7 @@ pub fn render_all(
     let results = figures::compute(ds, december, Decimal::ZERO).map_err(Error::Render)?;
     let ts = options.timestamp;
     let erstellt = crate::format::date_long(ts.date_naive());
-    let date = DocumentDate::from_unix_seconds(ts.timestamp());
+    let date = DocumentDate::from(ts);
 
     let mut files = Vec::new();
     let mut failures = Vec::new();
