@@ -275,18 +275,9 @@ pub(crate) fn write_run_folder(
     let target = output::names::RunFolder::new(out_dir, bm).into_path();
     let created = document_time()?;
     let mut manifest = manifest::Manifest {
-        program: env!("CARGO_PKG_NAME").into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        berichtsmonat: bm.to_string(),
-        created: created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        command: command_line.to_vec(),
         datenstand: latest_datenstand(results),
         vorlaeufig,
-        edition: None,
-        supersedes: None,
-        supersede_reason: None,
-        inputs: manifest::inputs(&ds.files),
-        files: Vec::new(),
+        ..manifest::Manifest::new(bm.to_string(), created, command_line, &ds.files)
     };
     let planner = options
         .map(|o| report::Planner::new(results, ids, o))

@@ -193,18 +193,18 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         }
     }
     let manifest = manifest::Manifest {
-        program: env!("CARGO_PKG_NAME").into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        berichtsmonat: bm.to_string(),
-        created: pipeline::document_time()?.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        command: command_line.to_vec(),
         datenstand: pipeline::latest_datenstand(&results),
         vorlaeufig: !gaps.is_empty(),
         edition: Some(edition),
         supersedes: previous.map(|n| format!("{EDITION_PREFIX}{n}")),
         supersede_reason: args.supersede.clone(),
-        inputs: manifest::inputs(&ds.files),
         files: pipeline::entries(&files, &render_keys),
+        ..manifest::Manifest::new(
+            bm.to_string(),
+            pipeline::document_time()?,
+            command_line,
+            &ds.files,
+        )
     };
     let manifest = manifest.to_file();
     let manifest_sha256 = output::sha256_hex(&manifest.bytes);

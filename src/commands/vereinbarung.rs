@@ -43,23 +43,10 @@ pub fn vereinbarung(args: &VereinbarungArgs, command_line: &[String]) -> Result<
 
     let rendered = vereinbarung::render_all(&ds, year, &ids, &ds.bericht.vereinbarung, &options)?;
     let target = args.out.join(vereinbarung::FOLDER).join(year.to_string());
-    let inputs = manifest::inputs(&ds.files);
     let manifest = manifest::Manifest {
-        program: env!("CARGO_PKG_NAME").into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        // An agreement covers the whole year: its "Berichtsmonat" is the year.
-        berichtsmonat: year.to_string(),
-        created: options
-            .timestamp
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        command: command_line.to_vec(),
-        datenstand: None,
-        vorlaeufig: false,
-        edition: None,
-        supersedes: None,
-        supersede_reason: None,
-        inputs,
         files: manifest::outputs(&rendered.files),
+        // An agreement covers the whole year: its "Berichtsmonat" is the year.
+        ..manifest::Manifest::new(year.to_string(), options.timestamp, command_line, &ds.files)
     };
     let count = rendered.files.len();
     let mut files = rendered.files;
