@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::domain::berichtsmonat::{parse_month_arg, parse_quarter_arg};
-use crate::domain::decimal::{Decimal, parse_tolerance_arg};
-use crate::invite::smtp::{HostPort, parse_host_port};
+use crate::domain::berichtsmonat::{parse_month_arg, parse_quarter_arg, parse_year_arg};
+use crate::domain::decimal::{DEFAULT_TOLERANCE, Decimal, parse_tolerance_arg};
+use crate::domain::host_port::{HostPort, parse_host_port};
 
 /// German progress reports for the SGB II target agreements of Jobcenters
 /// (Zielsteuerung nach § 48b SGB II).
@@ -115,7 +115,7 @@ pub struct TemplateArgs {
 #[derive(Debug, Args)]
 pub struct RenderArgs {
     /// Tolerance in percentage points for "knapp verfehlt" (a miss of at most this much).
-    #[arg(long, value_name = "PP", default_value = "1.0", value_parser = parse_tolerance_arg)]
+    #[arg(long, value_name = "PP", default_value = DEFAULT_TOLERANCE, value_parser = parse_tolerance_arg)]
     pub tolerance: Decimal,
     #[command(flatten)]
     pub look: TemplateArgs,
@@ -129,7 +129,7 @@ pub struct RenderArgs {
     /// Seconds one document may take to render; a document over it fails alone (0: no
     /// limit).
     #[arg(long, value_name = "SECONDS", env = "ZIELBERICHT_DOCUMENT_TIMEOUT",
-          default_value_t = crate::report::deadline::DEFAULT_SECONDS)]
+          default_value_t = crate::typeset::deadline::DEFAULT_SECONDS)]
     pub document_timeout: u64,
 }
 
@@ -166,7 +166,7 @@ pub struct RunArgs {
 #[derive(Debug, Args)]
 pub struct ArchiveArgs {
     /// The year whose December outcome is archived.
-    #[arg(long, value_name = "YYYY", required_unless_present = "repair_register")]
+    #[arg(long, value_name = "YYYY", required_unless_present = "repair_register", value_parser = parse_year_arg)]
     pub year: Option<i32>,
     #[command(flatten)]
     pub data: DataArgs,
@@ -230,7 +230,7 @@ pub struct DiffArgs {
     #[arg(long, value_name = "YYYY-MM", value_parser = parse_month_arg)]
     pub month: Option<crate::domain::Berichtsmonat>,
     /// Tolerance in percentage points for the statuses, when A and B are data folders.
-    #[arg(long, value_name = "PP", default_value = "1.0", value_parser = parse_tolerance_arg)]
+    #[arg(long, value_name = "PP", default_value = DEFAULT_TOLERANCE, value_parser = parse_tolerance_arg)]
     pub tolerance: Decimal,
     /// `text` (for people) or `csv` (one row per changed figure).
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "csv"])]
@@ -292,7 +292,7 @@ pub struct InviteArgs {
 #[derive(Debug, Args)]
 pub struct VereinbarungArgs {
     /// The year of the agreements (its targets come from ziele.csv).
-    #[arg(long, value_name = "YYYY", value_parser = crate::vereinbarung::parse_year_arg)]
+    #[arg(long, value_name = "YYYY", value_parser = parse_year_arg)]
     pub year: i32,
     #[command(flatten)]
     pub data: DataArgs,

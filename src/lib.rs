@@ -37,6 +37,7 @@ mod pipeline;
 mod report;
 mod settings;
 mod texte;
+mod typeset;
 mod vereinbarung;
 
 pub use app::{execute, install_panic_hook, run};

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::cli::{DataArgs, RenderArgs};
 use crate::domain::Berichtsmonat;
 use crate::error::Error;
 use crate::figures::{self, Results};
+use crate::load::bericht::Bericht;
 use crate::load::{self, Dataset};
 use crate::messages::de::Many;
 use crate::messages::{Msg, console};
@@ -20,22 +20,48 @@ use crate::report::{self, ReportOptions};
 use crate::texte::Kennzahlnamen;
 
 /// Reads the data folder, printing warnings; input errors end the command.
-pub(crate) fn load_data(data: &DataArgs) -> Result<Dataset, Error> {
-    let ds = load::load(&data.data).map_err(Error::Input)?;
+pub(crate) fn load_data(data: &Path) -> Result<Dataset, Error> {
+    load_data_with(
+        data,
+        &load::bericht::Source::Default(data.join(load::bericht::FILE)),
+    )
+}
+
+/// [`load_data`] with `bericht.toml` from `settings` (`vereinbarung --config`).
+pub(crate) fn load_data_with(
+    data: &Path,
+    settings: &load::bericht::Source,
+) -> Result<Dataset, Error> {
+    let ds = load::load_with(data, settings).map_err(Error::Input)?;
     for w in &ds.warnings {
         console::warning(w);
     }
     Ok(ds)
 }
 
+/// How the command line asks documents to be rendered, before it is checked.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Look {
+    pub templates: Option<PathBuf>,
+    pub font_paths: Vec<PathBuf>,
+    /// `--jobs`; `None`: all cores.
+    pub jobs: Option<usize>,
+    /// Not `--no-reuse`.
+    pub reuse: bool,
+    /// `--document-timeout` (`None`: no limit).
+    pub time_limit: Option<std::time::Duration>,
+}
+
 /// Validated rendering settings shared by `run`, `archive` and `invite`: the template
-/// and font folders exist, at least one job.
+/// and font folders exist, at least one job. `bericht` is what the data folder's
+/// `bericht.toml` says (`Bericht::default()` until the data are read, see
+/// [`load::Dataset::bericht`]).
 pub(crate) fn report_options(
-    render: &RenderArgs,
-    data: &DataArgs,
+    render: &Look,
+    bericht: &Bericht,
     vorlaeufig: bool,
 ) -> Result<ReportOptions, Error> {
-    if let Some(dir) = &render.look.templates
+    if let Some(dir) = &render.templates
         && !dir.is_dir()
     {
         return Err(Error::Usage(format!(
@@ -43,7 +69,7 @@ pub(crate) fn report_options(
             dir.display()
         )));
     }
-    for dir in &render.look.font_path {
+    for dir in &render.font_paths {
         if !dir.exists() {
             return Err(Error::Usage(format!(
                 "--font-path: {} does not exist",
@@ -57,16 +83,15 @@ pub(crate) fn report_options(
         None => std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
     };
     Ok(ReportOptions {
-        templates: render.look.templates.clone(),
-        font_paths: render.look.font_path.clone(),
+        templates: render.templates.clone(),
+        font_paths: render.font_paths.clone(),
         jobs,
         timestamp: document_day()?,
         vorlaeufig,
-        bericht: crate::report::config::Bericht::load(&data.data)?,
+        bericht: bericht.clone(),
         emit_data: None,
-        reuse: !render.no_reuse,
-        time_limit: (render.document_timeout > 0)
-            .then(|| std::time::Duration::from_secs(render.document_timeout)),
+        reuse: render.reuse,
+        time_limit: render.time_limit,
     })
 }
 
@@ -195,7 +220,7 @@ pub(crate) fn produce(
     namen: &Kennzahlnamen,
 ) -> Result<Produced, Error> {
     let mut files = figure_files(results, namen)?;
-    let previous = previous.map(report::cache::Previous::read);
+    let previous = previous.map(crate::typeset::reuse::Previous::read);
     let rendered = report::render_all(results, ids, options, previous.as_ref())?;
     files.extend(rendered.files);
     let out = rendered.outcome;
@@ -252,21 +277,12 @@ pub(crate) fn write_run_folder(
     command_line: &[String],
 ) -> Result<(PathBuf, RunOutput), Error> {
     let bm = results.berichtsmonat;
-    let target = output::run_folder(out_dir, &bm.to_string());
+    let target = output::names::RunFolder::new(out_dir, bm).into_path();
     let created = document_time()?;
     let mut manifest = manifest::Manifest {
-        program: env!("CARGO_PKG_NAME").into(),
-        version: crate::build_info::LONG_VERSION.into(),
-        berichtsmonat: bm.to_string(),
-        created: created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        command: command_line.to_vec(),
         datenstand: latest_datenstand(results),
         vorlaeufig,
-        edition: None,
-        supersedes: None,
-        supersede_reason: None,
-        inputs: manifest::inputs(&ds.files),
-        files: Vec::new(),
+        ..manifest::Manifest::new(bm.to_string(), created, command_line, &ds.files)
     };
     let planner = options
         .map(|o| report::Planner::new(results, ids, o))
@@ -277,7 +293,7 @@ pub(crate) fn write_run_folder(
     let lock = output::lock_folder(&target)?;
     let previous = options
         .filter(|o| o.reuse)
-        .map(|_| report::cache::Previous::read(&target));
+        .map(|_| crate::typeset::reuse::Previous::read(&target));
     // The first manifest lists every file that may be written (hashes to follow), so
     // that a staging folder left by a kill is known as rendered (see output::folder).
     let mut planned: Vec<String> = FIGURE_FILES.iter().map(|&f| f.to_owned()).collect();
@@ -363,7 +379,7 @@ pub(crate) fn write_run_folder(
     manifest.files = entries.into_iter().map(|(_, e)| e).collect();
     let written = staging.finish(Some(&manifest.to_file().bytes))?;
     // What a rerun may reuse: the keyed record of what this run wrote (issue 23, class 8).
-    report::trust::record(&target, &manifest.files);
+    crate::typeset::trust::record(&target, &manifest.files);
     drop(lock);
     output::note_kept(&target, &written);
     Ok((

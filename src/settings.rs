@@ -17,7 +17,7 @@ use toml::Spanned;
 
 use crate::domain::decimal::parse_tolerance_arg;
 use crate::error::{Error, InputError};
-use crate::invite::smtp::parse_host_port;
+use crate::domain::host_port::parse_host_port;
 use crate::messages::Msg;
 
 /// The name of the settings file looked for in the working folder.

@@ -40,6 +40,22 @@ fn incomplete_quarter_is_refused_unless_allowed() {
     assert!(manifest.contains("\"vorlaeufig\": true"), "{manifest}");
 }
 
+/// Regression (issue 19): the archive's `eingaben/` left out bericht.toml, which sets the
+/// Herausgeber, banner and source of every archived PDF.
+#[test]
+fn the_archive_keeps_bericht_toml_among_its_inputs() {
+    let fx = Fixture::new().write();
+    fx.file("bericht.toml", b"[bericht]\nbanner = \"B\"\n");
+    fx.run(&["archive", "--year", "2018"]).expect_code(0);
+    let first = fx.dir.path().join("out/archiv/2018/ausgabe-1");
+    assert_eq!(
+        std::fs::read(first.join("eingaben/bericht.toml")).unwrap(),
+        b"[bericht]\nbanner = \"B\"\n"
+    );
+    let manifest = std::fs::read_to_string(first.join("manifest.json")).unwrap();
+    assert!(manifest.contains("bericht.toml"), "{manifest}");
+}
+
 #[test]
 fn archive_is_write_once_and_supersede_adds_an_edition() {
     let fx = Fixture::new().write();

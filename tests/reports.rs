@@ -467,6 +467,30 @@ fn bericht_toml_sets_banner_issuer_and_source_and_rejects_unknown_keys() {
     assert!(!fx.out().join("2018-04").exists());
 }
 
+/// Regression (issue 19): `run` read `[ministerium]` leniently, `check` never read
+/// bericht.toml, and the manifest left it out although it shapes every PDF.
+#[test]
+fn bericht_toml_is_read_once_strictly_by_check_and_run_and_listed_in_the_manifest() {
+    let fx = Fixture::new().write();
+    fx.file(
+        "bericht.toml",
+        b"[ministerium]\nname = \"M\"\nnmae = \"X\"\n",
+    );
+    for args in [&["check"][..], &["run", "--month", "2018-03"][..]] {
+        fx.run(args)
+            .expect_code(2)
+            .expect_stderr("bericht.toml:3")
+            .expect_stderr("nmae");
+    }
+    assert!(!fx.out().join("2018-03").exists());
+    fx.file("bericht.toml", b"[ministerium]\nname = \"M\"\n");
+    fx.run(&["check"]).expect_code(0);
+    fx.run(&["run", "--month", "2018-03", "--figures-only"])
+        .expect_code(0);
+    let manifest = std::fs::read_to_string(fx.out().join("2018-03/manifest.json")).unwrap();
+    assert!(manifest.contains("bericht.toml"), "{manifest}");
+}
+
 /// `run --emit-data DIR` writes the JSON each template receives, one file per document.
 #[test]
 fn emit_data_writes_the_json_handed_to_typst() {

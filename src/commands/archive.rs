@@ -17,28 +17,9 @@ use crate::domain::Berichtsmonat;
 use crate::error::{Error, Exit};
 use crate::figures;
 use crate::output::kennzahlen;
+use crate::output::register::{EDITION_PREFIX, editions, sealed_by_register, sealed_file};
 use crate::output::{self, Existing, OutFile, manifest};
 use crate::pipeline;
-
-const EDITION_PREFIX: &str = "ausgabe-";
-
-/// Numbers of the editions present in a year folder.
-fn editions(year_dir: &Path) -> Vec<u32> {
-    let mut out: Vec<u32> = std::fs::read_dir(year_dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            e.file_name()
-                .to_str()?
-                .strip_prefix(EDITION_PREFIX)?
-                .parse()
-                .ok()
-        })
-        .collect();
-    out.sort_unstable();
-    out
-}
 
 pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Error> {
     let started = Instant::now();
@@ -74,7 +55,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         )));
     }
     output::check_out("--archive", &args.archive)?;
-    let ds = pipeline::load_data(&args.data)?;
+    let ds = pipeline::load_data(&args.data.data)?;
     // A December without any row is an input error (contract 4, v4).
     let december = Berichtsmonat { year, month: 12 };
     if let Some(error) = figures::require_rows(&ds, december, &format!("--year {year}")) {
@@ -119,7 +100,11 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     let bm = Berichtsmonat { year, month: 12 };
     let ids = pipeline::selected(&[], &ds)?;
     let gaps = pipeline::incomplete(&ds, bm, &ids);
-    let options = pipeline::report_options(&args.render, &args.data, !gaps.is_empty())?;
+    let options = pipeline::report_options(
+        &(&args.render).into(),
+        &ds.bericht.bericht,
+        !gaps.is_empty(),
+    )?;
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
     let namen = crate::texte::Kennzahlnamen::load(args.render.look.templates.as_deref())?;
     // A superseding edition takes the PDFs of the one it supersedes whose inputs are
@@ -210,18 +195,18 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         }
     }
     let manifest = manifest::Manifest {
-        program: env!("CARGO_PKG_NAME").into(),
-        version: crate::build_info::LONG_VERSION.into(),
-        berichtsmonat: bm.to_string(),
-        created: pipeline::document_time()?.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        command: command_line.to_vec(),
         datenstand: pipeline::latest_datenstand(&results),
         vorlaeufig: !gaps.is_empty(),
         edition: Some(edition),
         supersedes: previous.map(|n| format!("{EDITION_PREFIX}{n}")),
         supersede_reason: args.supersede.clone(),
-        inputs: manifest::inputs(&ds.files),
         files: pipeline::entries(&files, &render_keys),
+        ..manifest::Manifest::new(
+            bm.to_string(),
+            pipeline::document_time()?,
+            command_line,
+            &ds.files,
+        )
     };
     let entries = manifest.files.clone();
     let manifest = manifest.to_file();
@@ -240,7 +225,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     )?;
     drop(hold);
     // What a superseding edition may reuse (issue 23, class 8).
-    crate::report::trust::record(&target, &entries);
+    crate::typeset::trust::record(&target, &entries);
     pipeline::summary(&target, &out, started);
     Ok(Exit::Ok)
 }
@@ -256,40 +241,7 @@ fn repair_register(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, 
     let _archive_lock = output::lock::acquire(&output::register::path(&args.archive))?;
     output::repair::repair(
         &args.archive,
-        &crate::commands::verify::edition_problems,
+        &output::verify::edition_problems,
         command_line,
     )
-}
-
-/// Whether `file` of `edition` is what its manifest records, and that manifest what the
-/// register seals ([`sealed_by_register`]).
-fn sealed_file(archive: &Path, year: i32, edition: &Path, file: &str) -> bool {
-    let path = edition.join(file);
-    sealed_by_register(archive, year, edition)
-        && path.symlink_metadata().is_ok_and(|m| m.is_file())
-        && std::fs::read(edition.join(manifest::FILE))
-            .ok()
-            .and_then(|b| serde_json::from_slice::<manifest::Manifest>(&b).ok())
-            .and_then(|m| m.files.into_iter().find(|f| f.path == file))
-            .zip(output::sha256_file(&path).ok())
-            .is_some_and(|(entry, sha)| entry.sha256 == sha)
-}
-
-/// Whether `edition`'s `manifest.json` has the SHA-256 that the archive's register
-/// records for it (a readable register without problems only).
-fn sealed_by_register(archive: &Path, year: i32, edition: &Path) -> bool {
-    let (entries, problems) = output::register::read(archive);
-    let Some(name) = edition.file_name().and_then(|n| n.to_str()) else {
-        return false;
-    };
-    let wanted = format!("{year}/{name}");
-    let Some(entry) = entries.iter().find(|e| e.edition == wanted) else {
-        return false;
-    };
-    let manifest_path = edition.join(manifest::FILE);
-    let regular = manifest_path.symlink_metadata().is_ok_and(|m| m.is_file());
-    problems.is_empty()
-        && regular
-        && std::fs::read(&manifest_path)
-            .is_ok_and(|bytes| output::sha256_hex(&bytes) == entry.manifest_sha256)
 }

@@ -20,7 +20,7 @@ pub fn check(args: &DataArgs, settings: Option<&Path>) -> Result<Exit, Error> {
         ),
         None => println!("{}", Msg::SettingsNone),
     }
-    let ds = pipeline::load_data(args)?;
+    let ds = pipeline::load_data(&args.data)?;
     let default = figures::default_month(&ds);
     println!(
         "{}",

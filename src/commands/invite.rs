@@ -6,33 +6,42 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use lettre::message::Mailbox;
 
 use crate::cli::InviteArgs;
+use crate::messages::{Msg, console};
 use crate::error::{Error, Exit};
 use crate::figures::{self, Results};
 use crate::format;
 use crate::invite::drafts::{OwnDrafts, Written};
 use crate::invite::mail::{self, MailTemplate};
 use crate::invite::mime::{self, Draft};
-use crate::invite::sendlog::{self, Entry, MonthLock, SendLog, State};
-use crate::invite::smtp::{self, Outcome};
-use crate::invite::termine::{self, Termin};
+use crate::invite::send::{Guests, Sending, Tally};
+use crate::invite::sendlog::{MonthLock, SendLog};
+use crate::invite::smtp;
+use crate::invite::termine;
 use crate::invite::{FOLDER, SEND_LOG};
-use crate::load::{Dataset, Jobcenter};
+use crate::load::Dataset;
+use crate::load::bericht::Bericht;
 use crate::output::{self, manifest, sha256_hex};
 use crate::pipeline;
 
-/// What the rerun of an uncertain delivery asks of the user.
-const UNCERTAIN_NOTE: &str = "Zustellung ungewiss – bitte im Postausgang prüfen";
-
 pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error> {
     let bm = args.month;
-    let bericht = crate::report::config::Bericht::load(&args.data.data)?;
+    let template = MailTemplate::load(args.render.look.templates.as_deref())?;
+    // The rendering settings are checked before any data is read.
+    pipeline::report_options(&(&args.render).into(), &Bericht::default(), false)?;
+    let time = pipeline::document_time()?;
+
+    let ds = pipeline::load_data(&args.data.data)?;
+    // A month without any row is an input error (contract 4, v4).
+    if let Some(error) = figures::require_rows(&ds, bm, &format!("--month {bm}")) {
+        return Err(Error::Input(vec![error]));
+    }
+    let bericht = &ds.bericht.bericht;
     let from: Mailbox =
         mail::sender(args.from.as_deref(), bericht.absender.as_deref()).map_err(Error::Usage)?;
-    let absender = mail::Absender::of(&bericht, &from);
+    let absender = mail::Absender::of(bericht, &from);
     let smtp = match (&args.smtp, args.send) {
         (Some(server), true) => Some(smtp::Settings::new(
             server.clone(),
@@ -41,30 +50,20 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
             Duration::from_secs(args.smtp_timeout),
         )?),
         (Some(_), false) => {
-            eprintln!("note: --smtp without --send: only the drafts are written");
+            console::note(Msg::SmtpWithoutSend);
             None
         }
         (None, _) => None,
     };
-    let template = MailTemplate::load(args.render.look.templates.as_deref())?;
-    // The rendering settings are checked before any data is read.
-    pipeline::report_options(&args.render, &args.data, false)?;
-    let time = pipeline::document_time()?;
-
-    let ds = pipeline::load_data(&args.data)?;
-    // A month without any row is an input error (contract 4, v4).
-    if let Some(error) = figures::require_rows(&ds, bm, &format!("--month {bm}")) {
-        return Err(Error::Input(vec![error]));
-    }
     let (termine, warnings) = termine::read(&args.termine, &ds).map_err(Error::Input)?;
     for w in &warnings {
-        eprintln!("warning: {w}");
+        console::warning(w);
     }
-    let guests = Guests::of(&ds, &termine);
-    let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
-    let folder = output::run_folder(&args.out, &bm.to_string());
     // What killed runs left in the output folder is cleared first (issue 23, class 11).
     output::debris::sweep(&args.out);
+    let guests = Guests::of(&ds, &termine);
+    let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
+    let folder = output::names::RunFolder::new(&args.out, bm);
 
     // Every text first, so that a template error stops the command before anything is
     // written: before the reports that are missing are rendered, too.
@@ -88,7 +87,7 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
             body,
             termin_titel,
             termin_text,
-            report: crate::report::file_name(&jc.id, &jc.name),
+            report: crate::output::names::file_name(&jc.id, &jc.name),
         });
     }
 
@@ -145,7 +144,7 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
                 continue;
             }
         };
-        let name = format!("{}_{}.eml", jc.id, crate::report::slug(&jc.name));
+        let name = crate::output::names::draft_file(&jc.id, &jc.name);
         let path = dir.join(&name);
         if let Written::Kept(why) = own.write(&name, &eml)? {
             eprintln!("{} {}: {why}", jc.id, jc.name);
@@ -174,218 +173,6 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
     Ok(tally.report(&dir, smtp.is_some(), &guests, &args.termine))
 }
 
-/// Who is invited (with the appointment and the addresses), who is skipped and why.
-struct Guests<'a> {
-    invited: Vec<(&'a Jobcenter, &'a Termin, Vec<Mailbox>)>,
-    no_email: Vec<String>,
-    without_row: Vec<String>,
-}
-
-impl<'a> Guests<'a> {
-    fn of(ds: &'a Dataset, termine: &'a [Termin]) -> Self {
-        let mut guests = Guests {
-            invited: Vec::new(),
-            no_email: Vec::new(),
-            without_row: Vec::new(),
-        };
-        for jc in &ds.jobcenters {
-            let Some(termin) = termine.iter().find(|t| t.jobcenter == jc.id) else {
-                guests.without_row.push(jc.id.clone());
-                continue;
-            };
-            match mail::recipients(jc) {
-                Ok(to) => guests.invited.push((jc, termin, to)),
-                Err(why) => guests
-                    .no_email
-                    .push(format!("{} {}: {why}", jc.id, jc.name)),
-            }
-        }
-        guests
-    }
-}
-
-/// What happened to the invitations, for the closing lines and the exit status.
-#[derive(Default)]
-struct Tally {
-    written: BTreeSet<String>,
-    bytes: usize,
-    sent: usize,
-    failures: Vec<String>,
-    uncertain: Vec<String>,
-}
-
-impl Tally {
-    fn report(&self, dir: &Path, sending: bool, guests: &Guests, termine: &Path) -> Exit {
-        eprintln!(
-            "{} invitation(s) written to {} ({} bytes in all){}",
-            self.written.len(),
-            dir.display(),
-            self.bytes,
-            if sending {
-                format!("; {} sent", self.sent)
-            } else {
-                String::new()
-            }
-        );
-        if !guests.no_email.is_empty() {
-            eprintln!(
-                "skipped, no usable email address in jobcenter.csv ({}):",
-                guests.no_email.len()
-            );
-            for line in &guests.no_email {
-                eprintln!("  {line}");
-            }
-        }
-        if !guests.without_row.is_empty() {
-            eprintln!(
-                "skipped, no row in {} ({}): {}",
-                termine.display(),
-                guests.without_row.len(),
-                guests.without_row.join(", ")
-            );
-        }
-        if !self.uncertain.is_empty() {
-            eprintln!(
-                "not sent, delivery uncertain ({}): {UNCERTAIN_NOTE}; --resend sends them again:",
-                self.uncertain.len()
-            );
-            for line in &self.uncertain {
-                eprintln!("  {line}");
-            }
-        }
-        if !self.failures.is_empty() {
-            eprintln!(
-                "failed ({}): {}",
-                self.failures.len(),
-                self.failures.join(", ")
-            );
-        }
-        if self.failures.is_empty() && self.uncertain.is_empty() {
-            Exit::Ok
-        } else {
-            Exit::Partial
-        }
-    }
-}
-
-/// The sending side of one `invite --send`.
-struct Sending<'a> {
-    settings: &'a smtp::Settings,
-    connected: Result<(), String>,
-    log: SendLog,
-}
-
-impl Sending<'_> {
-    /// Sends one invitation unless the log says it was sent (or may have been); records
-    /// the attempt before its content goes out and the outcome after.
-    fn send(
-        &mut self,
-        draft: &Draft,
-        parts: &mime::Parts,
-        message: impl FnOnce() -> Result<(lettre::Message, Vec<u8>), String>,
-        resend: bool,
-        tally: &mut Tally,
-    ) -> Result<(), Error> {
-        let jc = draft.jc;
-        if self.connected.is_err() {
-            eprintln!(
-                "{} {}: not sent (no connection to {})",
-                jc.id,
-                jc.name,
-                self.settings.address()
-            );
-            tally.failures.push(jc.id.clone());
-            return Ok(());
-        }
-        match self.log.state(&jc.id) {
-            Some(State::Sent(entry)) if !resend => {
-                let changed = if entry.inhalt == parts.fingerprint {
-                    ""
-                } else {
-                    "; the invitation has changed since"
-                };
-                println!(
-                    "  not sent again: sent on {} to {}{changed} (--resend sends it again)",
-                    entry.zeit,
-                    entry.an.join(", ")
-                );
-                return Ok(());
-            }
-            Some(State::Uncertain(entry)) if !resend => {
-                println!(
-                    "  not sent again: {UNCERTAIN_NOTE} (an attempt on {} to {} has no known outcome; --resend sends it again)",
-                    entry.zeit,
-                    entry.an.join(", ")
-                );
-                tally.uncertain.push(format!(
-                    "{} {}: attempt on {} to {}",
-                    jc.id,
-                    jc.name,
-                    entry.zeit,
-                    entry.an.join(", ")
-                ));
-                return Ok(());
-            }
-            _ => {}
-        }
-        let (message, bytes) = match message() {
-            Ok(m) => m,
-            Err(why) => {
-                eprintln!("{} {}: sending failed: {why}", jc.id, jc.name);
-                tally.failures.push(jc.id.clone());
-                return Ok(());
-            }
-        };
-        let mut entry = Entry {
-            zeit: now(),
-            jobcenter: jc.id.clone(),
-            an: mail::addresses(&draft.to),
-            status: sendlog::SENDING.into(),
-            message_id: parts.message_id.clone(),
-            sha256: sha256_hex(&bytes),
-            bytes: bytes.len(),
-            inhalt: parts.fingerprint.clone(),
-            fehler: None,
-        };
-        let log = &mut self.log;
-        let outcome = self
-            .settings
-            .send(message.envelope(), &bytes, || log.append(&entry))?;
-        entry.zeit = now();
-        match outcome {
-            Outcome::Sent => {
-                println!(
-                    "  sent via {} ({} bytes)",
-                    self.settings.address(),
-                    bytes.len()
-                );
-                entry.status = sendlog::SENT.into();
-                tally.sent += 1;
-            }
-            Outcome::Failed(why) => {
-                eprintln!("{} {}: sending failed: {why}", jc.id, jc.name);
-                entry.status = sendlog::FAILED.into();
-                entry.fehler = Some(why);
-                tally.failures.push(jc.id.clone());
-            }
-            Outcome::Uncertain(why) => {
-                eprintln!("{} {}: {UNCERTAIN_NOTE}: {why}", jc.id, jc.name);
-                entry.status = sendlog::UNCERTAIN.into();
-                tally.uncertain.push(format!(
-                    "{} {}: no answer after the message ({why})",
-                    jc.id, jc.name
-                ));
-                entry.fehler = Some(why);
-            }
-        }
-        self.log.append(&entry)
-    }
-}
-
-fn now() -> String {
-    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
 /// Renders the Berichtsmonat first (through the pipeline) when the run folder lacks
 /// `kennzahlen.csv` or a report to attach; warns when the reports there were made from
 /// other data. The run keeps `einladungen/` and so the send log.
@@ -402,7 +189,7 @@ fn ensure_reports(
         .iter()
         .filter(|(jc, _, _)| {
             !folder
-                .join(crate::report::file_name(&jc.id, &jc.name))
+                .join(crate::output::names::file_name(&jc.id, &jc.name))
                 .is_file()
         })
         .count();
@@ -421,7 +208,7 @@ fn ensure_reports(
         args.month
     );
     let started = Instant::now();
-    let options = pipeline::report_options(&args.render, &args.data, false)?;
+    let options = pipeline::report_options(&(&args.render).into(), &ds.bericht.bericht, false)?;
     let ids = pipeline::selected(&[], ds)?;
     let (target, out) = pipeline::write_run_folder(
         &args.out,

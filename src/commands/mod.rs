@@ -6,6 +6,7 @@ pub mod check;
 pub mod diff;
 pub mod generate;
 pub mod invite;
+mod plan;
 pub mod run;
 pub mod vereinbarung;
 pub mod verify;

@@ -7,6 +7,7 @@ use crate::compare::{self, Side};
 use crate::domain::Berichtsmonat;
 use crate::error::{Error, Exit, InputError};
 use crate::figures;
+use crate::load::bericht::Bericht;
 use crate::load::{self, Dataset};
 use crate::messages::{Msg, console};
 use crate::output::{self, kennzahlen};
@@ -20,10 +21,17 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     let mut options = if args.figures_only {
         None
     } else {
-        Some(pipeline::report_options(&args.render, &args.data, false)?)
+        Some(pipeline::report_options(
+            &(&args.render).into(),
+            &Bericht::default(),
+            false,
+        )?)
     };
     let namen = Kennzahlnamen::load(args.render.look.templates.as_deref())?;
-    let ds = pipeline::load_data(&args.data)?;
+    let ds = pipeline::load_data(&args.data.data)?;
+    if let Some(options) = &mut options {
+        options.bericht = ds.bericht.bericht.clone();
+    }
     let bm = berichtsmonat(args, &ds)?;
     let ids = pipeline::selected(&args.jobcenters, &ds)?;
     let gaps = if args.quarter.is_some() {
@@ -48,14 +56,14 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     }
     output::check_apart(
         &args.data.data,
-        &output::run_folder(&args.out, &bm.to_string()),
+        &output::names::RunFolder::new(&args.out, bm),
     )?;
     if let Some(dir) = &args.emit_data {
-        output::check_emit(dir, &output::run_folder(&args.out, &bm.to_string()))?;
+        output::check_emit(dir, &output::names::RunFolder::new(&args.out, bm))?;
     }
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
     // The figures of an earlier run of the month, to say what this one changed.
-    let previous_csv = output::run_folder(&args.out, &bm.to_string()).join(kennzahlen::FILE);
+    let previous_csv = output::names::RunFolder::new(&args.out, bm).join(kennzahlen::FILE);
     let previous = std::fs::read(&previous_csv).ok();
     let (target, out) = pipeline::write_run_folder(
         &args.out,

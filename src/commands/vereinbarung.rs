@@ -3,43 +3,35 @@
 
 use std::time::Instant;
 
-use crate::cli::{RenderArgs, VereinbarungArgs};
-use crate::domain::Decimal;
+use crate::cli::VereinbarungArgs;
 use crate::error::{Error, Exit, InputError};
 use crate::load::Dataset;
 use crate::messages::de::Many;
 use crate::messages::{Msg, console};
+use crate::load::bericht::{self, Bericht};
 use crate::output::{self, Existing, manifest};
 use crate::pipeline;
-use crate::vereinbarung::{self, config};
+use crate::vereinbarung;
 
 pub fn vereinbarung(args: &VereinbarungArgs, command_line: &[String]) -> Result<Exit, Error> {
     let started = Instant::now();
     let year = args.year;
     // Arguments first: a bad output, template or font folder fails before any data is read.
     output::check_out("--out", &args.out)?;
-    let options = pipeline::report_options(
-        &RenderArgs {
-            tolerance: Decimal::ZERO,
-            look: args.look.clone(),
-            jobs: Some(1),
-            no_reuse: true,
-            document_timeout: 0,
-        },
-        &args.data,
-        false,
-    )?;
+    let options = pipeline::report_options(&(&args.look).into(), &Bericht::default(), false)?;
+    // `--config` replaces the data folder's bericht.toml.
     let source = match &args.config {
-        Some(path) => config::Source::Explicit(path.clone()),
-        None => config::Source::Default(args.data.data.join(config::FILE)),
+        Some(path) => bericht::Source::Explicit(path.clone()),
+        None => bericht::Source::Default(args.data.data.join(bericht::FILE)),
     };
-    let loaded = config::load(&source).map_err(|e| Error::Input(vec![e]))?;
-    if let (None, config::Source::Default(path)) = (&loaded.file, &source) {
+    let ds = pipeline::load_data_with(&args.data.data, &source)?;
+    if let bericht::Source::Default(path) = &source
+        && !ds.files.iter().any(|f| &f.path == path)
+    {
         console::warning(Msg::AgreementNoConfig {
             file: path.display().to_string(),
         });
     }
-    let ds = pipeline::load_data(&args.data)?;
     let ids = selected(args, &ds)?;
     if !ds.ziele.soll.keys().any(|(jahr, _, _)| *jahr == year) {
         console::warning(Msg::AgreementNoTargets {
@@ -48,28 +40,12 @@ pub fn vereinbarung(args: &VereinbarungArgs, command_line: &[String]) -> Result<
         });
     }
 
-    let rendered = vereinbarung::render_all(&ds, year, &ids, &loaded.config, &options)?;
+    let rendered = vereinbarung::render_all(&ds, year, &ids, &ds.bericht.vereinbarung, &options)?;
     let target = args.out.join(vereinbarung::FOLDER).join(year.to_string());
-    let mut inputs = manifest::inputs(&ds.files);
-    if let Some(file) = &loaded.file {
-        inputs.extend(manifest::inputs(std::slice::from_ref(file)));
-    }
     let manifest = manifest::Manifest {
-        program: env!("CARGO_PKG_NAME").into(),
-        version: crate::build_info::LONG_VERSION.into(),
-        // An agreement covers the whole year: its "Berichtsmonat" is the year.
-        berichtsmonat: year.to_string(),
-        created: options
-            .timestamp
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        command: command_line.to_vec(),
-        datenstand: None,
-        vorlaeufig: false,
-        edition: None,
-        supersedes: None,
-        supersede_reason: None,
-        inputs,
         files: manifest::outputs(&rendered.files),
+        // An agreement covers the whole year: its "Berichtsmonat" is the year.
+        ..manifest::Manifest::new(year.to_string(), options.timestamp, command_line, &ds.files)
     };
     let count = rendered.files.len();
     let mut files = rendered.files;

@@ -12,12 +12,12 @@ use crate::domain::Kennzahl;
 use crate::error::Error;
 use crate::figures::Results;
 use crate::format::{self, KA, UNIT_SPACE};
+use crate::load::bericht::Herausgeber;
 use crate::output::OutFile;
 use crate::report::ReportOptions;
-use crate::report::config::Herausgeber;
-use crate::report::model::Titel;
-use crate::report::render::{DocumentDate, Renderer, Template};
+use crate::report::context::Titel;
 use crate::report::words::Fmt;
+use crate::typeset::{DocumentDate, Renderer, Template};
 
 /// The file in the edition.
 pub const FILE: &str = "aenderungen.pdf";
@@ -157,14 +157,14 @@ pub fn render(data: &AenderungenData, options: &ReportOptions) -> Result<OutFile
     let renderer = Renderer::new(options.templates.as_deref(), &options.font_paths)
         .map_err(|e| Error::Render(e.to_string()))?;
     let ident = format!("aenderungen-{}-ausgabe-{}", data.jahr, data.ausgabe);
-    let date = DocumentDate::from_unix_seconds(options.timestamp.timestamp());
+    let date = DocumentDate::from(options.timestamp);
     let rendered = renderer
         .render_with_warnings(Template::Aenderungen, &json, &ident, date)
         .map_err(|e| Error::Render(format!("{FILE}: {e}")))?;
     if !rendered.warnings.is_empty() {
         eprintln!("{FILE}: {}", rendered.warnings.trim_end());
     }
-    crate::report::render::evict_cache(0);
+    crate::typeset::evict_cache(0);
     Ok(OutFile {
         path: FILE.into(),
         bytes: rendered.pdf,
@@ -298,7 +298,7 @@ mod tests {
             jobs: 1,
             timestamp: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
             vorlaeufig: false,
-            bericht: crate::report::config::Bericht::default(),
+            bericht: crate::load::bericht::Bericht::default(),
             emit_data: None,
             reuse: false,
             time_limit: None,

@@ -61,6 +61,20 @@ pub fn parse_quarter_arg(text: &str) -> Result<Berichtsmonat, String> {
         .ok_or_else(|| format!("erwartet wird JJJJ-Qn (n = 1..4), gefunden wurde \"{text}\""))
 }
 
+/// clap value parser for `--year` (`archive`, `vereinbarung`): a four-digit year from
+/// 2000 to 2099, the years `ziele.csv` can hold agreements for.
+pub fn parse_year_arg(text: &str) -> Result<i32, String> {
+    let t = text.trim();
+    t.parse::<i32>()
+        .ok()
+        .filter(|y| t.len() == 4 && (2000..=2099).contains(y))
+        .ok_or_else(|| format!("erwartet wird eine vierstellige Jahreszahl wie 2019, gefunden wurde \"{text}\""))
+}
+
+/// Months before the Datenstand whose figures are still provisional (the Wartezeit of the
+/// BA statistics): footnoted in the Gesprächspunkte and drawn hollow in the charts.
+pub const WARTEZEIT_MONTHS: i32 = 3;
+
 #[cfg(test)]
 mod tests {
     use super::*;

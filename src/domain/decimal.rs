@@ -73,6 +73,10 @@ impl std::fmt::Display for Decimal {
     }
 }
 
+/// The default of `--tolerance` in percentage points: a miss of at most this much is
+/// "knapp verfehlt".
+pub const DEFAULT_TOLERANCE: &str = "1.0";
+
 /// clap value parser for `--tolerance`: non-negative percentage points, up to 6 decimals.
 pub fn parse_tolerance_arg(text: &str) -> Result<Decimal, String> {
     Decimal::parse(text, 6)

@@ -177,6 +177,18 @@ pub enum Section {
     III,
 }
 
+/// Monitoring figures the signed agreement names as Analysefelder of a section other than
+/// their own ([`Def::section`]): Nachhaltigkeit, bedarfsdeckende Integrationen (II), K3E1
+/// and Langzeitleistungsbezug ab vier Jahren (III) are assessed in II and III by the
+/// reports, and listed under I by the agreement (`templates/vereinbarung.typ`), in
+/// this order.
+pub const ANALYSEFELDER: [(Kennzahl, Section); 4] = [
+    (Kennzahl::Nachhaltigkeit, Section::I),
+    (Kennzahl::Bedarfsdeckend, Section::I),
+    (Kennzahl::K3e1, Section::I),
+    (Kennzahl::Lzb4j, Section::I),
+];
+
 /// The figures of the contract, in the order of `kennzahlen.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -446,6 +458,15 @@ impl Kennzahl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The agreement names these figures as Analysefelder of another section than the
+    /// one they are reported in; were they the same, the list would say nothing.
+    #[test]
+    fn analysefelder_lie_outside_their_own_section() {
+        for (k, section) in ANALYSEFELDER {
+            assert_ne!(k.def().section, section, "{k:?}");
+        }
+    }
 
     #[test]
     fn codes_are_unique_and_parse_back() {

@@ -6,6 +6,7 @@
 pub mod berichtsmonat;
 pub mod decimal;
 pub mod document_time;
+pub mod host_port;
 pub mod kennzahl;
 pub mod status;
 

@@ -102,7 +102,7 @@ pub(super) const LAENDER: [(&str, &str, usize, f64); 16] = [
 pub(super) const MAX_PER_LAND: usize = 999;
 
 pub(super) fn email_for(name: &str) -> String {
-    let slug = crate::report::slug(name);
+    let slug = crate::output::names::slug(name);
     let host = if slug.starts_with("jobcenter") {
         slug
     } else {

@@ -399,7 +399,7 @@ fn number_formats() {
     );
     assert_eq!(s, "1234567,89 -0.05");
     assert_eq!(
-        crate::report::slug("Stadt Mülheim an der Ruhr"),
+        crate::output::names::slug("Stadt Mülheim an der Ruhr"),
         "stadt-muelheim-an-der-ruhr"
     );
     assert_eq!(year_month(2016, -1), (2015, 12));

@@ -80,7 +80,7 @@ pub struct Absender {
 
 impl Absender {
     /// From the reports' section of `bericht.toml` and the From address.
-    pub fn of(bericht: &crate::report::config::Bericht, from: &Mailbox) -> Self {
+    pub fn of(bericht: &crate::load::bericht::Bericht, from: &Mailbox) -> Self {
         let h = bericht.herausgeber.clone().unwrap_or_default();
         Self {
             name: bericht
@@ -238,7 +238,7 @@ pub fn context(
             .collect(),
         vereinbart,
         erreicht,
-        bericht: crate::report::file_name(&jc.id, &jc.name),
+        bericht: crate::output::names::file_name(&jc.id, &jc.name),
         absender_name: absender.name.clone(),
         absender: absender.clone(),
     }

@@ -73,11 +73,7 @@ impl Draft<'_> {
         let domain = from.email.domain().to_string();
         Parts {
             ics: ics(time),
-            ics_name: format!(
-                "steuerungsdialog_{}_{}.ics",
-                self.jc.id,
-                self.termin.start.format("%Y-%m-%d")
-            ),
+            ics_name: crate::output::names::calendar_file(&self.jc.id, self.termin.start.date()),
             message_id: format!("<{}.{}.zielbericht@{domain}>", &stamp[..24], self.jc.id),
             boundary: format!("zielbericht-{}", &fingerprint[..32]),
             fingerprint,

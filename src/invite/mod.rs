@@ -17,6 +17,7 @@ pub mod drafts;
 pub mod ical;
 pub mod mail;
 pub mod mime;
+pub mod send;
 pub mod sendlog;
 pub mod smtp;
 pub mod termine;

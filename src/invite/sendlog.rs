@@ -160,13 +160,13 @@ impl MonthLock {
     /// The lock file of `bm` below `out`: the month folder's lock, the same that `run`
     /// holds while it replaces the folder.
     pub fn path(out: &Path, bm: Berichtsmonat) -> PathBuf {
-        crate::output::lock_file(&crate::output::run_folder(out, &bm.to_string()))
+        crate::output::lock_file(&crate::output::names::RunFolder::new(out, bm))
     }
 
     /// Takes the lock (putting back a send log an interrupted run left beside the folder),
     /// or refuses (exit 2) when another process holds it.
     pub fn acquire(out: &Path, bm: Berichtsmonat) -> Result<Self, Error> {
-        let target = crate::output::run_folder(out, &bm.to_string());
+        let target = crate::output::names::RunFolder::new(out, bm);
         match crate::output::try_lock_folder(&target)? {
             Some(lock) => Ok(Self { _lock: lock }),
             None => Err(Error::Refused(format!(

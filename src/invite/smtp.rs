@@ -1,5 +1,5 @@
 //! Sending through SMTP (lettre's connection, driven step by step): the server as
-//! `HOST:PORT` ([`HostPort`], a clap value parser), STARTTLS and login, and one message per
+//! `HOST:PORT` ([`HostPort`]), STARTTLS and login, and one message per
 //! connection whose outcome is told apart by the step that failed. A failure before the
 //! message content is sent (connection, `MAIL`, `RCPT`, `DATA`) or a refusal by the server
 //! after it is *failed*: nothing was delivered. Anything else after the content went out
@@ -14,57 +14,11 @@ use lettre::transport::smtp::client::{SmtpConnection, TlsParameters};
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::ClientId;
 
+pub use crate::domain::host_port::HostPort;
 use crate::error::Error;
 
 /// The environment variable holding the SMTP password.
 pub const PASSWORD_VAR: &str = "ZIELBERICHT_SMTP_PASSWORD";
-
-/// An SMTP server as given to `--smtp`: `HOST:PORT`, or `[IPv6]:PORT`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HostPort {
-    pub host: String,
-    pub port: u16,
-}
-
-impl std::str::FromStr for HostPort {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, String> {
-        let text = text.trim();
-        let usage = || format!("erwartet wird HOST:PORT, gefunden wurde \"{text}\"");
-        let (host, port) = if let Some(rest) = text.strip_prefix('[') {
-            rest.split_once("]:").ok_or_else(usage)?
-        } else {
-            text.rsplit_once(':').ok_or_else(usage)?
-        };
-        let port: u16 = port.parse().ok().filter(|p| *p != 0).ok_or_else(usage)?;
-        if host.is_empty()
-            || host.contains(|c: char| c.is_whitespace() || c.is_control() || c == '/')
-            || (host.contains(':') && !text.starts_with('['))
-        {
-            return Err(usage());
-        }
-        Ok(Self {
-            host: host.to_string(),
-            port,
-        })
-    }
-}
-
-impl std::fmt::Display for HostPort {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.host.contains(':') {
-            write!(f, "[{}]:{}", self.host, self.port)
-        } else {
-            write!(f, "{}:{}", self.host, self.port)
-        }
-    }
-}
-
-/// The clap value parser of `--smtp`.
-pub fn parse_host_port(text: &str) -> Result<HostPort, String> {
-    text.parse()
-}
 
 /// The outcome of one message.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -269,6 +269,10 @@ catalogue! {
     /// Part of the interruption line: staging folders removed.
     InterruptCleaned { count: usize } => "{count} angefangene(r) Zwischenordner entfernt.";
 
+    // ---- invite -----------------------------------------------------------------------
+    /// --smtp without --send.
+    SmtpWithoutSend => "Hinweis: --smtp ohne --send: es werden nur die Entwürfe geschrieben";
+
     // ---- check ---------------------------------------------------------------------
     /// What `check` found in a data folder.
     CheckSummary {

@@ -26,6 +26,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::intact::{self, Intact};
+use super::in_use::{blocked, refuse_open};
 use super::lock::{FolderLock, parent_of};
 use super::walk::{self, Kind};
 use super::{INVITATIONS_FOLDER, OutFile, manifest};
@@ -554,89 +555,6 @@ fn name_key(name: &str) -> String {
     }
 }
 
-/// Refuses to go on while another program holds a file below `folder` open: Windows
-/// cannot rename or remove a folder then, so the swap would fail at its end. Names the
-/// files; nothing has been changed yet. Elsewhere an open file is no obstacle.
-fn refuse_open(folder: &Path) -> Result<(), Error> {
-    let open = open_files(folder);
-    if open.is_empty() {
-        Ok(())
-    } else {
-        Err(in_use(folder, &open))
-    }
-}
-
-/// The error for a failed rename or removal of `folder` (`path` is what the failed call
-/// named): where Windows refused access, the German message that names the files another
-/// program holds open, otherwise the plain write error.
-fn blocked(folder: &Path, path: &Path, e: io::Error) -> Error {
-    /// `ERROR_ACCESS_DENIED` and `ERROR_SHARING_VIOLATION`: a folder with an open file.
-    const REFUSED: [i32; 2] = [5, 32];
-    if cfg!(windows) && e.raw_os_error().is_some_and(|code| REFUSED.contains(&code)) {
-        let open = open_files(folder);
-        if open.is_empty() {
-            return Error::Refused(format!(
-                "{} kann nicht ersetzt werden: Windows verweigert den Zugriff ({e}). \
-                 Vermutlich ist eine Datei darin geöffnet, oder ein Programm (Explorer, \
-                 Eingabeaufforderung) hat den Ordner geöffnet. Schließen Sie es und starten \
-                 Sie den Befehl erneut; der bisherige Ordner bleibt, wie er war.",
-                folder.display()
-            ));
-        }
-        return in_use(folder, &open);
-    }
-    Error::write(path, e)
-}
-
-/// The refusal naming the `open` files below `folder`.
-fn in_use(folder: &Path, open: &[PathBuf]) -> Error {
-    let files: Vec<String> = open.iter().map(|p| p.display().to_string()).collect();
-    Error::Refused(format!(
-        "{} kann nicht ersetzt werden, solange ein anderes Programm eine Datei darin geöffnet \
-         hat (Windows sperrt den Ordner dann). Geöffnet:\n  {}\nSchließen Sie die Datei \
-         (etwa im PDF-Betrachter) und starten Sie den Befehl erneut; der bisherige Ordner \
-         bleibt, wie er war.",
-        folder.display(),
-        files.join("\n  ")
-    ))
-}
-
-/// The regular files below `folder` (or `folder` itself, a file) that another program
-/// holds open: on Windows, those that cannot be opened without sharing
-/// (`ERROR_SHARING_VIOLATION`). Always empty elsewhere.
-#[cfg(windows)]
-fn open_files(folder: &Path) -> Vec<PathBuf> {
-    use std::os::windows::fs::OpenOptionsExt as _;
-    const ERROR_SHARING_VIOLATION: i32 = 32;
-    let files = if folder.symlink_metadata().is_ok_and(|m| m.is_file()) {
-        vec![folder.to_path_buf()]
-    } else {
-        let Ok(entries) = walk::entries(folder, &|_| false) else {
-            return Vec::new();
-        };
-        entries
-            .into_iter()
-            .filter(|e| e.kind == Kind::File)
-            .map(|e| folder.join(e.rel))
-            .collect()
-    };
-    files
-        .into_iter()
-        .filter(|path| {
-            std::fs::OpenOptions::new()
-                .read(true)
-                .share_mode(0)
-                .open(path)
-                .is_err_and(|e| e.raw_os_error() == Some(ERROR_SHARING_VIOLATION))
-        })
-        .collect()
-}
-
-#[cfg(not(windows))]
-fn open_files(_folder: &Path) -> Vec<PathBuf> {
-    Vec::new()
-}
-
 /// `(kind, name)` of a leftover folder name `.zielbericht-<kind>-<name>-<pid>-<nanos>`.
 pub(super) fn parse(file: &str) -> Option<(&str, &str)> {
     let rest = file.strip_prefix(STAGING)?;
@@ -686,91 +604,5 @@ fn nanos() -> u128 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{Existing, Staging, parse};
-
-    /// A link whose new name does not hold the checked bytes (the old file was swapped
-    /// after its check) is removed again and refused; the caller then writes the bytes.
-    #[cfg(unix)]
-    #[test]
-    fn a_link_that_does_not_hold_the_checked_bytes_is_undone() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("2018-09");
-        let lock = crate::output::lock_folder(&target).unwrap();
-        let staging = Staging::begin(
-            &lock,
-            &["a.pdf".into(), "b.pdf".into()],
-            b"{}",
-            Existing::Refuse,
-        )
-        .unwrap();
-        let old = dir.path().join("old.pdf");
-        std::fs::write(&old, b"swapped in").unwrap();
-        // The file's mode as the staging folder's first file has it, so only the bytes differ.
-        let mode = std::fs::metadata(staging.path.join(crate::output::manifest::FILE))
-            .unwrap()
-            .permissions();
-        std::fs::set_permissions(&old, mode).unwrap();
-        assert!(staging.link(&old, "a.pdf", b"checked").is_err());
-        assert!(!staging.path.join("a.pdf").exists());
-        staging.link(&old, "b.pdf", b"swapped in").unwrap();
-        assert_eq!(
-            std::fs::read(staging.path.join("b.pdf")).unwrap(),
-            b"swapped in"
-        );
-    }
-
-    /// A killed writer's staging folder for a folder not yet there, holding its manifest
-    /// and an empty subfolder it had just made (`eingaben/` of an edition), is removed;
-    /// an empty folder a user made survives a rerun.
-    #[test]
-    fn empty_folders_in_leftovers_and_targets() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("ausgabe-2");
-        let leftover = dir.path().join(".zielbericht-tmp-ausgabe-2-1-2");
-        std::fs::create_dir_all(leftover.join("eingaben")).unwrap();
-        let manifest = crate::output::manifest::Manifest {
-            program: String::new(),
-            version: String::new(),
-            berichtsmonat: String::new(),
-            created: String::new(),
-            command: Vec::new(),
-            datenstand: None,
-            vorlaeufig: false,
-            edition: None,
-            supersedes: None,
-            supersede_reason: None,
-            inputs: Vec::new(),
-            files: Vec::new(),
-        };
-        std::fs::write(leftover.join("manifest.json"), manifest.to_file().bytes).unwrap();
-        let lock = crate::output::lock_folder(&target).unwrap();
-        assert!(!leftover.exists());
-        drop(lock);
-
-        let month = dir.path().join("2018-03");
-        let lock = crate::output::lock_folder(&month).unwrap();
-        let write = |lock| {
-            let files = [manifest.to_file()];
-            super::write_folder(lock, &files, Existing::Replace { keep: &[] }).unwrap()
-        };
-        write(&lock);
-        std::fs::create_dir_all(month.join("leer/tiefer")).unwrap();
-        write(&lock);
-        assert!(month.join("leer/tiefer").is_dir());
-    }
-
-    #[test]
-    fn leftover_names_parse_with_dashes_in_the_name() {
-        assert_eq!(
-            parse(".zielbericht-tmp-2018-12-123-456"),
-            Some(("tmp", "2018-12"))
-        );
-        assert_eq!(
-            parse(".zielbericht-old-ausgabe-11-1-2"),
-            Some(("old", "ausgabe-11"))
-        );
-        assert_eq!(parse(".zielbericht-probe-1"), None);
-        assert_eq!(parse(".zielbericht-tmp-2018-12-x-456"), None);
-    }
-}
+#[path = "folder_tests.rs"]
+mod tests;

@@ -47,6 +47,34 @@ pub struct Manifest {
     pub files: Vec<FileEntry>,
 }
 
+impl Manifest {
+    /// The one builder of every manifest (run folder, archive edition, agreements): this
+    /// program and version, what the documents cover (`berichtsmonat`; the year for the
+    /// agreements), when and by which command line, and the input files as read. The
+    /// rest (Datenstand, marks, edition, files) the caller sets.
+    pub fn new(
+        berichtsmonat: String,
+        created: chrono::DateTime<chrono::Utc>,
+        command_line: &[String],
+        inputs: &[InputFile],
+    ) -> Self {
+        Self {
+            program: env!("CARGO_PKG_NAME").into(),
+            version: crate::build_info::LONG_VERSION.into(),
+            berichtsmonat,
+            created: created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            command: command_line.to_vec(),
+            datenstand: None,
+            vorlaeufig: false,
+            edition: None,
+            supersedes: None,
+            supersede_reason: None,
+            inputs: self::inputs(inputs),
+            files: Vec::new(),
+        }
+    }
+}
+
 pub fn entry(path: String, bytes: &[u8]) -> FileEntry {
     FileEntry {
         path,

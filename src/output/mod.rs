@@ -10,11 +10,14 @@ pub mod debris;
 pub mod edited;
 pub mod folder;
 pub mod intact;
+mod in_use;
 pub mod kennzahlen;
 pub mod lock;
 pub mod manifest;
+pub mod names;
 pub mod register;
 pub mod repair;
+pub mod verify;
 pub mod vorlage;
 pub mod walk;
 pub mod xlsx;
@@ -57,8 +60,18 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// The SHA-256 of a file, read in pieces (a large file is never held whole).
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
+    use std::io::Read as _;
     let mut hasher = Sha256::new();
-    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+    let mut file = std::fs::File::open(path)?;
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&buffer[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
     let mut out = String::with_capacity(64);
     for b in hasher.finalize() {
         let _ = write!(out, "{b:02x}");
@@ -238,9 +251,4 @@ pub fn check_apart(data: &Path, target: &Path) -> Result<(), Error> {
         )));
     }
     Ok(())
-}
-
-/// The run folder for a Berichtsmonat below `out`.
-pub fn run_folder(out: &Path, month: &str) -> PathBuf {
-    out.join(month)
 }

@@ -18,11 +18,14 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::sha256_hex;
+use super::{manifest, sha256_hex};
 use crate::error::Error;
 use crate::messages::Msg;
 
 pub const FILE: &str = "register.txt";
+
+/// The log of `archive --repair-register` ([`super::repair`]), in the archive root.
+pub const REPAIR_LOG: &str = "register-reparatur.log";
 
 pub(crate) const HEADER: &str = "# zielbericht register of archive editions v1: edition\tmanifest SHA-256\tchain (SHA-256 of the previous chain, a line feed and this line's first two fields)";
 
@@ -405,7 +408,7 @@ pub fn require(root: &Path, except: Option<&str>) -> Result<(), Error> {
         names.len(),
         names.join(", "),
         root.display(),
-        root.join(super::repair::LOG).display()
+        root.join(REPAIR_LOG).display()
     )))
 }
 
@@ -441,6 +444,60 @@ pub fn editions_on_disk(root: &Path) -> Vec<(String, PathBuf)> {
     }
     out.sort();
     out.into_iter().map(|(_, e, m)| (e, m)).collect()
+}
+
+/// The name of an edition folder: `ausgabe-<n>`.
+pub const EDITION_PREFIX: &str = "ausgabe-";
+
+/// Numbers of the editions present in a year folder.
+pub fn editions(year_dir: &Path) -> Vec<u32> {
+    let mut out: Vec<u32> = std::fs::read_dir(year_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_prefix(EDITION_PREFIX)?
+                .parse()
+                .ok()
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// Whether `file` of `edition` is what its manifest records, and that manifest what the
+/// register seals ([`sealed_by_register`]).
+pub fn sealed_file(archive: &Path, year: i32, edition: &Path, file: &str) -> bool {
+    let path = edition.join(file);
+    sealed_by_register(archive, year, edition)
+        && path.symlink_metadata().is_ok_and(|m| m.is_file())
+        && std::fs::read(edition.join(manifest::FILE))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<manifest::Manifest>(&b).ok())
+            .and_then(|m| m.files.into_iter().find(|f| f.path == file))
+            .zip(super::sha256_file(&path).ok())
+            .is_some_and(|(entry, sha)| entry.sha256 == sha)
+}
+
+/// Whether `edition`'s `manifest.json` has the SHA-256 that the archive's register
+/// records for it (a readable register without problems only).
+pub fn sealed_by_register(archive: &Path, year: i32, edition: &Path) -> bool {
+    let (entries, problems) = read(archive);
+    let Some(name) = edition.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let wanted = format!("{year}/{name}");
+    let Some(entry) = entries.iter().find(|e| e.edition == wanted) else {
+        return false;
+    };
+    let manifest_path = edition.join(manifest::FILE);
+    let regular = manifest_path.symlink_metadata().is_ok_and(|m| m.is_file());
+    problems.is_empty()
+        && regular
+        && std::fs::read(&manifest_path)
+            .is_ok_and(|bytes| super::sha256_hex(&bytes) == entry.manifest_sha256)
 }
 
 #[cfg(test)]

@@ -25,8 +25,7 @@ use std::path::Path;
 use super::{manifest, register};
 use crate::error::{Error, Exit};
 
-/// The log of the repairs, in the archive root.
-pub const LOG: &str = "register-reparatur.log";
+pub use super::register::REPAIR_LOG as LOG;
 
 /// The verdict on one edition.
 enum Verdict {

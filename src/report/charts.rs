@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+use crate::domain::berichtsmonat::WARTEZEIT_MONTHS;
 use crate::domain::{Col, Formula};
 use crate::figures::{Berichtsmonat, Decimal, EntityFigures, Kennzahl, Status, Value, level};
 use crate::format;
@@ -428,10 +429,10 @@ fn build(
             werte: s.werte,
         });
     }
-    // Months of this year within three months before the Datenstand are provisional.
+    // Months of this year within the Wartezeit before the Datenstand are provisional.
     let provisional = e.datenstand.and_then(|d| {
         use chrono::Datelike;
-        let first = d.year() * 12 + d.month0() as i32 - 3 - bm.year * 12;
+        let first = d.year() * 12 + d.month0() as i32 - WARTEZEIT_MONTHS - bm.year * 12;
         let first = usize::try_from(first.max(0)).ok()?;
         (first < bm.month as usize).then(|| (first, format::date_numeric(d)))
     });

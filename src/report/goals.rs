@@ -12,7 +12,8 @@
 
 use serde::Serialize;
 
-use super::model::{Context, Notes};
+use super::context::Context;
+use super::notes::Notes;
 use super::words::{Fmt, decimal_text, symbol, value_text};
 use crate::domain::{Formula, Section};
 use crate::figures::{EntityFigures, Figure, Kennzahl, Status, Value, exact, level};

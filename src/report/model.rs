@@ -15,45 +15,24 @@
 use serde::Serialize;
 
 use super::charts::{Diagramm, charts};
+use super::context::{Context, Meta};
 use super::goals::{ZielZeile, ziele};
 use super::sexes::{Geschlecht, geschlecht};
 use super::words::{
     Fmt, change_decimals, change_places, decimal_text, table_value_text, value_text,
 };
-use crate::figures::{Berichtsmonat, EntityFigures, Figure, Kennzahl, Results};
+use crate::domain::Section;
+use crate::figures::{EntityFigures, Figure, Kennzahl};
 use crate::format;
 use crate::load::Jobcenter;
-use crate::texte::Texte;
 
 use super::notes::ka_footnote;
-pub use super::notes::{Fussnote, Notes, join_names, missing_months};
+use super::notes::{Fussnote, Notes, join_names};
 
 /// A Soll as the report prints it, for plain text (mails): `+2,1 %` with an ordinary
 /// space, since a mail client may not show the narrow no-break space.
 pub fn soll_text(soll: crate::figures::Decimal) -> String {
     decimal_text(soll).replace(format::UNIT_SPACE, " ")
-}
-
-#[derive(Serialize)]
-pub struct Meta {
-    pub titel: String,
-    pub untertitel: String,
-    pub jahr: i32,
-    pub monat: u32,
-    pub dezember: bool,
-    pub zeitraum: String,
-    pub zeitraum_kurz: String,
-    pub vorjahr_kurz: String,
-    pub berichtsmonat: String,
-    pub datenstand: Option<String>,
-    pub erstellt: String,
-    pub vorlaeufig: bool,
-    pub programm: String,
-    pub dokument_titel: String,
-    /// From `bericht.toml`: the issuer, the source note, an optional banner.
-    pub herausgeber: Option<super::config::Herausgeber>,
-    pub quelle: String,
-    pub banner: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -125,132 +104,44 @@ pub struct ReportData {
     glossar: Vec<Glossar>,
 }
 
-/// The titles of a run's documents (`kurztexte.txt.j2`, art "titel").
-#[derive(Clone)]
-pub struct Titel {
-    /// "Zielvereinbarung 2018 – Fortschrittsbericht" (December: "… – Jahresergebnis 2018").
-    pub bericht: String,
-    /// "Jahresfortschritt Januar bis September 2018".
-    pub untertitel: String,
-    /// "Zielvereinbarung 2018", before the name of a document of all Jobcenters.
-    pub praefix: String,
-    /// The source note when `bericht.toml` gives none.
-    pub quelle: String,
-}
-
-impl Titel {
-    pub fn new(texte: &Texte, bm: Berichtsmonat) -> Result<Self, String> {
-        let teil = |teil: &str| {
-            texte.render(
-                "kurztexte.txt.j2",
-                minijinja::context! {
-                    art => "titel",
-                    teil => teil,
-                    jahr => bm.year,
-                    dezember => bm.is_december(),
-                    zeitraum => format::period_long(bm.year, bm.month),
-                },
-            )
-        };
-        Ok(Self {
-            bericht: teil("bericht")?,
-            untertitel: teil("untertitel")?,
-            praefix: teil("praefix")?,
-            quelle: teil("quelle")?,
-        })
-    }
-}
-
-/// Context shared by every report of a run.
-pub struct Context<'a> {
-    pub results: &'a Results,
-    pub texte: &'a Texte,
-    pub titel: Titel,
-    pub erstellt: String,
-    pub vorlaeufig: bool,
-    pub bericht: &'a super::config::Bericht,
-}
-
-impl Context<'_> {
-    pub fn bm(&self) -> Berichtsmonat {
-        self.results.berichtsmonat
-    }
-
-    pub fn meta(
-        &self,
-        titel_art: &str,
-        name: Option<&str>,
-        datenstand: Option<chrono::NaiveDate>,
-    ) -> Meta {
-        let bm = self.bm();
-        let dezember = bm.is_december();
-        let t = &self.titel;
-        let dokument_titel = match name {
-            Some(n) => format!("{} – {n}", t.bericht),
-            None => format!(
-                "{} – {titel_art} – {}",
-                t.praefix,
-                format::period_short(bm.year, bm.month)
-            ),
-        };
-        Meta {
-            titel: match name {
-                Some(_) => t.bericht.clone(),
-                None => format!("{} – {titel_art}", t.praefix),
-            },
-            untertitel: t.untertitel.clone(),
-            jahr: bm.year,
-            monat: bm.month,
-            dezember,
-            zeitraum: format::period_long(bm.year, bm.month),
-            zeitraum_kurz: format::period_short(bm.year, bm.month),
-            vorjahr_kurz: format::period_short(bm.year - 1, bm.month),
-            berichtsmonat: format::month_long(bm.year, bm.month),
-            datenstand: datenstand.map(format::date_long),
-            erstellt: self.erstellt.clone(),
-            vorlaeufig: self.vorlaeufig,
-            programm: format!("zielbericht {}", env!("CARGO_PKG_VERSION")),
-            dokument_titel,
-            herausgeber: self.bericht.herausgeber.clone(),
-            quelle: self
-                .bericht
-                .quelle
-                .clone()
-                .unwrap_or_else(|| t.quelle.clone()),
-            banner: self.bericht.banner.clone(),
-        }
-    }
-}
-
-/// The sections of the report (their titles: `kurztexte.txt.j2`) and their figures.
-/// K3E1 is assessed in section III only; the integration quality (Nachhaltigkeit,
-/// bedarfsdeckend) stands under II.
-const SECTIONS: [(&str, &[Kennzahl]); 3] = [
-    (
-        "I",
-        &[Kennzahl::Llu, Kennzahl::Kdu, Kennzahl::Bg, Kennzahl::Elb],
-    ),
-    (
-        "II",
-        &[
-            Kennzahl::Int,
-            Kennzahl::K2,
-            Kennzahl::Nachhaltigkeit,
-            Kennzahl::Bedarfsdeckend,
-            Kennzahl::IqAsyl8,
-        ],
-    ),
-    (
-        "III",
-        &[
-            Kennzahl::K3,
-            Kennzahl::K3e1,
-            Kennzahl::LzbJe,
-            Kennzahl::Lzb4j,
-            Kennzahl::LzbAsyl8,
-        ],
-    ),
+/// The figures of the report's tables in their order; each stands in the section the
+/// table of Kennzahlen gives it ([`crate::domain::Def::section`], section titles:
+/// `kurztexte.txt.j2`). K3E1 is assessed in section III only; the integration quality
+/// (Nachhaltigkeit, bedarfsdeckend) stands under II.
+const REPORT_ORDER: [Kennzahl; 14] = [
+    Kennzahl::Llu,
+    Kennzahl::Kdu,
+    Kennzahl::Bg,
+    Kennzahl::Elb,
+    Kennzahl::Int,
+    Kennzahl::K2,
+    Kennzahl::Nachhaltigkeit,
+    Kennzahl::Bedarfsdeckend,
+    Kennzahl::IqAsyl8,
+    Kennzahl::K3,
+    Kennzahl::K3e1,
+    Kennzahl::LzbJe,
+    Kennzahl::Lzb4j,
+    Kennzahl::LzbAsyl8,
 ];
+
+/// The report's sections: number and figures, from the table of Kennzahlen.
+fn sections() -> [(&'static str, Vec<Kennzahl>); 3] {
+    [
+        (Section::I, "I"),
+        (Section::II, "II"),
+        (Section::III, "III"),
+    ]
+    .map(|(section, nummer)| {
+        (
+            nummer,
+            REPORT_ORDER
+                .into_iter()
+                .filter(|k| k.def().section == section)
+                .collect(),
+        )
+    })
+}
 
 /// A comparison group as the report uses it: none when absent or of one member only.
 fn group<'a>(ctx: &'a Context, id: Option<String>) -> Option<&'a EntityFigures> {
@@ -300,10 +191,10 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
     let goals = ziele(ctx, e, &mut notes)?;
 
     let mut abschnitte = Vec::new();
-    for (nummer, figures) in SECTIONS {
+    for (nummer, figures) in sections() {
         let mut tabelle = Vec::new();
         let mut bewertung = Vec::new();
-        for &k in figures {
+        for k in figures {
             let Some(f) = e.figure(k) else { continue };
             let fmt = Fmt::of(k);
             let places = change_decimals(f);

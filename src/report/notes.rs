@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::model::Context;
+use super::context::Context;
 use crate::figures::{Berichtsmonat, EntityFigures};
 use crate::format::{self, KA};
 

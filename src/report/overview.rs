@@ -11,8 +11,8 @@
 
 use serde::Serialize;
 
+use super::context::{Context, Meta};
 use super::goals::{vorlaeufiges_ergebnis, with_target};
-use super::model::{Context, Meta};
 use super::words::{change_text, decimal_text, symbol};
 use crate::domain::Section;
 use crate::figures::{EntityFigures, EntityKind, Kennzahl, Status};

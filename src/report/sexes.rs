@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use super::model::{Context, Notes};
+use super::context::Context;
+use super::notes::Notes;
 use super::words::{Fmt, change_text, symbol, value_text};
 use crate::figures::{EntityFigures, Figure, Kennzahl, Status, Value, exact};
 use crate::format;

@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use super::model::{Context, report};
+use super::context::Context;
+use super::model::report;
 use super::overview::overview;
 use crate::domain::{Berichtsmonat, Decimal};
 use crate::texte::Texte;
@@ -35,11 +36,11 @@ fn report_and_overview_json_of_the_sample() {
     };
     let results = crate::figures::compute(&ds, bm, Decimal::new(10, 1)).expect("figures");
     let texte = Texte::load(None).expect("built-in Textbausteine");
-    let bericht = super::config::Bericht::load(&root.join("data")).expect("bericht.toml");
+    let bericht = ds.bericht.bericht.clone();
     let ctx = Context {
         results: &results,
         texte: &texte,
-        titel: super::model::Titel::new(&texte, results.berichtsmonat).expect("titles"),
+        titel: super::context::Titel::new(&texte, results.berichtsmonat).expect("titles"),
         erstellt: "1. Dezember 2026".into(),
         vorlaeufig: false,
         bericht: &bericht,

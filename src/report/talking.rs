@@ -15,9 +15,10 @@
 
 use chrono::Datelike;
 
+use super::context::Context;
 use super::goals::with_target;
-use super::model::Context;
 use super::words::change_text;
+use crate::domain::berichtsmonat::WARTEZEIT_MONTHS;
 use crate::figures::{EntityFigures, Status};
 use crate::format;
 
@@ -88,16 +89,16 @@ pub fn points(
     }
 
     // 3. Data caveats.
-    let missing = super::model::missing_months(e, bm);
+    let missing = super::notes::missing_months(e, bm);
     if !missing.is_empty() {
         say(minijinja::context! {
             art => "datenlage",
-            monate => super::model::join_names(&missing),
+            monate => super::notes::join_names(&missing),
         })?;
     }
     if let Some(d) = e.datenstand {
-        // Months within three months before the Datenstand are provisional.
-        let first = d.year() * 12 + d.month0() as i32 - 3;
+        // Months within the Wartezeit before the Datenstand are provisional.
+        let first = d.year() * 12 + d.month0() as i32 - WARTEZEIT_MONTHS;
         let months: Vec<String> = (1..=bm.month)
             .filter(|&m| bm.year * 12 + m as i32 > first)
             .map(|m| format::month_long(bm.year, m))
@@ -105,7 +106,7 @@ pub fn points(
         if !months.is_empty() {
             say(minijinja::context! {
                 art => "vorlaeufig",
-                monate => super::model::join_names(&months),
+                monate => super::notes::join_names(&months),
                 datenstand => format::date_long(d),
             })?;
         }

@@ -86,6 +86,7 @@ impl Texte {
         env.set_trim_blocks(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         limit(&mut env);
+        env.add_function("unbekannt", unbekannt);
         let mut shown = HashMap::new();
         for (name, builtin) in BUILTIN {
             shown.insert(name, add_template(&mut env, dir, "texte", name, builtin)?);
@@ -116,6 +117,16 @@ impl Texte {
         }
         Ok(text.split_ascii_whitespace().collect::<Vec<_>>().join(" "))
     }
+}
+
+/// Called by a Textbaustein in the `else` of a choice among the values Rust sends
+/// (`{{ unbekannt("art", art) }}`): a value the template does not know fails the
+/// document, naming the template, instead of rendering an empty text.
+fn unbekannt(was: &str, wert: &minijinja::Value) -> Result<String, minijinja::Error> {
+    Err(minijinja::Error::new(
+        minijinja::ErrorKind::InvalidOperation,
+        format!("unbekannter Wert {was} = {wert:?}: diese Vorlage kennt ihn nicht"),
+    ))
 }
 
 /// Adds `DIR/FOLDER/NAME` of `--templates DIR` when it exists, else the built-in copy;
@@ -155,6 +166,8 @@ pub fn describe(e: &minijinja::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use minijinja::context;
 
     use super::*;
@@ -296,5 +309,91 @@ mod tests {
             .unwrap();
         assert!(ka.starts_with("k.\u{202F}A. – keine Angabe: "), "{ka}");
         assert!(ka.ends_with(" Beim Jobcenter fehlen Werte für Februar 2018 und März 2018; Vergleichswerte ohne einzelne Jobcenter sind in eigenen Fußnoten genannt."), "{ka}");
+    }
+
+    /// Every value Rust sends to a Textbaustein that chooses by `art` or `teil` has its
+    /// branch, and a value it does not know fails naming the file (regression: a
+    /// misspelt branch rendered an empty text).
+    #[test]
+    fn every_branch_is_known_and_an_unknown_one_fails_with_the_template_name() {
+        let texte = Texte::load(None).unwrap();
+        let choices: [(&str, &str, &[&str]); 6] = [
+            (
+                "diagramm.txt.j2",
+                "teil",
+                &["titel", "achse", "reihe", "vorlaeufig", "alt"],
+            ),
+            ("fussnote.txt.j2", "art", &["ka", "ohne"]),
+            (
+                "gespraech.txt.j2",
+                "art",
+                &[
+                    "gefaehrdet",
+                    "alle",
+                    "vergleichstyp",
+                    "datenlage",
+                    "vorlaeufig",
+                ],
+            ),
+            (
+                "hinweis.txt.j2",
+                "art",
+                &[
+                    "datenstand",
+                    "jahresfortschritt",
+                    "zielerreichung",
+                    "ohne_vergleichstyp",
+                    "vergleichstyp_allein",
+                    "vorlaeufig",
+                ],
+            ),
+            (
+                "kurztexte.txt.j2",
+                "art",
+                &[
+                    "kein_ziel",
+                    "zaehlung",
+                    "rang",
+                    "abstand",
+                    "spalte_jobcenter",
+                    "spalte_vergleichstyp",
+                    "spalte_land",
+                    "abschnitt",
+                    "titel",
+                ],
+            ),
+            (
+                "uebersicht.txt.j2",
+                "art",
+                &[
+                    "titel",
+                    "richtung",
+                    "kein_ziel",
+                    "ziele",
+                    "aggregat",
+                    "zaehlung",
+                    "legende",
+                    "unvollstaendig",
+                ],
+            ),
+        ];
+        for (name, var, known) in choices {
+            for value in known {
+                // Other keys are missing here: a known branch may fail on them (strict
+                // undefined), never as unknown.
+                if let Err(e) = texte.render(name, BTreeMap::from([(var, *value)])) {
+                    assert!(!e.contains("unbekannter Wert"), "{name} {var}={value}: {e}");
+                }
+            }
+            let e = texte
+                .render(name, BTreeMap::from([(var, "gibt_es_nicht")]))
+                .unwrap_err();
+            assert!(
+                e.starts_with(&format!("templates/texte/{name}: "))
+                    && e.contains("unbekannter Wert")
+                    && e.contains("gibt_es_nicht"),
+                "{e}"
+            );
+        }
     }
 }

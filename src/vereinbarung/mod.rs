@@ -7,12 +7,11 @@
 //! reports' Typst [`Renderer`] typesets it as PDF/A-2a + PDF/UA-1. All German wording is
 //! in the template and in `templates/texte/kennzahlen.toml` (the names of the figures),
 //! so a ministry edits it without recompiling (`--templates DIR`).
-//! [`config`] reads the ministry's TOML file.
+//! The ministry's settings come from `bericht.toml` ([`crate::load::bericht`]).
 //!
 //! Agreements are few (one per zkT and year), so they are rendered one after another on
 //! the calling thread; a failing document is reported and the others are still written.
 
-pub mod config;
 pub mod model;
 
 use crate::domain::{Berichtsmonat, Decimal};
@@ -20,8 +19,8 @@ use crate::error::Error;
 use crate::figures;
 use crate::load::Dataset;
 use crate::output::OutFile;
-use crate::report::render::{DocumentDate, Renderer, Template};
-use crate::report::{self, ReportOptions};
+use crate::report::ReportOptions;
+use crate::typeset::{DocumentDate, Renderer, Template};
 
 /// The folder below `--out` that holds the agreements, one subfolder per year.
 pub const FOLDER: &str = "vereinbarungen";
@@ -32,26 +31,12 @@ pub struct Rendered {
     pub failures: Vec<(String, String)>,
 }
 
-/// clap value parser for `--year`: a four-digit year from 2000 to 2099, the years
-/// `ziele.csv` can hold agreements for.
-pub fn parse_year_arg(text: &str) -> Result<i32, String> {
-    let t = text.trim();
-    t.parse::<i32>()
-        .ok()
-        .filter(|y| t.len() == 4 && (2000..=2099).contains(y))
-        .ok_or_else(|| {
-            format!(
-                "erwartet wird eine vierstellige Jahreszahl wie 2019, gefunden wurde \"{text}\""
-            )
-        })
-}
-
 /// Renders the agreements of the Jobcenters `ids` for `year` into memory.
 pub fn render_all(
     ds: &Dataset,
     year: i32,
     ids: &[String],
-    config: &config::Config,
+    config: &crate::load::bericht::Config,
     options: &ReportOptions,
 ) -> Result<Rendered, Error> {
     // A Kreisschlüssel of `[vereinbarung.traeger]` that names no Jobcenter would be
@@ -73,7 +58,7 @@ pub fn render_all(
     let results = figures::compute(ds, december, Decimal::ZERO).map_err(Error::Render)?;
     let ts = options.timestamp;
     let erstellt = crate::format::date_long(ts.date_naive());
-    let date = DocumentDate::from_unix_seconds(ts.timestamp());
+    let date = DocumentDate::from(ts);
 
     let mut files = Vec::new();
     let mut failures = Vec::new();
@@ -81,7 +66,7 @@ pub fn render_all(
         let Some(jc) = ds.jobcenters.iter().find(|j| &j.id == id) else {
             continue;
         };
-        let file = report::file_name(&jc.id, &jc.name);
+        let file = crate::output::names::file_name(&jc.id, &jc.name);
         let data = model::vereinbarung(
             ds,
             year,
@@ -107,9 +92,9 @@ pub fn render_all(
             Err(e) => failures.push((file, e.to_string())),
         }
         if n % 2 == 1 {
-            report::render::evict_cache(2);
+            crate::typeset::evict_cache(2);
         }
     }
-    report::render::evict_cache(0);
+    crate::typeset::evict_cache(0);
     Ok(Rendered { files, failures })
 }

@@ -13,7 +13,7 @@ use crate::figures::{EntityFigures, Value, level};
 use crate::format;
 use crate::load::{Dataset, Jobcenter};
 
-use super::config::Config;
+use crate::load::bericht::Config;
 use crate::texte::Kennzahlnamen;
 
 /// The whole document.
@@ -34,6 +34,18 @@ pub struct VereinbarungData {
     pub besonderheiten: Vec<String>,
     /// The targets of this Jobcenter for `jahr`, sections I, II, III in turn.
     pub ziele: Vec<Ziel>,
+    /// The monitoring figures each section names as Analysefelder, in order (from the
+    /// table of Kennzahlen, [`crate::domain::kennzahl::ANALYSEFELDER`]).
+    pub analysefelder: Vec<Analysefeld>,
+}
+
+/// A monitoring figure named in a section of the agreement.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysefeld {
+    /// The code of the Kennzahl (`nachhaltigkeit`).
+    pub kennzahl: &'static str,
+    /// The section that names it (`I`).
+    pub abschnitt: crate::domain::Section,
 }
 
 /// The Land's party; `None` fields are left as lines to fill in.
@@ -284,6 +296,13 @@ pub fn vereinbarung(
         schwerpunkte: paragraphs(config.schwerpunkte.as_deref()),
         besonderheiten: paragraphs(config.besonderheiten.as_deref()),
         ziele: ziele(ds, year, &jc.id, figures, namen),
+        analysefelder: crate::domain::kennzahl::ANALYSEFELDER
+            .iter()
+            .map(|&(k, abschnitt)| Analysefeld {
+                kennzahl: k.code(),
+                abschnitt,
+            })
+            .collect(),
     }
 }
 

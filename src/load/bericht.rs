@@ -1,8 +1,10 @@
-//! The ministry's configuration for the target agreements: a small TOML file, by default
-//! `DATA/bericht.toml`. It names the Land's party (ministry, signatory, place, date), the
-//! Träger's place, date and signatory where `jobcenter.csv` does not hold them, whether the
-//! document is the final copy, and may add free text: the Land's common priorities
-//! (preamble) and the year's particular circumstances (Section 2).
+//! `bericht.toml`, read once per command, strictly, for every document: the reports'
+//! issuer, source note and banner and the invitations' sender (`[bericht]`, with the
+//! `[ministerium]` name as issuer), and the target agreements' parties and texts
+//! (`[ministerium]`, `[vereinbarung]`, `[vereinbarung.traeger."ID"]`). By default
+//! `DATA/bericht.toml` (optional); `vereinbarung --config FILE` replaces it. The file read
+//! joins the data folder's inputs (manifest, the archive's `eingaben/`), and `check`
+//! validates it with the data.
 //!
 //! ```toml
 //! [ministerium]
@@ -30,6 +32,16 @@
 //! ort = "Borken"
 //! datum = "2018-01-29"
 //! genitiv = "des Kreises Borken"       # default: from the name („Kreis X“, „Stadt X“, „…kreis“)
+//!
+//! [bericht]
+//! referat = "Referat II 3"
+//! kontakt = "zielsteuerung@mags.nrw.example"
+//! quelle = "Quelle: Statistik der Bundesagentur für Arbeit; eigene Berechnungen"
+//! banner = "Beispieldaten – keine amtlichen Zahlen"
+//! # The invitations (`zielbericht invite`): their From, and who signs them.
+//! absender = "Zielsteuerung SGB II <zielsteuerung@mags.nrw.example>"
+//! unterzeichner = "Referatsleitung"
+//! telefon = "0211 000000"
 //! ```
 //!
 //! Every key is optional; a missing value leaves a line to be filled in by hand. Unknown
@@ -40,15 +52,46 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+use super::InputFile;
 use crate::error::InputError;
-use crate::load::InputFile;
 
 /// The default file name, looked up in the data folder.
 pub const FILE: &str = "bericht.toml";
 
-/// The configuration as read (every field optional).
+/// Everything `bericht.toml` says: the reports' view and the agreements' view.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    pub bericht: Bericht,
+    pub vereinbarung: Config,
+}
+
+/// The issuer of the reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Herausgeber {
+    pub name: String,
+    pub referat: Option<String>,
+    pub kontakt: Option<String>,
+}
+
+/// What the reports and the invitations take from `bericht.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bericht {
+    pub herausgeber: Option<Herausgeber>,
+    /// The source note; `None` takes the default of `templates/texte/kurztexte.txt.j2`.
+    pub quelle: Option<String>,
+    /// A line printed across the top of every report and the overview.
+    pub banner: Option<String>,
+    /// The invitations' From address (`Name <addr>` or `addr`); `--from` overrides it.
+    pub absender: Option<String>,
+    /// Who signs the invitations (a name or an office).
+    pub unterzeichner: Option<String>,
+    /// The telephone number in the invitations' signature.
+    pub telefon: Option<String>,
+}
+
+/// What the target agreements take from `bericht.toml` (every field optional).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub ministerium: Ministerium,
@@ -151,10 +194,19 @@ struct RawConfig {
     ministerium: RawMinisterium,
     #[serde(default)]
     vereinbarung: RawVereinbarung,
-    /// The reports' section, read by `report::config`.
-    #[serde(default)]
-    #[allow(dead_code)]
-    bericht: Option<toml::Table>,
+    bericht: Option<RawBericht>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBericht {
+    referat: Option<String>,
+    kontakt: Option<String>,
+    quelle: Option<String>,
+    banner: Option<String>,
+    absender: Option<String>,
+    unterzeichner: Option<String>,
+    telefon: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -177,10 +229,10 @@ pub enum Source {
     Default(PathBuf),
 }
 
-/// The configuration and, when a file was read, that file (for the manifest).
-#[derive(Debug)]
+/// The settings and, when a file was read, that file (for the manifest).
+#[derive(Debug, Default)]
 pub struct Loaded {
-    pub config: Config,
+    pub settings: Settings,
     pub file: Option<InputFile>,
 }
 
@@ -192,18 +244,15 @@ pub fn load(source: &Source) -> Result<Loaded, InputError> {
         Source::Default(p) => (p, false),
     };
     if std::fs::symlink_metadata(path).is_err() && !explicit {
-        return Ok(Loaded {
-            config: Config::default(),
-            file: None,
-        });
+        return Ok(Loaded::default());
     }
     // Only a regular file is read (a FIFO would block, a device never end).
     let bytes = crate::load::csv::read_file(path).map_err(|m| InputError::file(path, m))?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| InputError::file(path, "expected a UTF-8 text file (TOML)"))?;
-    let config = parse(path, text)?;
+    let settings = parse(path, text)?;
     Ok(Loaded {
-        config,
+        settings,
         file: Some(InputFile {
             path: path.clone(),
             bytes,
@@ -212,7 +261,7 @@ pub fn load(source: &Source) -> Result<Loaded, InputError> {
 }
 
 /// Parses the text of a configuration file; errors name `path` and the line.
-pub fn parse(path: &Path, text: &str) -> Result<Config, InputError> {
+pub fn parse(path: &Path, text: &str) -> Result<Settings, InputError> {
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let message = e.message().trim().to_string();
         match e.span() {
@@ -239,6 +288,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, InputError> {
             })
     };
     let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let bericht = bericht(raw.ministerium.name.clone(), raw.bericht);
     let m = raw.ministerium;
     let v = raw.vereinbarung;
     let mut traeger = BTreeMap::new();
@@ -257,7 +307,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, InputError> {
             },
         );
     }
-    Ok(Config {
+    let vereinbarung = Config {
         ministerium: Ministerium {
             name: clean(m.name),
             kurz: clean(m.kurz),
@@ -272,7 +322,35 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, InputError> {
         besonderheiten: clean(v.besonderheiten),
         datum: date(v.datum)?,
         traeger,
+    };
+    Ok(Settings {
+        bericht,
+        vereinbarung,
     })
+}
+
+/// The reports' view: `[bericht]` with the `[ministerium]` name as issuer. The issuer's
+/// and the source's texts are taken as written; the invitations' keys trimmed, blank
+/// ones absent.
+fn bericht(name: Option<String>, raw: Option<RawBericht>) -> Bericht {
+    let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let b = raw.unwrap_or_default();
+    let herausgeber = match (name, &b.referat, &b.kontakt) {
+        (None, None, None) => None,
+        (name, _, _) => Some(Herausgeber {
+            name: name.unwrap_or_default(),
+            referat: b.referat.clone(),
+            kontakt: b.kontakt.clone(),
+        }),
+    };
+    Bericht {
+        herausgeber,
+        quelle: b.quelle,
+        banner: b.banner,
+        absender: clean(b.absender),
+        unterzeichner: clean(b.unterzeichner),
+        telefon: clean(b.telefon),
+    }
 }
 
 /// The 1-based line of a byte offset.
@@ -285,6 +363,10 @@ fn line_of(text: &str, offset: usize) -> usize {
 mod tests {
     use super::*;
 
+    fn agreement(text: &str) -> Result<Config, InputError> {
+        parse(Path::new("x.toml"), text).map(|s| s.vereinbarung)
+    }
+
     fn err(text: &str) -> String {
         parse(Path::new("data/bericht.toml"), text)
             .unwrap_err()
@@ -293,8 +375,7 @@ mod tests {
 
     #[test]
     fn reads_every_key() {
-        let config = parse(
-            Path::new("x.toml"),
+        let config = agreement(
             "[ministerium]\nname = \"MAGS NRW\"\nvertreten_durch = \"Dr. A\"\nort = \"Düsseldorf\"\n\
              [vereinbarung]\nschwerpunkte = \"\"\"\nA\n\nB\n\"\"\"\ndatum = \"2019-01-15\"\n",
         )
@@ -305,13 +386,12 @@ mod tests {
         assert_eq!(config.besonderheiten, None);
         assert_eq!(config.datum, NaiveDate::from_ymd_opt(2019, 1, 15));
         assert!(config.entwurf, "a draft unless said otherwise");
-        assert_eq!(parse(Path::new("x.toml"), "").unwrap(), Config::default());
+        assert_eq!(agreement("").unwrap(), Config::default());
     }
 
     #[test]
     fn final_copy_and_traeger_defaults_and_own_keys() {
-        let config = parse(
-            Path::new("x.toml"),
+        let config = agreement(
             "[ministerium]\nanrede = \"Herrn\"\nunterzeichner = \"Dr. A\"\ndatum = \"2018-02-22\"\n\
              [vereinbarung]\nentwurf = false\n\
              [vereinbarung.traeger.\"*\"]\nanrede = \"den\"\nort = \"Kreishaus\"\n\
@@ -356,5 +436,58 @@ mod tests {
         assert!(e.starts_with("data/bericht.toml:1: "), "{e}");
         let e = err("[sonstiges]\nx = 1\n");
         assert!(e.starts_with("data/bericht.toml:1: "), "{e}");
+    }
+
+    fn bericht(text: &str) -> Bericht {
+        parse(Path::new("x.toml"), text).unwrap().bericht
+    }
+
+    #[test]
+    fn the_reports_view_defaults_values_and_errors_with_lines() {
+        assert_eq!(bericht(""), Bericht::default());
+        let b = bericht(
+            "[ministerium]\nname = \"MAGS NRW\"\nort = \"Düsseldorf\"\n[vereinbarung]\nschwerpunkte = \"x\"\n[bericht]\nbanner = \"Beispieldaten\"\nreferat = \"II 3\"\n",
+        );
+        assert_eq!(b.banner.as_deref(), Some("Beispieldaten"));
+        assert_eq!(b.quelle, None);
+        let h = b.herausgeber.unwrap();
+        assert_eq!(
+            (h.name.as_str(), h.referat.as_deref()),
+            ("MAGS NRW", Some("II 3"))
+        );
+        // The invitations' sender; blank values count as absent.
+        let b = bericht(
+            "[bericht]\nabsender = \"ZS <zs@mags.example>\"\nunterzeichner = \"  \"\ntelefon = \"0211 1\"\n",
+        );
+        assert_eq!(b.absender.as_deref(), Some("ZS <zs@mags.example>"));
+        assert_eq!(b.unterzeichner, None);
+        assert_eq!(b.telefon.as_deref(), Some("0211 1"));
+        // An unknown key on line 4, a wrong type on line 2.
+        let e = err("[bericht]\nquelle = \"x\"\n\nfarbe = \"rot\"\n");
+        assert!(
+            e.starts_with("data/bericht.toml:4: ") && e.contains("farbe"),
+            "{e}"
+        );
+        let e = err("[bericht]\nbanner = 5\n");
+        assert!(e.starts_with("data/bericht.toml:2: "), "{e}");
+    }
+
+    /// Regression: the reports' parser read `[ministerium]` leniently, so a misspelt key
+    /// there passed `run` silently.
+    #[test]
+    fn a_misspelt_ministerium_key_is_an_error_for_the_reports_too() {
+        let e = err("[ministerium]\nname = \"M\"\nnmae = \"X\"\n[bericht]\nbanner = \"B\"\n");
+        assert!(
+            e.starts_with("data/bericht.toml:3: ") && e.contains("nmae"),
+            "{e}"
+        );
+    }
+
+    /// Every key the sample `data/bericht.toml` sets is known.
+    #[test]
+    fn the_sample_file_is_valid() {
+        let text = include_str!("../../data/bericht.toml");
+        let s = parse(Path::new("data/bericht.toml"), text).unwrap();
+        assert!(s.bericht.banner.is_some() && s.vereinbarung.ministerium.kurz.is_some());
     }
 }

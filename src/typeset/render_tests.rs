@@ -136,7 +136,7 @@ fn template_syntax_error_names_file_and_line() {
         "// kaputt\n\n#let x = (\n{}",
         include_str!("../../templates/report.typ")
     );
-    fs::write(dir.join(REPORT_FILE), broken).unwrap();
+    fs::write(dir.join(REPORT_TEMPLATE), broken).unwrap();
     let renderer = Renderer::new(Some(&dir), &[]).unwrap();
     let error = on_big_stack(move || {
         renderer.render(Template::Report, REPORT_EXAMPLE.as_bytes(), "x", DATE)
@@ -147,7 +147,7 @@ fn template_syntax_error_names_file_and_line() {
         panic!("expected a compile error, got {error}");
     };
     assert!(diagnostics.starts_with("error: "), "{diagnostics}");
-    let location = format!("{}:3:", dir.join(REPORT_FILE).display());
+    let location = format!("{}:3:", dir.join(REPORT_TEMPLATE).display());
     assert!(
         diagnostics.contains(&location),
         "no {location} in:\n{diagnostics}"

@@ -2,7 +2,7 @@
 //!
 //! Typst runs in process. A [`Renderer`] is built once and holds everything that does
 //! not change between documents: the standard library, the font book with all fonts
-//! (the embedded Noto Sans and `DejaVu` Sans Mono, and any font files given by the caller), and the
+//! (the embedded Noto Sans and `DejaVu Sans Mono`, and any font files given by the caller), and the
 //! parsed templates. Each [`Renderer::render`] call wraps that shared state in a light
 //! per-document [`typst::World`] which owns only the document's data bytes, served to
 //! the template as the virtual file `/data.json`.
@@ -17,9 +17,7 @@
 //! name print literally.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -33,19 +31,23 @@ use typst_kit::diagnostics::{DiagnosticFormat, DiagnosticWorld, termcolor};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+pub use super::date::DocumentDate;
+pub use super::error::RenderError;
+use super::files::{Links, collect_files, load_fonts};
+
 /// File names of the templates; also their virtual paths below `/`.
-const REPORT_FILE: &str = "report.typ";
-const OVERVIEW_FILE: &str = "uebersicht.typ";
-const VEREINBARUNG_FILE: &str = "vereinbarung.typ";
-const AENDERUNGEN_FILE: &str = "aenderungen.typ";
+const REPORT_TEMPLATE: &str = "report.typ";
+const OVERVIEW_TEMPLATE: &str = "uebersicht.typ";
+const VEREINBARUNG_TEMPLATE: &str = "vereinbarung.typ";
+const AENDERUNGEN_TEMPLATE: &str = "aenderungen.typ";
 /// Virtual path under which each document's data is served.
 const DATA_PATH: &str = "/data.json";
 
 /// The built-in templates, used when no template folder is given.
 const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
-    (REPORT_FILE, include_str!("../../templates/report.typ")),
+    (REPORT_TEMPLATE, include_str!("../../templates/report.typ")),
     (
-        OVERVIEW_FILE,
+        OVERVIEW_TEMPLATE,
         include_str!("../../templates/uebersicht.typ"),
     ),
     ("style.typ", include_str!("../../templates/style.typ")),
@@ -54,11 +56,11 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[
     ("diagramm.typ", include_str!("../../templates/diagramm.typ")),
     ("tabellen.typ", include_str!("../../templates/tabellen.typ")),
     (
-        VEREINBARUNG_FILE,
+        VEREINBARUNG_TEMPLATE,
         include_str!("../../templates/vereinbarung.typ"),
     ),
     (
-        AENDERUNGEN_FILE,
+        AENDERUNGEN_TEMPLATE,
         include_str!("../../templates/aenderungen.typ"),
     ),
 ];
@@ -93,101 +95,12 @@ impl Template {
     /// The template's file name, e.g. `report.typ`.
     pub fn file_name(self) -> &'static str {
         match self {
-            Template::Report => REPORT_FILE,
-            Template::Overview => OVERVIEW_FILE,
-            Template::Vereinbarung => VEREINBARUNG_FILE,
-            Template::Aenderungen => AENDERUNGEN_FILE,
+            Template::Report => REPORT_TEMPLATE,
+            Template::Overview => OVERVIEW_TEMPLATE,
+            Template::Vereinbarung => VEREINBARUNG_TEMPLATE,
+            Template::Aenderungen => AENDERUNGEN_TEMPLATE,
         }
     }
-}
-
-/// The document date written into the PDF metadata (always UTC).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct DocumentDate {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-    pub hour: u8,
-    pub minute: u8,
-    pub second: u8,
-}
-
-impl DocumentDate {
-    /// The UTC date and time of a Unix timestamp (e.g. `SOURCE_DATE_EPOCH`).
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    pub fn from_unix_seconds(seconds: i64) -> Self {
-        let days = seconds.div_euclid(86_400);
-        let rest = seconds.rem_euclid(86_400);
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        Self {
-            year: year as i32,
-            month: month as u8,
-            day: day as u8,
-            hour: (rest / 3600) as u8,
-            minute: (rest % 3600 / 60) as u8,
-            second: (rest % 60) as u8,
-        }
-    }
-
-    fn to_datetime(self) -> Option<Datetime> {
-        Datetime::from_ymd_hms(
-            self.year,
-            self.month,
-            self.day,
-            self.hour,
-            self.minute,
-            self.second,
-        )
-    }
-}
-
-impl fmt::Display for DocumentDate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            self.year, self.month, self.day, self.hour, self.minute, self.second
-        )
-    }
-}
-
-/// What can go wrong while setting up the renderer or rendering a document.
-#[derive(Debug, thiserror::Error)]
-pub enum RenderError {
-    /// A template file or folder could not be read.
-    #[error("cannot read template {}: {source}", path.display())]
-    TemplateRead { path: PathBuf, source: io::Error },
-    /// A font file or folder could not be read.
-    #[error("cannot read font path {}: {source}", path.display())]
-    FontRead { path: PathBuf, source: io::Error },
-    /// A file given as font holds no font Typst can use.
-    #[error("{} is not a usable font file (expected .ttf, .otf or .ttc)", path.display())]
-    FontInvalid { path: PathBuf },
-    /// The document date is not a valid calendar date.
-    #[error("invalid document date {0}")]
-    InvalidDate(DocumentDate),
-    /// The template failed to compile; `diagnostics` is formatted like typst-cli
-    /// prints it (`file:line:column`, source excerpt, call trace).
-    #[error("template {template} failed to compile:\n{diagnostics}")]
-    Compile {
-        template: &'static str,
-        diagnostics: String,
-    },
-    /// The typeset document could not be exported as conforming PDF.
-    #[error("PDF export of {template} failed:\n{diagnostics}")]
-    Pdf {
-        template: &'static str,
-        diagnostics: String,
-    },
 }
 
 /// A rendered PDF together with the template's warnings (formatted like typst-cli).
@@ -235,7 +148,7 @@ impl Renderer {
     /// `dir` stay in use. `None` uses the built-in templates only.
     ///
     /// `font_dirs`: font files, or folders searched recursively for `.ttf`/`.otf`/
-    /// `.ttc`, loaded in addition to the embedded fonts (Noto Sans, `DejaVu` Sans Mono).
+    /// `.ttc`, loaded in addition to the embedded fonts (Noto Sans, `DejaVu Sans Mono`).
     /// System fonts are never used, so output does not depend on the host.
     pub fn new(templates_dir: Option<&Path>, font_dirs: &[PathBuf]) -> Result<Self, RenderError> {
         let (fonts, embedded_fonts) = load_fonts(font_dirs)?;
@@ -291,8 +204,8 @@ impl Renderer {
             }
         }
 
-        let report = file_id(&format!("/{REPORT_FILE}"));
-        let overview = file_id(&format!("/{OVERVIEW_FILE}"));
+        let report = file_id(&format!("/{REPORT_TEMPLATE}"));
+        let overview = file_id(&format!("/{OVERVIEW_TEMPLATE}"));
         let fingerprint = fingerprint(&sources, &files, &fonts, embedded_fonts);
 
         Ok(Self {
@@ -370,8 +283,8 @@ impl Renderer {
             main: match template {
                 Template::Report => self.report,
                 Template::Overview => self.overview,
-                Template::Vereinbarung => file_id(&format!("/{VEREINBARUNG_FILE}")),
-                Template::Aenderungen => file_id(&format!("/{AENDERUNGEN_FILE}")),
+                Template::Vereinbarung => file_id(&format!("/{VEREINBARUNG_TEMPLATE}")),
+                Template::Aenderungen => file_id(&format!("/{AENDERUNGEN_TEMPLATE}")),
             },
             data: Bytes::new(data_json.to_vec()),
             today: Datetime::from_ymd(date.year, date.month, date.day),
@@ -497,102 +410,6 @@ fn format_diagnostics(world: &DocumentWorld<'_>, diagnostics: &[SourceDiagnostic
 
 /// The dependency versions and checksums the binary was built with (see [`fingerprint`]).
 const CARGO_LOCK: &[u8] = include_bytes!("../../Cargo.lock");
-
-/// The fonts embedded in the binary plus those found under `font_dirs`, and how many of
-/// them (the first ones) are embedded.
-fn load_fonts(font_dirs: &[PathBuf]) -> Result<(Vec<Font>, usize), RenderError> {
-    // The families the templates use, no more (each MB here is in every binary).
-    let mut fonts: Vec<Font> = [
-        dejavu::sans_mono::bold(),
-        dejavu::sans_mono::bold_oblique(),
-        dejavu::sans_mono::oblique(),
-        dejavu::sans_mono::regular(),
-        notosans::REGULAR_TTF,
-        notosans::BOLD_TTF,
-        notosans::ITALIC_TTF,
-        notosans::BOLD_ITALIC_TTF,
-    ]
-    .into_iter()
-    .flat_map(|data| Font::iter(Bytes::new(data)))
-    .collect();
-    let embedded = fonts.len();
-    for root in font_dirs {
-        let mut paths = Vec::new();
-        collect_files(root, Links::AnyFile, &mut paths).map_err(|source| {
-            RenderError::FontRead {
-                path: root.clone(),
-                source,
-            }
-        })?;
-        let is_file = root.is_file();
-        for path in paths {
-            let is_font = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                ["ttf", "otf", "ttc", "otc"].contains(&e.to_ascii_lowercase().as_str())
-            });
-            if !is_font && !is_file {
-                continue; // other files in a font folder (licences, …)
-            }
-            let data = fs::read(&path).map_err(|source| RenderError::FontRead {
-                path: path.clone(),
-                source,
-            })?;
-            let before = fonts.len();
-            fonts.extend(Font::iter(Bytes::new(data)));
-            if fonts.len() == before {
-                return Err(RenderError::FontInvalid { path });
-            }
-        }
-    }
-    Ok((fonts, embedded))
-}
-
-/// Which symbolic links [`collect_files`] serves. Links to folders are never followed, so
-/// a link loop ends the walk at once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Links {
-    /// A link to a regular file inside the walked folder (templates: a template can
-    /// read nothing outside its folder, such as `/etc/passwd`).
-    Inside,
-    /// A link to a regular file anywhere (fonts).
-    AnyFile,
-}
-
-/// All regular files below `path` (or `path` itself if it is a file), sorted, skipping
-/// hidden entries, FIFOs and devices; symbolic links as `links` allows.
-fn collect_files(path: &Path, links: Links, out: &mut Vec<PathBuf>) -> io::Result<()> {
-    if fs::metadata(path)?.is_file() {
-        out.push(path.to_owned());
-        return Ok(());
-    }
-    let real_root = path.canonicalize()?;
-    let mut found = Vec::new();
-    let mut stack = vec![path.to_owned()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir)? {
-            let entry = entry?;
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            // `DirEntry::file_type` does not follow symbolic links.
-            let kind = entry.file_type()?;
-            let entry = entry.path();
-            if kind.is_dir() {
-                stack.push(entry);
-            } else if kind.is_file() {
-                found.push(entry);
-            } else if kind.is_symlink()
-                && let Ok(real) = entry.canonicalize()
-                && fs::metadata(&real).is_ok_and(|m| m.is_file())
-                && (links == Links::AnyFile || real.starts_with(&real_root))
-            {
-                found.push(entry);
-            }
-        }
-    }
-    found.sort();
-    out.extend(found);
-    Ok(())
-}
 
 /// The world of one document: the shared renderer plus this document's data.
 struct DocumentWorld<'a> {
