@@ -16,8 +16,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::domain::decimal::parse_tolerance_arg;
-use crate::error::{Error, InputError};
 use crate::domain::host_port::parse_host_port;
+use crate::error::{Error, InputError};
 use crate::messages::Msg;
 
 /// The name of the settings file looked for in the working folder.

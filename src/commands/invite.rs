@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use lettre::message::Mailbox;
 
 use crate::cli::InviteArgs;
-use crate::messages::{Msg, console};
 use crate::error::{Error, Exit};
 use crate::figures::{self, Results};
 use crate::format;
@@ -23,6 +22,7 @@ use crate::invite::termine;
 use crate::invite::{FOLDER, SEND_LOG};
 use crate::load::Dataset;
 use crate::load::bericht::Bericht;
+use crate::messages::{Msg, console};
 use crate::output::{self, manifest, sha256_hex};
 use crate::pipeline;
 

@@ -5,10 +5,10 @@ use std::path::Path;
 
 use crate::error::{Error, Exit};
 use crate::messages::Msg;
+use crate::output;
 use crate::output::verify::{
     Contents, archive_scope, check_folder, find_manifests, print_folder, verify_archive,
 };
-use crate::output;
 
 /// Verifies `dir`: an archive (its root, a year or an edition), a folder with
 /// `manifest.json`, or every such folder below it.

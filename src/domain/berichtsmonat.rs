@@ -68,7 +68,11 @@ pub fn parse_year_arg(text: &str) -> Result<i32, String> {
     t.parse::<i32>()
         .ok()
         .filter(|y| t.len() == 4 && (2000..=2099).contains(y))
-        .ok_or_else(|| format!("erwartet wird eine vierstellige Jahreszahl wie 2019, gefunden wurde \"{text}\""))
+        .ok_or_else(|| {
+            format!(
+                "erwartet wird eine vierstellige Jahreszahl wie 2019, gefunden wurde \"{text}\""
+            )
+        })
 }
 
 /// Months before the Datenstand whose figures are still provisional (the Wartezeit of the

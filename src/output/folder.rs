@@ -25,8 +25,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::intact::{self, Intact};
 use super::in_use::{blocked, refuse_open};
+use super::intact::{self, Intact};
 use super::lock::{FolderLock, parent_of};
 use super::walk::{self, Kind};
 use super::{INVITATIONS_FOLDER, OutFile, manifest};

@@ -9,8 +9,8 @@
 pub mod debris;
 pub mod edited;
 pub mod folder;
-pub mod intact;
 mod in_use;
+pub mod intact;
 pub mod kennzahlen;
 pub mod lock;
 pub mod manifest;

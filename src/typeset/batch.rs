@@ -11,10 +11,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::deadline::Deadline;
-use crate::messages::{Msg, console};
 use super::render::{DocumentDate, Renderer, Template, evict_cache};
 use super::reuse::Previous;
 use crate::error::Error;
+use crate::messages::{Msg, console};
 use crate::output::OutFile;
 
 /// How a batch is rendered: the template folder and fonts (see [`Renderer::new`]), the
