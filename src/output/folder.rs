@@ -210,6 +210,7 @@ impl<'a> Staging<'a> {
     /// by a PDF viewer under its old name would keep the new name from being replaced
     /// or removed as well.
     #[cfg(not(unix))]
+    #[allow(clippy::unused_self)] // the same signature as on Unix
     pub fn link(&self, from: &Path, _rel: &str, _bytes: &[u8]) -> Result<(), Error> {
         Err(Error::Refused(format!(
             "{} is not linked: hard links are used on Unix only",

@@ -58,6 +58,7 @@ pub(super) fn in_use(folder: &Path, open: &[PathBuf]) -> Error {
 /// (`ERROR_SHARING_VIOLATION`). Always empty elsewhere.
 #[cfg(windows)]
 pub(super) fn open_files(folder: &Path) -> Vec<PathBuf> {
+    use super::walk::{self, Kind};
     use std::os::windows::fs::OpenOptionsExt as _;
     const ERROR_SHARING_VIOLATION: i32 = 32;
     let files = if folder.symlink_metadata().is_ok_and(|m| m.is_file()) {
