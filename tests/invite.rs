@@ -164,7 +164,7 @@ fn drafts_parse_with_the_report_attached_byte_for_byte_and_a_berlin_event() {
         "Referat Zielsteuerung <ziel@ministerium.example>",
     ]);
     run.expect_code(0)
-        .expect_stderr("rendering the reports of 2018-09 first");
+        .expect_stderr("die Berichte für 2018-09 werden zuerst erzeugt");
     let stdout = run.stdout();
     assert!(
         stdout.contains("05554 Kreis Borken:") && stdout.contains(" bytes) to jc@borken.example"),
@@ -321,7 +321,7 @@ fn december_words_the_annual_outcome_and_skips_are_listed() {
     );
     fx.run(&["invite", "--month", "2018-12", "--termine", "termine.csv"])
         .expect_code(0)
-        .expect_stderr("skipped, no row in termine.csv (1): 05558");
+        .expect_stderr("übergangen, keine Zeile in termine.csv (1): 05558");
     let m = parse(&fx.out().join("2018-12/einladungen/05554_kreis-borken.eml"));
     let body = m.str("body").replace("\r\n", "\n");
     assert!(
@@ -337,7 +337,7 @@ fn december_words_the_annual_outcome_and_skips_are_listed() {
     );
     fx.run(&["invite", "--month", "2018-12", "--termine", "termine.csv"])
         .expect_code(0)
-        .expect_stderr("skipped, no usable email address in jobcenter.csv (1):\n  05558 Kreis Coesfeld: no email");
+        .expect_stderr("übergangen, keine brauchbare E-Mail-Adresse in jobcenter.csv (1):\n  05558 Kreis Coesfeld: keine E-Mail-Adresse");
     assert!(
         !fx.out()
             .join("2018-12/einladungen/05558_kreis-coesfeld.eml")
@@ -635,7 +635,7 @@ fn sending_delivers_each_message_once_also_when_run_twice() {
     let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
     run.expect_code(0);
     assert_eq!(
-        run.stdout().matches("  sent via 127.0.0.1:").count(),
+        run.stdout().matches("  versendet über 127.0.0.1:").count(),
         2,
         "{}",
         run.stdout()
@@ -676,7 +676,7 @@ fn sending_delivers_each_message_once_also_when_run_twice() {
     let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
     run.expect_code(0);
     assert_eq!(
-        run.stdout().matches("not sent again").count(),
+        run.stdout().matches("nicht erneut versendet").count(),
         2,
         "{}",
         run.stdout()
@@ -704,8 +704,8 @@ fn a_failed_delivery_does_not_stop_the_others_and_is_tried_again() {
 
     let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
     run.expect_code(1)
-        .expect_stderr("05554 Kreis Borken: sending failed:")
-        .expect_stderr("failed (1): 05554");
+        .expect_stderr("05554 Kreis Borken: Versand fehlgeschlagen:")
+        .expect_stderr("fehlgeschlagen (1): 05554");
     let received = sink.received();
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].1, "jc@coesfeld.example");
@@ -717,14 +717,18 @@ fn a_failed_delivery_does_not_stop_the_others_and_is_tried_again() {
     // The second run tries only the one that failed.
     let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
     run.expect_code(1);
-    assert!(run.stdout().contains("not sent again"), "{}", run.stdout());
+    assert!(
+        run.stdout().contains("nicht erneut versendet"),
+        "{}",
+        run.stdout()
+    );
     assert_eq!(sink.received().len(), 1);
     drop(sink);
 
     // No server at all: every message fails, once each, the drafts are there.
     let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
     run.expect_code(1)
-        .expect_stderr("the drafts are written, nothing is sent");
+        .expect_stderr("die Entwürfe sind geschrieben, versendet wird nichts");
 }
 
 #[test]
@@ -784,7 +788,7 @@ fn starttls_and_login_with_the_password_from_the_environment() {
             ("ZIELBERICHT_SMTP_PASSWORD", "falsch"),
         ],
     );
-    run.expect_code(1).expect_stderr("nothing is sent");
+    run.expect_code(1).expect_stderr("versendet wird nichts");
     assert!(sink.received().is_empty());
 
     invite(
@@ -956,7 +960,12 @@ fn two_concurrent_sends_of_one_month_deliver_each_message_once() {
             );
             refused.expect_stderr(".2018-09.lock");
         }
-        [0, 0] => assert_eq!(all().matches("not sent again").count(), 2, "{}", all()),
+        [0, 0] => assert_eq!(
+            all().matches("nicht erneut versendet").count(),
+            2,
+            "{}",
+            all()
+        ),
         _ => panic!("exit codes {codes:?}:\n{}", all()),
     }
     let received = sink.received();
@@ -991,14 +1000,15 @@ fn a_send_killed_while_the_server_answers_is_uncertain_and_not_sent_again() {
     let maildir = fx.dir.path().join("maildir");
     let sink = Sink::start(&maildir, &[]);
     let smtp = sink.address();
-    for sent in ["1 sent", "0 sent"] {
+    for sent in ["; 1 versendet", "; 0 versendet"] {
         let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
         run.expect_code(1)
-            .expect_stderr("not sent, delivery uncertain (1): Zustellung ungewiss – bitte im Postausgang prüfen; --resend sends them again:\n  05554 Kreis Borken: attempt on ")
+            .expect_stderr("nicht versendet, Zustellung ungewiss (1): Zustellung ungewiss – bitte im Postausgang prüfen; --resend sendet sie erneut:\n  05554 Kreis Borken: Versuch am ")
             .expect_stderr(sent);
         assert!(
-            run.stdout()
-                .contains("  not sent again: Zustellung ungewiss – bitte im Postausgang prüfen"),
+            run.stdout().contains(
+                "  nicht erneut versendet: Zustellung ungewiss – bitte im Postausgang prüfen"
+            ),
             "{}",
             run.stdout()
         );
@@ -1040,8 +1050,12 @@ fn a_timeout_after_the_message_is_uncertain_not_failed() {
         .expect_stderr(
             "05554 Kreis Borken: Zustellung ungewiss – bitte im Postausgang prüfen: 127.0.0.1:",
         )
-        .expect_stderr("not sent, delivery uncertain (2)");
-    assert!(!run.stderr().contains("sending failed"), "{}", run.stderr());
+        .expect_stderr("nicht versendet, Zustellung ungewiss (2)");
+    assert!(
+        !run.stderr().contains("Versand fehlgeschlagen"),
+        "{}",
+        run.stderr()
+    );
     assert_eq!(sink.received().len(), 2);
     assert_eq!(statuses(&fx, "05554"), ["wird_gesendet", "ungewiss"]);
     assert_eq!(statuses(&fx, "05558"), ["wird_gesendet", "ungewiss"]);
@@ -1049,7 +1063,7 @@ fn a_timeout_after_the_message_is_uncertain_not_failed() {
     // A rerun sends neither again.
     invite(&fx, &["--send", "--smtp", &smtp], &[])
         .expect_code(1)
-        .expect_stderr("not sent, delivery uncertain (2)");
+        .expect_stderr("nicht versendet, Zustellung ungewiss (2)");
     assert_eq!(sink.received().len(), 2);
 }
 
@@ -1067,14 +1081,14 @@ fn the_send_log_survives_a_run_of_the_month_and_a_rendering_by_invite() {
     assert_eq!(std::fs::read(drafts(&fx).join("versand.log")).unwrap(), log);
     let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
     run.expect_code(0);
-    assert_eq!(run.stdout().matches("not sent again").count(), 2);
+    assert_eq!(run.stdout().matches("nicht erneut versendet").count(), 2);
 
     // A report missing: invite renders the month again, the log stays.
     std::fs::remove_file(fx.out().join(MONTH).join("05554_kreis-borken.pdf")).unwrap();
     let run = invite(&fx, &["--send", "--smtp", &smtp], &[]);
     run.expect_code(0)
-        .expect_stderr("lacks 1 report(s); rendering the reports of 2018-09 first");
-    assert_eq!(run.stdout().matches("not sent again").count(), 2);
+        .expect_stderr("fehlen 1 Bericht; die Berichte für 2018-09 werden zuerst erzeugt");
+    assert_eq!(run.stdout().matches("nicht erneut versendet").count(), 2);
     assert!(
         fx.out()
             .join(MONTH)

@@ -22,6 +22,7 @@ use crate::invite::termine;
 use crate::invite::{FOLDER, SEND_LOG};
 use crate::load::Dataset;
 use crate::load::bericht::Bericht;
+use crate::messages::de::Many;
 use crate::messages::{Msg, console};
 use crate::output::{self, manifest, sha256_hex};
 use crate::pipeline;
@@ -106,7 +107,7 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
             log: SendLog::open(&dir.join(SEND_LOG))?,
             // A server that cannot be reached (or refuses the login) fails every message, once.
             connected: settings.check().inspect_err(|why| {
-                eprintln!("error: {why}; the drafts are written, nothing is sent");
+                console::error(Msg::InviteServerUnusable { why: why.clone() });
             }),
             settings,
         }),
@@ -121,10 +122,12 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
             Ok(bytes) => bytes,
             Err(e) => {
                 eprintln!(
-                    "{} {}: not invited: cannot read the report {}: {e}",
-                    jc.id,
-                    jc.name,
-                    pdf_path.display()
+                    "{}",
+                    Msg::InviteReportUnreadable {
+                        who: format!("{} {}", jc.id, jc.name),
+                        file: pdf_path.display().to_string(),
+                        why: e.to_string(),
+                    }
                 );
                 tally.failures.push(jc.id.clone());
                 continue;
@@ -139,7 +142,13 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
         let eml = match message(true) {
             Ok((_, bytes)) => bytes,
             Err(why) => {
-                eprintln!("{} {}: not invited: {why}", jc.id, jc.name);
+                eprintln!(
+                    "{}",
+                    Msg::InviteNotInvited {
+                        who: format!("{} {}", jc.id, jc.name),
+                        why: why.clone(),
+                    }
+                );
                 tally.failures.push(jc.id.clone());
                 continue;
             }
@@ -197,16 +206,15 @@ fn ensure_reports(
         warn_if_stale(folder, ds);
         return Ok(());
     }
-    eprintln!(
-        "{} lacks {}; rendering the reports of {} first",
-        folder.display(),
-        if missing == 0 {
+    console::note(Msg::InviteRendersFirst {
+        folder: folder.display().to_string(),
+        lacks: if missing == 0 {
             "kennzahlen.csv".to_string()
         } else {
-            format!("{missing} report(s)")
+            Many(missing, "Bericht", "Berichte").to_string()
         },
-        args.month
-    );
+        month: args.month.to_string(),
+    });
     let started = Instant::now();
     let options = pipeline::report_options(&(&args.render).into(), &ds.bericht.bericht, false)?;
     let ids = pipeline::selected(&[], ds)?;

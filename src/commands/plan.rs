@@ -25,7 +25,10 @@ impl From<&TemplateArgs> for Look {
             font_paths: look.font_path.clone(),
             jobs: Some(1),
             reuse: false,
-            time_limit: None,
+            // The default limit per document (`vereinbarung` has no option for it).
+            time_limit: Some(std::time::Duration::from_secs(
+                crate::typeset::deadline::DEFAULT_SECONDS,
+            )),
         }
     }
 }

@@ -158,9 +158,11 @@ pub fn render(data: &AenderungenData, options: &ReportOptions) -> Result<OutFile
         .map_err(|e| Error::Render(e.to_string()))?;
     let ident = format!("aenderungen-{}-ausgabe-{}", data.jahr, data.ausgabe);
     let date = DocumentDate::from(options.timestamp);
-    let rendered = renderer
-        .render_with_warnings(Template::Aenderungen, &json, &ident, date)
-        .map_err(|e| Error::Render(format!("{FILE}: {e}")))?;
+    // Within the time limit per document, as the reports.
+    let rendered =
+        crate::typeset::deadline::Deadline::new(std::sync::Arc::new(renderer), options.time_limit)
+            .render(Template::Aenderungen, &json, &ident, date)
+            .map_err(|e| Error::Render(format!("{FILE}: {e}")))?;
     if !rendered.warnings.is_empty() {
         eprintln!("{FILE}: {}", rendered.warnings.trim_end());
     }

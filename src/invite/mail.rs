@@ -122,7 +122,7 @@ pub fn sender(from_arg: Option<&str>, configured: Option<&str>) -> Result<Mailbo
 /// The addresses of the `email` cell (several may be separated by `,` or `;`).
 pub fn recipients(jc: &Jobcenter) -> Result<Vec<Mailbox>, String> {
     let Some(cell) = jc.email.as_deref().filter(|c| !cells::is_missing(c)) else {
-        return Err("no email".into());
+        return Err("keine E-Mail-Adresse".into());
     };
     cell.split([',', ';'])
         .map(str::trim)
@@ -130,12 +130,12 @@ pub fn recipients(jc: &Jobcenter) -> Result<Vec<Mailbox>, String> {
         .map(|a| {
             a.parse::<Mailbox>()
                 .map(|m| Mailbox::new(m.name.or_else(|| Some(jc.name.clone())), m.email))
-                .map_err(|_| format!("not a mail address: \"{a}\""))
+                .map_err(|_| format!("keine gültige Mail-Adresse: \"{a}\""))
         })
         .collect::<Result<Vec<_>, _>>()
         .and_then(|v| {
             if v.is_empty() {
-                Err("no email".into())
+                Err("keine E-Mail-Adresse".into())
             } else {
                 Ok(v)
             }

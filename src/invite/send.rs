@@ -16,9 +16,9 @@ use super::smtp::{self, Outcome};
 use super::termine::Termin;
 use crate::error::{Error, Exit};
 use crate::load::{Dataset, Jobcenter};
+use crate::messages::de::Many;
+use crate::messages::{Msg, console};
 use crate::output::sha256_hex;
-
-const UNCERTAIN_NOTE: &str = "Zustellung ungewiss – bitte im Postausgang prüfen";
 
 /// Who is invited (with the appointment and the addresses), who is skipped and why.
 pub(crate) struct Guests<'a> {
@@ -68,21 +68,22 @@ impl Tally {
         guests: &Guests,
         termine: &Path,
     ) -> Exit {
-        eprintln!(
-            "{} invitation(s) written to {} ({} bytes in all){}",
-            self.written.len(),
-            dir.display(),
-            self.bytes,
-            if sending {
-                format!("; {} sent", self.sent)
+        console::closing(Msg::InvitationsWritten {
+            invitations: Many(self.written.len(), "Einladung", "Einladungen"),
+            folder: dir.display().to_string(),
+            bytes: crate::error::thousands(self.bytes as u64),
+            sent: if sending {
+                Msg::InvitationsSent { count: self.sent }.to_string()
             } else {
                 String::new()
-            }
-        );
+            },
+        });
         if !guests.no_email.is_empty() {
             eprintln!(
-                "skipped, no usable email address in jobcenter.csv ({}):",
-                guests.no_email.len()
+                "{}",
+                Msg::InviteNoEmail {
+                    count: guests.no_email.len()
+                }
             );
             for line in &guests.no_email {
                 eprintln!("  {line}");
@@ -90,27 +91,30 @@ impl Tally {
         }
         if !guests.without_row.is_empty() {
             eprintln!(
-                "skipped, no row in {} ({}): {}",
-                termine.display(),
-                guests.without_row.len(),
-                guests.without_row.join(", ")
+                "{}",
+                Msg::InviteNoTermin {
+                    file: termine.display().to_string(),
+                    count: guests.without_row.len(),
+                    list: guests.without_row.join(", "),
+                }
             );
         }
         if !self.uncertain.is_empty() {
             eprintln!(
-                "not sent, delivery uncertain ({}): {UNCERTAIN_NOTE}; --resend sends them again:",
-                self.uncertain.len()
+                "{}",
+                Msg::InviteUncertainList {
+                    count: self.uncertain.len()
+                }
             );
             for line in &self.uncertain {
                 eprintln!("  {line}");
             }
         }
         if !self.failures.is_empty() {
-            eprintln!(
-                "failed ({}): {}",
-                self.failures.len(),
-                self.failures.join(", ")
-            );
+            console::error(Msg::InviteFailedList {
+                count: self.failures.len(),
+                list: self.failures.join(", "),
+            });
         }
         if self.failures.is_empty() && self.uncertain.is_empty() {
             Exit::Ok
@@ -141,10 +145,11 @@ impl Sending<'_> {
         let jc = draft.jc;
         if self.connected.is_err() {
             eprintln!(
-                "{} {}: not sent (no connection to {})",
-                jc.id,
-                jc.name,
-                self.settings.address()
+                "{}",
+                Msg::InviteNoConnection {
+                    who: format!("{} {}", jc.id, jc.name),
+                    server: self.settings.address(),
+                }
             );
             tally.failures.push(jc.id.clone());
             return Ok(());
@@ -154,28 +159,34 @@ impl Sending<'_> {
                 let changed = if entry.inhalt == parts.fingerprint {
                     ""
                 } else {
-                    "; the invitation has changed since"
+                    "; die Einladung hat sich seither geändert"
                 };
                 println!(
-                    "  not sent again: sent on {} to {}{changed} (--resend sends it again)",
-                    entry.zeit,
-                    entry.an.join(", ")
+                    "{}",
+                    Msg::InviteAlreadySent {
+                        when: entry.zeit.clone(),
+                        to: entry.an.join(", "),
+                        changed: changed.to_string(),
+                    }
                 );
                 return Ok(());
             }
             Some(State::Uncertain(entry)) if !resend => {
                 println!(
-                    "  not sent again: {UNCERTAIN_NOTE} (an attempt on {} to {} has no known outcome; --resend sends it again)",
-                    entry.zeit,
-                    entry.an.join(", ")
+                    "{}",
+                    Msg::InviteAlreadyUncertain {
+                        when: entry.zeit.clone(),
+                        to: entry.an.join(", "),
+                    }
                 );
-                tally.uncertain.push(format!(
-                    "{} {}: attempt on {} to {}",
-                    jc.id,
-                    jc.name,
-                    entry.zeit,
-                    entry.an.join(", ")
-                ));
+                tally.uncertain.push(
+                    Msg::InviteAttempt {
+                        who: format!("{} {}", jc.id, jc.name),
+                        when: entry.zeit.clone(),
+                        to: entry.an.join(", "),
+                    }
+                    .to_string(),
+                );
                 return Ok(());
             }
             _ => {}
@@ -183,7 +194,13 @@ impl Sending<'_> {
         let (message, bytes) = match message() {
             Ok(m) => m,
             Err(why) => {
-                eprintln!("{} {}: sending failed: {why}", jc.id, jc.name);
+                eprintln!(
+                    "{}",
+                    Msg::InviteSendFailed {
+                        who: format!("{} {}", jc.id, jc.name),
+                        why: why.clone(),
+                    }
+                );
                 tally.failures.push(jc.id.clone());
                 return Ok(());
             }
@@ -207,26 +224,43 @@ impl Sending<'_> {
         match outcome {
             Outcome::Sent => {
                 println!(
-                    "  sent via {} ({} bytes)",
-                    self.settings.address(),
-                    bytes.len()
+                    "{}",
+                    Msg::InviteSent {
+                        server: self.settings.address(),
+                        bytes: crate::error::thousands(bytes.len() as u64),
+                    }
                 );
                 entry.status = sendlog::SENT.into();
                 tally.sent += 1;
             }
             Outcome::Failed(why) => {
-                eprintln!("{} {}: sending failed: {why}", jc.id, jc.name);
+                eprintln!(
+                    "{}",
+                    Msg::InviteSendFailed {
+                        who: format!("{} {}", jc.id, jc.name),
+                        why: why.clone(),
+                    }
+                );
                 entry.status = sendlog::FAILED.into();
                 entry.fehler = Some(why);
                 tally.failures.push(jc.id.clone());
             }
             Outcome::Uncertain(why) => {
-                eprintln!("{} {}: {UNCERTAIN_NOTE}: {why}", jc.id, jc.name);
+                eprintln!(
+                    "{}",
+                    Msg::InviteUncertain {
+                        who: format!("{} {}", jc.id, jc.name),
+                        why: why.clone(),
+                    }
+                );
                 entry.status = sendlog::UNCERTAIN.into();
-                tally.uncertain.push(format!(
-                    "{} {}: no answer after the message ({why})",
-                    jc.id, jc.name
-                ));
+                tally.uncertain.push(
+                    Msg::InviteNoAnswer {
+                        who: format!("{} {}", jc.id, jc.name),
+                        why: why.clone(),
+                    }
+                    .to_string(),
+                );
                 entry.fehler = Some(why);
             }
         }

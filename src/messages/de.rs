@@ -235,6 +235,9 @@ catalogue! {
     /// gemeinsame Einrichtungen left out.
     AgreementGeSkipped { count: usize } =>
         "Hinweis: {count} gemeinsame Einrichtung(en) (traeger gE) übergangen: Vereinbarungen nach § 48b Abs. 1 S. 1 Nr. 4 SGB II werden mit zugelassenen kommunalen Trägern geschlossen";
+    /// bericht.toml names a Träger that jobcenter.csv does not have.
+    AgreementUnknownTraeger { key: String } =>
+        "bericht.toml [vereinbarung.traeger.\"{key}\"]: kein Jobcenter in jobcenter.csv hat diesen Kreisschlüssel; seine Angaben werden nicht verwendet";
     /// The files of `vereinbarung`.
     WrittenAgreements { agreements: Many } => "{agreements} und manifest.json";
 
@@ -272,6 +275,53 @@ catalogue! {
     // ---- invite -----------------------------------------------------------------------
     /// --smtp without --send.
     SmtpWithoutSend => "Hinweis: --smtp ohne --send: es werden nur die Entwürfe geschrieben";
+
+    /// The closing line of `invite`.
+    InvitationsWritten { invitations: Many, folder: String, bytes: String, sent: String } =>
+        "{invitations} geschrieben nach {folder} ({bytes} Bytes insgesamt){sent}";
+    /// Part of the closing line: messages sent.
+    InvitationsSent { count: usize } => "; {count} versendet";
+    /// Jobcenters without a usable address (listed below).
+    InviteNoEmail { count: usize } =>
+        "übergangen, keine brauchbare E-Mail-Adresse in jobcenter.csv ({count}):";
+    /// Jobcenters without a row in the Termine.
+    InviteNoTermin { file: String, count: usize, list: String } =>
+        "übergangen, keine Zeile in {file} ({count}): {list}";
+    /// Messages whose delivery is uncertain (listed below).
+    InviteUncertainList { count: usize } =>
+        "nicht versendet, Zustellung ungewiss ({count}): Zustellung ungewiss – bitte im Postausgang prüfen; --resend sendet sie erneut:";
+    /// Messages that failed.
+    InviteFailedList { count: usize, list: String } => "fehlgeschlagen ({count}): {list}";
+    /// No connection to the SMTP server.
+    InviteNoConnection { who: String, server: String } => "{who}: nicht versendet (keine Verbindung zu {server})";
+    /// Already sent according to the send log.
+    InviteAlreadySent { when: String, to: String, changed: String } =>
+        "  nicht erneut versendet: versendet am {when} an {to}{changed} (--resend sendet sie erneut)";
+    /// An earlier attempt with unknown outcome.
+    InviteAlreadyUncertain { when: String, to: String } =>
+        "  nicht erneut versendet: Zustellung ungewiss – bitte im Postausgang prüfen (ein Versuch am {when} an {to} hat keinen bekannten Ausgang; --resend sendet sie erneut)";
+    /// One line of the uncertain list: an earlier attempt.
+    InviteAttempt { who: String, when: String, to: String } => "{who}: Versuch am {when} an {to}";
+    /// Sending one message failed.
+    InviteSendFailed { who: String, why: String } => "{who}: Versand fehlgeschlagen: {why}";
+    /// One message sent.
+    InviteSent { server: String, bytes: String } => "  versendet über {server} ({bytes} Bytes)";
+    /// The content went out, no answer came.
+    InviteUncertain { who: String, why: String } =>
+        "{who}: Zustellung ungewiss – bitte im Postausgang prüfen: {why}";
+    /// One line of the uncertain list: no answer.
+    InviteNoAnswer { who: String, why: String } => "{who}: keine Antwort nach der Nachricht ({why})";
+    /// The SMTP server cannot be used.
+    InviteServerUnusable { why: String } =>
+        "{why}; die Entwürfe sind geschrieben, versendet wird nichts";
+    /// A report to attach cannot be read.
+    InviteReportUnreadable { who: String, file: String, why: String } =>
+        "{who}: nicht eingeladen: der Bericht {file} kann nicht gelesen werden: {why}";
+    /// A Jobcenter not invited (why).
+    InviteNotInvited { who: String, why: String } => "{who}: nicht eingeladen: {why}";
+    /// invite renders the month first.
+    InviteRendersFirst { folder: String, lacks: String, month: String } =>
+        "in {folder} fehlen {lacks}; die Berichte für {month} werden zuerst erzeugt";
 
     // ---- check ---------------------------------------------------------------------
     /// What `check` found in a data folder.

@@ -43,14 +43,17 @@ pub fn render_all(
     // silently unused (a typo such as "5554" for "05554").
     for key in config.traeger.keys() {
         if key != "*" && !ds.jobcenters.iter().any(|j| &j.id == key) {
-            eprintln!(
-                "warning: bericht.toml [vereinbarung.traeger.\"{key}\"]: no Jobcenter of \
-                 jobcenter.csv has this Kreisschlüssel; its keys are not used"
-            );
+            crate::messages::console::warning(crate::messages::Msg::AgreementUnknownTraeger {
+                key: key.clone(),
+            });
         }
     }
     let renderer = Renderer::new(options.templates.as_deref(), &options.font_paths)
         .map_err(|e| Error::Render(e.to_string()))?;
+    // Within the time limit per document, as the reports (a template that never ends
+    // fails its agreement alone).
+    let renderer =
+        crate::typeset::deadline::Deadline::new(std::sync::Arc::new(renderer), options.time_limit);
     let namen = crate::texte::Kennzahlnamen::load(options.templates.as_deref())?;
     // December of the year: each figure's `vorjahr` is then last year's value (the
     // Ausgangswert) and its `soll_wert` the level the year must reach.
@@ -78,18 +81,21 @@ pub fn render_all(
         );
         let json = serde_json::to_vec(&data).map_err(|e| Error::Render(e.to_string()))?;
         let ident = format!("vereinbarung-{}-{year}", jc.id);
-        match renderer.render_with_warnings(Template::Vereinbarung, &json, &ident, date) {
+        match renderer.render(Template::Vereinbarung, &json, &ident, date) {
             Ok(rendered) => {
                 // Printed on success too (a customised template may warn).
                 if !rendered.warnings.is_empty() {
-                    eprintln!("warning: {file}:\n{}", rendered.warnings.trim_end());
+                    crate::messages::console::warning(format!(
+                        "{file}:\n{}",
+                        rendered.warnings.trim_end()
+                    ));
                 }
                 files.push(OutFile {
                     path: file,
                     bytes: rendered.pdf,
                 });
             }
-            Err(e) => failures.push((file, e.to_string())),
+            Err(e) => failures.push((file, e)),
         }
         if n % 2 == 1 {
             crate::typeset::evict_cache(2);
