@@ -141,7 +141,7 @@ pub(crate) fn selected(ids: &[String], ds: &Dataset) -> Result<Vec<String>, Erro
             .map_err(|e| Error::Usage(format!("--jobcenter: {}", e.0)))?;
         if !ds.jobcenters.iter().any(|j| j.id == id) {
             return Err(Error::Usage(format!(
-                "--jobcenter: \"{raw}\" is not in jobcenter.csv"
+                "--jobcenter: \"{raw}\" steht nicht in jobcenter.csv"
             )));
         }
         if !out.contains(&id) {

@@ -124,7 +124,7 @@ pub fn read(path: &Path) -> Result<Settings, Error> {
         )]));
     };
     let file: File = toml::from_str(&text).map_err(|e| {
-        let message = toml_message(e.message());
+        let message = crate::messages::toml_message(e.message());
         let error = match e.span() {
             Some(span) => InputError::at(path, line_of(&text, span.start), message),
             None => InputError::file(path, message),
@@ -240,33 +240,6 @@ pub fn read(path: &Path) -> Result<Settings, Error> {
     } else {
         Err(Error::Input(errors))
     }
-}
-
-/// The German message for what the TOML reader found wrong (`message`, English): an
-/// unknown key with the keys allowed, a value of the wrong kind, else a syntax error.
-fn toml_message(message: &str) -> String {
-    let message = message.trim_end();
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let (key, allowed) = rest.split_once('`').unwrap_or((rest, ""));
-        let allowed = allowed
-            .split_once("expected one of ")
-            .map_or_else(String::new, |(_, list)| list.replace('`', "\""));
-        return Msg::SettingsUnknownKey {
-            key: key.to_string(),
-            allowed,
-        }
-        .to_string();
-    }
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        return Msg::SettingsWrongKind {
-            detail: rest.to_string(),
-        }
-        .to_string();
-    }
-    Msg::SettingsSyntax {
-        detail: message.replace('\n', " "),
-    }
-    .to_string()
 }
 
 /// A path of the file, relative to the file's own folder.

@@ -95,7 +95,7 @@ fn archive_is_write_once_and_supersede_adds_an_edition() {
         "Korrektur der Dezemberwerte",
     ])
     .expect_code(0)
-    .expect_stderr("against ausgabe-1:");
+    .expect_stderr("gegenüber ausgabe-1:");
     assert_eq!(snapshot_tree(&first), before);
     // The reason is printed on the page of changes: what its fonts cannot show is refused
     // before anything is rendered.
@@ -194,7 +194,7 @@ fn archive_is_write_once_and_supersede_adds_an_edition() {
         "vorlagen",
     ])
     .expect_code(0)
-    .expect_stderr("against ausgabe-2: 0 Kennzahlwert(e)");
+    .expect_stderr("gegenüber ausgabe-2: 0 Kennzahlwert(e)");
     let page = pdftotext(
         &fx.dir
             .path()
@@ -219,7 +219,7 @@ fn archive_is_write_once_and_supersede_adds_an_edition() {
     std::fs::write(&third, &csv[..csv.len() - 20]).unwrap();
     fx.run(&["archive", "--year", "2018", "--supersede", "Korrektur"])
         .expect_code(0)
-        .expect_stderr("differs from what the register seals");
+        .expect_stderr("weicht von dem ab, was das Register besiegelt");
     let fourth = fx.dir.path().join("out/archiv/2018/ausgabe-4");
     assert!(fourth.join("manifest.json").is_file());
     assert!(!fourth.join("aenderungen.pdf").exists());
@@ -229,7 +229,7 @@ fn archive_is_write_once_and_supersede_adds_an_edition() {
     std::fs::write(fourth.join("kennzahlen.csv"), altered).unwrap();
     fx.run(&["archive", "--year", "2018", "--supersede", "Korrektur"])
         .expect_code(0)
-        .expect_stderr("differs from what the register seals");
+        .expect_stderr("weicht von dem ab, was das Register besiegelt");
     assert!(
         !fx.dir
             .path()

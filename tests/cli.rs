@@ -83,7 +83,7 @@ fn unusable_arguments_exit_2_and_write_nothing() {
         .expect_stderr("--tolerance");
     fx.run(&["run", "--jobcenter", "12345"])
         .expect_code(2)
-        .expect_stderr("not in jobcenter.csv");
+        .expect_stderr("steht nicht in jobcenter.csv");
     fx.run(&["run", "--bogus"]).expect_code(2);
     fx.run(&["run", "--data", "nowhere"])
         .expect_code(2)

@@ -229,8 +229,9 @@ fn supersede_does_not_reuse_from_an_edition_that_fails_the_register() {
     }
     std::fs::write(&manifest_path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
     let run = fx.run(&["archive", "--year", "2018", "--supersede", "Korrektur"]);
-    run.expect_code(0)
-        .expect_stderr("differs from register.txt (or is not in it); nothing is reused");
+    run.expect_code(0).expect_stderr(
+        "weicht von register.txt ab (oder steht nicht darin); daraus wird nichts übernommen",
+    );
     assert!(reused(&run).is_empty(), "{}", run.stderr());
     let new = std::fs::read(fx.out().join("archiv/2018/ausgabe-2").join(borken)).unwrap();
     assert!(

@@ -292,7 +292,7 @@ fn bad_arguments_and_config_exit_2_and_write_nothing() {
     refused(&["vereinbarung"], "--year");
     refused(
         &["vereinbarung", "--year", "2019", "--jobcenter", "09999"],
-        "\"09999\" is not in jobcenter.csv",
+        "\"09999\" steht nicht in jobcenter.csv",
     );
     refused(
         &[
@@ -310,7 +310,7 @@ fn bad_arguments_and_config_exit_2_and_write_nothing() {
     );
     refused(
         &["vereinbarung", "--year", "2019"],
-        "data/bericht.toml:3: unknown field `vertreten_durh`",
+        "data/bericht.toml:3: unbekannter Schlüssel \"vertreten_durh\"",
     );
     fx.file(
         "bericht.toml",
@@ -318,12 +318,12 @@ fn bad_arguments_and_config_exit_2_and_write_nothing() {
     );
     refused(
         &["vereinbarung", "--year", "2019"],
-        "data/bericht.toml:4: invalid type: integer",
+        "data/bericht.toml:4: Wert der falschen Art (integer",
     );
     fx.file("bericht.toml", b"[vereinbarung]\ndatum = \"15.01.2019\"\n");
     refused(
         &["vereinbarung", "--year", "2019"],
-        "data/bericht.toml:2: key \"datum\": expected a date",
+        "data/bericht.toml:2: Schlüssel \"datum\": erwartet wird ein Datum",
     );
     fx.file("bericht.toml", b"[ministerium\n");
     refused(&["vereinbarung", "--year", "2019"], "data/bericht.toml:1:");

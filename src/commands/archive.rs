@@ -90,7 +90,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         }
         (None, Some(_)) => {
             return Err(Error::Usage(format!(
-                "--supersede: {} holds no edition to supersede",
+                "--supersede: in {} gibt es keine Ausgabe, die ersetzt werden könnte",
                 year_dir.display()
             )));
         }
@@ -118,7 +118,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
             let sealed = sealed_by_register(&args.archive, year, dir);
             if !sealed {
                 eprintln!(
-                    "note: {}/{} differs from register.txt (or is not in it); nothing is reused from it, every document is rendered",
+                    "Hinweis: {}/{} weicht von register.txt ab (oder steht nicht darin); daraus wird nichts übernommen, jedes Dokument wird neu erzeugt",
                     dir.display(),
                     manifest::FILE
                 );
@@ -130,7 +130,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
     if !out.failures.is_empty() {
         pipeline::summary(&year_dir, &out, started);
         return Err(Error::Refused(
-            "an archive edition must be complete; nothing was written".into(),
+            "eine Archivausgabe muss vollständig sein; es wurde nichts geschrieben".into(),
         ));
     }
     for input in &ds.files {
@@ -157,7 +157,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
             Side::read(&old_dir).map_err(|e| e.to_string())
         } else {
             Err(format!(
-                "{} is missing or differs from what the register seals",
+                "{} fehlt oder weicht von dem ab, was das Register besiegelt",
                 old_dir.join(kennzahlen::FILE).display()
             ))
         };
@@ -167,7 +167,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
                 let b = Side::parse("new", Path::new(kennzahlen::FILE), &new.bytes)?;
                 let changes = compare::compare(&a, &b);
                 eprintln!(
-                    "against {EDITION_PREFIX}{n}: {} ({} and {} in the edition)",
+                    "gegenüber {EDITION_PREFIX}{n}: {} ({} und {} in der Ausgabe)",
                     changes.summary(),
                     page::FILE,
                     page::TABLE_FILE
@@ -189,7 +189,9 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
                 });
             }
             (Err(why), _) => {
-                eprintln!("warning: {why}: this edition says nothing about what it changed");
+                crate::messages::console::warning(format!(
+                    "{why}: diese Ausgabe sagt nichts darüber, was sie geändert hat"
+                ));
             }
             (Ok(_), None) => {}
         }

@@ -77,7 +77,7 @@ impl SendLog {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(e) => {
                 return Err(Error::Refused(format!(
-                    "cannot read the send log {}: {e}; nothing was sent",
+                    "das Versandprotokoll {} kann nicht gelesen werden: {e}; es wurde nichts versendet",
                     path.display()
                 )));
             }
@@ -90,7 +90,7 @@ impl SendLog {
             }
             let entry: Entry = serde_json::from_str(line).map_err(|e| {
                 Error::Refused(format!(
-                    "{}:{}: unreadable line of the send log ({e}); repair or remove it, nothing was sent",
+                    "{}:{}: unlesbare Zeile des Versandprotokolls ({e}); bitte berichtigen oder entfernen, es wurde nichts versendet",
                     path.display(),
                     i + 1
                 ))

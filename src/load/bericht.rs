@@ -249,7 +249,7 @@ pub fn load(source: &Source) -> Result<Loaded, InputError> {
     // Only a regular file is read (a FIFO would block, a device never end).
     let bytes = crate::load::csv::read_file(path).map_err(|m| InputError::file(path, m))?;
     let text = std::str::from_utf8(&bytes)
-        .map_err(|_| InputError::file(path, "expected a UTF-8 text file (TOML)"))?;
+        .map_err(|_| InputError::file(path, "erwartet wird eine UTF-8-Textdatei (TOML)"))?;
     let settings = parse(path, text)?;
     Ok(Loaded {
         settings,
@@ -263,7 +263,7 @@ pub fn load(source: &Source) -> Result<Loaded, InputError> {
 /// Parses the text of a configuration file; errors name `path` and the line.
 pub fn parse(path: &Path, text: &str) -> Result<Settings, InputError> {
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
-        let message = e.message().trim().to_string();
+        let message = crate::messages::toml_message(e.message());
         match e.span() {
             Some(span) => InputError::at(path, line_of(text, span.start), message),
             None => InputError::file(path, message),
@@ -283,7 +283,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Settings, InputError> {
                 InputError::at(
                     path,
                     line_of(text, spanned.span().start),
-                    format!("key \"datum\": expected a date as \"YYYY-MM-DD\", found \"{value}\""),
+                    format!("Schlüssel \"datum\": erwartet wird ein Datum als \"JJJJ-MM-TT\", gefunden wurde \"{value}\""),
                 )
             })
     };
@@ -415,7 +415,10 @@ mod tests {
         assert_eq!(other.ort.as_deref(), Some("Kreishaus"));
         assert_eq!(other.unterzeichner, None);
         let e = err("[vereinbarung.traeger.\"05554\"]\nort = \"B\"\ndatum = \"29.01.18\"\n");
-        assert!(e.starts_with("data/bericht.toml:3: key \"datum\""), "{e}");
+        assert!(
+            e.starts_with("data/bericht.toml:3: Schlüssel \"datum\""),
+            "{e}"
+        );
         let e = err("[vereinbarung.traeger.\"05554\"]\nvertreten = \"X\"\n");
         assert!(e.starts_with("data/bericht.toml:2: "), "{e}");
         let e = err("[vereinbarung]\nentwurf = \"nein\"\n");
@@ -431,7 +434,10 @@ mod tests {
         assert!(e.starts_with("data/bericht.toml:3: "), "{e}");
         assert!(e.contains("string"), "{e}");
         let e = err("[vereinbarung]\ndatum = \"15.01.2019\"\n");
-        assert!(e.starts_with("data/bericht.toml:2: key \"datum\""), "{e}");
+        assert!(
+            e.starts_with("data/bericht.toml:2: Schlüssel \"datum\""),
+            "{e}"
+        );
         let e = err("[ministerium\n");
         assert!(e.starts_with("data/bericht.toml:1: "), "{e}");
         let e = err("[sonstiges]\nx = 1\n");

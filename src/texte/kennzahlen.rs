@@ -116,7 +116,10 @@ impl Kennzahlnamen {
             return Ok(Self::builtin().clone());
         };
         let text = crate::load::csv::read_text(&path).map_err(|e| {
-            Error::Input(vec![InputError::file(&path, format!("cannot read: {e}"))])
+            Error::Input(vec![InputError::file(
+                &path,
+                format!("kann nicht gelesen werden: {e}"),
+            )])
         })?;
         Self::parse(&text, &path.display().to_string(), &path)
     }
@@ -125,7 +128,7 @@ impl Kennzahlnamen {
     fn parse(text: &str, shown: &str, path: &Path) -> Result<Self, Error> {
         let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
         let raw: toml::Table = toml::from_str(text).map_err(|e: toml::de::Error| {
-            let message = e.message().trim().to_string();
+            let message = crate::messages::toml_message(e.message());
             Error::Input(vec![match e.span() {
                 Some(span) => InputError::at(path, line_of(span.start), message),
                 None => InputError::file(path, message),
@@ -186,7 +189,7 @@ impl Kennzahlnamen {
                 errors.push(InputError::at(
                     path,
                     line,
-                    format!("unknown table [{key}], expected a code of the table of Kennzahlen, [{GROUP}] or [{STATUS}.…]"),
+                    format!("unbekannte Tabelle [{key}], erwartet wird ein Kürzel der Tabelle der Kennzahlen, [{GROUP}] oder [{STATUS}.…]"),
                 ));
                 continue;
             };
@@ -221,7 +224,7 @@ impl Kennzahlnamen {
                 errors.push(InputError::file(
                     path,
                     format!(
-                        "missing table [{}] (every code of the table of Kennzahlen needs one)",
+                        "es fehlt die Tabelle [{}] (jedes Kürzel der Tabelle der Kennzahlen braucht eine)",
                         k.code()
                     ),
                 ));
@@ -232,7 +235,10 @@ impl Kennzahlnamen {
                 .iter()
                 .any(|e| e.message.starts_with(&format!("[{GROUP}]")))
         {
-            errors.push(InputError::file(path, format!("missing table [{GROUP}]")));
+            errors.push(InputError::file(
+                path,
+                format!("es fehlt die Tabelle [{GROUP}]"),
+            ));
         }
         if status.is_none()
             && !errors
@@ -241,7 +247,7 @@ impl Kennzahlnamen {
         {
             errors.push(InputError::file(
                 path,
-                format!("missing tables [{STATUS}.…]"),
+                format!("es fehlen die Tabellen [{STATUS}.…]"),
             ));
         }
         match (group, status) {
@@ -329,12 +335,12 @@ fn unfit_texts(prefix: &str, value: &toml::Value) -> Vec<(String, String)> {
             let length = text.chars().count();
             let problem = if let Some(c) = control {
                 Some(format!(
-                    "expected printable text, found the control character U+{:04X}",
+                    "erwartet wird druckbarer Text, gefunden wurde das Steuerzeichen U+{:04X}",
                     u32::from(c)
                 ))
             } else if length > MAX_TEXT {
                 Some(format!(
-                    "expected a text of at most {MAX_TEXT} characters, found {length}"
+                    "erwartet wird ein Text von höchstens {MAX_TEXT} Zeichen, gefunden wurden {length}"
                 ))
             } else {
                 None
@@ -450,10 +456,10 @@ mod tests {
         let text = BUILTIN.replace("[k3e1]\n", "[k3e2]\n");
         let e = errors(&text);
         assert!(
-            e.iter().any(|m| m.contains("unknown table [k3e2]")),
+            e.iter().any(|m| m.contains("unbekannte Tabelle [k3e2]")),
             "{e:?}"
         );
-        assert!(e.iter().any(|m| m == "x.toml: missing table [k3e1] (every code of the table of Kennzahlen needs one)"), "{e:?}");
+        assert!(e.iter().any(|m| m == "x.toml: es fehlt die Tabelle [k3e1] (jedes Kürzel der Tabelle der Kennzahlen braucht eine)"), "{e:?}");
 
         // A syntax error on line 3.
         let e = errors("[int]\nbezeichnung = \"a\"\nkurz = \n");
@@ -476,7 +482,7 @@ mod tests {
         assert_eq!(
             e,
             [format!(
-                "x.toml:{int_line}: [int] kurz: expected printable text, found the control character U+0007"
+                "x.toml:{int_line}: [int] kurz: erwartet wird druckbarer Text, gefunden wurde das Steuerzeichen U+0007"
             )],
         );
         let status_line = BUILTIN
@@ -492,7 +498,7 @@ mod tests {
         assert_eq!(
             errors(&text),
             [format!(
-                "x.toml:{status_line}: [status] erreicht.dezember: expected printable text, found the control character U+001B"
+                "x.toml:{status_line}: [status] erreicht.dezember: erwartet wird druckbarer Text, gefunden wurde das Steuerzeichen U+001B"
             )],
         );
 
@@ -511,7 +517,7 @@ mod tests {
                 assert_eq!(
                     e,
                     [format!(
-                        "x.toml:{int_line}: [int] kurz: expected a text of at most 2000 characters, found 2001"
+                        "x.toml:{int_line}: [int] kurz: erwartet wird ein Text von höchstens 2000 Zeichen, gefunden wurden 2001"
                     )],
                 );
             }

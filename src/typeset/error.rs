@@ -9,26 +9,26 @@ use super::date::DocumentDate;
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     /// A template file or folder could not be read.
-    #[error("cannot read template {}: {source}", path.display())]
+    #[error("die Vorlage {} kann nicht gelesen werden: {source}", path.display())]
     TemplateRead { path: PathBuf, source: io::Error },
     /// A font file or folder could not be read.
-    #[error("cannot read font path {}: {source}", path.display())]
+    #[error("der Schriftpfad {} kann nicht gelesen werden: {source}", path.display())]
     FontRead { path: PathBuf, source: io::Error },
     /// A file given as font holds no font Typst can use.
-    #[error("{} is not a usable font file (expected .ttf, .otf or .ttc)", path.display())]
+    #[error("{} ist keine verwendbare Schriftdatei (erwartet wird .ttf, .otf oder .ttc)", path.display())]
     FontInvalid { path: PathBuf },
     /// The document date is not a valid calendar date.
-    #[error("invalid document date {0}")]
+    #[error("ungültiges Dokumentdatum {0}")]
     InvalidDate(DocumentDate),
     /// The template failed to compile; `diagnostics` is formatted like typst-cli
     /// prints it (`file:line:column`, source excerpt, call trace).
-    #[error("template {template} failed to compile:\n{diagnostics}")]
+    #[error("die Vorlage {template} lässt sich nicht übersetzen:\n{diagnostics}")]
     Compile {
         template: &'static str,
         diagnostics: String,
     },
     /// The typeset document could not be exported as conforming PDF.
-    #[error("PDF export of {template} failed:\n{diagnostics}")]
+    #[error("die PDF-Ausgabe von {template} ist fehlgeschlagen:\n{diagnostics}")]
     Pdf {
         template: &'static str,
         diagnostics: String,
