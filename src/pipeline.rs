@@ -65,20 +65,20 @@ pub(crate) fn report_options(
         && !dir.is_dir()
     {
         return Err(Error::Usage(format!(
-            "--templates: {} is not a folder",
+            "--templates: {} ist kein Ordner",
             dir.display()
         )));
     }
     for dir in &render.font_paths {
         if !dir.exists() {
             return Err(Error::Usage(format!(
-                "--font-path: {} does not exist",
+                "--font-path: {} gibt es nicht",
                 dir.display()
             )));
         }
     }
     let jobs = match render.jobs {
-        Some(0) => return Err(Error::Usage("--jobs: expected at least 1".into())),
+        Some(0) => return Err(Error::Usage("--jobs: erwartet wird mindestens 1".into())),
         Some(n) => n,
         None => std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
     };

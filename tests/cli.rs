@@ -181,7 +181,7 @@ fn generator_writes_a_loadable_synthetic_set() {
         ],
     )
     .expect_code(2)
-    .expect_stderr("already holds");
+    .expect_stderr("liegen schon");
     assert_eq!(
         std::fs::read(dir.path().join("gen/monatswerte.csv")).unwrap(),
         before
@@ -332,14 +332,14 @@ fn font_path_lists_are_split_like_path() {
     let list = list.to_str().unwrap();
     fx.run(&["run", "--font-path", list])
         .expect_code(2)
-        .expect_stderr("--font-path: fehlt does not exist");
+        .expect_stderr("--font-path: fehlt gibt es nicht");
     let out = crate::util::command(fx.dir.path(), &["run"])
         .env("TYPST_FONT_PATHS", list)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("--font-path: fehlt does not exist"),
+        String::from_utf8_lossy(&out.stderr).contains("--font-path: fehlt gibt es nicht"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

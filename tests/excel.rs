@@ -544,7 +544,7 @@ fn vorlage_writes_templates_that_pass_check_when_filled() {
     // A second vorlage into the same folder refuses and leaves the files as they were.
     crate::util::run_in(dir.path(), &["vorlage", "--out", "vorlage", "--csv"])
         .expect_code(2)
-        .expect_stderr("exists; nothing was written");
+        .expect_stderr("gibt es schon; es wurde nichts geschrieben");
     assert_eq!(mw, read_file(&folder, "monatswerte.xlsx"));
 
     // CSV templates: `;`-separated with the same columns, also valid.

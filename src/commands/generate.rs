@@ -14,7 +14,7 @@ pub fn generate(args: &GenerateArgs) -> Result<Exit, Error> {
             .collect();
         if !existing.is_empty() {
             return Err(Error::Refused(format!(
-                "--out: {} already holds {}; nothing was written (use --force to replace them)",
+                "--out: in {} liegen schon {}; es wurde nichts geschrieben (--force ersetzt sie)",
                 args.out.display(),
                 existing.join(", ")
             )));

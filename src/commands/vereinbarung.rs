@@ -103,7 +103,7 @@ fn selected(args: &VereinbarungArgs, ds: &Dataset) -> Result<Vec<String>, Error>
     if zkt.is_empty() {
         return Err(Error::Input(vec![InputError::file(
             ds.dir.join(crate::load::JOBCENTER_FILE),
-            "expected at least one zugelassener kommunaler Träger (traeger zkT or empty), found only gE",
+            "erwartet wird mindestens ein zugelassener kommunaler Träger (traeger zkT oder leer), gefunden wurden nur gE",
         )]));
     }
     Ok(zkt)

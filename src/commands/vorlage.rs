@@ -14,7 +14,7 @@ pub fn vorlage(args: &VorlageArgs) -> Result<Exit, Error> {
             let path = args.out.join(&name);
             if path.exists() {
                 return Err(Error::Refused(format!(
-                    "{} exists; nothing was written (choose another --out or remove it)",
+                    "{} gibt es schon; es wurde nichts geschrieben (ein anderes --out wählen oder die Datei entfernen)",
                     path.display()
                 )));
             }
@@ -27,7 +27,7 @@ pub fn vorlage(args: &VorlageArgs) -> Result<Exit, Error> {
     }
     let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     eprintln!(
-        "{} written to {}: one example row each; replace it with your figures and run `zielbericht check --data {}`",
+        "{} geschrieben nach {}: je eine Beispielzeile; durch die eigenen Zahlen ersetzen und `zielbericht check --data {}` aufrufen",
         names.join(", "),
         args.out.display(),
         args.out.display()

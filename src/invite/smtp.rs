@@ -52,7 +52,7 @@ impl Settings {
             Some(user) => {
                 let password = std::env::var(PASSWORD_VAR).map_err(|_| {
                     Error::Usage(format!(
-                        "--user {user}: the password is read from {PASSWORD_VAR}, which is not set"
+                        "--user {user}: das Kennwort wird aus {PASSWORD_VAR} gelesen, die nicht gesetzt ist"
                     ))
                 })?;
                 Some(Credentials::new(user.to_string(), password))
@@ -68,14 +68,14 @@ impl Settings {
         if !settings.starttls && !settings.is_loopback() {
             if settings.credentials.is_some() {
                 return Err(Error::Usage(format!(
-                    "--user without --starttls would send the password unencrypted to {}; add --starttls",
+                    "--user ohne --starttls schickte das Kennwort unverschlüsselt an {}; bitte --starttls ergänzen",
                     settings.server
                 )));
             }
-            eprintln!(
-                "warning: sending to {} without encryption (add --starttls to use STARTTLS)",
+            crate::messages::console::warning(format!(
+                "Versand an {} ohne Verschlüsselung (--starttls verschlüsselt mit STARTTLS)",
                 settings.server
-            );
+            ));
         }
         Ok(settings)
     }
