@@ -171,8 +171,10 @@ impl OwnDrafts {
     }
 
     /// Rewrites the record (through a synced temporary file renamed into place) to list
-    /// the drafts of the program now on disk.
-    pub fn finish(&self) -> Result<(), Error> {
+    /// the drafts of the program now on disk. The appending handle is closed first:
+    /// Windows refuses to replace a file that is still open.
+    pub fn finish(&mut self) -> Result<(), Error> {
+        self.record = None;
         let mut text = String::new();
         let names: BTreeSet<&str> = self.known.iter().map(|(n, _)| n.as_str()).collect();
         for name in names {

@@ -184,7 +184,12 @@ pub(crate) fn replace(file: &Path, bytes: &[u8]) -> Result<(), Error> {
         f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, file)?;
-        std::fs::File::open(dir)?.sync_all()
+        // The new entry of the folder is durable once the folder is synced (Unix). Windows
+        // cannot open a folder as a file (access denied), and NTFS journals its metadata.
+        if cfg!(unix) {
+            std::fs::File::open(dir)?.sync_all()?;
+        }
+        Ok(())
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
