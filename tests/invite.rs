@@ -167,7 +167,7 @@ fn drafts_parse_with_the_report_attached_byte_for_byte_and_a_berlin_event() {
         .expect_stderr("die Berichte für 2018-09 werden zuerst erzeugt");
     let stdout = run.stdout();
     assert!(
-        stdout.contains("05554 Kreis Borken:") && stdout.contains(" bytes) to jc@borken.example"),
+        stdout.contains("05554 Kreis Borken:") && stdout.contains(" Bytes) an jc@borken.example"),
         "{stdout}"
     );
 

@@ -163,13 +163,14 @@ pub fn invite(args: &InviteArgs, command_line: &[String]) -> Result<Exit, Error>
         tally.bytes += eml.len();
         tally.written.insert(name);
         println!(
-            "{} {}: {} ({} bytes) to {}, {}",
-            jc.id,
-            jc.name,
-            path.display(),
-            eml.len(),
-            mail::addresses(&draft.to).join(", "),
-            format::date_numeric(draft.termin.start.date())
+            "{}",
+            Msg::InviteDraft {
+                who: format!("{} {}", jc.id, jc.name),
+                file: path.display().to_string(),
+                bytes: crate::error::thousands(eml.len() as u64),
+                to: mail::addresses(&draft.to).join(", "),
+                date: format::date_numeric(draft.termin.start.date()),
+            }
         );
         if let Some(sending) = &mut sending {
             sending.send(draft, &parts, || message(false), args.resend, &mut tally)?;

@@ -276,6 +276,9 @@ catalogue! {
     /// --smtp without --send.
     SmtpWithoutSend => "Hinweis: --smtp ohne --send: es werden nur die Entwürfe geschrieben";
 
+    /// One draft written.
+    InviteDraft { who: String, file: String, bytes: String, to: String, date: String } =>
+        "{who}: {file} ({bytes} Bytes) an {to}, Termin {date}";
     /// The closing line of `invite`.
     InvitationsWritten { invitations: Many, folder: String, bytes: String, sent: String } =>
         "{invitations} geschrieben nach {folder} ({bytes} Bytes insgesamt){sent}";
