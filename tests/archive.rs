@@ -274,22 +274,7 @@ fn verify_names_changed_missing_and_unexpected_files() {
 
 #[test]
 fn sigkill_while_rendering_leaves_the_earlier_output() {
-    let dir = tempfile::tempdir().unwrap();
-    run_in(
-        dir.path(),
-        &[
-            "generate",
-            "--out",
-            "data",
-            "--jobcenters",
-            "120",
-            "--years",
-            "2",
-            "--first-year",
-            "2017",
-        ],
-    )
-    .expect_code(0);
+    let dir = crate::util::generated(120);
     run_in(dir.path(), &["run", "--month", "2018-12", "--figures-only"]).expect_code(0);
     let before = snapshot_tree(&dir.path().join("out"));
 

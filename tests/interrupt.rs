@@ -7,28 +7,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 
-use crate::util::{command, run_in, snapshot_tree};
-
-/// A temporary folder with 40 synthetic Jobcenters in `data/` (2017–2018).
-fn generated() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    run_in(
-        dir.path(),
-        &[
-            "generate",
-            "--out",
-            "data",
-            "--jobcenters",
-            "40",
-            "--years",
-            "2",
-            "--first-year",
-            "2017",
-        ],
-    )
-    .expect_code(0);
-    dir
-}
+use crate::util::{command, generated, run_in, snapshot_tree};
 
 /// Starts `zielbericht ARGS` with `--jobs 1` added when it renders, and returns it once
 /// its progress shows `[5/`: PDFs are then streaming into its staging folder. The rest
@@ -82,7 +61,7 @@ fn leftovers(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn ctrl_c_and_sigterm_remove_the_staging_folder_and_publish_nothing() {
-    let dir = generated();
+    let dir = generated(40);
     let out = dir.path().join("out");
     // Ctrl-C during the first run of a month: no month folder, no staging folder.
     let (mut child, stderr) = started(dir.path(), &["run", "--month", "2018-12", "--jobs", "1"]);
@@ -114,7 +93,7 @@ fn ctrl_c_and_sigterm_remove_the_staging_folder_and_publish_nothing() {
 
 #[test]
 fn what_a_sigkill_left_is_cleared_by_the_next_command_of_any_kind() {
-    let dir = generated();
+    let dir = generated(40);
     let out = dir.path().join("out");
     run_in(dir.path(), &["run", "--month", "2018-12", "--figures-only"]).expect_code(0);
     // Killed while rendering 2018-11: its staging folder (megabytes of PDFs) stays.
@@ -155,7 +134,7 @@ fn what_a_sigkill_left_is_cleared_by_the_next_command_of_any_kind() {
 
 #[test]
 fn an_interrupted_supersede_leaves_nothing_that_fails_verify() {
-    let dir = generated();
+    let dir = generated(40);
     let archive = ["archive", "--year", "2018", "--archive", "out/archiv"];
     run_in(dir.path(), &archive).expect_code(0);
     let year = dir.path().join("out/archiv/2018");
@@ -215,7 +194,7 @@ fn an_interrupted_supersede_leaves_nothing_that_fails_verify() {
 /// renders: the run must not publish a month folder without the PDFs written before.
 #[test]
 fn an_output_folder_moved_during_the_first_run_publishes_nothing() {
-    let dir = generated();
+    let dir = generated(40);
     let (mut child, stderr) = started(
         dir.path(),
         &["run", "--month", "2018-12", "--jobs", "1", "--out", "o/out"],

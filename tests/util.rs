@@ -314,6 +314,29 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     Run { output }
 }
 
+/// A temporary folder with `jobcenters` synthetic Jobcenters in `data/`, 2017–2018
+/// (`zielbericht generate`).
+pub fn generated(jobcenters: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let n = jobcenters.to_string();
+    run_in(
+        dir.path(),
+        &[
+            "generate",
+            "--out",
+            "data",
+            "--jobcenters",
+            &n,
+            "--years",
+            "2",
+            "--first-year",
+            "2017",
+        ],
+    )
+    .expect_code(0);
+    dir
+}
+
 /// All files below `dir` with their bytes, sorted by path.
 pub fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
