@@ -7,6 +7,8 @@ mod util;
 mod archive;
 /// Command line: default month, `check`, arguments, exit codes, the shipped sample.
 mod cli;
+/// The comparison with the Vergleichstyp and the Land: the Jobcenter's share, small groups.
+mod comparison;
 /// Excel workbooks in (contract 1.3), `kennzahlen.xlsx` out, `vorlage` templates.
 mod excel;
 /// Hand-worked figures, attainment and aggregates against `kennzahlen.csv`.

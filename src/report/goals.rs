@@ -373,9 +373,14 @@ fn margin(
     })
 }
 
+/// The fewest ranked members a group needs before a rank is shown: in a group of two the
+/// rank only says which of the two is ahead — the comparison column says that already —
+/// and „Rang 1 von 2“ reads like a competition result.
+pub const MIN_RANKED: usize = 3;
+
 /// The rank of `e` by `veraenderung_pct` in the better direction among the members of a
 /// group (competition ranking: ties share a rank, the next rank skips); `None` when `e`
-/// has no value or the group has fewer than two ranked members.
+/// has no value or the group has fewer than [`MIN_RANKED`] ranked members.
 pub fn rank(
     ctx: &Context,
     e: &EntityFigures,
@@ -388,7 +393,7 @@ pub fn rank(
         .iter()
         .filter_map(|id| ctx.results.entity(id)?.figure(k)?.veraenderung_pct)
         .collect();
-    if values.len() < 2 {
+    if values.len() < MIN_RANKED {
         return None;
     }
     let better = |x: f64| {

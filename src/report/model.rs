@@ -21,7 +21,7 @@ use super::sexes::{Geschlecht, geschlecht};
 use super::words::{
     Fmt, change_decimals, change_places, decimal_text, table_value_text, value_text,
 };
-use crate::domain::Section;
+use crate::domain::{Col, Section};
 use crate::figures::{EntityFigures, Figure, Kennzahl};
 use crate::format;
 use crate::load::Jobcenter;
@@ -175,6 +175,15 @@ fn land_label(ctx: &Context, land: &str, g: Option<&EntityFigures>) -> Result<St
     )
 }
 
+/// The share of the Jobcenter in the eLb of its Vergleichstyp in the Berichtsmonat, when it
+/// is large enough to weigh on the group's value (a quarter or more), in percent.
+fn elb_share(e: &EntityFigures, group: &EntityFigures, month: u32) -> Option<f64> {
+    let at = |x: &EntityFigures| x.months(Col::Elb, true)[month as usize - 1];
+    let (own, all) = (at(e)?, at(group)?);
+    let share = 100.0 * own / all;
+    (all > 0.0 && share >= 25.0).then_some(share)
+}
+
 /// The report data of one Jobcenter.
 pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
     let bm = ctx.bm();
@@ -301,6 +310,16 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
         (Some(v), Some(g)) if g.members.len() <= 1 => hinweise.push(hinweis(
             minijinja::context! { art => "vergleichstyp_allein", vergleichstyp => v },
         )?),
+        // The Vergleichstyp's value is the sum over all its members (contract 2.5), this
+        // Jobcenter included: say so, with its weight when it is large, and why a small
+        // group has no rank.
+        (Some(v), Some(g)) => hinweise.push(hinweis(minijinja::context! {
+            art => "vergleichstyp_mit",
+            vergleichstyp => v,
+            anzahl => g.members.len(),
+            anteil => elb_share(e, g, bm.month).map(|s| format::percent(s, 0)),
+            rang => g.members.len() >= super::goals::MIN_RANKED,
+        })?),
         _ => {}
     }
     if ctx.vorlaeufig {

@@ -344,6 +344,7 @@ mod tests {
                     "zielerreichung",
                     "ohne_vergleichstyp",
                     "vergleichstyp_allein",
+                    "vergleichstyp_mit",
                     "vorlaeufig",
                 ],
             ),
