@@ -88,7 +88,7 @@ fn at_most_five_talking_points_are_kept_of_seven_due() {
 
 /// Competition ranking: ties share a rank and the next rank skips ("1224").
 ///
-/// Four Jobcenters of NRW in Vergleichstyp IIa, every month of 2017 as the fixture's
+/// Four Jobcenters of NRW in Vergleichstyp `IIa`, every month of 2017 as the fixture's
 /// default (int 20, lzb 600), 2018 changed:
 ///
 /// | Jobcenter | int 2018 | change  | rank (higher is better) | lzb 2018 | change | rank (lower is better) |

@@ -1,5 +1,6 @@
 //! Tests of the Typst renderer: templates, fonts, data, errors with file and line.
 use super::*;
+use std::fs;
 use std::process::Command;
 use std::sync::OnceLock;
 
