@@ -237,23 +237,15 @@ fn xmp_reader_tells_pdf_a_parts_apart() {
     assert_eq!(xmp_property(outside.as_bytes(), "pdfaid:part"), None);
 }
 
-/// `run --templates DIR` with its own `texte/kennzahlen.toml`: the file is opened once
-/// and the folder walked once per command (issue 19: the wording was parsed by `run`, again
-/// by the report planner, and the folder read again by the Typst renderer). Counted with
-/// `strace`, which CI installs.
-#[test]
-fn run_reads_the_templates_folder_and_kennzahlen_toml_once() {
-    let fx = Fixture::new().write();
-    let texte = fx.dir.path().join("tpl/texte");
-    std::fs::create_dir_all(&texte).unwrap();
-    let builtin = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/texte/kennzahlen.toml");
-    std::fs::copy(builtin, texte.join("kennzahlen.toml")).unwrap();
+/// `zielbericht ARGS` in the fixture under `strace`; the opens of the files below `tpl/`
+/// that succeeded, by path.
+fn opens_below_tpl(fx: &Fixture, args: &[&str]) -> Vec<String> {
     let trace = fx.dir.path().join("trace.txt");
     let out = Command::new("strace")
         .args(["-f", "-qq", "-e", "trace=open,openat,openat2", "-o"])
         .arg(&trace)
         .arg(bin())
-        .args(["run", "--month", "2018-09", "--templates", "tpl"])
+        .args(args)
         .current_dir(fx.dir.path())
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .env_remove("ZIELBERICHT_DATA")
@@ -264,20 +256,45 @@ fn run_reads_the_templates_folder_and_kennzahlen_toml_once() {
         .expect("strace (apt-get install strace; .ci/run does)");
     assert!(
         out.status.success(),
-        "{}",
+        "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     let trace = std::fs::read_to_string(trace).unwrap();
-    let opens = |path: &str| {
-        let quoted = format!("\"{path}\"");
-        trace
-            .lines()
-            .filter(|l| l.contains(&quoted) && !l.contains("= -1"))
-            .count()
-    };
-    let ours: Vec<&str> = trace.lines().filter(|l| l.contains("\"tpl")).collect();
-    assert_eq!(opens("tpl/texte/kennzahlen.toml"), 1, "{ours:#?}");
-    assert_eq!(opens("tpl"), 1, "the folder walked once: {ours:#?}");
-    // The PDFs are rendered with the folder's wording.
+    trace
+        .lines()
+        .filter(|l| !l.contains("= -1"))
+        .filter_map(|l| Some(l.split_once("\"tpl")?.1.split_once('"')?.0))
+        .map(|rest| format!("tpl{rest}"))
+        .collect()
+}
+
+/// `run` and `archive` with `--templates DIR` holding its own `texte/kennzahlen.toml`:
+/// the folder is walked once and the file opened once per command. Regression (issue 19):
+/// `run` parsed it, the report planner parsed it again, and the Typst renderer read the
+/// folder again (three opens). Counted with `strace`, which CI installs.
+#[test]
+fn the_templates_folder_and_kennzahlen_toml_are_read_once_per_command() {
+    let fx = Fixture::new().write();
+    let texte = fx.dir.path().join("tpl/texte");
+    std::fs::create_dir_all(&texte).unwrap();
+    let builtin = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/texte/kennzahlen.toml");
+    std::fs::copy(builtin, texte.join("kennzahlen.toml")).unwrap();
+    for args in [
+        &["run", "--month", "2018-09", "--templates", "tpl"][..],
+        &["archive", "--year", "2017", "--templates", "tpl"][..],
+    ] {
+        let opens = opens_below_tpl(&fx, args);
+        let count = |path: &str| opens.iter().filter(|p| *p == path).count();
+        assert_eq!(
+            count("tpl/texte/kennzahlen.toml"),
+            1,
+            "{args:?}: {opens:#?}"
+        );
+        assert_eq!(
+            count("tpl"),
+            1,
+            "{args:?}: the folder walked once: {opens:#?}"
+        );
+    }
     assert!(fx.out().join("2018-09/uebersicht.pdf").is_file());
 }

@@ -127,7 +127,10 @@ impl Wording {
 
     /// The Textbausteine with the Kennzahlen in words.
     pub fn texte(&self) -> Result<Texte, Error> {
-        let (env, shown) = Texte::environment(self.folder.as_ref())?;
+        let folder = self.folder.as_ref();
+        let (env, shown) = Texte::environment(|env, name, builtin| {
+            add_template_from(env, folder, "texte", name, builtin)
+        })?;
         Ok(Texte {
             env,
             shown,
@@ -138,15 +141,22 @@ impl Wording {
 
 impl Texte {
     /// The Textbausteine of `--templates DIR` (file by file, else built-in) for a single
-    /// use; a command reads its [`Wording`] once instead.
+    /// use (the page of changes); a command that words several documents reads its
+    /// [`Wording`] once instead.
     pub fn load(dir: Option<&Path>) -> Result<Self, Error> {
-        Wording::read(dir).texte()
+        let (env, shown) =
+            Self::environment(|env, name, builtin| add_template(env, dir, "texte", name, builtin))?;
+        Ok(Self {
+            env,
+            shown,
+            namen: Kennzahlnamen::load(dir)?,
+        })
     }
 
-    /// The minijinja environment with every Textbaustein, and each one's file as messages
-    /// name it.
+    /// The minijinja environment with every Textbaustein added by `add`, and each one's
+    /// file as messages name it.
     fn environment(
-        folder: Option<&TemplateFolder>,
+        mut add: impl FnMut(&mut Environment<'static>, &'static str, &str) -> Result<String, Error>,
     ) -> Result<(Environment<'static>, HashMap<&'static str, String>), Error> {
         let mut env = Environment::new();
         env.set_trim_blocks(true);
@@ -155,10 +165,7 @@ impl Texte {
         env.add_function("unbekannt", unbekannt);
         let mut shown = HashMap::new();
         for (name, builtin) in BUILTIN {
-            shown.insert(
-                name,
-                add_template_from(&mut env, folder, "texte", name, builtin)?,
-            );
+            shown.insert(name, add(&mut env, name, builtin)?);
         }
         Ok((env, shown))
     }
