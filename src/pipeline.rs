@@ -17,7 +17,7 @@ use crate::messages::{Msg, console};
 use crate::output::manifest::FileEntry;
 use crate::output::{self, Existing, OutFile, manifest};
 use crate::report::{self, ReportOptions};
-use crate::texte::Kennzahlnamen;
+use crate::texte::{Kennzahlnamen, Wording};
 
 /// Reads the data folder, printing warnings; input errors end the command.
 pub(crate) fn load_data(data: &Path) -> Result<Dataset, Error> {
@@ -217,11 +217,11 @@ pub(crate) fn produce(
     ids: &[String],
     options: &ReportOptions,
     previous: Option<&Path>,
-    namen: &Kennzahlnamen,
+    wording: &Wording,
 ) -> Result<Produced, Error> {
-    let mut files = figure_files(results, namen)?;
+    let mut files = figure_files(results, wording.namen()?)?;
     let previous = previous.map(crate::typeset::reuse::Previous::read);
-    let rendered = report::render_all(results, ids, options, previous.as_ref())?;
+    let rendered = report::render_all(results, ids, options, wording, previous.as_ref())?;
     files.extend(rendered.files);
     let out = rendered.outcome;
     Ok((
@@ -272,7 +272,7 @@ pub(crate) fn write_run_folder(
     results: &Results,
     ids: &[String],
     options: Option<&ReportOptions>,
-    namen: &Kennzahlnamen,
+    wording: &Wording,
     vorlaeufig: bool,
     command_line: &[String],
 ) -> Result<(PathBuf, RunOutput), Error> {
@@ -285,7 +285,7 @@ pub(crate) fn write_run_folder(
         ..manifest::Manifest::new(bm.to_string(), created, command_line, &ds.files)
     };
     let planner = options
-        .map(|o| report::Planner::new(results, ids, o))
+        .map(|o| report::Planner::new(results, ids, o, wording))
         .transpose()?;
     // What killed runs left beside any month is cleared first (issue 23, class 11).
     output::debris::sweep(out_dir);
@@ -340,7 +340,10 @@ pub(crate) fn write_run_folder(
         let n = FIGURE_FILES.len();
         // The figure files are made beside the overview (or first, with --figures-only).
         let figures = || -> Result<(), Error> {
-            for (index, file) in figure_files(results, namen)?.into_iter().enumerate() {
+            for (index, file) in figure_files(results, wording.namen()?)?
+                .into_iter()
+                .enumerate()
+            {
                 send(ToWrite {
                     index,
                     file,

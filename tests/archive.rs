@@ -26,12 +26,7 @@ fn incomplete_quarter_is_refused_unless_allowed() {
     fx.run(&["run", "--quarter", "2018-Q2", "--allow-incomplete"])
         .expect_code(0);
     let pdf = fx.out().join("2018-06/05554_kreis-borken.pdf");
-    let out = Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
-    let text = String::from_utf8_lossy(&out.stdout)
+    let text = pdftotext(&pdf, false)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");

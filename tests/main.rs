@@ -31,6 +31,9 @@ mod reliability;
 mod reports;
 /// Reruns reuse unchanged PDFs; changed data, templates or dates render again.
 mod reuse;
+/// Issue 19: rules that had no test (five Gesprächspunkte, rank ties, the shipped sample,
+/// PDF/A parts, the wording read once).
+mod rules;
 /// Issue 23: user changes survive a rerun, what reuse trusts, a time limit per document.
 mod trust;
 /// For the people who run it: the settings file, --quiet, exit 3, --version, completions.

@@ -71,13 +71,38 @@ fn symbols_for_missing_and_zero() {
     assert_eq!(k.get("05558", "int")[0], "");
 }
 
+/// Regression: this test asserted only exit 0, so a quoted name cut at its comma or left
+/// with its doubled quotes, or the row after a blank CR line dropped, passed. The name
+/// must arrive intact in the data handed to the report, the next row must be read.
 #[test]
-fn cr_line_ends_and_quoted_cells() {
+fn cr_line_ends_and_quoted_cells_arrive_intact() {
     let fx = Fixture::new().write();
     fx.file(
         "jobcenter.csv",
         b"jobcenter,name,land,vergleichstyp\r05554,\"Kreis \"\"Borken\"\", Westf.\",NRW,IIa\r\r05558,Kreis Coesfeld,NRW,IIa\r",
     );
-    fx.run(&["run", "--month", "2018-03", "--figures-only"])
+    fx.run(&["run", "--month", "2018-03", "--emit-data", "json"])
         .expect_code(0);
+    let json = fx.dir.path().join("json");
+    let mut names: Vec<String> = std::fs::read_dir(&json)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "05554_kreis-borken-westf.json",
+            "05558_kreis-coesfeld.json",
+            "uebersicht.json"
+        ]
+    );
+    let report = std::fs::read_to_string(json.join("05554_kreis-borken-westf.json")).unwrap();
+    let data: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(data["jobcenter"]["name"], "Kreis \"Borken\", Westf.");
+    assert_eq!(data["jobcenter"]["land"], "NRW");
+    // The Vergleichstyp after the quoted cell is its own column: both Jobcenters are
+    // members of IIa.
+    let k = fx.kennzahlen("2018-03");
+    assert_eq!(k.get("VT:IIa", "int")[5], "2", "{}", k.text);
 }

@@ -383,3 +383,44 @@ pub fn pdftotext(path: &Path, layout: bool) -> String {
         .unwrap()
         .replace(['\u{a0}', '\u{202f}'], " ")
 }
+
+/// The value of the XMP property `name` (`pdfaid:part`, `pdfaid:conformance`,
+/// `pdfuaid:part`) in the metadata packet of a PDF, written as an element
+/// (`<pdfaid:part>2</pdfaid:part>`) or as an attribute (`pdfaid:part="2"`); `None` when
+/// the packet or the property is missing. Only the packet between `<x:xmpmeta` and
+/// `</x:xmpmeta>` counts, so the name in a content stream or a file name does not.
+pub fn xmp_property(pdf: &[u8], name: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(pdf);
+    let start = text.find("<x:xmpmeta")?;
+    let end = start + text[start..].find("</x:xmpmeta>")?;
+    let packet = &text[start..end];
+    let element = format!("<{name}>");
+    if let Some(at) = packet.find(&element) {
+        let rest = &packet[at + element.len()..];
+        return Some(rest[..rest.find('<')?].trim().to_owned());
+    }
+    let attribute = format!("{name}=\"");
+    let at = packet.find(&attribute)?;
+    let rest = &packet[at + attribute.len()..];
+    Some(rest[..rest.find('"')?].to_owned())
+}
+
+/// Asserts that `pdf` declares PDF/A-2a and PDF/UA-1 in its XMP metadata.
+#[track_caller]
+pub fn assert_pdfa_2a_and_ua_1(pdf: &[u8], what: &str) {
+    assert_eq!(
+        xmp_property(pdf, "pdfaid:part").as_deref(),
+        Some("2"),
+        "{what}: PDF/A part"
+    );
+    assert_eq!(
+        xmp_property(pdf, "pdfaid:conformance").as_deref(),
+        Some("A"),
+        "{what}: PDF/A conformance level"
+    );
+    assert_eq!(
+        xmp_property(pdf, "pdfuaid:part").as_deref(),
+        Some("1"),
+        "{what}: PDF/UA part"
+    );
+}

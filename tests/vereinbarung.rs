@@ -249,17 +249,7 @@ fn reruns_are_byte_identical_declare_pdf_a_and_ua_and_verify() {
             continue; // names the --out folder in its command line
         }
         assert!(ba == bb, "{} differs", pa.display());
-        let text = String::from_utf8_lossy(ba);
-        assert!(
-            text.contains("<pdfaid:part>2</pdfaid:part>"),
-            "{} lacks PDF/A",
-            pa.display()
-        );
-        assert!(
-            text.contains("<pdfuaid:part>1</pdfuaid:part>"),
-            "{} lacks PDF/UA",
-            pa.display()
-        );
+        crate::util::assert_pdfa_2a_and_ua_1(ba, &pa.display().to_string());
     }
     let verify = fx.run(&["verify", "a/vereinbarungen/2019"]);
     verify.expect_code(0);

@@ -106,7 +106,9 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
         !gaps.is_empty(),
     )?;
     let results = figures::compute(&ds, bm, args.render.tolerance).map_err(Error::Render)?;
-    let namen = crate::texte::Kennzahlnamen::load(args.render.look.templates.as_deref())?;
+    // The templates folder, read once for everything this command words or renders.
+    let wording = crate::texte::Wording::read(args.render.look.templates.as_deref());
+    wording.namen()?;
     // A superseding edition takes the PDFs of the one it supersedes whose inputs are
     // unchanged (checked against that edition's manifest).
     // Only from an edition whose manifest is the one the register sealed: an edition
@@ -126,7 +128,7 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
             sealed
         });
     let (mut files, render_keys, out) =
-        pipeline::produce(&results, &ids, &options, reuse_from.as_deref(), &namen)?;
+        pipeline::produce(&results, &ids, &options, reuse_from.as_deref(), &wording)?;
     if !out.failures.is_empty() {
         pipeline::summary(&year_dir, &out, started);
         return Err(Error::Refused(

@@ -225,7 +225,7 @@ fn ensure_reports(
         results,
         &ids,
         Some(&options),
-        &crate::texte::Kennzahlnamen::load(args.render.look.templates.as_deref())?,
+        &crate::texte::Wording::read(args.render.look.templates.as_deref()),
         false,
         command_line,
     )?;

@@ -12,7 +12,7 @@ use crate::load::{self, Dataset};
 use crate::messages::{Msg, console};
 use crate::output::{self, kennzahlen};
 use crate::pipeline;
-use crate::texte::Kennzahlnamen;
+use crate::texte::Wording;
 
 pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
     let started = Instant::now();
@@ -27,7 +27,10 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
             false,
         )?)
     };
-    let namen = Kennzahlnamen::load(args.render.look.templates.as_deref())?;
+    // The templates folder, read once for everything this command words or renders;
+    // `kennzahlen.toml` parsed before the data are read, as its errors come first.
+    let wording = Wording::read(args.render.look.templates.as_deref());
+    wording.namen()?;
     let ds = pipeline::load_data(&args.data.data)?;
     if let Some(options) = &mut options {
         options.bericht = ds.bericht.bericht.clone();
@@ -71,7 +74,7 @@ pub fn run(args: &RunArgs, command_line: &[String]) -> Result<Exit, Error> {
         &results,
         &ids,
         options.as_ref(),
-        &namen,
+        &wording,
         !gaps.is_empty(),
         command_line,
     )?;

@@ -240,3 +240,25 @@ impl<'a> Columns<'a> {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::Col;
+
+    /// `Col::required()` picks the seven value columns the contract requires of
+    /// `monatswerte.csv` (data-contract.md 1.1: `jobcenter`, `monat`, `elb`, `bg`, `int`,
+    /// `lzb`, `int_lzb`, `llu_eur`, `kdu_eur`; the first two are the row's key). It is
+    /// `index < 7`, so a column inserted before `kdu_eur` would silently become required.
+    #[test]
+    fn required_columns_are_the_seven_of_the_contract() {
+        let required: Vec<&str> = Col::ALL
+            .iter()
+            .filter(|c| c.required())
+            .map(|c| c.name())
+            .collect();
+        assert_eq!(
+            required,
+            ["elb", "bg", "int", "lzb", "int_lzb", "llu_eur", "kdu_eur"]
+        );
+    }
+}

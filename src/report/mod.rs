@@ -60,6 +60,8 @@ fn emit(dir: &std::path::Path, job: &Job) -> Result<(), Error> {
 
 pub struct Planner<'a> {
     results: &'a Results,
+    /// The templates folder and the wording as the command read them, once.
+    wording: &'a crate::texte::Wording,
     ids: &'a [String],
     options: &'a ReportOptions,
     texte: crate::texte::Texte,
@@ -72,11 +74,13 @@ impl<'a> Planner<'a> {
         results: &'a Results,
         ids: &'a [String],
         options: &'a ReportOptions,
+        wording: &'a crate::texte::Wording,
     ) -> Result<Self, Error> {
-        let texte = crate::texte::Texte::load(options.templates.as_deref())?;
+        let texte = wording.texte()?;
         let titel = context::Titel::new(&texte, results.berichtsmonat).map_err(Error::Render)?;
         Ok(Self {
             results,
+            wording,
             ids,
             options,
             texte,
@@ -180,7 +184,7 @@ pub fn render(
 ) -> Result<Outcome, Error> {
     let options = planner.options;
     let settings = batch::Settings {
-        templates: options.templates.as_deref(),
+        templates: planner.wording.folder(),
         font_paths: &options.font_paths,
         jobs: options.jobs,
         date: options.timestamp.into(),
@@ -206,9 +210,10 @@ pub fn render_all(
     results: &Results,
     ids: &[String],
     options: &ReportOptions,
+    wording: &crate::texte::Wording,
     previous: Option<&Previous>,
 ) -> Result<Rendered, Error> {
-    let planner = Planner::new(results, ids, options)?;
+    let planner = Planner::new(results, ids, options, wording)?;
     let done = Mutex::new(Vec::new());
     let outcome = render(
         &planner,

@@ -115,13 +115,27 @@ impl Kennzahlnamen {
         else {
             return Ok(Self::builtin().clone());
         };
-        let text = crate::load::csv::read_text(&path).map_err(|e| {
+        let text = crate::load::csv::read_text(&path);
+        Self::from_text(&path, text)
+    }
+
+    /// [`Kennzahlnamen::load`] from the template folder as the command read it once.
+    pub fn from_folder(folder: Option<&super::folder::TemplateFolder>) -> Result<Self, Error> {
+        match folder.and_then(|f| f.text("texte", FILE)) {
+            Some((path, text)) => Self::from_text(&path, text),
+            None => Ok(Self::builtin().clone()),
+        }
+    }
+
+    /// The file at `path` as read (or why it could not be).
+    fn from_text(path: &Path, text: Result<String, String>) -> Result<Self, Error> {
+        let text = text.map_err(|e| {
             Error::Input(vec![InputError::file(
-                &path,
+                path,
                 format!("kann nicht gelesen werden: {e}"),
             )])
         })?;
-        Self::parse(&text, &path.display().to_string(), &path)
+        Self::parse(&text, &path.display().to_string(), path)
     }
 
     /// Parses the text of the file; `path` is named in errors.

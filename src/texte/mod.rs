@@ -4,16 +4,19 @@
 //! Kennzahlen in words ([`kennzahlen`], `templates/texte/kennzahlen.toml`). Rust passes
 //! keys and formatted numbers, the templates hold the words.
 
+pub mod folder;
 pub mod kennzahlen;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use minijinja::Environment;
 use serde::Serialize;
 
 use crate::error::Error;
 
+pub use folder::TemplateFolder;
 pub use kennzahlen::Kennzahlnamen;
 
 const BUILTIN: [(&str, &str); 10] = [
@@ -80,8 +83,81 @@ pub fn limit(env: &mut Environment<'_>) {
     env.set_fuel(Some(FUEL));
 }
 
+/// The wording of one command, read once in its plan and handed down (issue 19): the
+/// `--templates` folder as read ([`TemplateFolder`]; `None`: the built-in templates only)
+/// for the print shop, the Textbausteine and the mail templates, and the Kennzahlen in
+/// words parsed from it on first use (a command that never names a figure never parses
+/// `kennzahlen.toml`, and one that does parses it once).
+pub struct Wording {
+    folder: Option<TemplateFolder>,
+    namen: OnceLock<Kennzahlnamen>,
+}
+
+impl std::fmt::Debug for Wording {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Wording")
+            .field("folder", &self.folder.as_ref().map(TemplateFolder::dir))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Wording {
+    /// Reads `--templates DIR` (once: the folder is walked and its files read now);
+    /// `None`: the built-in wording.
+    pub fn read(dir: Option<&Path>) -> Self {
+        Self {
+            folder: dir.map(TemplateFolder::read),
+            namen: OnceLock::new(),
+        }
+    }
+
+    /// The template folder as read, for the print shop (`None`: built-in templates).
+    pub fn folder(&self) -> Option<&TemplateFolder> {
+        self.folder.as_ref()
+    }
+
+    /// The Kennzahlen in words (`texte/kennzahlen.toml`), parsed on the first call.
+    pub fn namen(&self) -> Result<&Kennzahlnamen, Error> {
+        if let Some(namen) = self.namen.get() {
+            return Ok(namen);
+        }
+        let namen = Kennzahlnamen::from_folder(self.folder.as_ref())?;
+        Ok(self.namen.get_or_init(|| namen))
+    }
+
+    /// The Textbausteine with the Kennzahlen in words.
+    pub fn texte(&self) -> Result<Texte, Error> {
+        let folder = self.folder.as_ref();
+        let (env, shown) = Texte::environment(|env, name, builtin| {
+            add_template_from(env, folder, "texte", name, builtin)
+        })?;
+        Ok(Texte {
+            env,
+            shown,
+            namen: self.namen()?.clone(),
+        })
+    }
+}
+
 impl Texte {
+    /// The Textbausteine of `--templates DIR` (file by file, else built-in) for a single
+    /// use (the page of changes); a command that words several documents reads its
+    /// [`Wording`] once instead.
     pub fn load(dir: Option<&Path>) -> Result<Self, Error> {
+        let (env, shown) =
+            Self::environment(|env, name, builtin| add_template(env, dir, "texte", name, builtin))?;
+        Ok(Self {
+            env,
+            shown,
+            namen: Kennzahlnamen::load(dir)?,
+        })
+    }
+
+    /// The minijinja environment with every Textbaustein added by `add`, and each one's
+    /// file as messages name it.
+    fn environment(
+        mut add: impl FnMut(&mut Environment<'static>, &'static str, &str) -> Result<String, Error>,
+    ) -> Result<(Environment<'static>, HashMap<&'static str, String>), Error> {
         let mut env = Environment::new();
         env.set_trim_blocks(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
@@ -89,13 +165,9 @@ impl Texte {
         env.add_function("unbekannt", unbekannt);
         let mut shown = HashMap::new();
         for (name, builtin) in BUILTIN {
-            shown.insert(name, add_template(&mut env, dir, "texte", name, builtin)?);
+            shown.insert(name, add(&mut env, name, builtin)?);
         }
-        Ok(Self {
-            env,
-            shown,
-            namen: Kennzahlnamen::load(dir)?,
-        })
+        Ok((env, shown))
     }
 
     /// Renders one Textbaustein; runs of ASCII whitespace collapse to single spaces (the
@@ -140,17 +212,43 @@ pub fn add_template(
 ) -> Result<String, Error> {
     let custom = dir
         .map(|d| d.join(folder).join(name))
-        .filter(|p| p.exists());
-    let source = match &custom {
-        Some(path) => crate::load::csv::read_text(path).map_err(|e| {
-            Error::Render(format!("{} kann nicht gelesen werden: {e}", path.display()))
-        })?,
-        None => builtin.to_string(),
+        .filter(|p| p.exists())
+        .map(|path| {
+            let text = crate::load::csv::read_text(&path);
+            (path, text)
+        });
+    add_source(env, custom, folder, name, builtin)
+}
+
+/// [`add_template`] from the template folder as the command read it once.
+pub fn add_template_from(
+    env: &mut Environment<'static>,
+    templates: Option<&TemplateFolder>,
+    folder: &str,
+    name: &'static str,
+    builtin: &str,
+) -> Result<String, Error> {
+    let custom = templates.and_then(|t| t.text(folder, name));
+    add_source(env, custom, folder, name, builtin)
+}
+
+/// Adds `custom` (a file of `--templates` as read) when given, else `builtin`.
+fn add_source(
+    env: &mut Environment<'static>,
+    custom: Option<(PathBuf, Result<String, String>)>,
+    folder: &str,
+    name: &'static str,
+    builtin: &str,
+) -> Result<String, Error> {
+    let (source, shown) = match custom {
+        Some((path, text)) => (
+            text.map_err(|e| {
+                Error::Render(format!("{} kann nicht gelesen werden: {e}", path.display()))
+            })?,
+            path.display().to_string(),
+        ),
+        None => (builtin.to_string(), format!("templates/{folder}/{name}")),
     };
-    let shown = custom.map_or_else(
-        || format!("templates/{folder}/{name}"),
-        |p| p.display().to_string(),
-    );
     env.add_template_owned(name, source)
         .map_err(|e| Error::Render(format!("{shown}: {}", describe(&e))))?;
     Ok(shown)

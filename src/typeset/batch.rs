@@ -6,7 +6,7 @@
 //! large stacks (nesting Typst in an outer rayon pool overflows the stack).
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -21,7 +21,8 @@ use crate::output::OutFile;
 /// number of threads and the documents' date.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings<'a> {
-    pub templates: Option<&'a Path>,
+    /// The `--templates` folder as the command read it (`None`: built-in templates).
+    pub templates: Option<&'a crate::texte::TemplateFolder>,
     pub font_paths: &'a [PathBuf],
     pub jobs: usize,
     pub date: DocumentDate,
@@ -111,7 +112,7 @@ pub fn render(
     sink: &(dyn Fn(Finished) -> Result<(), Error> + Sync),
 ) -> Result<Outcome, Error> {
     let renderer = std::sync::Arc::new(
-        Renderer::new(settings.templates, settings.font_paths)
+        Renderer::from_folder(settings.templates, settings.font_paths)
             .map_err(|e| Error::Render(e.to_string()))?,
     );
     let worker = Worker {

@@ -1,14 +1,15 @@
-//! The files the print shop reads: the embedded fonts and those of `--font-path`, and
-//! the files of a template folder (symbolic links as [`Links`] allows).
+//! The fonts the print shop reads: the embedded fonts and those of `--font-path` (the
+//! files of a template folder are read once per command by
+//! [`crate::texte::folder::TemplateFolder`]).
 
 use std::fs;
-use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use typst::foundations::Bytes;
 use typst::text::Font;
 
 use super::error::RenderError;
+use crate::texte::folder::{Links, collect_files};
 
 /// The fonts embedded in the binary plus those found under `font_dirs`, and how many of
 /// them (the first ones) are embedded.
@@ -56,52 +57,4 @@ pub(super) fn load_fonts(font_dirs: &[PathBuf]) -> Result<(Vec<Font>, usize), Re
         }
     }
     Ok((fonts, embedded))
-}
-
-/// Which symbolic links [`collect_files`] serves. Links to folders are never followed, so
-/// a link loop ends the walk at once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Links {
-    /// A link to a regular file inside the walked folder (templates: a template can
-    /// read nothing outside its folder, such as `/etc/passwd`).
-    Inside,
-    /// A link to a regular file anywhere (fonts).
-    AnyFile,
-}
-
-/// All regular files below `path` (or `path` itself if it is a file), sorted, skipping
-/// hidden entries, FIFOs and devices; symbolic links as `links` allows.
-pub(super) fn collect_files(path: &Path, links: Links, out: &mut Vec<PathBuf>) -> io::Result<()> {
-    if fs::metadata(path)?.is_file() {
-        out.push(path.to_owned());
-        return Ok(());
-    }
-    let real_root = path.canonicalize()?;
-    let mut found = Vec::new();
-    let mut stack = vec![path.to_owned()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir)? {
-            let entry = entry?;
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            // `DirEntry::file_type` does not follow symbolic links.
-            let kind = entry.file_type()?;
-            let entry = entry.path();
-            if kind.is_dir() {
-                stack.push(entry);
-            } else if kind.is_file() {
-                found.push(entry);
-            } else if kind.is_symlink()
-                && let Ok(real) = entry.canonicalize()
-                && fs::metadata(&real).is_ok_and(|m| m.is_file())
-                && (links == Links::AnyFile || real.starts_with(&real_root))
-            {
-                found.push(entry);
-            }
-        }
-    }
-    found.sort();
-    out.extend(found);
-    Ok(())
 }

@@ -17,7 +17,6 @@
 //! name print literally.
 
 use std::collections::HashMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -33,7 +32,8 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 pub use super::date::DocumentDate;
 pub use super::error::RenderError;
-use super::files::{Links, collect_files, load_fonts};
+use super::files::load_fonts;
+use crate::texte::folder::TemplateFolder;
 
 /// File names of the templates; also their virtual paths below `/`.
 const REPORT_TEMPLATE: &str = "report.typ";
@@ -151,6 +151,14 @@ impl Renderer {
     /// `.ttc`, loaded in addition to the embedded fonts (Noto Sans, `DejaVu Sans Mono`).
     /// System fonts are never used, so output does not depend on the host.
     pub fn new(templates_dir: Option<&Path>, font_dirs: &[PathBuf]) -> Result<Self, RenderError> {
+        Self::from_folder(templates_dir.map(TemplateFolder::read).as_ref(), font_dirs)
+    }
+
+    /// [`Renderer::new`] with the template folder as the command read it once.
+    pub fn from_folder(
+        templates: Option<&TemplateFolder>,
+        font_dirs: &[PathBuf],
+    ) -> Result<Self, RenderError> {
         let (fonts, embedded_fonts) = load_fonts(font_dirs)?;
         let book = FontBook::from_fonts(&fonts);
 
@@ -164,15 +172,13 @@ impl Renderer {
         }
         // A template folder overrides the built-in files of the same name and may add
         // more (a user can change only style.typ); files keep their virtual path.
-        if let Some(dir) = templates_dir {
-            let mut found = Vec::new();
-            collect_files(dir, Links::Inside, &mut found).map_err(|source| {
-                RenderError::TemplateRead {
-                    path: dir.to_owned(),
-                    source,
-                }
+        if let Some(folder) = templates {
+            let dir = folder.dir();
+            let found = folder.files().map_err(|e| RenderError::TemplateRead {
+                path: dir.to_owned(),
+                source: std::io::Error::new(e.kind(), e.to_string()),
             })?;
-            for path in found {
+            for (path, bytes) in found {
                 let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
                 if !TEMPLATE_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str()) {
                     continue; // README, backups, …: never needed, would only cost file ids
@@ -190,15 +196,23 @@ impl Renderer {
                     continue; // the data file is always the document's own
                 }
                 let id = RootedPath::new(VirtualRoot::Project, virtual_path).intern();
-                let read_error = |source| RenderError::TemplateRead {
+                let bytes = bytes.as_ref().map_err(|e| RenderError::TemplateRead {
                     path: path.clone(),
-                    source,
-                };
+                    source: std::io::Error::new(e.kind(), e.to_string()),
+                })?;
                 if extension == "typ" {
-                    let text = fs::read_to_string(&path).map_err(read_error)?;
+                    let text = String::from_utf8(bytes.clone()).map_err(|_| {
+                        RenderError::TemplateRead {
+                            path: path.clone(),
+                            source: std::io::Error::new(
+                                std::io::ErrorKind::InvalidData,
+                                "stream did not contain valid UTF-8",
+                            ),
+                        }
+                    })?;
                     sources.insert(id, Source::new(id, text));
                 } else {
-                    files.insert(id, Bytes::new(fs::read(&path).map_err(read_error)?));
+                    files.insert(id, Bytes::new(bytes.clone()));
                 }
                 names.insert(id, path.display().to_string());
             }

@@ -1,5 +1,6 @@
 //! Tests of the Typst renderer: templates, fonts, data, errors with file and line.
 use super::*;
+use std::fs;
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -44,18 +45,41 @@ fn with_name(name: &str) -> String {
     data.to_string()
 }
 
-/// The text of a PDF as `pdftotext` (poppler-utils) extracts it; `None` when the
-/// tool is not installed.
-fn pdf_text(pdf: &[u8]) -> Option<String> {
+/// The text of a PDF as `pdftotext` (poppler-utils) extracts it. A missing tool fails the
+/// test: CI installs it (`.ci/run`), and a check that passes without looking is no check.
+fn pdf_text(pdf: &[u8]) -> String {
     static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let file = std::env::temp_dir().join(format!("render-test-{}-{n}.pdf", std::process::id()));
     fs::write(&file, pdf).unwrap();
     let output = Command::new("pdftotext").arg(&file).arg("-").output();
     fs::remove_file(&file).ok();
-    let output = output.ok()?;
+    let output = output.unwrap_or_else(|e| {
+        panic!("pdftotext (apt-get install poppler-utils; .ci/run does) cannot run: {e}")
+    });
     assert!(output.status.success(), "pdftotext failed");
-    Some(String::from_utf8(output.stdout).unwrap())
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The value of the XMP property `name` (`pdfaid:part`, …) in the PDF's metadata packet,
+/// written as an element (`<pdfaid:part>2</pdfaid:part>`) or as an attribute
+/// (`pdfaid:part="2"`); `None` when the packet or the property is missing. Only the
+/// packet between `<x:xmpmeta` and `</x:xmpmeta>` is read, so a string elsewhere in the
+/// file (a content stream, a name in the data) does not count.
+fn xmp_property(pdf: &[u8], name: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(pdf);
+    let start = text.find("<x:xmpmeta")?;
+    let end = start + text[start..].find("</x:xmpmeta>")?;
+    let packet = &text[start..end];
+    let element = format!("<{name}>");
+    if let Some(at) = packet.find(&element) {
+        let rest = &packet[at + element.len()..];
+        return Some(rest[..rest.find('<')?].trim().to_owned());
+    }
+    let attribute = format!("{name}=\"");
+    let at = packet.find(&attribute)?;
+    let rest = &packet[at + attribute.len()..];
+    Some(rest[..rest.find('"')?].to_owned())
 }
 
 #[test]
@@ -93,10 +117,7 @@ fn markup_characters_in_names_print_literally() {
     );
 
     // The visible text, as a reader would copy it.
-    let Some(text) = pdf_text(&pdf) else {
-        eprintln!("pdftotext (poppler-utils) missing; visible text not checked");
-        return;
-    };
+    let text = pdf_text(&pdf);
     // Lines may wrap; compare with whitespace collapsed.
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains(name), "name not found literally in:\n{text}");
@@ -104,15 +125,58 @@ fn markup_characters_in_names_print_literally() {
 
 #[test]
 fn pdf_declares_pdfa_and_pdfua() {
-    let pdf = render(Template::Report, REPORT_EXAMPLE.to_owned()).pdf;
-    let contains = |needle: &str| pdf.windows(needle.len()).any(|w| w == needle.as_bytes());
-    assert!(contains("<pdfaid:part>2</pdfaid:part>"), "no PDF/A part");
-    assert!(
-        contains("<pdfaid:conformance>A</pdfaid:conformance>"),
-        "no PDF/A-a"
+    for (template, data) in [
+        (Template::Report, REPORT_EXAMPLE),
+        (Template::Overview, OVERVIEW_EXAMPLE),
+    ] {
+        let pdf = render(template, data.to_owned()).pdf;
+        let property = |name| xmp_property(&pdf, name);
+        // PDF/A-2a: part 2, conformance level A (accessible); PDF/UA-1.
+        assert_eq!(
+            property("pdfaid:part").as_deref(),
+            Some("2"),
+            "{template:?}"
+        );
+        assert_eq!(
+            property("pdfaid:conformance").as_deref(),
+            Some("A"),
+            "{template:?}"
+        );
+        assert_eq!(
+            property("pdfuaid:part").as_deref(),
+            Some("1"),
+            "{template:?}"
+        );
+        assert!(
+            pdf.windows(15).any(|w| w == b"/StructTreeRoot"),
+            "{template:?} not tagged"
+        );
+    }
+}
+
+/// Regression: the PDF/A check of the reports' test looked for `pdfaid:part` anywhere in
+/// the file, so a PDF declaring another part (or the name in any text) passed. The XMP
+/// reader must tell the parts apart and ignore the name outside the metadata packet.
+#[test]
+fn xmp_reader_tells_pdfa_parts_apart() {
+    let packet =
+        |body: &str| format!("%PDF-1.7 <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">{body}</x:xmpmeta>");
+    let element = packet("<pdfaid:part>3</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>");
+    assert_eq!(
+        xmp_property(element.as_bytes(), "pdfaid:part").as_deref(),
+        Some("3")
     );
-    assert!(contains("<pdfuaid:part>1</pdfuaid:part>"), "no PDF/UA part");
-    assert!(contains("/StructTreeRoot"), "not tagged");
+    assert_eq!(
+        xmp_property(element.as_bytes(), "pdfaid:conformance").as_deref(),
+        Some("B")
+    );
+    let attribute = packet("<rdf:Description pdfaid:part=\"1\" pdfaid:conformance=\"A\"/>");
+    assert_eq!(
+        xmp_property(attribute.as_bytes(), "pdfaid:part").as_deref(),
+        Some("1")
+    );
+    let outside = "BT (<pdfaid:part>2</pdfaid:part>) Tj ET <x:xmpmeta></x:xmpmeta>";
+    assert_eq!(xmp_property(outside.as_bytes(), "pdfaid:part"), None);
 }
 
 #[test]
@@ -161,10 +225,13 @@ fn bad_data_is_a_diagnostic_not_a_panic() {
     let RenderError::Compile { diagnostics, .. } = &error else {
         panic!("expected a compile error, got {error}");
     };
+    // The missing field, at its line of the template that reads it (was: any mention of
+    // report.typ or style.typ, which a diagnostic about anything else passed too).
     assert!(
-        diagnostics.contains("report.typ") || diagnostics.contains("style.typ"),
+        diagnostics.contains("dictionary does not contain key \"jobcenter\""),
         "{diagnostics}"
     );
+    assert!(diagnostics.contains("report.typ:"), "{diagnostics}");
 }
 
 #[test]
