@@ -138,7 +138,7 @@ fn further_targets_are_columns_and_count_in_x_of_n() {
         at("05566 Kreis Steinfurt"),
         at("Vergleichstyp IIa · 2 Jobcenter"),
         at("05554 Kreis Borken"),
-        at("zkT in NRW · 3 Jobcenter"),
+        at("Land NRW · 3 Jobcenter (nur zkT)"),
     ];
     assert!(order.is_sorted(), "{order:?}");
     assert_eq!(

@@ -254,11 +254,18 @@ fn zeile(
         }
         (kind, _) => {
             let land = *kind == EntityKind::Land;
+            let traeger = common_traeger(ctx, e);
             Ok(UeZeile {
                 id: String::new(),
                 name: wort(
                     ctx,
-                    minijinja::context! { art => "aggregat", land => land, kennung => kennung },
+                    minijinja::context! {
+                        art => "aggregat",
+                        land => land,
+                        kennung => kennung,
+                        jobcenter => e.members.len(),
+                        traeger => &traeger,
+                    },
                 )?,
                 art: "aggregat",
                 vorlaeufig,
@@ -270,7 +277,7 @@ fn zeile(
                     art: if land { "land" } else { "vergleichstyp" },
                     kennung: kennung.to_string(),
                     jobcenter: e.members.len(),
-                    traeger: common_traeger(ctx, e),
+                    traeger,
                 }),
                 zellen,
             })
