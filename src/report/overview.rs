@@ -396,15 +396,23 @@ pub fn overview(
         Status::KeinZiel,
     ]
     .into_iter()
-        .map(|st| {
-            Ok((
-                st.code(),
-                wort(ctx, minijinja::context! { art => "status_wort", status => st.code() })?,
-            ))
-        })
-        .collect::<Result<BTreeMap<_, _>, String>>()?;
+    .map(|st| {
+        Ok((
+            st.code(),
+            wort(
+                ctx,
+                minijinja::context! { art => "status_wort", status => st.code() },
+            )?,
+        ))
+    })
+    .collect::<Result<BTreeMap<_, _>, String>>()?;
     let ziele_weitere = (1..=spalten.len())
-        .map(|n| wort(ctx, minijinja::context! { art => "ziele_weitere", anzahl => n, seite => SEITE }))
+        .map(|n| {
+            wort(
+                ctx,
+                minijinja::context! { art => "ziele_weitere", anzahl => n, seite => SEITE },
+            )
+        })
         .collect::<Result<Vec<_>, String>>()?;
     let mut fussnoten = Vec::new();
     if ka {
@@ -459,20 +467,28 @@ fn erlaeuterung(
         })
         .map(|(_, s)| minijinja::context! { kurz => &s.kurz, zeitraum => &s.zeitraum })
         .collect();
-    let status = [Status::Erreicht, Status::KnappVerfehlt, Status::Verfehlt, Status::KeineDaten]
-        .into_iter()
-        .map(|st| {
-            Ok(StatusErklaerung {
-                status: st.code(),
-                symbol: symbol(st),
-                wort: wort(ctx, minijinja::context! { art => "status_wort", status => st.code() })?,
-                text: teil(
-                    "status",
-                    minijinja::context! { status => st.code(), toleranz => toleranz },
-                )?,
-            })
+    let status = [
+        Status::Erreicht,
+        Status::KnappVerfehlt,
+        Status::Verfehlt,
+        Status::KeineDaten,
+    ]
+    .into_iter()
+    .map(|st| {
+        Ok(StatusErklaerung {
+            status: st.code(),
+            symbol: symbol(st),
+            wort: wort(
+                ctx,
+                minijinja::context! { art => "status_wort", status => st.code() },
+            )?,
+            text: teil(
+                "status",
+                minijinja::context! { status => st.code(), toleranz => toleranz },
+            )?,
         })
-        .collect::<Result<Vec<_>, String>>()?;
+    })
+    .collect::<Result<Vec<_>, String>>()?;
     Ok(Erlaeuterung {
         vergleich: teil(
             "vergleich",
@@ -484,7 +500,10 @@ fn erlaeuterung(
         )?,
         status,
         regeln: teil("regeln", minijinja::context! {})?,
-        gliederung: teil("gliederung", minijinja::context! { weitere => false, seite => SEITE })?,
+        gliederung: teil(
+            "gliederung",
+            minijinja::context! { weitere => false, seite => SEITE },
+        )?,
         gliederung_weitere: teil(
             "gliederung",
             minijinja::context! { weitere => true, seite => SEITE },
