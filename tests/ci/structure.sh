@@ -14,8 +14,8 @@ for month in 2018-03 2018-09 2018-12; do
   "$bin" run --data data --out "$work/out" --month "$month" >/dev/null 2>&1
 done
 "$bin" generate --out "$work/gross" --jobcenters 405 >/dev/null 2>&1
-# The overview covers every Jobcenter; one report is enough beside it.
-"$bin" run --data "$work/gross" --out "$work/gross-out" --month 2018-09 --jobcenter 01001 >/dev/null 2>&1
+# The overview covers only the Jobcenters rendered: all 405 (about 25 s on two cores).
+"$bin" run --data "$work/gross" --out "$work/gross-out" --month 2018-09 >/dev/null 2>&1
 cp -r data "$work/data"
 "$bin" archive --data "$work/data" --archive "$work/archiv" --year 2018 >/dev/null 2>&1
 sed -i '0,/^05554;2018-12;\([0-9]*\);/s//05554;2018-12;1\1;/' "$work/data/monatswerte.csv"
