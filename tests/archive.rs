@@ -131,8 +131,12 @@ fn archive_is_write_once_and_supersede_adds_an_edition() {
     ] {
         assert!(words.contains(needle), "{needle:?} not in\n{page}");
     }
+    // The page counts the figures by code (3) and, apart, their values across the
+    // Jobcenter and the aggregates (9): no longer „9 Kennzahlen“ that are three.
     assert!(
-        words.contains("bei 1 Jobcenter und 2 Aggregaten geändert"),
+        words.contains(
+            "haben sich 3 Kennzahlen geändert (9 Kennzahlwerte bei 1 Jobcenter und 2 Aggregaten)"
+        ),
         "{page}"
     );
     assert!(!words.contains("Kreis Coesfeld"), "{page}");

@@ -78,12 +78,13 @@ fn further_targets_are_columns_and_count_in_x_of_n() {
     // in a further table with their own column titles.
     let split = all
         .iter()
-        .position(|l| l.contains("Weitere vereinbarte Ziele"))
+        .position(|l| l.trim() == "Weitere vereinbarte Ziele")
         .unwrap_or_else(|| panic!("no further table in:\n{}", all.join("\n")));
     let (first, further) = all.split_at(split);
     let text = flat(&pdftotext(&pdf, false));
+    // The heading, not the legend's mention of it on page 1.
     let (_, weitere) = text
-        .split_once("Weitere vereinbarte Ziele")
+        .rsplit_once("Weitere vereinbarte Ziele")
         .expect("heading");
     assert!(
         weitere.contains("Bedarfsdeckende Integrationen höher ist besser"),
@@ -100,6 +101,27 @@ fn further_targets_are_columns_and_count_in_x_of_n() {
     assert!(borken.contains("5 von 7 +2,1 % 0,0 % nein"), "{borken}");
     assert!(line_with(first, "05558 Kreis Coesfeld").contains("3 von 6"));
     assert!(line_with(first, "05566 Kreis Steinfurt").contains("3 von 5"));
+    // „5 von 7“ while two of the seven stand in the further table: the cell says where.
+    let page_one = first.join(" ");
+    assert!(page_one.contains("2 weitere ab S. 2"), "{page_one}");
+    assert!(page_one.contains("1 weiteres ab S. 2"), "{page_one}");
+    assert!(!page_one.contains("{seite}"), "{page_one}");
+    // The legend stands on page 1, before the table, and says what lzb_je compares (the
+    // stock of the month with last December's, not Jan.–Sept.); the pages' layout too.
+    let legende = page_one
+        .find("Legende:")
+        .unwrap_or_else(|| panic!("no legend on page 1: {page_one}"));
+    assert!(legende < page_one.find("05554 Kreis Borken").unwrap());
+    assert!(
+        page_one.contains("LZB-Bestand ggü. Dezember: Bestand Sept. ggü. Dez. 2017"),
+        "{page_one}"
+    );
+    assert!(
+        page_one.contains("Weitere vereinbarte Ziele folgen ab Seite 2"),
+        "{page_one}"
+    );
+    // A short legend at the foot of every page.
+    assert_eq!(text.matches("Legende auf Seite 1").count(), 2, "{text}");
     // In the further table: Borken +11,1 % against +1,0 %, Coesfeld 0,0 % against +50,0 %.
     let borken = line_with(further, "05554 Kreis Borken");
     assert!(
@@ -138,7 +160,7 @@ fn further_targets_are_columns_and_count_in_x_of_n() {
         at("05566 Kreis Steinfurt"),
         at("Vergleichstyp IIa · 2 Jobcenter"),
         at("05554 Kreis Borken"),
-        at("zkT in NRW · 3 Jobcenter"),
+        at("Land NRW · 3 Jobcenter (nur zkT)"),
     ];
     assert!(order.is_sorted(), "{order:?}");
     assert_eq!(

@@ -56,6 +56,9 @@ pub struct AenderungenData {
     jobcenter: usize,
     aggregate: usize,
     kennzahlen: usize,
+    /// Distinct figures (codes) among the changes: „3 Kennzahlen“ where `kennzahlen`
+    /// counts 9 values of them across Jobcenters and aggregates.
+    kennzahlen_arten: usize,
     status: usize,
     zeilen: Vec<Zeile>,
     /// Changes not in `zeilen` (beyond [`MAX_ROWS`]).
@@ -139,6 +142,12 @@ pub fn data(
         jobcenter,
         aggregate,
         kennzahlen: c.figures,
+        kennzahlen_arten: c
+            .changes
+            .iter()
+            .map(|ch| ch.code.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
         status: c.statuses,
         zeilen: c
             .changes

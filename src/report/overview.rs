@@ -9,12 +9,14 @@
 //! template; this module hands over figures, codes and counts. `legende`, `zaehlung`,
 //! `symbol` and `kurz` are kept for templates written against earlier versions.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::context::{Context, Meta};
 use super::goals::{vorlaeufiges_ergebnis, with_target};
 use super::words::{change_text, decimal_text, symbol};
-use crate::domain::Section;
+use crate::domain::{Formula, Section};
 use crate::figures::{EntityFigures, EntityKind, Kennzahl, Status};
 use crate::format::{self, KA};
 use crate::texte::Kennzahlnamen;
@@ -25,6 +27,9 @@ struct Spalte {
     kurz: String,
     soll_hinweis: String,
     hoeher_besser: bool,
+    /// What the column compares ("Summe Jan.–Sept.", "Bestand Sept. ggü. Dez. 2017"),
+    /// from `zeitraum` in texte/kennzahlen.toml.
+    zeitraum: String,
     /// One of the five target indicators of contract 2.1.
     standard: bool,
     /// Jobcenters of the overview with an agreed target for this figure, and those of
@@ -39,6 +44,8 @@ struct UeZelle {
     soll: String,
     status: &'static str,
     symbol: &'static str,
+    /// A target is agreed for this cell (a Soll from ziele.csv).
+    vereinbart: bool,
 }
 
 /// What an aggregate row stands for: "zkT in NRW, 18 Jobcenter".
@@ -73,6 +80,33 @@ struct UeZeile {
     zellen: Vec<UeZelle>,
 }
 
+/// The text of the page number the template puts in (`{seite}`).
+const SEITE: &str = "{seite}";
+
+#[derive(Serialize)]
+struct StatusErklaerung {
+    status: &'static str,
+    symbol: &'static str,
+    wort: String,
+    text: String,
+}
+
+/// The overview's legend in parts (uebersicht.txt.j2, art "legende").
+#[derive(Serialize)]
+struct Erlaeuterung {
+    /// What Soll and Ist compare, with every column that compares otherwise.
+    vergleich: String,
+    /// Each status with its sign, word and meaning.
+    status: Vec<StatusErklaerung>,
+    /// How a Soll is met, what the count counts, the aggregates.
+    regeln: String,
+    /// How the pages are laid out: without / with a table of further targets (`{seite}`).
+    gliederung: String,
+    gliederung_weitere: String,
+    /// The short legend at the foot of every page.
+    kurz: String,
+}
+
 /// `/data.json` of the overview.
 #[derive(Serialize)]
 pub struct OverviewData {
@@ -80,7 +114,15 @@ pub struct OverviewData {
     spalten: Vec<Spalte>,
     zeilen: Vec<UeZeile>,
     zaehlung: Vec<String>,
+    /// The legend as one plain text (for templates written against earlier versions).
     legende: String,
+    /// The legend in parts, all from uebersicht.txt.j2.
+    erlaeuterung: Erlaeuterung,
+    /// The word beside a status sign, by status code ("ja", "nahezu", …).
+    status_woerter: BTreeMap<&'static str, String>,
+    /// The hint under „6 von 7“ when n of the targets stand in a later table: entry n − 1,
+    /// with `{seite}` for the page that table begins on.
+    ziele_weitere: Vec<String>,
     /// The tolerance of `knapp_verfehlt` in percentage points, German format ("1,0").
     toleranz: String,
     /// December: the annual result is still provisional (the latest Datenstand lies
@@ -131,6 +173,7 @@ fn spalte(ctx: &Context, k: Kennzahl, jobcenters: &[&EntityFigures]) -> Result<S
             minijinja::context! { art => "richtung", hoeher => k.higher_is_better() },
         )?,
         hoeher_besser: k.higher_is_better(),
+        zeitraum: namen.zeitraum(k, ctx.bm())?,
         standard: k.is_target(),
         vereinbart: statuses.len(),
         erreicht: statuses.iter().filter(|s| **s == Status::Erreicht).count(),
@@ -145,9 +188,11 @@ fn zelle(e: &EntityFigures, k: Kennzahl, kein_ziel: &str) -> UeZelle {
         soll: String::new(),
         status: "",
         symbol: "",
+        vereinbart: false,
     };
+    // No figure at all: „k. A.“ rather than an empty cell (read as „leer“).
     let Some(f) = e.figure(k) else {
-        return leer(String::new());
+        return leer(KA.to_string());
     };
     match f.ziel {
         Some(z) if z.soll.is_some() || k.is_target() => UeZelle {
@@ -155,6 +200,7 @@ fn zelle(e: &EntityFigures, k: Kennzahl, kein_ziel: &str) -> UeZelle {
             soll: z.soll.map_or_else(|| kein_ziel.to_string(), decimal_text),
             status: z.status.code(),
             symbol: symbol(z.status),
+            vereinbart: z.soll.is_some(),
         },
         _ => leer(change_text(f.veraenderung_pct)),
     }
@@ -208,11 +254,18 @@ fn zeile(
         }
         (kind, _) => {
             let land = *kind == EntityKind::Land;
+            let traeger = common_traeger(ctx, e);
             Ok(UeZeile {
                 id: String::new(),
                 name: wort(
                     ctx,
-                    minijinja::context! { art => "aggregat", land => land, kennung => kennung },
+                    minijinja::context! {
+                        art => "aggregat",
+                        land => land,
+                        kennung => kennung,
+                        jobcenter => e.members.len(),
+                        traeger => &traeger,
+                    },
                 )?,
                 art: "aggregat",
                 vorlaeufig,
@@ -224,7 +277,7 @@ fn zeile(
                     art: if land { "land" } else { "vergleichstyp" },
                     kennung: kennung.to_string(),
                     jobcenter: e.members.len(),
-                    traeger: common_traeger(ctx, e),
+                    traeger,
                 }),
                 zellen,
             })
@@ -313,10 +366,54 @@ pub fn overview(
         ctx.results.tolerance.as_f64(),
         ctx.results.tolerance.decimals.max(1) as usize,
     );
-    let legende = wort(
-        ctx,
-        minijinja::context! { art => "legende", dezember => dezember, toleranz => &toleranz },
-    )?;
+    let datenstand = ctx
+        .results
+        .entities
+        .iter()
+        .filter_map(|e| e.datenstand)
+        .max();
+    let meta = ctx.meta(
+        &wort(ctx, minijinja::context! { art => "titel" })?,
+        None,
+        datenstand,
+    );
+    let erlaeuterung = erlaeuterung(ctx, &kennzahlen, &spalten, &meta, &toleranz)?;
+    let legende = std::iter::once(erlaeuterung.vergleich.clone())
+        .chain(
+            erlaeuterung
+                .status
+                .iter()
+                .map(|s| format!("{} {} – {}.", s.symbol, s.wort, s.text)),
+        )
+        .chain(std::iter::once(erlaeuterung.regeln.clone()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let status_woerter = [
+        Status::Erreicht,
+        Status::KnappVerfehlt,
+        Status::Verfehlt,
+        Status::KeineDaten,
+        Status::KeinZiel,
+    ]
+    .into_iter()
+    .map(|st| {
+        Ok((
+            st.code(),
+            wort(
+                ctx,
+                minijinja::context! { art => "status_wort", status => st.code() },
+            )?,
+        ))
+    })
+    .collect::<Result<BTreeMap<_, _>, String>>()?;
+    let ziele_weitere = (1..=spalten.len())
+        .map(|n| {
+            wort(
+                ctx,
+                minijinja::context! { art => "ziele_weitere", anzahl => n, seite => SEITE },
+            )
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     let mut fussnoten = Vec::new();
     if ka {
         fussnoten.push(ctx.texte.render(
@@ -327,24 +424,90 @@ pub fn overview(
     if !incomplete.is_empty() {
         fussnoten.push(wort(ctx, minijinja::context! { art => "unvollstaendig" })?);
     }
-    let datenstand = ctx
-        .results
-        .entities
-        .iter()
-        .filter_map(|e| e.datenstand)
-        .max();
     Ok(OverviewData {
-        meta: ctx.meta(
-            &wort(ctx, minijinja::context! { art => "titel" })?,
-            None,
-            datenstand,
-        ),
+        meta,
         spalten,
         zeilen,
         zaehlung,
         legende,
+        erlaeuterung,
+        status_woerter,
+        ziele_weitere,
         toleranz,
         vorlaeufiges_ergebnis: dezember && vorlaeufiges_ergebnis(ctx, datenstand),
         fussnoten,
+    })
+}
+
+/// The legend's parts from uebersicht.txt.j2 (art "legende").
+fn erlaeuterung(
+    ctx: &Context,
+    kennzahlen: &[Kennzahl],
+    spalten: &[Spalte],
+    meta: &Meta,
+    toleranz: &str,
+) -> Result<Erlaeuterung, String> {
+    let dezember = meta.dezember;
+    let teil = |teil: &str, mehr: minijinja::Value| {
+        wort(
+            ctx,
+            minijinja::context! { art => "legende", teil => teil, dezember => dezember, ..mehr },
+        )
+    };
+    // Columns that do not compare the Jahresfortschritt with the same months a year
+    // earlier: stocks of one month, shares of an earlier year.
+    let abweichend: Vec<minijinja::Value> = kennzahlen
+        .iter()
+        .zip(spalten)
+        .filter(|(k, _)| {
+            matches!(
+                k.formula(),
+                Formula::Stock(_) | Formula::StockDec(_) | Formula::Share { lag: 1.., .. }
+            )
+        })
+        .map(|(_, s)| minijinja::context! { kurz => &s.kurz, zeitraum => &s.zeitraum })
+        .collect();
+    let status = [
+        Status::Erreicht,
+        Status::KnappVerfehlt,
+        Status::Verfehlt,
+        Status::KeineDaten,
+    ]
+    .into_iter()
+    .map(|st| {
+        Ok(StatusErklaerung {
+            status: st.code(),
+            symbol: symbol(st),
+            wort: wort(
+                ctx,
+                minijinja::context! { art => "status_wort", status => st.code() },
+            )?,
+            text: teil(
+                "status",
+                minijinja::context! { status => st.code(), toleranz => toleranz },
+            )?,
+        })
+    })
+    .collect::<Result<Vec<_>, String>>()?;
+    Ok(Erlaeuterung {
+        vergleich: teil(
+            "vergleich",
+            minijinja::context! {
+                zeitraum => &meta.zeitraum_kurz,
+                vorjahr_zeitraum => &meta.vorjahr_kurz,
+                abweichend => abweichend,
+            },
+        )?,
+        status,
+        regeln: teil("regeln", minijinja::context! {})?,
+        gliederung: teil(
+            "gliederung",
+            minijinja::context! { weitere => false, seite => SEITE },
+        )?,
+        gliederung_weitere: teil(
+            "gliederung",
+            minijinja::context! { weitere => true, seite => SEITE },
+        )?,
+        kurz: teil("kurz", minijinja::context! {})?,
     })
 }
