@@ -175,12 +175,17 @@ fn the_distance_to_the_zielpfad_at_the_berichtsmonat_is_labelled_and_in_the_alt_
         alt.starts_with("Liniendiagramm: Integrationen, kumuliert ab Januar (Jahresfortschritt), 2018 und 2017. März 2018: 90, 28 Integrationen über dem Zielpfad (62); ein Jahr zuvor 60."),
         "{alt}"
     );
-    assert!(alt.contains("Werte ab Februar 2018 sind vorläufig."), "{alt}");
+    assert!(
+        alt.contains("Werte ab Februar 2018 sind vorläufig."),
+        "{alt}"
+    );
     // K2 without its figure's values: no distance, and the alt text says the value.
     let k2 = json(&charts[1]);
     assert_eq!(k2["abstaende"].as_array().map(Vec::len), Some(0));
     assert!(
-        k2["alt"].as_str().is_some_and(|a| a.contains("März 2018: 8,44")),
+        k2["alt"]
+            .as_str()
+            .is_some_and(|a| a.contains("März 2018: 8,44")),
         "{}",
         k2["alt"]
     );
