@@ -57,7 +57,7 @@ struct Abstand {
     /// The positions of the two ends (the shown Ist and the shown level).
     ist: f64,
     ziel: f64,
-    /// The status code of the target ("erreicht", "knapp_verfehlt", "verfehlt"), for the
+    /// The status code of the target (`erreicht`, `knapp_verfehlt`, `verfehlt`), for the
     /// colour of the mark (the label says it in words).
     status: &'static str,
     /// The level is the December target of a stock: drawn as a line from the
@@ -658,7 +658,7 @@ fn build(
         monat: Some(format::month_long(bm.year, bm.month)),
         vorlaeufig_monat: provisional
             .as_ref()
-            .map(|(i, _)| format::month_long(bm.year, *i as u32 + 1)),
+            .map(|(i, _)| format::month_long(bm.year, u32::try_from(*i).unwrap_or(0) + 1)),
         y_titel: Some(y_titel.clone()),
         achse_von: Some(tick_text(y_min)),
         achse_bis: Some(tick_text(y_max)),

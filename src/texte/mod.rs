@@ -424,6 +424,7 @@ mod tests {
     /// The inner choices too (issue 19): every value Rust sends renders a text, and an
     /// unknown one fails instead of leaving a sentence half empty.
     #[test]
+    #[allow(clippy::many_single_char_names)] // b, c, d, f, g, k, p, z: one context each
     fn every_inner_branch_is_known_and_an_unknown_one_fails() {
         use serde_json::json;
         let texte = Texte::load(None).unwrap();
