@@ -52,7 +52,7 @@ pub fn bewertung(
                 continue;
             };
             let places = change_decimals(f);
-            let name = ctx.texte.namen.get(k).subjekt_vereinbarung.clone();
+            let name = ctx.texte.namen.get(k).kurz.clone();
             let printed = |x: f64| format::number(x, places);
             if printed(own) == printed(theirs) {
                 same.push(name);
