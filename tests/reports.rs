@@ -183,13 +183,13 @@ fn textbausteine_can_be_customised() {
     std::fs::create_dir_all(&texte).unwrap();
     std::fs::write(
         texte.join("bewertung.txt.j2"),
-        "Eigener Baustein für {{ kennzahl }}: {{ wert }}.",
+        "Eigener Baustein ({{ art }}).",
     )
     .unwrap();
     fx.run(&["run", "--month", "2018-03", "--templates", "vorlagen"])
         .expect_code(0);
     let text = flat(&pdftotext(&fx.out().join("2018-03/05554_kreis-borken.pdf")));
-    assert!(text.contains("Eigener Baustein für int: 60."), "{text}");
+    assert!(text.contains("Eigener Baustein (noch)."), "{text}");
 }
 
 /// Lines of `pdftotext` (reading order) that begin with a unit: a number was broken off
@@ -283,10 +283,27 @@ fn september_report_shows_soll_level_and_what_the_year_still_needs() {
     );
     // int −5,0 % against +2,1 %: not on course, worded as the course of the year.
     assert_eq!(int[4], "verfehlt");
+    // The Bewertung says what the table does not: the same still-needed amounts as the
+    // Zielpfad lines (74 integrations, 69 for K2), per month (rounded up), against the same
+    // months a year earlier (60 / 3 = 20); and what the stocks may still do.
     assert!(
-        text.contains("liegt derzeit unter dem Zielpfad (+2,1 %)"),
+        text.contains("Integrationen: Für das Jahressoll (245) sind von Oktober bis Dezember noch 74 Integrationen nötig, 25 je Monat (im Vorjahr in diesen Monaten 20 je Monat)."),
         "{text}"
     );
+    assert!(
+        text.contains("Integrationsquote K2: Für das Jahressoll (23,99 %) sind von Oktober bis Dezember noch 69 Integrationen nötig, 23 je Monat (im Vorjahr in diesen Monaten 20 je Monat)."),
+        "{text}"
+    );
+    assert!(
+        text.contains("darf der Bestand von Oktober bis Dezember im Mittel 600 nicht übersteigen; im September lag er genau dort."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Bis Dezember darf der Bestand nicht mehr steigen"),
+        "{text}"
+    );
+    // Not the table again: no value with its change and last year's value per figure.
+    assert!(!text.contains("um 5,0 % unter dem Vorjahreswert"), "{text}");
     assert!(!text.contains("verfehlt"), "{text}");
     // Ranks by change: Borken −5,0 % behind Coesfeld 0,0 % in both groups.
     assert!(
@@ -311,7 +328,6 @@ fn september_report_shows_soll_level_and_what_the_year_still_needs() {
     // Without columns by sex there is no such section.
     assert!(!text.contains("Frauen und Männer"), "{text}");
     assert!(text.contains("Ziel: mindestens Vorjahresniveau"), "{text}");
-    assert!(text.contains("entspricht mit"), "{text}");
     assert_eq!(broken_units(&pdf), Vec::<String>::new());
 }
 
@@ -327,7 +343,7 @@ fn charts_show_every_target_against_its_zielpfad_and_the_wartezeit() {
         "Integrationen, kumuliert ab Januar (Jahresfortschritt), 2018 und 2017",
         "Integrationsquote (K2) im Jahresfortschritt, 2018 und 2017",
         "Integrationsquote der Langzeitleistungsbeziehenden (K3E1) im Jahresfortschritt",
-        "Bestand Langzeitleistungsbeziehende je Monat, 2018 und 2017",
+        "Bestand an Langzeitleistungsbeziehenden je Monat, 2018 und 2017",
     ] {
         assert!(text.contains(title), "{title:?} missing in:\n{text}");
     }
@@ -344,6 +360,10 @@ fn charts_show_every_target_against_its_zielpfad_and_the_wartezeit() {
     ] {
         assert!(text.contains(legend), "{legend:?} missing in:\n{text}");
     }
+    // Each target's chart labels the distance at the Berichtsmonat (issue 20).
+    assert!(text.contains("September 2018:"), "{text}");
+    assert!(text.contains("dem Zielpfad"), "{text}");
+    assert!(text.contains("dem Soll für Dezember"), "{text}");
     // Without columns by sex no chart of women and men.
     assert!(!text.contains("Frauen 2018"), "{text}");
 }

@@ -41,6 +41,35 @@ pub struct Diagramm {
     /// this year's series are drawn hollow from there.
     vorlaeufig_ab: Option<usize>,
     vorlaeufig_hinweis: Option<String>,
+    /// The distance of this year's value to its Zielpfad at the Berichtsmonat (the LZB
+    /// stock: to its December target), one per series with a target; the chart marks it
+    /// and labels it, so that „knapp nicht auf Kurs“ can be seen.
+    abstaende: Vec<Abstand>,
+}
+
+/// The distance of this year's value to the Zielpfad at the Berichtsmonat, as shown: the
+/// Ist and the level rounded as in „Zielerreichung auf einen Blick“ (contract 2.6, v4), so
+/// that the label, the table and the status agree.
+#[derive(Serialize)]
+struct Abstand {
+    /// Index of the Berichtsmonat (0 = January).
+    monat: usize,
+    /// The positions of the two ends (the shown Ist and the shown level).
+    ist: f64,
+    ziel: f64,
+    /// The status code of the target (`erreicht`, `knapp_verfehlt`, `verfehlt`), for the
+    /// colour of the mark (the label says it in words).
+    status: &'static str,
+    /// The level is the December target of a stock: drawn as a line from the
+    /// Berichtsmonat to December, so that the distance has two ends.
+    bis_dezember: bool,
+    /// "Sept. 2018: 16,27 %" (with the group in the chart by sex).
+    kopf: String,
+    /// "0,04 Prozentpunkte unter dem Zielpfad (16,31 %)".
+    text: String,
+    /// Series it belongs to: "frauen", "maenner" or none.
+    #[serde(skip)]
+    gruppe: Option<&'static str>,
 }
 
 /// What a chart shows (the `art` of the Textbaustein).
@@ -101,17 +130,36 @@ struct Worte<'a> {
     y_titel: Option<String>,
     achse_von: Option<String>,
     achse_bis: Option<String>,
-    reihen: Vec<AltReihe>,
+    titel: Option<String>,
+    gruppen: Vec<AltGruppe>,
+    /// For "abstand": the Berichtsmonat ("September 2018"), the shown Ist and level, the
+    /// margin in words ("0,04 Prozentpunkte"), lage ("darueber", "darunter", "gleich")
+    /// and zeile ("kopf" or "bezug").
+    monat: Option<String>,
+    vorlaeufig_monat: Option<String>,
+    ist: Option<String>,
+    ziel: Option<String>,
+    betrag: Option<String>,
+    lage: Option<&'a str>,
+    zeile: Option<&'a str>,
+    dezember: bool,
 }
 
-/// A series as the alt text describes it: its first and last value with their months.
+/// What the alt text says of one group of series (all series, or those of women or of
+/// men): what a sighted reader takes from the chart — this year's value at the
+/// Berichtsmonat, its distance to the Zielpfad, last year's value of the same month, and
+/// where the lines begin and end. Missing values are `None`.
 #[derive(Serialize)]
-struct AltReihe {
-    name: String,
-    erster: Option<String>,
-    erster_monat: Option<&'static str>,
-    letzter: Option<String>,
-    letzter_monat: Option<&'static str>,
+struct AltGruppe {
+    gruppe: Option<&'static str>,
+    ist: Option<String>,
+    januar: Option<String>,
+    abstand: Option<String>,
+    vorjahr_wert: Option<String>,
+    vorjahr_dezember: Option<String>,
+    ziel_dezember: Option<String>,
+    /// Last year's line is the Zielpfad (Soll 0,0 %).
+    soll_null: bool,
 }
 
 /// The charts of a report section ("I", "II", "III").
@@ -129,10 +177,21 @@ pub fn charts(
     };
     let mut out = Vec::new();
     for &art in arten {
-        if let Some(series) = series(art, e, bm)
-            && let Some(d) = build(texte, bm, e, art, series)?
-        {
-            out.push(d);
+        let target = match art {
+            Art::Int => Some(Kennzahl::Int),
+            Art::K2 => Some(Kennzahl::K2),
+            Art::K3e1 => Some(Kennzahl::K3e1),
+            Art::Lzb => Some(Kennzahl::LzbJe),
+            Art::Elb | Art::K2Geschlecht => None,
+        };
+        if let Some(series) = series(art, e, bm) {
+            let gaps = match target {
+                Some(k) => gap(texte, bm, e, art, k, None)?.into_iter().collect(),
+                None => Vec::new(),
+            };
+            if let Some(d) = build(texte, bm, e, art, series, gaps)? {
+                out.push(d);
+            }
         }
     }
     Ok(out)
@@ -146,6 +205,7 @@ pub fn sex_chart(
     e: &EntityFigures,
 ) -> Result<Option<Diagramm>, String> {
     let mut all = Vec::new();
+    let mut gaps = Vec::new();
     for (k, gruppe, stil, stil_vorjahr) in [
         (Kennzahl::K2Frauen, "frauen", "frauen", "frauen_vorjahr"),
         (Kennzahl::K2Maenner, "maenner", "maenner", "maenner_vorjahr"),
@@ -178,11 +238,12 @@ pub fn sex_chart(
         if let Some(s) = soll.filter(|s| s.units != 0) {
             all.push(zielpfad(Some(gruppe), &before, s, 2));
         }
+        gaps.extend(gap(texte, bm, e, Art::K2Geschlecht, k, Some(gruppe))?);
     }
     if all.is_empty() {
         return Ok(None);
     }
-    build(texte, bm, e, Art::K2Geschlecht, all)
+    build(texte, bm, e, Art::K2Geschlecht, all, gaps)
 }
 
 /// The target of `k` where the Jobcenter has one.
@@ -304,6 +365,91 @@ fn zielpfad(
     }
 }
 
+/// The distance of this year's value of `k` to its Zielpfad at the Berichtsmonat (for the
+/// December LZB stock: to the December target), `None` without a target or a value. The
+/// Ist and the level are those of „Zielerreichung auf einen Blick“
+/// ([`level::shown_with_ist`]): one more decimal where they would read equal against the
+/// status.
+fn gap(
+    texte: &Texte,
+    bm: Berichtsmonat,
+    e: &EntityFigures,
+    art: Art,
+    k: Kennzahl,
+    gruppe: Option<&'static str>,
+) -> Result<Option<Abstand>, String> {
+    let Some(soll) = soll_of(e, k) else {
+        return Ok(None);
+    };
+    let Some(f) = e.figure(k) else {
+        return Ok(None);
+    };
+    let up = k.higher_is_better();
+    let places = if art.is_quota() { 2 } else { 0 };
+    let Some(shown) = f
+        .wert
+        .zip(f.vorjahr)
+        .and_then(|(w, b)| level::shown_with_ist(w, b, soll, up, places))
+    else {
+        return Ok(None);
+    };
+    let status = f.ziel.map_or(Status::KeineDaten, |z| z.status).code();
+    let diff = shown.ist.units - shown.level.units;
+    let abs = Decimal::new(diff.abs(), shown.level.decimals);
+    let shown_text = |d: Decimal| {
+        let number = format::decimal(d, d.decimals as usize);
+        if art.is_quota() {
+            format!("{number}{}%", format::UNIT_SPACE)
+        } else {
+            number
+        }
+    };
+    let einheit = match art {
+        Art::Int => "integrationen",
+        Art::Lzb => "personen",
+        _ => "prozentpunkte",
+    };
+    let betrag = texte.render(
+        "kurztexte.txt.j2",
+        minijinja::context! {
+            art => "abstand",
+            zahl => format::decimal(abs, abs.decimals.max(if art.is_quota() { 2 } else { 0 }) as usize),
+            einheit => einheit,
+            eins => abs.decimals == 0 && abs.units == 1,
+            vorsprung => false,
+        },
+    )?;
+    let worte = |zeile| Worte {
+        teil: "abstand",
+        art: art.code(),
+        jahr: bm.year,
+        vorjahr: bm.year - 1,
+        gruppe,
+        monat: Some(format::month_long(bm.year, bm.month)),
+        ist: Some(shown_text(shown.ist)),
+        ziel: Some(shown_text(shown.level)),
+        betrag: Some(betrag.clone()),
+        lage: Some(match diff.signum() {
+            1 => "darueber",
+            -1 => "darunter",
+            _ => "gleich",
+        }),
+        zeile: Some(zeile),
+        dezember: bm.is_december(),
+        ..Worte::default()
+    };
+    Ok(Some(Abstand {
+        monat: bm.month as usize - 1,
+        ist: shown.ist.as_f64(),
+        ziel: shown.level.as_f64(),
+        status,
+        bis_dezember: art == Art::Lzb,
+        kopf: texte.render("diagramm.txt.j2", worte("kopf"))?,
+        text: texte.render("diagramm.txt.j2", worte("bezug"))?,
+        gruppe,
+    }))
+}
+
 /// This year's series ends with the Berichtsmonat.
 fn this_year(mut values: Vec<Option<f64>>, bm: Berichtsmonat) -> Vec<Option<f64>> {
     values.truncate(12);
@@ -362,6 +508,7 @@ fn build(
     e: &EntityFigures,
     art: Art,
     series: Vec<Serie>,
+    abstaende: Vec<Abstand>,
 ) -> Result<Option<Diagramm>, String> {
     let all: Vec<f64> = series
         .iter()
@@ -411,6 +558,10 @@ fn build(
     };
     let say = |w: Worte| texte.render("diagramm.txt.j2", w);
     let mut reihen = Vec::with_capacity(series.len());
+    let roles: Vec<(&str, Option<&str>, bool)> = series
+        .iter()
+        .map(|s| (s.rolle, s.gruppe, s.soll.is_some_and(|d| d.units == 0)))
+        .collect();
     for s in series {
         let name = say(Worte {
             teil: "reihe",
@@ -456,42 +607,67 @@ fn build(
             format::int(v)
         }
     };
-    let alt_reihen = reihen
-        .iter()
-        .map(|r| {
-            let points: Vec<(usize, f64)> = r
-                .werte
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| v.map(|v| (i, v)))
-                .collect();
-            let first = points.first().copied();
-            let last = points
-                .last()
-                .copied()
-                .filter(|l| Some(l.0) != first.map(|f| f.0));
-            AltReihe {
-                name: r.name.clone(),
-                erster: first.map(|(_, v)| value_text(v)),
-                erster_monat: first.map(|(i, _)| format::MONTHS[i]),
-                letzter: last.map(|(_, v)| value_text(v)),
-                letzter_monat: last.map(|(i, _)| format::MONTHS[i]),
+    let titel = say(Worte {
+        teil: "titel",
+        ..base()
+    })?;
+    let at = |v: &[Option<f64>], i: usize| v.get(i).copied().flatten().map(value_text);
+    let now = bm.month as usize - 1;
+    let mut gruppen: Vec<Option<&'static str>> = Vec::new();
+    for (_, g, _) in &roles {
+        let g = match *g {
+            Some("frauen") => Some("frauen"),
+            Some("maenner") => Some("maenner"),
+            _ => None,
+        };
+        if !gruppen.contains(&g) {
+            gruppen.push(g);
+        }
+    }
+    let alt_gruppen = gruppen
+        .into_iter()
+        .map(|g| {
+            let find = |rolle: &str| {
+                roles
+                    .iter()
+                    .zip(&reihen)
+                    .find(|((r, gr, _), _)| *r == rolle && *gr == g)
+                    .map(|((_, _, null), reihe)| (&reihe.werte, *null))
+            };
+            let ist = find("ist");
+            let vorjahr = find("vorjahr");
+            let ziel = find("ziel");
+            AltGruppe {
+                gruppe: g,
+                ist: ist.and_then(|(v, _)| at(v, now)),
+                januar: ist.and_then(|(v, _)| at(v, 0)).filter(|_| now > 0),
+                abstand: abstaende
+                    .iter()
+                    .find(|a| a.gruppe == g)
+                    .map(|a| a.text.clone()),
+                vorjahr_wert: vorjahr.and_then(|(v, _)| at(v, now)),
+                vorjahr_dezember: vorjahr.and_then(|(v, _)| at(v, 11)).filter(|_| now < 11),
+                ziel_dezember: ziel.and_then(|(v, _)| at(v, 11)).filter(|_| now < 11),
+                soll_null: vorjahr.is_some_and(|(_, null)| null),
             }
         })
         .collect();
     let alt = say(Worte {
         teil: "alt",
+        titel: Some(titel.clone()),
+        monat: Some(format::month_long(bm.year, bm.month)),
+        vorlaeufig_monat: provisional
+            .as_ref()
+            .map(|(i, _)| format::month_long(bm.year, u32::try_from(*i).unwrap_or(0) + 1)),
         y_titel: Some(y_titel.clone()),
         achse_von: Some(tick_text(y_min)),
         achse_bis: Some(tick_text(y_max)),
-        reihen: alt_reihen,
+        gruppen: alt_gruppen,
+        dezember: bm.is_december(),
         ..base()
     })?;
     Ok(Some(Diagramm {
-        titel: say(Worte {
-            teil: "titel",
-            ..base()
-        })?,
+        titel,
         alt,
         y_titel,
         x_labels: format::MONTHS_SHORT.to_vec(),
@@ -501,6 +677,7 @@ fn build(
         reihen,
         vorlaeufig_ab: provisional.as_ref().map(|(i, _)| *i),
         vorlaeufig_hinweis,
+        abstaende,
     }))
 }
 

@@ -148,3 +148,45 @@ fn a_zero_target_is_last_years_line_and_no_target_no_chart() {
         elb["y_titel"]
     );
 }
+
+/// Regression (issue 20): the cumulative chart drew this year, last year and the
+/// Zielpfad on top of each other, and the alt text compared January with December. The
+/// distance at the Berichtsmonat is now marked and labelled, with the shown Ist and level
+/// of „Zielerreichung auf einen Blick“, and the alt text says it.
+#[test]
+fn the_distance_to_the_zielpfad_at_the_berichtsmonat_is_labelled_and_in_the_alt_text() {
+    let texte = Texte::load(None).expect("built-in Textbausteine");
+    let mut e = entity(Some(Decimal::new(20, 1)));
+    // January to March: 90 integrations against 60 a year earlier; Soll +2,1 % needs
+    // 60 × 1,0205 = 61,23, shown as 62 (61 would be +1,7 %).
+    e.figures[0].wert = Some(Value::int(90));
+    e.figures[0].vorjahr = Some(Value::int(60));
+    let charts = charts(&texte, MARCH, "II", &e).expect("charts");
+    let int = json(&charts[0]);
+    let gap = &int["abstaende"][0];
+    assert_eq!(gap["monat"], 2, "March");
+    assert_eq!(gap["ist"], 90.0);
+    assert_eq!(gap["ziel"], 62.0);
+    assert_eq!(gap["status"], "erreicht");
+    assert_eq!(gap["kopf"], "März 2018: 90");
+    assert_eq!(gap["text"], "28 Integrationen über dem Zielpfad (62)");
+    let alt = int["alt"].as_str().expect("alt text");
+    assert!(
+        alt.starts_with("Liniendiagramm: Integrationen, kumuliert ab Januar (Jahresfortschritt), 2018 und 2017. März 2018: 90, 28 Integrationen über dem Zielpfad (62); ein Jahr zuvor 60."),
+        "{alt}"
+    );
+    assert!(
+        alt.contains("Werte ab Februar 2018 sind vorläufig."),
+        "{alt}"
+    );
+    // K2 without its figure's values: no distance, and the alt text says the value.
+    let k2 = json(&charts[1]);
+    assert_eq!(k2["abstaende"].as_array().map(Vec::len), Some(0));
+    assert!(
+        k2["alt"]
+            .as_str()
+            .is_some_and(|a| a.contains("März 2018: 8,44")),
+        "{}",
+        k2["alt"]
+    );
+}

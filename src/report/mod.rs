@@ -7,7 +7,8 @@
 //! rayon inside; nesting it in an outer rayon pool overflows the stack). A failing report
 //! does not stop the others.
 
-pub mod charts;
+mod assessment;
+mod charts;
 pub mod context;
 pub mod goals;
 pub mod model;

@@ -18,11 +18,9 @@ use super::charts::{Diagramm, charts};
 use super::context::{Context, Meta};
 use super::goals::{ZielZeile, ziele};
 use super::sexes::{Geschlecht, geschlecht};
-use super::words::{
-    Fmt, change_decimals, change_places, decimal_text, table_value_text, value_text,
-};
+use super::words::{Fmt, change_decimals, change_places, decimal_text, table_value_text};
 use crate::domain::{Col, Section};
-use crate::figures::{EntityFigures, Figure, Kennzahl};
+use crate::figures::{EntityFigures, Kennzahl};
 use crate::format;
 use crate::load::Jobcenter;
 
@@ -202,8 +200,7 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
     let mut abschnitte = Vec::new();
     for (nummer, figures) in sections() {
         let mut tabelle = Vec::new();
-        let mut bewertung = Vec::new();
-        for k in figures {
+        for &k in &figures {
             let Some(f) = e.figure(k) else { continue };
             let fmt = Fmt::of(k);
             let places = change_decimals(f);
@@ -264,8 +261,9 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
                 land: c_land,
                 fussnote,
             });
-            bewertung.push(sentence(ctx, k, f, vt, jc.vergleichstyp.as_deref())?);
         }
+        let bewertung =
+            super::assessment::bewertung(ctx, e, &figures, vt, jc.vergleichstyp.as_deref())?;
         let diagramme = charts(ctx.texte, bm, nummer, e)?;
         abschnitte.push(Abschnitt {
             nummer,
@@ -384,78 +382,4 @@ pub fn report(ctx: &Context, e: &EntityFigures) -> Result<ReportData, String> {
         hinweise,
         glossar,
     })
-}
-
-/// The Bewertung sentence of one figure: the change, the target where agreed, and how the
-/// Vergleichstyp developed (what the table does not say at a glance).
-fn sentence(
-    ctx: &Context,
-    k: Kennzahl,
-    f: &Figure,
-    vt: Option<&EntityFigures>,
-    vt_name: Option<&str>,
-) -> Result<String, String> {
-    let bm = ctx.bm();
-    let (w, fmt) = (ctx.texte.namen.get(k), Fmt::of(k));
-    let fehlt = f.veraenderung_pct.is_none();
-    let pct = f.veraenderung_pct.unwrap_or(0.0);
-    let places = change_decimals(f);
-    let betrag = format::percent(pct.abs(), places);
-    let richtung = if format::number(pct.abs(), places)
-        .trim_start_matches(['0', ','])
-        .is_empty()
-    {
-        "gleich"
-    } else if pct > 0.0 {
-        "über"
-    } else {
-        "unter"
-    };
-    let ziel = f.ziel.filter(|z| z.soll.is_some()).map(|z| {
-        minijinja::context! {
-            soll => decimal_text(z.soll.expect("filtered")),
-            status => z.status.code(),
-            dezember => bm.is_december(),
-            hoeher_besser => k.higher_is_better(),
-        }
-    });
-    // The Vergleichstyp's course, compared on the change rounded as printed.
-    let vt_ctx = vt
-        .and_then(|g| g.figure(k))
-        .and_then(|g| g.veraenderung_pct)
-        .zip(f.veraenderung_pct)
-        .zip(vt_name)
-        .map(|((theirs, own), name)| {
-            let printed = |x: f64| format::number(x, 1);
-            let richtung = if printed(theirs) == printed(own) {
-                "gleich"
-            } else if (own > theirs) == k.higher_is_better() {
-                "günstiger"
-            } else {
-                "ungünstiger"
-            };
-            minijinja::context! {
-                name => name,
-                veraenderung => change_places(Some(theirs), change_decimals(f)),
-                richtung => richtung,
-            }
-        });
-    ctx.texte.render(
-        "bewertung.txt.j2",
-        minijinja::context! {
-            kennzahl => k.code(),
-            subjekt => &w.subjekt,
-            dativ => &w.dativ,
-            verb => &w.verb,
-            wert => value_text(fmt, f.wert),
-            vorjahr => value_text(fmt, f.vorjahr),
-            veraenderung => change_places(f.veraenderung_pct, change_decimals(f)),
-            betrag => betrag,
-            richtung => richtung,
-            vergleich => ctx.texte.namen.vergleich(k, bm)?,
-            fehlt => fehlt,
-            ziel => ziel,
-            vt => vt_ctx,
-        },
-    )
 }

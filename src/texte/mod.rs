@@ -307,14 +307,15 @@ mod tests {
                 art => "rang", vt => no_vt, vt_rang => none, vt_anzahl => none,
                 land => "NRW", land_rang => 7, land_anzahl => 18,
             }),
-            "Rang 7 von 18 im Land NRW"
+            // No-break spaces: a rank is never broken across lines.
+            "Rang\u{a0}7\u{a0}von\u{a0}18\u{a0}im\u{a0}Land\u{a0}NRW"
         );
         assert_eq!(
             k(context! {
                 art => "rang", vt => "Ia", vt_rang => 2, vt_anzahl => 4,
                 land => "NRW", land_rang => 7, land_anzahl => 18,
             }),
-            "Rang 2 von 4 im Vergleichstyp Ia · Rang 7 von 18 im Land NRW"
+            "Rang\u{a0}2\u{a0}von\u{a0}4\u{a0}im\u{a0}Vergleichstyp\u{a0}Ia · Rang\u{a0}7\u{a0}von\u{a0}18\u{a0}im\u{a0}Land\u{a0}NRW"
         );
         let abstand = |zahl: &str, einheit: &str, eins: bool, vorsprung: bool| {
             k(context! { art => "abstand", zahl, einheit, eins, vorsprung })
@@ -419,7 +420,7 @@ mod tests {
             (
                 "diagramm.txt.j2",
                 "teil",
-                &["titel", "achse", "reihe", "vorlaeufig", "alt"],
+                &["titel", "achse", "reihe", "vorlaeufig", "abstand", "alt"],
             ),
             ("fussnote.txt.j2", "art", &["ka", "ohne"]),
             (
@@ -494,5 +495,219 @@ mod tests {
                 "{e}"
             );
         }
+    }
+
+    /// Renders `name` with `base` and `var` set to each of `known` (each must give a
+    /// text) and to an unknown value (which must fail naming the file and the value).
+    fn every_value(texte: &Texte, name: &str, base: &serde_json::Value, var: &str, known: &[&str]) {
+        let with = |value: &str| {
+            let mut c = base.clone();
+            c[var] = serde_json::Value::from(value);
+            texte.render(name, c)
+        };
+        for value in known {
+            match with(value) {
+                Ok(text) => assert!(!text.is_empty(), "{name} {var}={value}: empty"),
+                Err(e) => panic!("{name} {var}={value}: {e}"),
+            }
+        }
+        let e = with("gibt_es_nicht").unwrap_err();
+        assert!(
+            e.starts_with(&format!("templates/texte/{name}: "))
+                && e.contains("unbekannter Wert")
+                && e.contains("gibt_es_nicht"),
+            "{name} {var}: {e}"
+        );
+    }
+
+    /// The inner choices too (issue 19): every value Rust sends renders a text, and an
+    /// unknown one fails instead of leaving a sentence half empty.
+    #[test]
+    #[allow(clippy::many_single_char_names)] // b, c, d, f, g, k, p, z: one context each
+    fn every_inner_branch_is_known_and_an_unknown_one_fails() {
+        use serde_json::json;
+        let texte = Texte::load(None).unwrap();
+        let arten = ["elb", "int", "k2", "k3e1", "lzb", "k2_geschlecht"];
+        let d = json!({ "jahr": 2018, "vorjahr": 2017, "achse_ab": null, "gruppe": null,
+            "soll": "2,1 %", "soll_minus": false, "soll_null": false, "dezember": false,
+            "monat": "September 2018", "ist": "16,27 %", "ziel": "16,31 %",
+            "betrag": "0,04 Prozentpunkte", "lage": "darunter", "zeile": "bezug", "art": "k2" });
+        for teil in ["titel", "achse"] {
+            let mut c = d.clone();
+            c["teil"] = json!(teil);
+            every_value(&texte, "diagramm.txt.j2", &c, "art", &arten);
+        }
+        let mut c = d.clone();
+        c["teil"] = json!("reihe");
+        every_value(
+            &texte,
+            "diagramm.txt.j2",
+            &c,
+            "rolle",
+            &["ist", "vorjahr", "ziel"],
+        );
+        c["teil"] = json!("abstand");
+        every_value(&texte, "diagramm.txt.j2", &c, "zeile", &["kopf", "bezug"]);
+        every_value(
+            &texte,
+            "diagramm.txt.j2",
+            &c,
+            "lage",
+            &["darueber", "darunter", "gleich"],
+        );
+
+        let b = json!({ "kurz": "Integrationen", "subjekt": "Der Anteil", "verb": "liegt",
+            "einheit": "Integrationen", "rest_monate": "von Oktober bis Dezember", "monate": 3,
+            "jahres_soll": "3.787", "monat": "September", "erreicht": false, "rest": "854",
+            "je_monat": "285", "vorjahr_je_monat": "279", "aktuell": "6.863", "spielraum": "551",
+            "darueber": false, "richtung": "anstieg", "vorjahr_richtung": "abbau",
+            "vorjahr_rest": "2", "lage": "darueber", "betrag": "0,3", "prozent": true,
+            "soll_wert": "43,0 %", "hoeher_besser": true, "name": "Ia", "anzahl": 3,
+            "guenstiger": ["a"], "unguenstiger": ["b"], "gleich": ["c"], "dativ": "die Zahl",
+            "vergleich": "dem Vorjahreswert", "art": "noch" });
+        every_value(
+            &texte,
+            "bewertung.txt.j2",
+            &b,
+            "art",
+            &[
+                "noch",
+                "mittel",
+                "dezember",
+                "spielraum",
+                "vergleichstyp",
+                "fehlt",
+            ],
+        );
+        let mut c = b.clone();
+        c["art"] = json!("dezember");
+        every_value(
+            &texte,
+            "bewertung.txt.j2",
+            &c,
+            "richtung",
+            &["abbau", "anstieg"],
+        );
+        every_value(
+            &texte,
+            "bewertung.txt.j2",
+            &c,
+            "vorjahr_richtung",
+            &["abbau", "anstieg", "gleich"],
+        );
+        c["art"] = json!("spielraum");
+        every_value(
+            &texte,
+            "bewertung.txt.j2",
+            &c,
+            "lage",
+            &["darueber", "darunter", "gleich"],
+        );
+
+        let p = json!({ "kennzahl": "int", "einheit": "Integrationen", "hoeher_besser": true,
+            "jahr": 2018, "dezember": false, "rest_monate": "Okt.–Dez.", "soll_wert": "2.933",
+            "jahres_soll": "3.787", "bisher": "2.933", "rest": "854", "rest_richtung": "",
+            "vorjahr_rest": "836", "vorjahr_richtung": "abbau", "erreicht": false,
+            "abstand": null, "vorlaeufig": false, "art": "summe" });
+        let pfad_arten = ["summe", "quote", "mittel", "dezember", "sonst"];
+        every_value(&texte, "pfad.txt.j2", &p, "art", &pfad_arten);
+        let mut c = p.clone();
+        c["dezember"] = json!(true);
+        every_value(&texte, "pfad.txt.j2", &c, "art", &pfad_arten);
+        for art in ["summe", "quote"] {
+            let mut c = p.clone();
+            c["art"] = json!(art);
+            every_value(
+                &texte,
+                "pfad.txt.j2",
+                &c,
+                "rest_richtung",
+                &["erreicht", "noch"],
+            );
+        }
+        let mut c = p.clone();
+        c["art"] = json!("dezember");
+        c["rest_richtung"] = json!("abbau");
+        every_value(
+            &texte,
+            "pfad.txt.j2",
+            &c,
+            "rest_richtung",
+            &["abbau", "anstieg"],
+        );
+        every_value(
+            &texte,
+            "pfad.txt.j2",
+            &c,
+            "vorjahr_richtung",
+            &["abbau", "anstieg", "gleich"],
+        );
+
+        for (kennzahl, hoeher_besser) in [
+            ("int", true),
+            ("k2", true),
+            ("k3", false),
+            ("k3e1", true),
+            ("lzb_je", false),
+            ("bedarfsdeckend", true),
+            ("bg", false),
+        ] {
+            let z = json!({ "kennzahl": kennzahl, "bezeichnung": "X", "hoeher_besser": hoeher_besser,
+                "soll": "+2,1 %", "soll_betrag": "2,1 %", "vorjahr_dezember": "Dezember 2017" });
+            every_value(
+                &texte,
+                "ziel.txt.j2",
+                &z,
+                "soll_richtung",
+                &["plus", "minus"],
+            );
+        }
+
+        let k = json!({ "zahl": "3", "einheit": "personen", "eins": false, "vorsprung": false,
+            "nummer": "I", "teil": "bericht", "jahr": 2018, "dezember": false,
+            "zeitraum": "Januar bis September 2018" });
+        let mut c = k.clone();
+        c["art"] = json!("abstand");
+        every_value(
+            &texte,
+            "kurztexte.txt.j2",
+            &c,
+            "einheit",
+            &["prozentpunkte", "integrationen", "personen"],
+        );
+        c["art"] = json!("abschnitt");
+        every_value(
+            &texte,
+            "kurztexte.txt.j2",
+            &c,
+            "nummer",
+            &["I", "II", "III"],
+        );
+        c["art"] = json!("titel");
+        every_value(
+            &texte,
+            "kurztexte.txt.j2",
+            &c,
+            "teil",
+            &["bericht", "untertitel", "praefix", "quelle"],
+        );
+
+        let f = json!({ "art": "ohne", "name": "Ia", "ohne": "Kreis Borken" });
+        every_value(
+            &texte,
+            "fussnote.txt.j2",
+            &f,
+            "gruppe",
+            &["jobcenter", "vergleichstyp", "land"],
+        );
+        let g = json!({ "frauen": "20,78 %", "maenner": "29,52 %", "abstand": "8,74",
+            "frauen_niedriger": true, "abstand_vorjahr": "8,44" });
+        every_value(
+            &texte,
+            "geschlecht.txt.j2",
+            &g,
+            "entwicklung",
+            &["vergrößert", "verringert", "unverändert"],
+        );
     }
 }
