@@ -25,7 +25,8 @@ fn rang(data: &serde_json::Value, kennzahl: &str) -> String {
         .unwrap_or_else(|| panic!("no target {kennzahl} in {}", data["ziele"]))["rang"]
         .as_str()
         .unwrap_or_else(|| panic!("no rank of {kennzahl} in {}", data["ziele"]))
-        .to_owned()
+        // Each rank is held together by no-break spaces (tested with the Textbausteine).
+        .replace('\u{a0}', " ")
 }
 
 /// Seven points are due for Borken (five targets at risk, the distance to its
