@@ -235,10 +235,9 @@ fn shown(code: &str, field: &str, old: &str, new: &str) -> (String, String) {
     let fmt = Kennzahl::parse(code).map(Fmt::of);
     let (base, unit) = match (field, fmt) {
         ("veraenderung_pct", _) => (1, Unit::Change),
-        (_, Some(Fmt::Count | Fmt::Mean)) => (0, Unit::None),
-        (_, Some(Fmt::Quota)) => (2, Unit::Percent),
-        (_, Some(Fmt::Share)) => (1, Unit::Percent),
-        (_, Some(Fmt::Money)) => (0, Unit::Euro),
+        (_, Some(f @ (Fmt::Count | Fmt::Mean))) => (f.places() as usize, Unit::None),
+        (_, Some(f @ (Fmt::Quota | Fmt::Share))) => (f.places() as usize, Unit::Percent),
+        (_, Some(f @ Fmt::Money)) => (f.places() as usize, Unit::Euro),
         (_, None) => (2, Unit::None),
     };
     let text = |cell: &str, decimals: usize| match cell.parse::<f64>() {

@@ -82,11 +82,7 @@ pub fn bewertung(
 
 /// The places a level is shown with (as in „Zielerreichung auf einen Blick“).
 fn places(fmt: Fmt) -> u32 {
-    match fmt {
-        Fmt::Quota => 2,
-        Fmt::Share => 1,
-        Fmt::Count | Fmt::Mean | Fmt::Money => 0,
-    }
+    fmt.places()
 }
 
 fn count(n: i128) -> String {

@@ -164,14 +164,9 @@ fn count(n: i128) -> String {
     format::decimal(crate::figures::Decimal::new(n, 0), 0)
 }
 
-/// The places a level of a figure is shown with: counts, means and euros whole, quotas
-/// with two decimals, shares with one (as [`value_text`]).
+/// The places a level of a figure is shown with ([`Fmt::places`], as [`value_text`]).
 fn level_places(fmt: Fmt) -> u32 {
-    match fmt {
-        Fmt::Count | Fmt::Mean | Fmt::Money => 0,
-        Fmt::Quota => 2,
-        Fmt::Share => 1,
-    }
+    fmt.places()
 }
 
 /// A shown level or Ist (already rounded, [`level`]) in the figure's unit, with its places.

@@ -15,7 +15,7 @@ pub enum Fmt {
     Mean,
     /// Quotas in percent, two decimals.
     Quota,
-    /// Shares in percent, one decimal.
+    /// Shares in percent, two decimals (as the agreement states their levels).
     Share,
     /// Euros, short.
     Money,
@@ -32,6 +32,17 @@ impl Fmt {
             Formula::Share { .. } => Fmt::Share,
         }
     }
+
+    /// The decimals a value or level of this kind is shown with in every document
+    /// (reports, overview, agreements, the page of changes): counts, means and euros whole,
+    /// quotas and shares with two — one rule, so that the agreement's 42,56 % is not the
+    /// report's 42,6 %.
+    pub fn places(self) -> u32 {
+        match self {
+            Fmt::Count | Fmt::Mean | Fmt::Money => 0,
+            Fmt::Quota | Fmt::Share => 2,
+        }
+    }
 }
 
 /// A value as printed everywhere in a report (rounded on the exact value).
@@ -44,9 +55,8 @@ pub fn value_text(fmt: Fmt, v: Option<Value>) -> String {
         )
     };
     match fmt {
-        Fmt::Count | Fmt::Mean => exact(0),
-        Fmt::Quota => format!("{}{}%", exact(2), format::UNIT_SPACE),
-        Fmt::Share => format!("{}{}%", exact(1), format::UNIT_SPACE),
+        Fmt::Count | Fmt::Mean => exact(fmt.places()),
+        Fmt::Quota | Fmt::Share => format!("{}{}%", exact(fmt.places()), format::UNIT_SPACE),
         Fmt::Money => format::euro_short(v.as_f64()),
     }
 }
