@@ -470,8 +470,10 @@ mod tests {
                     "richtung",
                     "kein_ziel",
                     "ziele",
+                    "ziele_weitere",
                     "aggregat",
                     "zaehlung",
+                    "status_wort",
                     "legende",
                     "unvollstaendig",
                 ],
@@ -709,5 +711,32 @@ mod tests {
             "entwicklung",
             &["vergrößert", "verringert", "unverändert"],
         );
+
+        // The overview: its status words and legend parts, before and in December.
+        let statuses = [
+            "erreicht",
+            "knapp_verfehlt",
+            "verfehlt",
+            "keine_daten",
+            "kein_ziel",
+        ];
+        for dezember in [false, true] {
+            let u = json!({ "art": "status_wort", "dezember": dezember, "toleranz": "1,0",
+                "zeitraum": "Jan.–Sept. 2018", "vorjahr_zeitraum": "Jan.–Sept. 2017",
+                "abweichend": [], "weitere": true, "seite": 3 });
+            every_value(&texte, "uebersicht.txt.j2", &u, "status", &statuses);
+            let mut c = u.clone();
+            c["art"] = json!("legende");
+            c["teil"] = json!("status");
+            every_value(&texte, "uebersicht.txt.j2", &c, "status", &statuses);
+            c["status"] = json!("verfehlt");
+            every_value(
+                &texte,
+                "uebersicht.txt.j2",
+                &c,
+                "teil",
+                &["vergleich", "status", "regeln", "gliederung", "kurz"],
+            );
+        }
     }
 }
