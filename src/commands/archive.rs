@@ -183,8 +183,8 @@ pub fn archive(args: &ArchiveArgs, command_line: &[String]) -> Result<Exit, Erro
                     datenstand_old: a.datenstand.as_deref(),
                     datenstand_new: datenstand.as_deref(),
                 };
-                let data = page::data(&changes, &editions, &results, &options)?;
-                files.push(page::render(&data, &options)?);
+                let data = page::data(&changes, &editions, &results, &options, &wording)?;
+                files.push(page::render(&data, &options, &wording)?);
                 files.push(OutFile {
                     path: page::TABLE_FILE.into(),
                     bytes: changes.table().into_bytes(),

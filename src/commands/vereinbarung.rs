@@ -40,7 +40,16 @@ pub fn vereinbarung(args: &VereinbarungArgs, command_line: &[String]) -> Result<
         });
     }
 
-    let rendered = vereinbarung::render_all(&ds, year, &ids, &ds.bericht.vereinbarung, &options)?;
+    // The templates folder, read once for the wording and the print shop.
+    let wording = crate::texte::Wording::read(options.templates.as_deref());
+    let rendered = vereinbarung::render_all(
+        &ds,
+        year,
+        &ids,
+        &ds.bericht.vereinbarung,
+        &options,
+        &wording,
+    )?;
     let target = args.out.join(vereinbarung::FOLDER).join(year.to_string());
     let manifest = manifest::Manifest {
         files: manifest::outputs(&rendered.files),

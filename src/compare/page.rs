@@ -102,6 +102,7 @@ pub fn data(
     editions: &Editions,
     results: &Results,
     options: &ReportOptions,
+    wording: &crate::texte::Wording,
 ) -> Result<AenderungenData, Error> {
     let (mut jobcenter, mut aggregate) = (0, 0);
     let mut last: Option<&str> = None;
@@ -119,7 +120,7 @@ pub fn data(
     let quelle = if let Some(q) = &bericht.quelle {
         q.clone()
     } else {
-        let texte = crate::texte::Texte::load(options.templates.as_deref())?;
+        let texte = wording.texte()?;
         Titel::new(&texte, results.berichtsmonat)
             .map_err(Error::Render)?
             .quelle
@@ -161,9 +162,13 @@ pub fn data(
 }
 
 /// Renders the page (PDF/A-2a + PDF/UA-1, like the reports).
-pub fn render(data: &AenderungenData, options: &ReportOptions) -> Result<OutFile, Error> {
+pub fn render(
+    data: &AenderungenData,
+    options: &ReportOptions,
+    wording: &crate::texte::Wording,
+) -> Result<OutFile, Error> {
     let json = serde_json::to_vec(data).map_err(|e| Error::Render(e.to_string()))?;
-    let renderer = Renderer::new(options.templates.as_deref(), &options.font_paths)
+    let renderer = Renderer::from_folder(wording.folder(), &options.font_paths)
         .map_err(|e| Error::Render(e.to_string()))?;
     let ident = format!("aenderungen-{}-ausgabe-{}", data.jahr, data.ausgabe);
     let date = DocumentDate::from(options.timestamp);
@@ -321,7 +326,14 @@ mod tests {
             datenstand_old: Some("2019-02-15"),
             datenstand_new: None,
         };
-        let d = data(&c, &editions, &results, &options).unwrap();
+        let d = data(
+            &c,
+            &editions,
+            &results,
+            &options,
+            &crate::texte::Wording::read(None),
+        )
+        .unwrap();
         assert_eq!(
             (d.jobcenter, d.aggregate, d.kennzahlen, d.status),
             (300, 1, 301, 1)

@@ -140,9 +140,9 @@ impl Wording {
 }
 
 impl Texte {
-    /// The Textbausteine of `--templates DIR` (file by file, else built-in) for a single
-    /// use (the page of changes); a command that words several documents reads its
-    /// [`Wording`] once instead.
+    /// The Textbausteine of `--templates DIR` (file by file, else built-in), for tests; a
+    /// command reads its [`Wording`] once instead.
+    #[cfg(test)]
     pub fn load(dir: Option<&Path>) -> Result<Self, Error> {
         let (env, shown) =
             Self::environment(|env, name, builtin| add_template(env, dir, "texte", name, builtin))?;

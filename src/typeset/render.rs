@@ -17,7 +17,7 @@
 //! name print literally.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
 use typst::diag::{FileError, FileResult, SourceDiagnostic, Warned};
@@ -149,8 +149,13 @@ impl Renderer {
     ///
     /// `font_dirs`: font files, or folders searched recursively for `.ttf`/`.otf`/
     /// `.ttc`, loaded in addition to the embedded fonts (Noto Sans, `DejaVu Sans Mono`).
-    /// System fonts are never used, so output does not depend on the host.
-    pub fn new(templates_dir: Option<&Path>, font_dirs: &[PathBuf]) -> Result<Self, RenderError> {
+    /// System fonts are never used, so output does not depend on the host. For tests; a
+    /// command hands its [`TemplateFolder`] as read once to [`Renderer::from_folder`].
+    #[cfg(test)]
+    pub fn new(
+        templates_dir: Option<&std::path::Path>,
+        font_dirs: &[PathBuf],
+    ) -> Result<Self, RenderError> {
         Self::from_folder(templates_dir.map(TemplateFolder::read).as_ref(), font_dirs)
     }
 

@@ -254,7 +254,7 @@ fn template_folder_overrides_single_files_and_must_exist() {
         "no {location} in:\n{error}"
     );
 
-    let error = Renderer::new(Some(Path::new("/nonexistent/templates")), &[])
+    let error = Renderer::new(Some(std::path::Path::new("/nonexistent/templates")), &[])
         .err()
         .expect("a missing template folder must fail");
     assert!(

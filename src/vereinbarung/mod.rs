@@ -38,6 +38,7 @@ pub fn render_all(
     ids: &[String],
     config: &crate::load::bericht::Config,
     options: &ReportOptions,
+    wording: &crate::texte::Wording,
 ) -> Result<Rendered, Error> {
     // A Kreisschlüssel of `[vereinbarung.traeger]` that names no Jobcenter would be
     // silently unused (a typo such as "5554" for "05554").
@@ -48,13 +49,13 @@ pub fn render_all(
             });
         }
     }
-    let renderer = Renderer::new(options.templates.as_deref(), &options.font_paths)
+    let renderer = Renderer::from_folder(wording.folder(), &options.font_paths)
         .map_err(|e| Error::Render(e.to_string()))?;
     // Within the time limit per document, as the reports (a template that never ends
     // fails its agreement alone).
     let renderer =
         crate::typeset::deadline::Deadline::new(std::sync::Arc::new(renderer), options.time_limit);
-    let namen = crate::texte::Kennzahlnamen::load(options.templates.as_deref())?;
+    let namen = wording.namen()?;
     // December of the year: each figure's `vorjahr` is then last year's value (the
     // Ausgangswert) and its `soll_wert` the level the year must reach.
     let december = Berichtsmonat { year, month: 12 };
@@ -77,7 +78,7 @@ pub fn render_all(
             config,
             erstellt.clone(),
             results.entity(id),
-            &namen,
+            namen,
         );
         let json = serde_json::to_vec(&data).map_err(|e| Error::Render(e.to_string()))?;
         let ident = format!("vereinbarung-{}-{year}", jc.id);
