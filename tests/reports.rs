@@ -302,9 +302,7 @@ fn september_report_shows_soll_level_and_what_the_year_still_needs() {
         "{text}"
     );
     // Comparison heads say what and how many they hold.
-    // Worded as the overview's Land rows (pdftotext may break the head after the comma).
-    assert!(text.contains("Land NRW,"), "{text}");
-    assert!(text.contains("(nur zkT)"), "{text}");
+    assert!(text.contains("zkT in NRW, 2 Jobcenter"), "{text}");
     // (pdftotext reads the two-line head of the Vergleichstyp column out of order.)
     assert!(text.contains("Vergleichstyp IIa, 2"), "{text}");
     // The talking points put the target at risk first.

@@ -147,8 +147,8 @@ fn group<'a>(ctx: &'a Context, id: Option<String>) -> Option<&'a EntityFigures> 
         .filter(|g| g.members.len() > 1)
 }
 
-/// The column head of the Land: "Land NRW, 18 Jobcenter (nur zkT)" when all members share
-/// one Träger (worded as the overview's Land rows), else "Land NRW, 53 Jobcenter".
+/// The column head of the Land: "zkT in NRW, 18 Jobcenter" when all members share one
+/// Träger, else "Land NRW, 53 Jobcenter".
 fn land_label(ctx: &Context, land: &str, g: Option<&EntityFigures>) -> Result<String, String> {
     let traeger: Vec<Option<&str>> = g.map_or_else(Vec::new, |g| {
         g.members

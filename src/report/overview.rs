@@ -48,7 +48,7 @@ struct UeZelle {
     vereinbart: bool,
 }
 
-/// What an aggregate row stands for: "Land NRW · 18 Jobcenter (nur zkT)".
+/// What an aggregate row stands for: "zkT in NRW, 18 Jobcenter".
 #[derive(Serialize)]
 struct Gruppe {
     /// `land` or `vergleichstyp`.

@@ -296,11 +296,11 @@ mod tests {
         );
         assert_eq!(
             k(context! { art => "spalte_land", land => "NRW", traeger => "zkT", anzahl => 18 }),
-            "Land NRW, 18\u{a0}Jobcenter (nur\u{a0}zkT)"
+            "zkT in NRW, 18 Jobcenter"
         );
         assert_eq!(
             k(context! { art => "spalte_land", land => "NRW", traeger => no_vt, anzahl => 53 }),
-            "Land NRW, 53\u{a0}Jobcenter"
+            "Land NRW, 53 Jobcenter"
         );
         assert_eq!(
             k(context! {
