@@ -40,3 +40,5 @@ mod trust;
 mod usage;
 /// Target agreements: parties, targets worded by direction, notes, config errors.
 mod vereinbarung;
+/// The PDF/A and PDF/UA identification in the XMP metadata (shared with the unit tests).
+mod xmp;

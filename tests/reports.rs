@@ -92,7 +92,7 @@ fn pdfs_declare_pdf_a_and_ua_and_stay_small() {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "pdf") {
             let bytes = std::fs::read(&path).unwrap();
-            crate::util::assert_pdfa_2a_and_ua_1(&bytes, &path.display().to_string());
+            crate::xmp::assert_pdfa_2a_and_ua_1(&bytes, &path.display().to_string());
             assert!(
                 bytes.len() <= 150 * 1024,
                 "{} has {} bytes",

@@ -206,36 +206,11 @@ fn every_pdf_of_a_run_declares_pdf_a_2a_and_pdf_ua_1() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "pdf") {
             let bytes = std::fs::read(&path).unwrap();
-            crate::util::assert_pdfa_2a_and_ua_1(&bytes, &path.display().to_string());
+            crate::xmp::assert_pdfa_2a_and_ua_1(&bytes, &path.display().to_string());
             pdfs += 1;
         }
     }
     assert_eq!(pdfs, 3, "two reports and the overview");
-}
-
-/// The reader the PDF/A checks rely on tells the parts apart and reads only the XMP
-/// packet.
-#[test]
-fn xmp_reader_tells_pdf_a_parts_apart() {
-    use crate::util::xmp_property;
-    let packet =
-        |body: &str| format!("%PDF-1.7\n<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">{body}</x:xmpmeta>");
-    let element = packet("<pdfaid:part>3</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>");
-    assert_eq!(
-        xmp_property(element.as_bytes(), "pdfaid:part").as_deref(),
-        Some("3")
-    );
-    assert_eq!(
-        xmp_property(element.as_bytes(), "pdfaid:conformance").as_deref(),
-        Some("B")
-    );
-    let attribute = packet("<rdf:Description pdfaid:part=\"1\" pdfaid:conformance=\"A\"/>");
-    assert_eq!(
-        xmp_property(attribute.as_bytes(), "pdfaid:part").as_deref(),
-        Some("1")
-    );
-    let outside = "BT (<pdfaid:part>2</pdfaid:part>) Tj ET <x:xmpmeta></x:xmpmeta>";
-    assert_eq!(xmp_property(outside.as_bytes(), "pdfaid:part"), None);
 }
 
 /// `zielbericht ARGS` in the fixture under `strace`; the opens of the files below `tpl/`

@@ -249,7 +249,7 @@ fn reruns_are_byte_identical_declare_pdf_a_and_ua_and_verify() {
             continue; // names the --out folder in its command line
         }
         assert!(ba == bb, "{} differs", pa.display());
-        crate::util::assert_pdfa_2a_and_ua_1(ba, &pa.display().to_string());
+        crate::xmp::assert_pdfa_2a_and_ua_1(ba, &pa.display().to_string());
     }
     let verify = fx.run(&["verify", "a/vereinbarungen/2019"]);
     verify.expect_code(0);

@@ -4,6 +4,9 @@ use std::fs;
 use std::process::Command;
 use std::sync::OnceLock;
 
+#[path = "../../tests/xmp.rs"]
+mod xmp;
+
 const REPORT_EXAMPLE: &str = include_str!("../../docs/report-data.example.json");
 const OVERVIEW_EXAMPLE: &str = include_str!("../../docs/overview-data.example.json");
 const DATE: DocumentDate = DocumentDate {
@@ -61,27 +64,6 @@ fn pdf_text(pdf: &[u8]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-/// The value of the XMP property `name` (`pdfaid:part`, …) in the PDF's metadata packet,
-/// written as an element (`<pdfaid:part>2</pdfaid:part>`) or as an attribute
-/// (`pdfaid:part="2"`); `None` when the packet or the property is missing. Only the
-/// packet between `<x:xmpmeta` and `</x:xmpmeta>` is read, so a string elsewhere in the
-/// file (a content stream, a name in the data) does not count.
-fn xmp_property(pdf: &[u8], name: &str) -> Option<String> {
-    let text = String::from_utf8_lossy(pdf);
-    let start = text.find("<x:xmpmeta")?;
-    let end = start + text[start..].find("</x:xmpmeta>")?;
-    let packet = &text[start..end];
-    let element = format!("<{name}>");
-    if let Some(at) = packet.find(&element) {
-        let rest = &packet[at + element.len()..];
-        return Some(rest[..rest.find('<')?].trim().to_owned());
-    }
-    let attribute = format!("{name}=\"");
-    let at = packet.find(&attribute)?;
-    let rest = &packet[at + attribute.len()..];
-    Some(rest[..rest.find('"')?].to_owned())
-}
-
 #[test]
 fn renderer_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
@@ -130,53 +112,13 @@ fn pdf_declares_pdfa_and_pdfua() {
         (Template::Overview, OVERVIEW_EXAMPLE),
     ] {
         let pdf = render(template, data.to_owned()).pdf;
-        let property = |name| xmp_property(&pdf, name);
         // PDF/A-2a: part 2, conformance level A (accessible); PDF/UA-1.
-        assert_eq!(
-            property("pdfaid:part").as_deref(),
-            Some("2"),
-            "{template:?}"
-        );
-        assert_eq!(
-            property("pdfaid:conformance").as_deref(),
-            Some("A"),
-            "{template:?}"
-        );
-        assert_eq!(
-            property("pdfuaid:part").as_deref(),
-            Some("1"),
-            "{template:?}"
-        );
+        xmp::assert_pdfa_2a_and_ua_1(&pdf, &format!("{template:?}"));
         assert!(
             pdf.windows(15).any(|w| w == b"/StructTreeRoot"),
             "{template:?} not tagged"
         );
     }
-}
-
-/// Regression: the PDF/A check of the reports' test looked for `pdfaid:part` anywhere in
-/// the file, so a PDF declaring another part (or the name in any text) passed. The XMP
-/// reader must tell the parts apart and ignore the name outside the metadata packet.
-#[test]
-fn xmp_reader_tells_pdfa_parts_apart() {
-    let packet =
-        |body: &str| format!("%PDF-1.7 <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">{body}</x:xmpmeta>");
-    let element = packet("<pdfaid:part>3</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>");
-    assert_eq!(
-        xmp_property(element.as_bytes(), "pdfaid:part").as_deref(),
-        Some("3")
-    );
-    assert_eq!(
-        xmp_property(element.as_bytes(), "pdfaid:conformance").as_deref(),
-        Some("B")
-    );
-    let attribute = packet("<rdf:Description pdfaid:part=\"1\" pdfaid:conformance=\"A\"/>");
-    assert_eq!(
-        xmp_property(attribute.as_bytes(), "pdfaid:part").as_deref(),
-        Some("1")
-    );
-    let outside = "BT (<pdfaid:part>2</pdfaid:part>) Tj ET <x:xmpmeta></x:xmpmeta>";
-    assert_eq!(xmp_property(outside.as_bytes(), "pdfaid:part"), None);
 }
 
 #[test]
